@@ -1,0 +1,47 @@
+"""Tetsuzuki (手続き): a prefecture's administrative procedures, online and measured."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from config import Config
+
+
+def create_app(config_class: type = Config, **overrides) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI — nothing else."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+
+    from . import settings
+
+    settings.resolve(app)
+
+    from .extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=settings.migrations_dir())
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=settings.select_locale)
+    settings.configure_sqlite(app, db)
+
+    from . import web
+    from .api.views import bp as api_bp
+    from .catalogue.views import bp as catalogue_bp
+    from .dashboard.views import bp as dashboard_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
+    csrf.exempt(api_bp)
+    web.init_app(app)
+
+    from .catalogue.cli import catalogue_cli, demo_command
+    from .dashboard.cli import kpi_command
+
+    app.cli.add_command(catalogue_cli)
+    app.cli.add_command(kpi_command)
+    app.cli.add_command(demo_command)
+    return app

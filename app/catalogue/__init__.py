@@ -1,0 +1,1 @@
+"""Procedures catalogue: departments, procedures, yearly volumes, status history."""

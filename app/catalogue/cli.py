@@ -1,0 +1,83 @@
+"""`flask catalogue import|export` and `flask demo`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from . import services
+
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "procedures"
+
+
+@click.group("catalogue", help="手続台帳の取込・書出し / import and export the procedures catalogue")
+def catalogue_cli() -> None:
+    pass
+
+
+def run_import(directory: Path, dry_run: bool, quiet: bool = False) -> services.ImportReport:
+    total = services.count_rows(directory)
+    if sys.stderr.isatty() and total > 2000 and not quiet:
+        with click.progressbar(length=total, label="取込中 / importing", file=sys.stderr) as bar:
+            report = services.import_catalogue(directory, dry_run=dry_run, progress=bar.update,
+                                               recorded_by="catalogue import")
+    else:
+        report = services.import_catalogue(directory, dry_run=dry_run,
+                                           recorded_by="catalogue import")
+    for w in report.warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
+    for p in report.problems:
+        click.echo(str(p), err=True)
+    return report
+
+
+@catalogue_cli.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="確認のみで書き込まない / check only, write nothing")
+@with_appcontext
+def import_command(directory: Path, dry_run: bool) -> None:
+    """Read procedures.csv, volumes.csv and status_history.csv from DIRECTORY."""
+    report = run_import(directory, dry_run)
+    if not report.ok:
+        click.echo(
+            f"{len(report.problems)} 件の誤りがあるため、何も書き込みませんでした。"
+            f" / {len(report.problems)} problem(s): nothing was written.",
+            err=True,
+        )
+        sys.exit(1)
+    c = report.counts
+    verb = "確認のみ（書き込みなし） / dry run, nothing written" if dry_run else "取り込みました / imported"
+    click.echo(
+        f"{verb}: 部局 departments +{c['departments_created']} ~{c['departments_updated']}, "
+        f"手続 procedures +{c['procedures_created']} ~{c['procedures_updated']} ={c['procedures_unchanged']}, "
+        f"件数 volumes +{c['volumes_added']} ={c['volumes_unchanged']}, "
+        f"状態 statuses +{c['statuses_added']} ={c['statuses_unchanged']}"
+    )
+
+
+@catalogue_cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(directory: Path) -> None:
+    """Write the three catalogue files to DIRECTORY (UTF-8 with BOM)."""
+    n = services.export_catalogue(directory)
+    click.echo(
+        f"書き出しました / exported: procedures {n['procedures']}, volumes {n['volumes']}, "
+        f"statuses {n['statuses']} → {directory}"
+    )
+
+
+@click.command("demo", help="同梱の台帳などを読み込む / load the shipped catalogue (idempotent)")
+@with_appcontext
+def demo_command() -> None:
+    report = run_import(SHIPPED, dry_run=False, quiet=True)
+    if not report.ok:
+        sys.exit(1)
+    c = report.counts
+    click.echo(
+        f"同梱の手続台帳 / shipped catalogue: +{c['procedures_created']} procedures, "
+        f"+{c['volumes_added']} volumes, +{c['statuses_added']} status rows"
+    )

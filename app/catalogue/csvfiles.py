@@ -1,0 +1,314 @@
+"""Reading and checking the catalogue CSV files of shared spec interfaces.md.
+
+Pure parsing: bytes in, typed rows and problems out. Every problem is reported as
+`file:line: message`, in Japanese then English, so staff can fix the spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from app.kpi.status import EXCLUDED, STATUSES
+
+from .features import FEATURES, parse_features
+
+BOM = b"\xef\xbb\xbf"
+
+PROCEDURES = "procedures.csv"
+VOLUMES = "volumes.csv"
+STATUS_HISTORY = "status_history.csv"
+
+PROCEDURE_COLUMNS = (
+    "code", "name_ja", "name_en", "department_code", "department_name", "priority",
+    "procedure_type", "legal_basis", "form", "exclusion_reason", "features",
+)
+PROCEDURE_REQUIRED = ("code", "name_ja", "department_code", "priority")
+VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts")
+VOLUME_REQUIRED = ("code", "fiscal_year", "receipts")
+STATUS_COLUMNS = ("code", "status", "effective_date", "note")
+STATUS_REQUIRED = ("code", "status", "effective_date")
+
+_TRUE = {"1", "true", "yes", "○", "〇", "◯"}
+_FALSE = {"0", "false", "no", ""}
+_FORM_ID = re.compile(r"^[a-z0-9-]+$")
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+LIMITS = {"code": 32, "name_ja": 300, "name_en": 300, "department_code": 32,
+          "department_name": 200, "procedure_type": 50, "legal_basis": 500, "form": 100}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureRow:
+    line: int
+    code: str
+    name_ja: str
+    name_en: str | None
+    department_code: str
+    department_name: str | None
+    priority: bool
+    procedure_type: str | None
+    legal_basis: str | None
+    form: str | None
+    exclusion_reason: str | None
+    features: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeRow:
+    line: int
+    code: str
+    fiscal_year: int
+    receipts: int
+    online_receipts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    line: int
+    code: str
+    status: str
+    effective_date: date
+    note: str | None
+
+
+@dataclass
+class Table:
+    """One CSV file as read: its rows with their starting line numbers."""
+
+    name: str
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """UTF-8 (with or without BOM) or CP932 as Excel saves it → (text, encoding)."""
+    if data.startswith(BOM):
+        try:
+            return data[len(BOM):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return None, "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932"), "cp932"
+    except UnicodeDecodeError:
+        return None, "unknown"
+
+
+def read_table(path: Path, label: str, problems: list[Problem], warnings: list[Problem],
+               columns: tuple[str, ...], required: tuple[str, ...]) -> Table | None:
+    text, _encoding = decode(path.read_bytes())
+    if text is None:
+        problems.append(Problem(label, 1, "文字コードを判別できません（UTF-8 または Shift_JIS/CP932 で保存してください） / cannot decode the file: save it as UTF-8 or Shift_JIS/CP932"))
+        return None
+    table = Table(label)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        problems.append(Problem(label, 1, f"CSV として読めません / not valid CSV: {exc}"))
+        return None
+    if header is None:
+        problems.append(Problem(label, 1, "ファイルが空です（1行目に見出しが必要です） / the file is empty: the first row must be the header"))
+        return None
+    table.header = [h.strip() for h in header]
+    missing = [c for c in required if c not in table.header]
+    if missing:
+        problems.append(Problem(label, 1, f"必須の列がありません: {', '.join(missing)} / required columns missing: {', '.join(missing)}"))
+        return None
+    unknown = [h for h in table.header if h not in columns]
+    if unknown:
+        warnings.append(Problem(label, 1, f"不明な列は無視します: {', '.join(unknown)} / unknown columns ignored: {', '.join(unknown)}"))
+    seen_header = set()
+    for h in table.header:
+        if h in seen_header and h in columns:
+            problems.append(Problem(label, 1, f"列 {h} が2回あります / column {h} appears twice"))
+            return None
+        seen_header.add(h)
+    line = reader.line_num + 1
+    try:
+        for values in reader:
+            start = line
+            line = reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue  # blank line, as spreadsheets leave at the end
+            if len(values) > len(table.header):
+                problems.append(Problem(label, start, f"列が多すぎます（見出しは{len(table.header)}列、この行は{len(values)}列） / too many values: {len(values)} for {len(table.header)} columns"))
+                continue
+            row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(table.header)}
+            table.rows.append((start, row))
+    except csv.Error as exc:
+        problems.append(Problem(label, line, f"CSV として読めません / not valid CSV: {exc}"))
+        return None
+    return table
+
+
+def _optional(row: dict[str, str], key: str) -> str | None:
+    value = row.get(key, "")
+    return value or None
+
+
+def _integer(text: str) -> int | None:
+    """Digits, full-width digits and thousands separators as Excel may save them."""
+    text = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return None
+
+
+def parse_date(text: str) -> date | None:
+    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def parse_priority(text: str) -> bool | None:
+    t = text.strip().lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    return None
+
+
+def check_procedures(table: Table, known_departments: set[str], problems: list[Problem]) -> list[ProcedureRow]:
+    out: list[ProcedureRow] = []
+    first_line: dict[str, int] = {}
+    dept_names: dict[str, tuple[str, int]] = {}
+    for line, row in table.rows:
+        errs: list[str] = []
+        code = row.get("code", "")
+        name = row.get("name_ja", "")
+        dept = row.get("department_code", "")
+        dept_name = _optional(row, "department_name")
+        if not code:
+            errs.append("code が空です / code is empty")
+        elif code in first_line:
+            errs.append(f"code {code} は {first_line[code]} 行目と重複しています / duplicate code {code} (first on line {first_line[code]})")
+        if not name:
+            errs.append("name_ja が空です / name_ja is empty")
+        if not dept:
+            errs.append("department_code が空です / department_code is empty")
+        elif dept_name:
+            if dept in dept_names and dept_names[dept][0] != dept_name:
+                other, other_line = dept_names[dept]
+                errs.append(f"部局 {dept} の名称が {other_line} 行目（{other}）と異なります / department {dept} is named differently on line {other_line} ({other})")
+            dept_names.setdefault(dept, (dept_name, line))
+        elif dept not in known_departments and dept not in dept_names:
+            errs.append(f"部局 {dept} は初出のため department_name が必要です / department {dept} is new: department_name is required")
+        priority = parse_priority(row.get("priority", ""))
+        if priority is None:
+            errs.append(f"priority の値 '{row.get('priority')}' が読めません（1/0、true/false、yes/no、○/空欄） / priority '{row.get('priority')}' is not 1/0, true/false, yes/no, ○ or empty")
+        form = _optional(row, "form")
+        if form and not _FORM_ID.match(form):
+            errs.append(f"form '{form}' は半角英小文字・数字・ハイフンのみです / form id '{form}' may only hold a-z, 0-9 and -")
+        features, unknown = parse_features(row.get("features"))
+        if unknown:
+            errs.append(f"features に不明な値があります: {', '.join(unknown)}（使える値: {', '.join(FEATURES)}） / unknown features: {', '.join(unknown)}")
+        for key, limit in LIMITS.items():
+            if len(row.get(key, "")) > limit:
+                errs.append(f"{key} が長すぎます（{limit}文字まで） / {key} is longer than {limit} characters")
+        problems.extend(Problem(table.name, line, e) for e in errs)
+        if code and code not in first_line:
+            first_line[code] = line
+        if errs:
+            continue
+        out.append(ProcedureRow(
+            line, code, name, _optional(row, "name_en"), dept, dept_name, bool(priority),
+            _optional(row, "procedure_type"), _optional(row, "legal_basis"), form,
+            _optional(row, "exclusion_reason"), ";".join(features) or None,
+        ))
+    return out
+
+
+def check_volumes(table: Table, known_codes: set[str], problems: list[Problem],
+                  warnings: list[Problem]) -> list[VolumeRow]:
+    out: list[VolumeRow] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, row in table.rows:
+        errs: list[str] = []
+        code = row.get("code", "")
+        if not code:
+            errs.append("code が空です / code is empty")
+        elif code not in known_codes:
+            errs.append(f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}")
+        fy = _integer(row.get("fiscal_year", ""))
+        if fy is None or not 1900 <= fy <= 2999:
+            errs.append(f"fiscal_year '{row.get('fiscal_year')}' は西暦の年度（例: 2024）で入力してください / fiscal_year must be a year such as 2024")
+        receipts = _integer(row.get("receipts", ""))
+        if receipts is None or receipts < 0:
+            errs.append(f"receipts '{row.get('receipts')}' は0以上の整数で入力してください / receipts must be a whole number ≥ 0")
+        online_text = row.get("online_receipts", "")
+        online = _integer(online_text) if online_text else None
+        if online_text and (online is None or online < 0):
+            errs.append(f"online_receipts '{online_text}' は0以上の整数か空欄です / online_receipts must be a whole number ≥ 0 or empty")
+        if code and fy is not None:
+            if (code, fy) in seen:
+                errs.append(f"{code} の {fy} 年度は {seen[(code, fy)]} 行目と重複しています / {code} FY{fy} duplicates line {seen[(code, fy)]}")
+            else:
+                seen[(code, fy)] = line
+        problems.extend(Problem(table.name, line, e) for e in errs)
+        if errs:
+            continue
+        assert fy is not None and receipts is not None
+        if online is not None and online > receipts:
+            warnings.append(Problem(table.name, line, f"online_receipts ({online}) が receipts ({receipts}) を上回っています / online_receipts exceed receipts"))
+        out.append(VolumeRow(line, code, fy, receipts, online))
+    return out
+
+
+def check_statuses(table: Table, known_codes: set[str], reasons: dict[str, str | None],
+                   problems: list[Problem]) -> list[StatusRow]:
+    out: list[StatusRow] = []
+    for line, row in table.rows:
+        errs: list[str] = []
+        code = row.get("code", "")
+        if not code:
+            errs.append("code が空です / code is empty")
+        elif code not in known_codes:
+            errs.append(f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}")
+        status = row.get("status", "")
+        if status not in STATUSES:
+            errs.append(f"status '{status}' は {', '.join(STATUSES)} のいずれかです / status must be one of {', '.join(STATUSES)}")
+        day = parse_date(row.get("effective_date", ""))
+        if day is None:
+            errs.append(f"effective_date '{row.get('effective_date')}' は YYYY-MM-DD の日付で入力してください / effective_date must be a date YYYY-MM-DD")
+        note = _optional(row, "note")
+        if status == EXCLUDED and not note and code in known_codes and not reasons.get(code):
+            errs.append("対象外（excluded）には理由が必要です（note または procedures.csv の exclusion_reason） / excluded needs a reason: a note, or exclusion_reason in procedures.csv")
+        problems.extend(Problem(table.name, line, e) for e in errs)
+        if errs:
+            continue
+        assert day is not None
+        out.append(StatusRow(line, code, status, day, note))
+    return out
+
+
+def write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """UTF-8 with BOM (as Excel expects), `\\n` line ends, minimal quoting."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])

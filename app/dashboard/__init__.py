@@ -1,0 +1,1 @@
+"""The public dashboard of the digitization KPI."""

@@ -1,0 +1,109 @@
+"""KPI figures for the dashboard, the API and the CLI: one fetch, the pure arithmetic, done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from app import kpi
+from app.catalogue.queries import department_last_updates, kpi_facts
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def today() -> date:
+    """Today in Japan: fiscal years turn over on 1 April, Japanese time."""
+    return datetime.now(JST).date()
+
+
+def current_fiscal_year() -> int:
+    return kpi.fiscal_year_of(today())
+
+
+def parse_fiscal_year(text: str | None) -> int:
+    if text in (None, ""):
+        return current_fiscal_year()
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and 1900 <= int(text) <= 2999):
+        raise kpi.KpiInputError(
+            f"fiscal_year は西暦の年度（例: 2024）です（受け取った値: {text!r}）"
+            f" / fiscal_year must be a year such as 2024 (got {text!r})"
+        )
+    return int(text)
+
+
+def figures(fiscal_year: int | None = None, scope: str | None = None, basis: str | None = None):
+    """→ kpi.Figures for the request; bad scope or basis raise kpi.KpiInputError."""
+    fy = fiscal_year or current_fiscal_year()
+    s = kpi.parse_scope(scope)
+    b = kpi.parse_basis(basis or current_app.config["KPI_BASIS"])
+    return kpi.compute(kpi_facts(), fy, s, b, today())
+
+
+@dataclass
+class ScopeView:
+    scope: str
+    target_year: int
+    latest: kpi.Figures
+    baseline: kpi.Figures
+    points: list[kpi.Point]
+    projection: kpi.Projection | None
+
+
+@dataclass
+class Dashboard:
+    fiscal_year: int
+    current_year: int
+    years: list[int]
+    baseline_year: int
+    scopes: dict[str, ScopeView]
+    stale_departments: list[tuple[str, str, datetime | None]]
+    department_names_en: dict[str, str | None]
+    facts_count: int
+
+
+def dashboard(fiscal_year: int | None = None) -> Dashboard:
+    cfg = current_app.config
+    now = today()
+    current = kpi.fiscal_year_of(now)
+    fy = fiscal_year or current
+    facts = kpi_facts()
+    span = kpi.recorded_years(facts)
+    first = span[0] if span else fy
+    years = list(range(min(first, fy), max(current, fy) + 1))
+    latest_basis = kpi.parse_basis(cfg["KPI_BASIS"])
+    baseline_basis = kpi.Basis(cfg["KPI_BASELINE_YEAR"])
+    scopes = {}
+    for name, target in cfg["KPI_TARGETS"].items():
+        scope = kpi.parse_scope(name)
+        points = kpi.history(facts, [y for y in years if y <= fy], scope, latest_basis, now)
+        scopes[name] = ScopeView(
+            scope=name,
+            target_year=target,
+            latest=kpi.compute(facts, fy, scope, latest_basis, now),
+            baseline=kpi.compute(facts, fy, scope, baseline_basis, now),
+            points=points,
+            projection=kpi.projection(points, target),
+        )
+    # departments whose procedures got no recorded change in the current fiscal year
+    start = datetime.combine(kpi.fy_start(current), datetime.min.time(), tzinfo=JST)
+    stale = []
+    names = {f.department_code: f.department_name for f in facts}
+    for code, when in sorted(department_last_updates().items()):
+        if when is not None and when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        if when is None or when < start:
+            stale.append((code, names.get(code, code), when))
+    return Dashboard(
+        fiscal_year=fy,
+        current_year=current,
+        years=years,
+        baseline_year=cfg["KPI_BASELINE_YEAR"],
+        scopes=scopes,
+        stale_departments=stale,
+        department_names_en={f.department_code: f.department_name_en for f in facts},
+        facts_count=len(facts),
+    )

@@ -1,0 +1,86 @@
+"""Shared web plumbing: error pages (JSON under /api), template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.kpi import fiscal
+
+ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large",
+    415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
+    500: "server_error", 503: "unavailable",
+}
+
+
+def current_lang() -> str:
+    locale = get_locale()
+    return locale.language if locale else "ja"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_messages() -> dict[int, str]:
+    return {
+        400: _("リクエストの内容が正しくありません。"),
+        403: _("このページを表示する権限がありません。"),
+        404: _("お探しのページは見つかりませんでした。"),
+        405: _("この操作はできません。"),
+        413: _("送信されたデータが大きすぎます。"),
+        429: _("短時間にアクセスが集中しています。しばらくしてからもう一度お試しください。"),
+        500: _("システムでエラーが発生しました。時間をおいてもう一度お試しください。"),
+        503: _("ただいまサービスを利用できません。時間をおいてもう一度お試しください。"),
+    }
+
+
+def json_error(status: int, message: str, code: str | None = None):
+    body = {"error": code or ERROR_CODES.get(status, "error"), "message": message}
+    return jsonify(body), status
+
+
+def _handle(exc: Exception):
+    if not isinstance(exc, HTTPException):
+        exc = InternalServerError(original_exception=exc)
+    status = exc.code or 500
+    messages = error_messages()
+    message = messages.get(status) or exc.description or ""
+    if wants_json():
+        detail = getattr(exc, "description", None) if status < 500 else None
+        return json_error(status, detail if isinstance(detail, str) and detail and status == 400 else message)
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle)
+    app.register_error_handler(Exception, _handle)
+
+    @app.context_processor
+    def _helpers():
+        lang = current_lang()
+        return {
+            "lang": lang,
+            "fy_label": lambda n: fiscal.label(n, lang),
+            "pct": percent,
+            "num": lambda n: f"{n:,}",
+            "lang_url": lang_url,
+        }
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (the choice is then remembered)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    if request.endpoint is None:
+        return "?lang=" + code
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def percent(rate: float | None) -> str:
+    """One decimal, as kpi.md asks: 38.9%."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
