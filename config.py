@@ -33,7 +33,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
-    JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 
 

@@ -7,9 +7,9 @@ from flask import Flask
 from config import Config
 
 
-def create_app(config_class: type = Config, **overrides) -> Flask:
+def create_app(config_class: type = Config, instance_path: str | None = None, **overrides) -> Flask:
     """Build the application: config, extensions, blueprints, CLI — nothing else."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
 

@@ -57,6 +57,8 @@ def _handle(exc: Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.json.ensure_ascii = False  # Japanese stays readable in JSON answers
+    app.json.sort_keys = False  # keys in the order interfaces.md lists them
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _handle)
 

@@ -202,7 +202,7 @@ def export_catalogue(directory: Path) -> dict[str, int]:
     directory.mkdir(parents=True, exist_ok=True)
     procs = db.session.execute(
         select(Procedure, Department).join(Department).order_by(Procedure.code)
-    ).tuples().all()
+    ).all()
     code_of = {p.id: p.code for p, _ in procs}
     cf.write_csv(directory / cf.PROCEDURES, cf.PROCEDURE_COLUMNS, [
         (p.code, p.name_ja, p.name_en, d.code, d.name_ja, "1" if p.priority else "0",

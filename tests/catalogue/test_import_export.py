@@ -1,0 +1,192 @@
+"""`flask catalogue import|export` as a department's spreadsheet would meet it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.catalogue import services
+from app.catalogue.models import AppendOnlyError, Procedure, StatusChange, VolumeRecord
+from app.extensions import db
+from tests.conftest import ROOT, WORKED_EXAMPLE
+
+SHIPPED = ROOT / "procedures"
+
+
+def counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Procedure, VolumeRecord, StatusChange)
+    )
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["catalogue", *map(str, args)])
+
+
+def test_import_worked_example_then_reimport_changes_nothing(backend_app, worked_example):
+    result = run(backend_app, "import", worked_example)
+    assert result.exit_code == 0, result.output
+    assert "procedures +4" in result.output
+    with backend_app.app_context():
+        assert counts() == (4, 6, 5)
+    again = run(backend_app, "import", worked_example)
+    assert again.exit_code == 0
+    assert "procedures +0 ~0 =4" in again.output
+    assert "volumes +0 =6" in again.output and "statuses +0 =5" in again.output
+    with backend_app.app_context():
+        assert counts() == (4, 6, 5)
+
+
+def test_export_import_export_is_byte_identical(backend_app, tmp_path):
+    assert run(backend_app, "import", SHIPPED).exit_code == 0
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run(backend_app, "export", first).exit_code == 0
+    with backend_app.app_context():
+        before = counts()
+    assert run(backend_app, "import", first).exit_code == 0
+    with backend_app.app_context():
+        assert counts() == before  # nothing new recorded
+    assert run(backend_app, "export", second).exit_code == 0
+    for name in ("procedures.csv", "volumes.csv", "status_history.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+        assert (first / name).read_bytes().startswith(b"\xef\xbb\xbf")  # BOM, for Excel
+
+
+def test_the_shipped_catalogue_exports_as_shipped(app, tmp_path):
+    assert run(app, "import", SHIPPED).exit_code == 0
+    assert run(app, "export", tmp_path / "out").exit_code == 0
+    for name in ("procedures.csv", "volumes.csv", "status_history.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (SHIPPED / name).read_bytes()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_encodings_as_excel_saves_them(app, write_catalogue, encoding):
+    folder = write_catalogue(WORKED_EXAMPLE, encoding=encoding)
+    result = run(app, "import", folder)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        names = db.session.scalars(select(Procedure.name_ja).order_by(Procedure.code)).all()
+        assert names == ["手続A", "手続B", "手続C", "手続D"]
+        reason = db.session.scalar(select(StatusChange.note).where(StatusChange.status == "excluded"))
+        assert reason == "対面での審査が法令で必要"
+
+
+def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app, write_catalogue):
+    folder = write_catalogue({
+        "procedures.csv": (
+            "code,name_ja,department_code,department_name,priority,features\n"
+            "P-1,良い手続,01,部局01,1,online_application\n"
+            "P-2,,01,,maybe,\n"                      # line 3: empty name, bad priority
+            "P-1,重複,02,,0,fax\n"                    # line 4: duplicate, new dept w/o name, bad feature
+        ),
+        "volumes.csv": "code,fiscal_year,receipts\nP-1,2021,-5\nP-9,R3,10\n",
+        "status_history.csv": "code,status,effective_date\nP-1,digital,2021-13-01\nP-1,excluded,2022-04-01\n",
+    })
+    result = run(app, "import", folder)
+    assert result.exit_code == 1
+    out = result.output
+    p, v, s = (str(folder / n) for n in ("procedures.csv", "volumes.csv", "status_history.csv"))
+    expected = [
+        f"{p}:3: name_ja が空です",
+        f"{p}:3: priority の値 'maybe'",
+        f"{p}:4: code P-1 は 2 行目と重複",
+        f"{p}:4: 部局 02 は初出のため department_name が必要です",
+        f"{p}:4: features に不明な値があります: fax",
+        f"{v}:2: receipts '-5'",
+        f"{v}:3: 手続 P-9 が procedures.csv にもデータベースにもありません",
+        f"{v}:3: fiscal_year 'R3'",
+        f"{s}:2: status 'digital'",
+        f"{s}:2: effective_date '2021-13-01'",
+        f"{s}:3: 対象外（excluded）には理由が必要です",
+    ]
+    for line in expected:
+        assert line in out, line
+    assert "何も書き込みませんでした" in out and "nothing was written" in out
+    with app.app_context():
+        assert counts() == (0, 0, 0)
+
+
+def test_a_bad_row_after_good_ones_leaves_an_existing_catalogue_untouched(app, worked_example, write_catalogue):
+    assert run(app, "import", worked_example).exit_code == 0
+    with app.app_context():
+        before = counts()
+    folder = write_catalogue({
+        "procedures.csv": "code,name_ja,department_code,priority\nA,改名された手続A,01,1\nE,新しい手続,01,1\n",
+        "volumes.csv": "code,fiscal_year,receipts\nA,2024,1\nE,2024,x\n",
+    })
+    assert run(app, "import", folder).exit_code == 1
+    with app.app_context():
+        assert counts() == before
+        assert db.session.scalar(select(Procedure.name_ja).where(Procedure.code == "A")) == "手続A"
+
+
+def test_dry_run_checks_and_counts_but_writes_nothing(app, worked_example):
+    result = run(app, "import", "--dry-run", worked_example)
+    assert result.exit_code == 0
+    assert "dry run" in result.output and "procedures +4" in result.output
+    with app.app_context():
+        assert counts() == (0, 0, 0)
+
+
+def test_unknown_columns_are_a_warning_not_an_error(app, write_catalogue):
+    files = dict(WORKED_EXAMPLE)
+    files["procedures.csv"] = files["procedures.csv"].replace("priority\n", "priority,memo\n", 1)
+    result = run(app, "import", write_catalogue(files))
+    assert result.exit_code == 0
+    assert "不明な列は無視します: memo" in result.output
+
+
+def test_missing_required_column_is_reported_on_line_1(app, write_catalogue):
+    folder = write_catalogue({"procedures.csv": "code,name_ja\nA,手続\n"})
+    result = run(app, "import", folder)
+    assert result.exit_code == 1
+    assert f"{folder / 'procedures.csv'}:1: 必須の列がありません: department_code, priority" in result.output
+
+
+def test_undecodable_file_is_reported(app, write_catalogue):
+    folder = write_catalogue({"procedures.csv": b"code,name_ja\n\xff\xfe\xfa\n"})
+    result = run(app, "import", folder)
+    assert result.exit_code == 1
+    assert "文字コードを判別できません" in result.output
+
+
+def test_priority_spellings(app, write_catalogue):
+    folder = write_catalogue({"procedures.csv": (
+        "code,name_ja,department_code,department_name,priority\n"
+        "A,a,01,d,YES\nB,b,01,,○\nC,c,01,,\nD,d,01,,False\nE,e,01,,1\n"
+    )})
+    assert run(app, "import", folder).exit_code == 0
+    with app.app_context():
+        got = dict(db.session.execute(select(Procedure.code, Procedure.priority)).all())
+    assert got == {"A": True, "B": True, "C": False, "D": False, "E": True}
+
+
+def test_changed_volume_is_appended_and_becomes_current(app, worked_example, write_catalogue, tmp_path):
+    assert run(app, "import", worked_example).exit_code == 0
+    files = dict(WORKED_EXAMPLE)
+    files["volumes.csv"] = files["volumes.csv"].replace("A,2023,40000", "A,2023,41000")
+    assert run(app, "import", write_catalogue(files)).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(
+            select(VolumeRecord.receipts).join(Procedure)
+            .where(Procedure.code == "A", VolumeRecord.fiscal_year == 2023).order_by(VolumeRecord.id)
+        ).all()
+        assert rows == [40000, 41000]  # the old figure is kept, the new one counts
+    assert run(app, "export", tmp_path / "out").exit_code == 0
+    assert "A,2023,41000," in (tmp_path / "out" / "volumes.csv").read_text("utf-8-sig")
+
+
+def test_history_rows_cannot_be_edited_or_deleted(ctx, worked_example):
+    services.import_catalogue(Path(worked_example))
+    row = db.session.scalars(select(StatusChange)).first()
+    row.status = "online"
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.scalars(select(VolumeRecord)).first())
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
