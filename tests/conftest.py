@@ -112,6 +112,25 @@ def backend_app(request, tmp_path):
 
 
 @pytest.fixture
+def make_app(tmp_path):
+    """Factory: an app with settings of the test's choosing; its engine is disposed after."""
+    made = []
+
+    def make(database_url: str | None = None, **overrides):
+        url = database_url or f"sqlite:///{tmp_path / f'made{len(made)}.db'}"
+        app = create_app(TestConfig, instance_path=str(tmp_path / "instance"),
+                         SQLALCHEMY_DATABASE_URI=url, **overrides)
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

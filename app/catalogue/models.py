@@ -39,6 +39,7 @@ class Department(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_ja: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     procedures: Mapped[list[Procedure]] = relationship(back_populates="department")
 
@@ -59,6 +60,7 @@ class Procedure(db.Model):
     form: Mapped[str | None] = mapped_column(String(100))
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(String(200))  # ;-separated, canonical order
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     department: Mapped[Department] = relationship(back_populates="procedures")
 

@@ -11,28 +11,75 @@ from app.extensions import db
 from app.kpi import ProcedureFacts
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
-from .services import current_volume_rows
+
+
+_cache: dict[str, tuple[tuple, list[ProcedureFacts]]] = {}
+
+
+def catalogue_stamp() -> tuple:
+    """One cheap query whose answer changes whenever anything the KPI reads changes.
+
+    Volumes and status rows are append-only (their max id moves); procedures and
+    departments carry updated_at; the count catches additions.
+    """
+    vt, st = VolumeRecord.__table__, StatusChange.__table__
+    pt, dt = Procedure.__table__, Department.__table__
+    q = select(
+        select(func.max(vt.c.id)).scalar_subquery(),
+        select(func.max(st.c.id)).scalar_subquery(),
+        select(func.count(pt.c.id)).scalar_subquery(),
+        select(func.max(pt.c.updated_at)).scalar_subquery(),
+        select(func.max(dt.c.updated_at)).scalar_subquery(),
+    )
+    return tuple(db.session.connection().execute(q).one())
 
 
 def kpi_facts() -> list[ProcedureFacts]:
-    """Every procedure with its current volumes and full status history: three queries."""
+    """The facts of every procedure, reloaded only when the catalogue has changed.
+
+    Each process keeps the last load with the stamp it was made at; a request costs
+    one stamp query, plus the three loading queries after any change.
+    """
+    key = db.engine.url.render_as_string(hide_password=True)
+    stamp = catalogue_stamp()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    facts = load_kpi_facts()
+    _cache[key] = (stamp, facts)
+    return facts
+
+
+def load_kpi_facts() -> list[ProcedureFacts]:
+    """Every procedure with its current volumes and full status history: three queries.
+
+    Plain Core selects in recording order: a later volume row for the same year simply
+    overwrites the earlier one here, which is cheaper than asking SQL for the latest.
+    """
+    conn = db.session.connection()
+    vt, st = VolumeRecord.__table__, StatusChange.__table__
     volumes: dict[int, dict[int, int]] = defaultdict(dict)
     online: dict[int, dict[int, int]] = defaultdict(dict)
-    for pid, fy, receipts, online_receipts in db.session.execute(current_volume_rows()):
+    for pid, fy, receipts, online_receipts in conn.execute(
+        select(vt.c.procedure_id, vt.c.fiscal_year, vt.c.receipts, vt.c.online_receipts)
+        .order_by(vt.c.id)
+    ):
         volumes[pid][fy] = receipts
-        if online_receipts is not None:
+        if online_receipts is None:
+            online[pid].pop(fy, None)
+        else:
             online[pid][fy] = online_receipts
     history: dict[int, list] = defaultdict(list)
-    for pid, day, status in db.session.execute(
-        select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
-        .order_by(StatusChange.id)
+    for pid, day, status in conn.execute(
+        select(st.c.procedure_id, st.c.effective_date, st.c.status).order_by(st.c.id)
     ):
         history[pid].append((day, status))
-    rows = db.session.execute(
+    pt, dt = Procedure.__table__, Department.__table__
+    rows = conn.execute(
         select(
-            Procedure.id, Procedure.code, Procedure.name_ja, Procedure.name_en, Procedure.priority,
-            Procedure.form, Department.code, Department.name_ja, Department.name_en,
-        ).join(Department).order_by(Procedure.code)
+            pt.c.id, pt.c.code, pt.c.name_ja, pt.c.name_en, pt.c.priority, pt.c.form,
+            dt.c.code, dt.c.name_ja, dt.c.name_en,
+        ).join(dt, pt.c.department_id == dt.c.id).order_by(pt.c.code)
     )
     return [
         ProcedureFacts(

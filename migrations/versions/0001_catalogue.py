@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('code', sa.String(length=32), nullable=False),
     sa.Column('name_ja', sa.String(length=200), nullable=False),
     sa.Column('name_en', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_departments')),
     sa.UniqueConstraint('code', name=op.f('uq_departments_code'))
     )
@@ -38,6 +39,7 @@ def upgrade():
     sa.Column('form', sa.String(length=100), nullable=True),
     sa.Column('exclusion_reason', sa.Text(), nullable=True),
     sa.Column('features', sa.String(length=200), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_procedures_department_id_departments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_procedures')),
     sa.UniqueConstraint('code', name=op.f('uq_procedures_code'))
