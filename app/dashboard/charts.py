@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-W, H = 400, 250
-LEFT, RIGHT, TOP, BOTTOM = 44, 14, 14, 40
-FONT = 13
+W, H = 400, 270
+LEFT, RIGHT, TOP, BOTTOM = 46, 14, 22, 50
+FONT = 15
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ def history_chart(series: Sequence[Series], years: Sequence[int], *, title: str,
         out.append(f'<text class="axis" x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">{pct}%</text>')
     step = 1 if len(years) <= 6 else 2
     for year in years[::step]:
-        out.append(f'<text class="axis" x="{x(year):.1f}" y="{H - BOTTOM + 18}" text-anchor="middle">{escape(year_label(year))}</text>')
-    for s in series:
+        out.append(f'<text class="axis" x="{x(year):.1f}" y="{H - BOTTOM + 20}" text-anchor="middle">{escape(year_label(year))}</text>')
+    for n, s in enumerate(series):
         if s.target:
             fy, fr, ty = s.target
             out.append(
@@ -60,14 +60,16 @@ def history_chart(series: Sequence[Series], years: Sequence[int], *, title: str,
             for py, pr in s.points:
                 out.append(f'<circle class="dot {s.css}" cx="{x(py):.1f}" cy="{y(pr):.1f}" r="3.5"/>')
             ly, lr = s.points[-1]
-            out.append(f'<text class="value {s.css}" x="{x(ly) - 4:.1f}" y="{y(lr) - 8:.1f}" text-anchor="end">{lr * 100:.1f}%</text>')
+            # the first series labels its last point above the line, the next ones below it
+            dy = -10 if n == 0 else 20
+            out.append(f'<text class="value {s.css}" x="{x(ly) - 4:.1f}" y="{y(lr) + dy:.1f}" text-anchor="end">{lr * 100:.1f}%</text>')
     # legend under the axis labels
     lx = LEFT
     for s in series:
-        out.append(f'<line class="line {s.css}" x1="{lx}" y1="{H - 8}" x2="{lx + 18}" y2="{H - 8}"/>')
+        out.append(f'<line class="line {s.css}" x1="{lx}" y1="{H - 9}" x2="{lx + 18}" y2="{H - 9}"/>')
         out.append(f'<text x="{lx + 22}" y="{H - 4}">{escape(s.label)}</text>')
         lx += 30 + text_width(s.label)
-    out.append(f'<line class="target" x1="{lx}" y1="{H - 8}" x2="{lx + 18}" y2="{H - 8}"/>')
+    out.append(f'<line class="target" x1="{lx}" y1="{H - 9}" x2="{lx + 18}" y2="{H - 9}"/>')
     out.append(f'<text x="{lx + 22}" y="{H - 4}">{escape(target_label)}</text>')
     out.append("</svg>")
     return "".join(out)
