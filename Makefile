@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 # Compiled message catalogues (.mo) are build output, made from the .po files.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d app/translations
+	@$(BIN)/pybabel compile -d app/translations > /dev/null
 
 run: install
 	$(FLASK) db upgrade
