@@ -41,8 +41,8 @@ test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check app tests config.py
-	$(BIN)/ruff format --check app tests config.py
+	$(BIN)/ruff check app tests config.py bench
+	$(BIN)/ruff format --check app tests config.py bench
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -44,6 +44,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
 
     # Real servers for the tests that need them; under CI their absence is a failure.
-    TEST_DATABASE_URL = _env("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    TEST_DATABASE_URL = _env(
+        "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
     TEST_REDIS_URL = _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     CI = (_env("CI", "") or "").lower() in _TRUE

@@ -65,4 +65,3 @@ def select_locale() -> str:
     if session.get("lang") in langs:
         return session["lang"]
     return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
-

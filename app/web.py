@@ -10,10 +10,18 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.kpi import fiscal
 
 ERROR_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large",
-    415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
-    500: "server_error", 503: "unavailable",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -52,7 +60,9 @@ def _handle(exc: Exception):
     message = messages.get(status) or exc.description or ""
     if wants_json():
         detail = getattr(exc, "description", None) if status < 500 else None
-        return json_error(status, detail if isinstance(detail, str) and detail and status == 400 else message)
+        return json_error(
+            status, detail if isinstance(detail, str) and detail and status == 400 else message
+        )
     return render_template("error.html", status=status, message=message), status
 
 

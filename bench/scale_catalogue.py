@@ -37,7 +37,9 @@ def main() -> None:
         for name, text in synthetic_catalogue(args.procedures).items():
             (folder / name).write_text(text, encoding="utf-8")
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
-        app = create_app(Config, instance_path=str(Path(tmp) / "instance"), SQLALCHEMY_DATABASE_URI=url)
+        app = create_app(
+            Config, instance_path=str(Path(tmp) / "instance"), SQLALCHEMY_DATABASE_URI=url
+        )
         with app.app_context():
             db.drop_all()
             db.create_all()

@@ -78,8 +78,12 @@ def redis_server():
 
 
 def _make_app(tmp_path: Path, database_url: str, **overrides):
-    app = create_app(TestConfig, instance_path=str(tmp_path / "instance"),
-                     SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    app = create_app(
+        TestConfig,
+        instance_path=str(tmp_path / "instance"),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        **overrides,
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -118,8 +122,12 @@ def make_app(tmp_path):
 
     def make(database_url: str | None = None, **overrides):
         url = database_url or f"sqlite:///{tmp_path / f'made{len(made)}.db'}"
-        app = create_app(TestConfig, instance_path=str(tmp_path / "instance"),
-                         SQLALCHEMY_DATABASE_URI=url, **overrides)
+        app = create_app(
+            TestConfig,
+            instance_path=str(tmp_path / "instance"),
+            SQLALCHEMY_DATABASE_URI=url,
+            **overrides,
+        )
         made.append(app)
         return app
 

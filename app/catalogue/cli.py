@@ -13,7 +13,9 @@ from . import services
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "procedures"
 
 
-@click.group("catalogue", help="手続台帳の取込・書出し / import and export the procedures catalogue")
+@click.group(
+    "catalogue", help="手続台帳の取込・書出し / import and export the procedures catalogue"
+)
 def catalogue_cli() -> None:
     pass
 
@@ -22,11 +24,13 @@ def run_import(directory: Path, dry_run: bool, quiet: bool = False) -> services.
     total = services.count_rows(directory)
     if sys.stderr.isatty() and total > 2000 and not quiet:
         with click.progressbar(length=total, label="取込中 / importing", file=sys.stderr) as bar:
-            report = services.import_catalogue(directory, dry_run=dry_run, progress=bar.update,
-                                               recorded_by="catalogue import")
+            report = services.import_catalogue(
+                directory, dry_run=dry_run, progress=bar.update, recorded_by="catalogue import"
+            )
     else:
-        report = services.import_catalogue(directory, dry_run=dry_run,
-                                           recorded_by="catalogue import")
+        report = services.import_catalogue(
+            directory, dry_run=dry_run, recorded_by="catalogue import"
+        )
     for w in report.warnings:
         click.echo(f"{w}（警告 / warning）", err=True)
     for p in report.problems:
@@ -49,7 +53,11 @@ def import_command(directory: Path, dry_run: bool) -> None:
         )
         sys.exit(1)
     c = report.counts
-    verb = "確認のみ（書き込みなし） / dry run, nothing written" if dry_run else "取り込みました / imported"
+    verb = (
+        "確認のみ（書き込みなし） / dry run, nothing written"
+        if dry_run
+        else "取り込みました / imported"
+    )
     click.echo(
         f"{verb}: 部局 departments +{c['departments_created']} ~{c['departments_updated']}, "
         f"手続 procedures +{c['procedures_created']} ~{c['procedures_updated']} ={c['procedures_unchanged']}, "

@@ -25,8 +25,17 @@ VOLUMES = "volumes.csv"
 STATUS_HISTORY = "status_history.csv"
 
 PROCEDURE_COLUMNS = (
-    "code", "name_ja", "name_en", "department_code", "department_name", "priority",
-    "procedure_type", "legal_basis", "form", "exclusion_reason", "features",
+    "code",
+    "name_ja",
+    "name_en",
+    "department_code",
+    "department_name",
+    "priority",
+    "procedure_type",
+    "legal_basis",
+    "form",
+    "exclusion_reason",
+    "features",
 )
 PROCEDURE_REQUIRED = ("code", "name_ja", "department_code", "priority")
 VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts")
@@ -38,8 +47,16 @@ _TRUE = {"1", "true", "yes", "○", "〇", "◯"}
 _FALSE = {"0", "false", "no", ""}
 _FORM_ID = re.compile(r"^[a-z0-9-]+$")
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
-LIMITS = {"code": 32, "name_ja": 300, "name_en": 300, "department_code": 32,
-          "department_name": 200, "procedure_type": 50, "legal_basis": 500, "form": 100}
+LIMITS = {
+    "code": 32,
+    "name_ja": 300,
+    "name_en": 300,
+    "department_code": 32,
+    "department_name": 200,
+    "procedure_type": 50,
+    "legal_basis": 500,
+    "form": 100,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +116,7 @@ def decode(data: bytes) -> tuple[str | None, str]:
     """UTF-8 (with or without BOM) or CP932 as Excel saves it → (text, encoding)."""
     if data.startswith(BOM):
         try:
-            return data[len(BOM):].decode("utf-8"), "utf-8-sig"
+            return data[len(BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             return None, "utf-8-sig"
     try:
@@ -112,11 +129,23 @@ def decode(data: bytes) -> tuple[str | None, str]:
         return None, "unknown"
 
 
-def read_table(path: Path, label: str, problems: list[Problem], warnings: list[Problem],
-               columns: tuple[str, ...], required: tuple[str, ...]) -> Table | None:
+def read_table(
+    path: Path,
+    label: str,
+    problems: list[Problem],
+    warnings: list[Problem],
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+) -> Table | None:
     text, _encoding = decode(path.read_bytes())
     if text is None:
-        problems.append(Problem(label, 1, "文字コードを判別できません（UTF-8 または Shift_JIS/CP932 で保存してください） / cannot decode the file: save it as UTF-8 or Shift_JIS/CP932"))
+        problems.append(
+            Problem(
+                label,
+                1,
+                "文字コードを判別できません（UTF-8 または Shift_JIS/CP932 で保存してください） / cannot decode the file: save it as UTF-8 or Shift_JIS/CP932",
+            )
+        )
         return None
     table = Table(label)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -126,16 +155,34 @@ def read_table(path: Path, label: str, problems: list[Problem], warnings: list[P
         problems.append(Problem(label, 1, f"CSV として読めません / not valid CSV: {exc}"))
         return None
     if header is None:
-        problems.append(Problem(label, 1, "ファイルが空です（1行目に見出しが必要です） / the file is empty: the first row must be the header"))
+        problems.append(
+            Problem(
+                label,
+                1,
+                "ファイルが空です（1行目に見出しが必要です） / the file is empty: the first row must be the header",
+            )
+        )
         return None
     table.header = [h.strip() for h in header]
     missing = [c for c in required if c not in table.header]
     if missing:
-        problems.append(Problem(label, 1, f"必須の列がありません: {', '.join(missing)} / required columns missing: {', '.join(missing)}"))
+        problems.append(
+            Problem(
+                label,
+                1,
+                f"必須の列がありません: {', '.join(missing)} / required columns missing: {', '.join(missing)}",
+            )
+        )
         return None
     unknown = [h for h in table.header if h not in columns]
     if unknown:
-        warnings.append(Problem(label, 1, f"不明な列は無視します: {', '.join(unknown)} / unknown columns ignored: {', '.join(unknown)}"))
+        warnings.append(
+            Problem(
+                label,
+                1,
+                f"不明な列は無視します: {', '.join(unknown)} / unknown columns ignored: {', '.join(unknown)}",
+            )
+        )
     seen_header = set()
     for h in table.header:
         if h in seen_header and h in columns:
@@ -150,9 +197,18 @@ def read_table(path: Path, label: str, problems: list[Problem], warnings: list[P
             if not any(v.strip() for v in values):
                 continue  # blank line, as spreadsheets leave at the end
             if len(values) > len(table.header):
-                problems.append(Problem(label, start, f"列が多すぎます（見出しは{len(table.header)}列、この行は{len(values)}列） / too many values: {len(values)} for {len(table.header)} columns"))
+                problems.append(
+                    Problem(
+                        label,
+                        start,
+                        f"列が多すぎます（見出しは{len(table.header)}列、この行は{len(values)}列） / too many values: {len(values)} for {len(table.header)} columns",
+                    )
+                )
                 continue
-            row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(table.header)}
+            row = {
+                h: (values[i].strip() if i < len(values) else "")
+                for i, h in enumerate(table.header)
+            }
             table.rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(label, line, f"CSV として読めません / not valid CSV: {exc}"))
@@ -192,7 +248,9 @@ def parse_priority(text: str) -> bool | None:
     return None
 
 
-def check_procedures(table: Table, known_departments: set[str], problems: list[Problem]) -> list[ProcedureRow]:
+def check_procedures(
+    table: Table, known_departments: set[str], problems: list[Problem]
+) -> list[ProcedureRow]:
     out: list[ProcedureRow] = []
     first_line: dict[str, int] = {}
     dept_names: dict[str, tuple[str, int]] = {}
@@ -205,7 +263,9 @@ def check_procedures(table: Table, known_departments: set[str], problems: list[P
         if not code:
             errs.append("code が空です / code is empty")
         elif code in first_line:
-            errs.append(f"code {code} は {first_line[code]} 行目と重複しています / duplicate code {code} (first on line {first_line[code]})")
+            errs.append(
+                f"code {code} は {first_line[code]} 行目と重複しています / duplicate code {code} (first on line {first_line[code]})"
+            )
         if not name:
             errs.append("name_ja が空です / name_ja is empty")
         if not dept:
@@ -213,37 +273,61 @@ def check_procedures(table: Table, known_departments: set[str], problems: list[P
         elif dept_name:
             if dept in dept_names and dept_names[dept][0] != dept_name:
                 other, other_line = dept_names[dept]
-                errs.append(f"部局 {dept} の名称が {other_line} 行目（{other}）と異なります / department {dept} is named differently on line {other_line} ({other})")
+                errs.append(
+                    f"部局 {dept} の名称が {other_line} 行目（{other}）と異なります / department {dept} is named differently on line {other_line} ({other})"
+                )
             dept_names.setdefault(dept, (dept_name, line))
         elif dept not in known_departments and dept not in dept_names:
-            errs.append(f"部局 {dept} は初出のため department_name が必要です / department {dept} is new: department_name is required")
+            errs.append(
+                f"部局 {dept} は初出のため department_name が必要です / department {dept} is new: department_name is required"
+            )
         priority = parse_priority(row.get("priority", ""))
         if priority is None:
-            errs.append(f"priority の値 '{row.get('priority')}' が読めません（1/0、true/false、yes/no、○/空欄） / priority '{row.get('priority')}' is not 1/0, true/false, yes/no, ○ or empty")
+            errs.append(
+                f"priority の値 '{row.get('priority')}' が読めません（1/0、true/false、yes/no、○/空欄） / priority '{row.get('priority')}' is not 1/0, true/false, yes/no, ○ or empty"
+            )
         form = _optional(row, "form")
         if form and not _FORM_ID.match(form):
-            errs.append(f"form '{form}' は半角英小文字・数字・ハイフンのみです / form id '{form}' may only hold a-z, 0-9 and -")
+            errs.append(
+                f"form '{form}' は半角英小文字・数字・ハイフンのみです / form id '{form}' may only hold a-z, 0-9 and -"
+            )
         features, unknown = parse_features(row.get("features"))
         if unknown:
-            errs.append(f"features に不明な値があります: {', '.join(unknown)}（使える値: {', '.join(FEATURES)}） / unknown features: {', '.join(unknown)}")
+            errs.append(
+                f"features に不明な値があります: {', '.join(unknown)}（使える値: {', '.join(FEATURES)}） / unknown features: {', '.join(unknown)}"
+            )
         for key, limit in LIMITS.items():
             if len(row.get(key, "")) > limit:
-                errs.append(f"{key} が長すぎます（{limit}文字まで） / {key} is longer than {limit} characters")
+                errs.append(
+                    f"{key} が長すぎます（{limit}文字まで） / {key} is longer than {limit} characters"
+                )
         problems.extend(Problem(table.name, line, e) for e in errs)
         if code and code not in first_line:
             first_line[code] = line
         if errs:
             continue
-        out.append(ProcedureRow(
-            line, code, name, _optional(row, "name_en"), dept, dept_name, bool(priority),
-            _optional(row, "procedure_type"), _optional(row, "legal_basis"), form,
-            _optional(row, "exclusion_reason"), ";".join(features) or None,
-        ))
+        out.append(
+            ProcedureRow(
+                line,
+                code,
+                name,
+                _optional(row, "name_en"),
+                dept,
+                dept_name,
+                bool(priority),
+                _optional(row, "procedure_type"),
+                _optional(row, "legal_basis"),
+                form,
+                _optional(row, "exclusion_reason"),
+                ";".join(features) or None,
+            )
+        )
     return out
 
 
-def check_volumes(table: Table, known_codes: set[str], problems: list[Problem],
-                  warnings: list[Problem]) -> list[VolumeRow]:
+def check_volumes(
+    table: Table, known_codes: set[str], problems: list[Problem], warnings: list[Problem]
+) -> list[VolumeRow]:
     out: list[VolumeRow] = []
     seen: dict[tuple[str, int], int] = {}
     for line, row in table.rows:
@@ -252,20 +336,30 @@ def check_volumes(table: Table, known_codes: set[str], problems: list[Problem],
         if not code:
             errs.append("code が空です / code is empty")
         elif code not in known_codes:
-            errs.append(f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}")
+            errs.append(
+                f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"
+            )
         fy = _integer(row.get("fiscal_year", ""))
         if fy is None or not 1900 <= fy <= 2999:
-            errs.append(f"fiscal_year '{row.get('fiscal_year')}' は西暦の年度（例: 2024）で入力してください / fiscal_year must be a year such as 2024")
+            errs.append(
+                f"fiscal_year '{row.get('fiscal_year')}' は西暦の年度（例: 2024）で入力してください / fiscal_year must be a year such as 2024"
+            )
         receipts = _integer(row.get("receipts", ""))
         if receipts is None or receipts < 0:
-            errs.append(f"receipts '{row.get('receipts')}' は0以上の整数で入力してください / receipts must be a whole number ≥ 0")
+            errs.append(
+                f"receipts '{row.get('receipts')}' は0以上の整数で入力してください / receipts must be a whole number ≥ 0"
+            )
         online_text = row.get("online_receipts", "")
         online = _integer(online_text) if online_text else None
         if online_text and (online is None or online < 0):
-            errs.append(f"online_receipts '{online_text}' は0以上の整数か空欄です / online_receipts must be a whole number ≥ 0 or empty")
+            errs.append(
+                f"online_receipts '{online_text}' は0以上の整数か空欄です / online_receipts must be a whole number ≥ 0 or empty"
+            )
         if code and fy is not None:
             if (code, fy) in seen:
-                errs.append(f"{code} の {fy} 年度は {seen[(code, fy)]} 行目と重複しています / {code} FY{fy} duplicates line {seen[(code, fy)]}")
+                errs.append(
+                    f"{code} の {fy} 年度は {seen[(code, fy)]} 行目と重複しています / {code} FY{fy} duplicates line {seen[(code, fy)]}"
+                )
             else:
                 seen[(code, fy)] = line
         problems.extend(Problem(table.name, line, e) for e in errs)
@@ -273,13 +367,20 @@ def check_volumes(table: Table, known_codes: set[str], problems: list[Problem],
             continue
         assert fy is not None and receipts is not None
         if online is not None and online > receipts:
-            warnings.append(Problem(table.name, line, f"online_receipts ({online}) が receipts ({receipts}) を上回っています / online_receipts exceed receipts"))
+            warnings.append(
+                Problem(
+                    table.name,
+                    line,
+                    f"online_receipts ({online}) が receipts ({receipts}) を上回っています / online_receipts exceed receipts",
+                )
+            )
         out.append(VolumeRow(line, code, fy, receipts, online))
     return out
 
 
-def check_statuses(table: Table, known_codes: set[str], reasons: dict[str, str | None],
-                   problems: list[Problem]) -> list[StatusRow]:
+def check_statuses(
+    table: Table, known_codes: set[str], reasons: dict[str, str | None], problems: list[Problem]
+) -> list[StatusRow]:
     out: list[StatusRow] = []
     for line, row in table.rows:
         errs: list[str] = []
@@ -287,16 +388,24 @@ def check_statuses(table: Table, known_codes: set[str], reasons: dict[str, str |
         if not code:
             errs.append("code が空です / code is empty")
         elif code not in known_codes:
-            errs.append(f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}")
+            errs.append(
+                f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"
+            )
         status = row.get("status", "")
         if status not in STATUSES:
-            errs.append(f"status '{status}' は {', '.join(STATUSES)} のいずれかです / status must be one of {', '.join(STATUSES)}")
+            errs.append(
+                f"status '{status}' は {', '.join(STATUSES)} のいずれかです / status must be one of {', '.join(STATUSES)}"
+            )
         day = parse_date(row.get("effective_date", ""))
         if day is None:
-            errs.append(f"effective_date '{row.get('effective_date')}' は YYYY-MM-DD の日付で入力してください / effective_date must be a date YYYY-MM-DD")
+            errs.append(
+                f"effective_date '{row.get('effective_date')}' は YYYY-MM-DD の日付で入力してください / effective_date must be a date YYYY-MM-DD"
+            )
         note = _optional(row, "note")
         if status == EXCLUDED and not note and code in known_codes and not reasons.get(code):
-            errs.append("対象外（excluded）には理由が必要です（note または procedures.csv の exclusion_reason） / excluded needs a reason: a note, or exclusion_reason in procedures.csv")
+            errs.append(
+                "対象外（excluded）には理由が必要です（note または procedures.csv の exclusion_reason） / excluded needs a reason: a note, or exclusion_reason in procedures.csv"
+            )
         problems.extend(Problem(table.name, line, e) for e in errs)
         if errs:
             continue

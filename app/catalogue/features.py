@@ -9,7 +9,10 @@ FEATURES = MappingProxyType(
         "online_application": ("オンライン申請", "Online application"),
         "online_attachments": ("添付書類もオンライン", "Attachments online"),
         "no_seal": ("押印不要", "No seal needed"),
-        "online_identity": ("オンライン本人確認（マイナンバーカード等）", "Online identity (e.g. My Number Card)"),
+        "online_identity": (
+            "オンライン本人確認（マイナンバーカード等）",
+            "Online identity (e.g. My Number Card)",
+        ),
         "online_payment": ("手数料のオンライン納付", "Online payment"),
         "online_result": ("結果のオンライン通知・交付", "Result online"),
     }

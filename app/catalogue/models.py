@@ -6,7 +6,7 @@ current value is the latest row. Nothing in the code updates or deletes them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -29,7 +29,7 @@ _STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Department(db.Model):
@@ -39,7 +39,9 @@ class Department(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_ja: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     procedures: Mapped[list[Procedure]] = relationship(back_populates="department")
 
@@ -60,7 +62,9 @@ class Procedure(db.Model):
     form: Mapped[str | None] = mapped_column(String(100))
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(String(200))  # ;-separated, canonical order
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     department: Mapped[Department] = relationship(back_populates="procedures")
 
@@ -72,7 +76,9 @@ class VolumeRecord(db.Model):
     __table_args__ = (
         Index("ix_volume_records_procedure_year", "procedure_id", "fiscal_year", "id"),
         CheckConstraint("receipts >= 0", name="receipts_not_negative"),
-        CheckConstraint("online_receipts IS NULL OR online_receipts >= 0", name="online_not_negative"),
+        CheckConstraint(
+            "online_receipts IS NULL OR online_receipts >= 0", name="online_not_negative"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,9 +113,7 @@ class AppendOnlyError(RuntimeError):
 
 
 def _refuse(mapper, connection, target):  # noqa: ARG001 - SQLAlchemy event signature
-    raise AppendOnlyError(
-        f"{type(target).__name__} rows are append-only: record a new row instead"
-    )
+    raise AppendOnlyError(f"{type(target).__name__} rows are append-only: record a new row instead")
 
 
 for _model in (VolumeRecord, StatusChange):

@@ -12,7 +12,6 @@ from app.kpi import ProcedureFacts
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
-
 _cache: dict[str, tuple[tuple, list[ProcedureFacts]]] = {}
 
 
@@ -61,8 +60,9 @@ def load_kpi_facts() -> list[ProcedureFacts]:
     volumes: dict[int, dict[int, int]] = defaultdict(dict)
     online: dict[int, dict[int, int]] = defaultdict(dict)
     for pid, fy, receipts, online_receipts in conn.execute(
-        select(vt.c.procedure_id, vt.c.fiscal_year, vt.c.receipts, vt.c.online_receipts)
-        .order_by(vt.c.id)
+        select(vt.c.procedure_id, vt.c.fiscal_year, vt.c.receipts, vt.c.online_receipts).order_by(
+            vt.c.id
+        )
     ):
         volumes[pid][fy] = receipts
         if online_receipts is None:
@@ -77,15 +77,31 @@ def load_kpi_facts() -> list[ProcedureFacts]:
     pt, dt = Procedure.__table__, Department.__table__
     rows = conn.execute(
         select(
-            pt.c.id, pt.c.code, pt.c.name_ja, pt.c.name_en, pt.c.priority, pt.c.form,
-            dt.c.code, dt.c.name_ja, dt.c.name_en,
-        ).join(dt, pt.c.department_id == dt.c.id).order_by(pt.c.code)
+            pt.c.id,
+            pt.c.code,
+            pt.c.name_ja,
+            pt.c.name_en,
+            pt.c.priority,
+            pt.c.form,
+            dt.c.code,
+            dt.c.name_ja,
+            dt.c.name_en,
+        )
+        .join(dt, pt.c.department_id == dt.c.id)
+        .order_by(pt.c.code)
     )
     return [
         ProcedureFacts(
-            code=code, name=name, name_en=name_en, priority=bool(priority), form=form,
-            department_code=dcode, department_name=dname, department_name_en=dname_en,
-            volumes=volumes.get(pid, {}), history=tuple(history.get(pid, ())),
+            code=code,
+            name=name,
+            name_en=name_en,
+            priority=bool(priority),
+            form=form,
+            department_code=dcode,
+            department_name=dname,
+            department_name_en=dname_en,
+            volumes=volumes.get(pid, {}),
+            history=tuple(history.get(pid, ())),
             online_receipts=online.get(pid, {}),
         )
         for pid, code, name, name_en, priority, form, dcode, dname, dname_en in rows

@@ -25,7 +25,9 @@ def index():
     stmt = select(Procedure).join(Department)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(Procedure.name_ja.like(like) | Procedure.name_en.ilike(like) | (Procedure.code == q))
+        stmt = stmt.where(
+            Procedure.name_ja.like(like) | Procedure.name_en.ilike(like) | (Procedure.code == q)
+        )
     if dept:
         stmt = stmt.where(Department.code == dept)
     procs = list(db.session.scalars(stmt.order_by(Procedure.code).limit(500)))
@@ -40,8 +42,15 @@ def index():
     now = today()
     rows = [(p, status_on(history.get(p.id, ()), now)) for p in procs]
     rows.sort(key=lambda r: (r[1] not in DIGITIZED, r[0].code))  # online ones first
-    return render_template("catalogue/index.html", rows=rows, q=q, department=dept,
-                           departments=departments(), status_label=_label, digitized=DIGITIZED)
+    return render_template(
+        "catalogue/index.html",
+        rows=rows,
+        q=q,
+        department=dept,
+        departments=departments(),
+        status_label=_label,
+        digitized=DIGITIZED,
+    )
 
 
 def _label(code: str) -> str:
@@ -55,15 +64,25 @@ def procedure(code: str):
     p = db.session.scalar(select(Procedure).where(Procedure.code == code))
     if p is None:
         abort(404)
-    history = list(db.session.execute(
-        select(StatusChange.effective_date, StatusChange.status, StatusChange.note)
-        .where(StatusChange.procedure_id == p.id).order_by(StatusChange.id)
-    ))
+    history = list(
+        db.session.execute(
+            select(StatusChange.effective_date, StatusChange.status, StatusChange.note)
+            .where(StatusChange.procedure_id == p.id)
+            .order_by(StatusChange.id)
+        )
+    )
     current = status_on([(d, s) for d, s, _ in history], today())
     lang = current_lang()
     features = [feature_label(f, lang) for f in (p.features or "").split(";") if f]
     # the online form link appears once the resident flow (app/submissions) serves it
     apply_url = f"/apply/{p.form}" if p.form and "submissions" in current_app.blueprints else None
-    return render_template("catalogue/procedure.html", p=p, current=current, history=history,
-                           features=features, status_label=_label, digitized=DIGITIZED,
-                           apply_url=apply_url)
+    return render_template(
+        "catalogue/procedure.html",
+        p=p,
+        current=current,
+        history=history,
+        features=features,
+        status_label=_label,
+        digitized=DIGITIZED,
+        apply_url=apply_url,
+    )

@@ -19,8 +19,15 @@ class Series:
     css: str  # class name: colour comes from the stylesheet
 
 
-def history_chart(series: Sequence[Series], years: Sequence[int], *, title: str, desc: str,
-                  target_label: str, year_label) -> str:
+def history_chart(
+    series: Sequence[Series],
+    years: Sequence[int],
+    *,
+    title: str,
+    desc: str,
+    target_label: str,
+    year_label,
+) -> str:
     """A line chart of rates by fiscal year with dashed target lines, as an SVG string."""
     if not years:
         return ""
@@ -43,10 +50,14 @@ def history_chart(series: Sequence[Series], years: Sequence[int], *, title: str,
     for pct in (0, 25, 50, 75, 100):
         gy = y(pct / 100)
         out.append(f'<line class="grid" x1="{LEFT}" y1="{gy:.1f}" x2="{W - RIGHT}" y2="{gy:.1f}"/>')
-        out.append(f'<text class="axis" x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">{pct}%</text>')
+        out.append(
+            f'<text class="axis" x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">{pct}%</text>'
+        )
     step = 1 if len(years) <= 6 else 2
     for year in years[::step]:
-        out.append(f'<text class="axis" x="{x(year):.1f}" y="{H - BOTTOM + 20}" text-anchor="middle">{escape(year_label(year))}</text>')
+        out.append(
+            f'<text class="axis" x="{x(year):.1f}" y="{H - BOTTOM + 20}" text-anchor="middle">{escape(year_label(year))}</text>'
+        )
     for n, s in enumerate(series):
         if s.target:
             fy, fr, ty = s.target
@@ -58,15 +69,21 @@ def history_chart(series: Sequence[Series], years: Sequence[int], *, title: str,
             path = " ".join(f"{x(py):.1f},{y(pr):.1f}" for py, pr in s.points)
             out.append(f'<polyline class="line {s.css}" points="{path}"/>')
             for py, pr in s.points:
-                out.append(f'<circle class="dot {s.css}" cx="{x(py):.1f}" cy="{y(pr):.1f}" r="3.5"/>')
+                out.append(
+                    f'<circle class="dot {s.css}" cx="{x(py):.1f}" cy="{y(pr):.1f}" r="3.5"/>'
+                )
             ly, lr = s.points[-1]
             # the first series labels its last point above the line, the next ones below it
             dy = -10 if n == 0 else 20
-            out.append(f'<text class="value {s.css}" x="{x(ly) - 4:.1f}" y="{y(lr) + dy:.1f}" text-anchor="end">{lr * 100:.1f}%</text>')
+            out.append(
+                f'<text class="value {s.css}" x="{x(ly) - 4:.1f}" y="{y(lr) + dy:.1f}" text-anchor="end">{lr * 100:.1f}%</text>'
+            )
     # legend under the axis labels
     lx = LEFT
     for s in series:
-        out.append(f'<line class="line {s.css}" x1="{lx}" y1="{H - 9}" x2="{lx + 18}" y2="{H - 9}"/>')
+        out.append(
+            f'<line class="line {s.css}" x1="{lx}" y1="{H - 9}" x2="{lx + 18}" y2="{H - 9}"/>'
+        )
         out.append(f'<text x="{lx + 22}" y="{H - 4}">{escape(s.label)}</text>')
         lx += 30 + text_width(s.label)
     out.append(f'<line class="target" x1="{lx}" y1="{H - 9}" x2="{lx + 18}" y2="{H - 9}"/>')
@@ -85,6 +102,8 @@ def text_width(text: str) -> float:
 def bar(rate: float) -> str:
     """A small inline progress bar for tables (decorative: the number sits beside it)."""
     width = max(0.0, min(rate, 1.0)) * 100
-    return (f'<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" '
-            f'xmlns="http://www.w3.org/2000/svg"><rect class="bar-bg" width="100" height="8"/>'
-            f'<rect class="bar-fg" width="{width:.1f}" height="8"/></svg>')
+    return (
+        f'<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true" '
+        f'xmlns="http://www.w3.org/2000/svg"><rect class="bar-bg" width="100" height="8"/>'
+        f'<rect class="bar-fg" width="{width:.1f}" height="8"/></svg>'
+    )

@@ -14,8 +14,12 @@ from . import services as svc
 
 
 @click.command("kpi", help="デジタル化率を表示 / print the digitization KPI")
-@click.option("--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024")
-@click.option("--scope", default="priority", show_default=True, help="priority | all | department:<code>")
+@click.option(
+    "--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024"
+)
+@click.option(
+    "--scope", default="priority", show_default=True, help="priority | all | department:<code>"
+)
 @click.option("--basis", default=None, help="latest | fixed:YYYY (default: KPI_BASIS)")
 @click.option("--json", "as_json", is_flag=True, help="API と同じ JSON / the API's JSON")
 @click.option("--limit", type=int, default=10, show_default=True, help="biggest remaining rows")
@@ -30,18 +34,26 @@ def kpi_command(fiscal_year, scope, basis, as_json, limit) -> None:
         click.echo(json.dumps(kpi.to_json(f, limit=limit), ensure_ascii=False, indent=2))
         return
     pct = lambda r: f"{r * 100:.1f}%"  # noqa: E731
-    click.echo(f"{kpi.label_ja(f.fiscal_year)} / {kpi.label_en(f.fiscal_year)}  "
-               f"scope={f.scope} basis={f.basis} as_of={f.as_of.isoformat()}")
-    click.echo(f"  件数ベース weighted : {pct(f.weighted.rate):>6}  "
-               f"({f.weighted.numerator:,} / {f.weighted.denominator:,} receipts)")
-    click.echo(f"  手続数 count        : {pct(f.count.rate):>6}  "
-               f"({f.count.numerator} / {f.count.denominator} procedures)")
+    click.echo(
+        f"{kpi.label_ja(f.fiscal_year)} / {kpi.label_en(f.fiscal_year)}  "
+        f"scope={f.scope} basis={f.basis} as_of={f.as_of.isoformat()}"
+    )
+    click.echo(
+        f"  件数ベース weighted : {pct(f.weighted.rate):>6}  "
+        f"({f.weighted.numerator:,} / {f.weighted.denominator:,} receipts)"
+    )
+    click.echo(
+        f"  手続数 count        : {pct(f.count.rate):>6}  "
+        f"({f.count.numerator} / {f.count.denominator} procedures)"
+    )
     click.echo(f"  紙のまま on paper   : {f.paper_receipts:,} receipts a year")
     if f.missing_volume:
         click.echo(f"  件数未登録 missing volume: {', '.join(p.code for p in f.missing_volume)}")
     click.echo("  部局 departments:")
     for d in f.departments:
-        click.echo(f"    {d.code:<10} {pct(d.weighted.rate):>6}  {d.count.numerator:>3}/{d.count.denominator:<3} {d.name}")
+        click.echo(
+            f"    {d.code:<10} {pct(d.weighted.rate):>6}  {d.count.numerator:>3}/{d.count.denominator:<3} {d.name}"
+        )
     if f.remaining:
         click.echo("  影響の大きい未対応 biggest remaining:")
         for r in f.remaining[:limit]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -94,7 +94,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
     names = {f.department_code: f.department_name for f in facts}
     for code, when in sorted(department_last_updates().items()):
         if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
+            when = when.replace(tzinfo=UTC)
         if when is None or when < start:
             stale.append((code, names.get(code, code), when))
     return Dashboard(

@@ -78,7 +78,8 @@ def _history_chart(data: svc.Dashboard, lang: str) -> str:
         desc.append(
             f"{labels[name]}: "
             + ", ".join(f"{kpi.label(y, lang)} {r * 100:.1f}%" for y, r in pts)
-            + " / " + _("目標 %(year)s に100%%", year=kpi.label(view.target_year, lang))
+            + " / "
+            + _("目標 %(year)s に100%%", year=kpi.label(view.target_year, lang))
         )
     return charts.history_chart(
         series,
@@ -100,14 +101,43 @@ def departments_csv():
         abort(400)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["fiscal_year", "scope", "basis", "department_code", "department_name",
-                "weighted_numerator", "weighted_denominator", "weighted_rate",
-                "count_digitized", "count_total", "count_rate", "paper_receipts"])
+    w.writerow(
+        [
+            "fiscal_year",
+            "scope",
+            "basis",
+            "department_code",
+            "department_name",
+            "weighted_numerator",
+            "weighted_denominator",
+            "weighted_rate",
+            "count_digitized",
+            "count_total",
+            "count_rate",
+            "paper_receipts",
+        ]
+    )
     for d in f.departments:
-        w.writerow([f.fiscal_year, str(f.scope), str(f.basis), d.code, d.name,
-                    d.weighted.numerator, d.weighted.denominator, f"{d.weighted.rate:.6f}",
-                    d.count.numerator, d.count.denominator, f"{d.count.rate:.6f}", d.paper_receipts])
+        w.writerow(
+            [
+                f.fiscal_year,
+                str(f.scope),
+                str(f.basis),
+                d.code,
+                d.name,
+                d.weighted.numerator,
+                d.weighted.denominator,
+                f"{d.weighted.rate:.6f}",
+                d.count.numerator,
+                d.count.denominator,
+                f"{d.count.rate:.6f}",
+                d.paper_receipts,
+            ]
+        )
     body = "\ufeff" + buf.getvalue()
     filename = f"departments-{f.fiscal_year}-{scope}.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

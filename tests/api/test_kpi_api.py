@@ -20,7 +20,12 @@ def test_worked_example_fy2023(example_client):
     r = example_client.get("/api/v1/kpi?fiscal_year=2023")
     assert r.status_code == 200
     body = r.get_json()
-    assert (body["fiscal_year"], body["scope"], body["basis"], body["as_of"]) == (2023, "priority", "latest", "2024-03-31")
+    assert (body["fiscal_year"], body["scope"], body["basis"], body["as_of"]) == (
+        2023,
+        "priority",
+        "latest",
+        "2024-03-31",
+    )
     assert body["weighted"]["numerator"] == 70000 and body["weighted"]["denominator"] == 95000
     assert body["weighted"]["rate"] == pytest.approx(0.7368421, abs=1e-7)
     assert body["count"]["digitized"] == 2 and body["count"]["total"] == 3
@@ -30,18 +35,23 @@ def test_worked_example_fy2023(example_client):
     assert body["departments"][0]["name"] == "部局01"
 
 
-@pytest.mark.parametrize(("query", "num", "den"), [
-    ("fiscal_year=2023&basis=fixed:2021", 80000, 100000),
-    ("fiscal_year=2021", 50000, 100000),
-    ("fiscal_year=2020&scope=all", 0, 101000),
-    ("fiscal_year=2023&scope=department:01", 70000, 70000),
-])
+@pytest.mark.parametrize(
+    ("query", "num", "den"),
+    [
+        ("fiscal_year=2023&basis=fixed:2021", 80000, 100000),
+        ("fiscal_year=2021", 50000, 100000),
+        ("fiscal_year=2020&scope=all", 0, 101000),
+        ("fiscal_year=2023&scope=department:01", 70000, 70000),
+    ],
+)
 def test_scopes_and_bases(example_client, query, num, den):
     body = example_client.get(f"/api/v1/kpi?{query}").get_json()
     assert (body["weighted"]["numerator"], body["weighted"]["denominator"]) == (num, den)
 
 
-@pytest.mark.parametrize("query", ["fiscal_year=R5", "fiscal_year=２０２３", "scope=dept", "basis=fixed:x"])
+@pytest.mark.parametrize(
+    "query", ["fiscal_year=R5", "fiscal_year=２０２３", "scope=dept", "basis=fixed:x"]
+)
 def test_bad_parameters_are_400_json_in_both_languages(example_client, query):
     r = example_client.get(f"/api/v1/kpi?{query}")
     assert r.status_code == 400
@@ -60,7 +70,8 @@ def test_unknown_api_route_is_json_404(example_client):
 def test_cli_json_is_the_api_json(backend_app, example_client):
     api = example_client.get("/api/v1/kpi?fiscal_year=2023&scope=all&basis=fixed:2021").get_json()
     result = backend_app.test_cli_runner().invoke(
-        args=["kpi", "--fy", "2023", "--scope", "all", "--basis", "fixed:2021", "--json"])
+        args=["kpi", "--fy", "2023", "--scope", "all", "--basis", "fixed:2021", "--json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == api
 
@@ -81,7 +92,9 @@ def test_kpi_reads_a_constant_number_of_statements(backend_app, write_catalogue,
     seen = []
     for size in (5, 120):
         with backend_app.app_context():
-            assert import_catalogue(write_catalogue(synthetic_catalogue(size, prefix=f"S{size}-"))).ok
+            assert import_catalogue(
+                write_catalogue(synthetic_catalogue(size, prefix=f"S{size}-"))
+            ).ok
             with count_statements() as statements:
                 assert client.get("/api/v1/kpi?scope=all").status_code == 200
             seen.append(len(statements))

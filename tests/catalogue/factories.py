@@ -11,8 +11,13 @@ DEPARTMENTS = ["BOSAI", "KENDO", "KODOMO", "KANKYO", "IRYO", "CHIIKI", "NORIN", 
 LADDER = ["paper", "planned", "partial", "online", "end_to_end"]
 
 
-def synthetic_catalogue(n: int, years: range = range(2016, 2026), statuses_per: int = 3,
-                        prefix: str = "G-", seed: int = 1) -> dict[str, str]:
+def synthetic_catalogue(
+    n: int,
+    years: range = range(2016, 2026),
+    statuses_per: int = 3,
+    prefix: str = "G-",
+    seed: int = 1,
+) -> dict[str, str]:
     """n procedures × len(years) volumes × statuses_per status rows, deterministic."""
     rnd = random.Random(seed)
     procs = ["code,name_ja,department_code,department_name,priority"]

@@ -70,21 +70,25 @@ def test_encodings_as_excel_saves_them(app, write_catalogue, encoding):
     with app.app_context():
         names = db.session.scalars(select(Procedure.name_ja).order_by(Procedure.code)).all()
         assert names == ["手続A", "手続B", "手続C", "手続D"]
-        reason = db.session.scalar(select(StatusChange.note).where(StatusChange.status == "excluded"))
+        reason = db.session.scalar(
+            select(StatusChange.note).where(StatusChange.status == "excluded")
+        )
         assert reason == "対面での審査が法令で必要"
 
 
 def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app, write_catalogue):
-    folder = write_catalogue({
-        "procedures.csv": (
-            "code,name_ja,department_code,department_name,priority,features\n"
-            "P-1,良い手続,01,部局01,1,online_application\n"
-            "P-2,,01,,maybe,\n"                      # line 3: empty name, bad priority
-            "P-1,重複,02,,0,fax\n"                    # line 4: duplicate, new dept w/o name, bad feature
-        ),
-        "volumes.csv": "code,fiscal_year,receipts\nP-1,2021,-5\nP-9,R3,10\n",
-        "status_history.csv": "code,status,effective_date\nP-1,digital,2021-13-01\nP-1,excluded,2022-04-01\n",
-    })
+    folder = write_catalogue(
+        {
+            "procedures.csv": (
+                "code,name_ja,department_code,department_name,priority,features\n"
+                "P-1,良い手続,01,部局01,1,online_application\n"
+                "P-2,,01,,maybe,\n"  # line 3: empty name, bad priority
+                "P-1,重複,02,,0,fax\n"  # line 4: duplicate, new dept w/o name, bad feature
+            ),
+            "volumes.csv": "code,fiscal_year,receipts\nP-1,2021,-5\nP-9,R3,10\n",
+            "status_history.csv": "code,status,effective_date\nP-1,digital,2021-13-01\nP-1,excluded,2022-04-01\n",
+        }
+    )
     result = run(app, "import", folder)
     assert result.exit_code == 1
     out = result.output
@@ -109,14 +113,18 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app
         assert counts() == (0, 0, 0)
 
 
-def test_a_bad_row_after_good_ones_leaves_an_existing_catalogue_untouched(app, worked_example, write_catalogue):
+def test_a_bad_row_after_good_ones_leaves_an_existing_catalogue_untouched(
+    app, worked_example, write_catalogue
+):
     assert run(app, "import", worked_example).exit_code == 0
     with app.app_context():
         before = counts()
-    folder = write_catalogue({
-        "procedures.csv": "code,name_ja,department_code,priority\nA,改名された手続A,01,1\nE,新しい手続,01,1\n",
-        "volumes.csv": "code,fiscal_year,receipts\nA,2024,1\nE,2024,x\n",
-    })
+    folder = write_catalogue(
+        {
+            "procedures.csv": "code,name_ja,department_code,priority\nA,改名された手続A,01,1\nE,新しい手続,01,1\n",
+            "volumes.csv": "code,fiscal_year,receipts\nA,2024,1\nE,2024,x\n",
+        }
+    )
     assert run(app, "import", folder).exit_code == 1
     with app.app_context():
         assert counts() == before
@@ -143,7 +151,10 @@ def test_missing_required_column_is_reported_on_line_1(app, write_catalogue):
     folder = write_catalogue({"procedures.csv": "code,name_ja\nA,手続\n"})
     result = run(app, "import", folder)
     assert result.exit_code == 1
-    assert f"{folder / 'procedures.csv'}:1: 必須の列がありません: department_code, priority" in result.output
+    assert (
+        f"{folder / 'procedures.csv'}:1: 必須の列がありません: department_code, priority"
+        in result.output
+    )
 
 
 def test_undecodable_file_is_reported(app, write_catalogue):
@@ -154,25 +165,33 @@ def test_undecodable_file_is_reported(app, write_catalogue):
 
 
 def test_priority_spellings(app, write_catalogue):
-    folder = write_catalogue({"procedures.csv": (
-        "code,name_ja,department_code,department_name,priority\n"
-        "A,a,01,d,YES\nB,b,01,,○\nC,c,01,,\nD,d,01,,False\nE,e,01,,1\n"
-    )})
+    folder = write_catalogue(
+        {
+            "procedures.csv": (
+                "code,name_ja,department_code,department_name,priority\n"
+                "A,a,01,d,YES\nB,b,01,,○\nC,c,01,,\nD,d,01,,False\nE,e,01,,1\n"
+            )
+        }
+    )
     assert run(app, "import", folder).exit_code == 0
     with app.app_context():
         got = dict(db.session.execute(select(Procedure.code, Procedure.priority)).all())
     assert got == {"A": True, "B": True, "C": False, "D": False, "E": True}
 
 
-def test_changed_volume_is_appended_and_becomes_current(app, worked_example, write_catalogue, tmp_path):
+def test_changed_volume_is_appended_and_becomes_current(
+    app, worked_example, write_catalogue, tmp_path
+):
     assert run(app, "import", worked_example).exit_code == 0
     files = dict(WORKED_EXAMPLE)
     files["volumes.csv"] = files["volumes.csv"].replace("A,2023,40000", "A,2023,41000")
     assert run(app, "import", write_catalogue(files)).exit_code == 0
     with app.app_context():
         rows = db.session.scalars(
-            select(VolumeRecord.receipts).join(Procedure)
-            .where(Procedure.code == "A", VolumeRecord.fiscal_year == 2023).order_by(VolumeRecord.id)
+            select(VolumeRecord.receipts)
+            .join(Procedure)
+            .where(Procedure.code == "A", VolumeRecord.fiscal_year == 2023)
+            .order_by(VolumeRecord.id)
         ).all()
         assert rows == [40000, 41000]  # the old figure is kept, the new one counts
     assert run(app, "export", tmp_path / "out").exit_code == 0

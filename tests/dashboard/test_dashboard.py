@@ -8,12 +8,12 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
-from app.catalogue.services import import_catalogue, record_status
 from app.catalogue.models import Procedure
+from app.catalogue.services import import_catalogue, record_status
 from app.extensions import db
 from tests.conftest import ROOT
-from sqlalchemy import select
 
 
 @pytest.fixture
@@ -41,11 +41,19 @@ def test_headline_history_and_targets_in_japanese(shipped):
 
 
 def test_history_chart_is_svg_with_text_alternatives(shipped):
-    html = shipped.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    html = shipped.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(
+        as_text=True
+    )
     svg = re.search(r"<svg class=\"chart\".*?</svg>", html, re.S).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
-    for fy, rate in [(2021, "39.0%"), (2022, "55.4%"), (2023, "75.4%"), (2024, "91.5%"), (2025, "96.4%")]:
+    for fy, rate in [
+        (2021, "39.0%"),
+        (2022, "55.4%"),
+        (2023, "75.4%"),
+        (2024, "91.5%"),
+        (2025, "96.4%"),
+    ]:
         assert f"{fy}年度" in desc and rate in desc
     assert svg.count("<polyline") == 2 and 'class="target' in svg
     assert "<script" not in html  # readable without JavaScript

@@ -22,10 +22,17 @@ def procedures(draw):
     for i in range(n):
         volumes = draw(st.dictionaries(YEARS, st.integers(0, 100_000), max_size=4))
         history = tuple(draw(st.lists(st.tuples(days, statuses), max_size=4)))
-        out.append(ProcedureFacts(
-            f"P{i:03d}", f"手続{i}", draw(st.sampled_from(["01", "02", "03"])), "部局",
-            draw(st.booleans()), volumes, history,
-        ))
+        out.append(
+            ProcedureFacts(
+                f"P{i:03d}",
+                f"手続{i}",
+                draw(st.sampled_from(["01", "02", "03"])),
+                "部局",
+                draw(st.booleans()),
+                volumes,
+                history,
+            )
+        )
     return out
 
 
@@ -55,9 +62,16 @@ def test_digitizing_one_more_procedure_never_lowers_the_rate(ps, fy, scope, basi
 
     if status_on(p.history, day) == "excluded":
         return  # digitizing means an excluded one comes back in: not this property
-    online = ProcedureFacts(p.code, p.name, p.department_code, p.department_name, p.priority,
-                            p.volumes, (*p.history, (day - timedelta(days=0), "online")))
-    after = compute([*ps[:i], online, *ps[i + 1:]], fy, scope, basis, TODAY)
+    online = ProcedureFacts(
+        p.code,
+        p.name,
+        p.department_code,
+        p.department_name,
+        p.priority,
+        p.volumes,
+        (*p.history, (day - timedelta(days=0), "online")),
+    )
+    after = compute([*ps[:i], online, *ps[i + 1 :]], fy, scope, basis, TODAY)
     assert after.weighted.rate >= before.weighted.rate - 1e-12
     assert after.count.numerator >= before.count.numerator
     assert after.weighted.denominator == before.weighted.denominator

@@ -110,7 +110,9 @@ def test_biggest_remaining_ordered_by_weight_with_gain():
     ps = [
         ProcedureFacts("S", "小", "01", "d", True, {2021: 100}),
         ProcedureFacts("L", "大", "01", "d", True, {2021: 700}),
-        ProcedureFacts("O", "済", "01", "d", True, {2021: 200}, ((date(2020, 4, 1), "end_to_end"),)),
+        ProcedureFacts(
+            "O", "済", "01", "d", True, {2021: 200}, ((date(2020, 4, 1), "end_to_end"),)
+        ),
     ]
     f = compute(ps, 2021, parse_scope("priority"), Basis(), TODAY)
     assert [(r.code, r.gain_points) for r in f.remaining] == [("L", 70.0), ("S", 10.0)]
@@ -118,7 +120,9 @@ def test_biggest_remaining_ordered_by_weight_with_gain():
 
 
 def _pts(*rates, start=2021):
-    return [Point(start + i, Ratio(round(r * 1000), 1000), Ratio(0, 0)) for i, r in enumerate(rates)]
+    return [
+        Point(start + i, Ratio(round(r * 1000), 1000), Ratio(0, 0)) for i, r in enumerate(rates)
+    ]
 
 
 def test_projection_on_the_straight_line_to_the_target():
@@ -138,8 +142,17 @@ def test_projection_after_the_target_year_needs_100_percent():
 
 
 def test_take_up_prefers_recorded_online_receipts_and_flags_above_100():
-    p = ProcedureFacts("F", "form", "01", "d", True, {2024: 200}, form="f",
-                       online_receipts={2024: 150}, submissions={2024: 10, 2025: 260})
+    p = ProcedureFacts(
+        "F",
+        "form",
+        "01",
+        "d",
+        True,
+        {2024: 200},
+        form="f",
+        online_receipts={2024: 150},
+        submissions={2024: 10, 2025: 260},
+    )
     t = take_up(p, 2024)
     assert (t.online, t.weight, t.source, t.rate) == (150, 200, "recorded", 0.75)
     t = take_up(p, 2025)  # no recorded figure: what arrived here

@@ -10,14 +10,36 @@ from app.kpi import Basis, ProcedureFacts, compute, parse_scope, status_on, to_j
 
 TODAY = date(2026, 11, 29)
 
-A = ProcedureFacts("A", "手続A", "01", "部局01", True, {2021: 50_000, 2023: 40_000},
-                   ((date(2021, 10, 1), "online"),))
-B = ProcedureFacts("B", "手続B", "01", "部局01", True, {2021: 30_000},
-                   ((date(2020, 4, 1), "paper"), (date(2023, 6, 1), "online")))
-C = ProcedureFacts("C", "手続C", "02", "部局02", True, {2021: 20_000, 2023: 25_000},
-                   ((date(2020, 4, 1), "partial"),))
-D = ProcedureFacts("D", "手続D", "02", "部局02", False, {2021: 1_000},
-                   ((date(2021, 4, 1), "excluded"),))
+A = ProcedureFacts(
+    "A",
+    "手続A",
+    "01",
+    "部局01",
+    True,
+    {2021: 50_000, 2023: 40_000},
+    ((date(2021, 10, 1), "online"),),
+)
+B = ProcedureFacts(
+    "B",
+    "手続B",
+    "01",
+    "部局01",
+    True,
+    {2021: 30_000},
+    ((date(2020, 4, 1), "paper"), (date(2023, 6, 1), "online")),
+)
+C = ProcedureFacts(
+    "C",
+    "手続C",
+    "02",
+    "部局02",
+    True,
+    {2021: 20_000, 2023: 25_000},
+    ((date(2020, 4, 1), "partial"),),
+)
+D = ProcedureFacts(
+    "D", "手続D", "02", "部局02", False, {2021: 1_000}, ((date(2021, 4, 1), "excluded"),)
+)
 ALL = [A, B, C, D]
 PRIORITY = parse_scope("priority")
 
@@ -74,8 +96,14 @@ def test_json_of_interfaces_md():
     assert [d["code"] for d in body["departments"]] == ["01", "02"]
     assert body["departments"][1]["weighted"]["denominator"] == 25_000
     assert body["biggest_remaining"] == [
-        {"code": "C", "name": "手続C", "department": "02", "status": "partial",
-         "weight": 25_000, "gain_points": 26.3}
+        {
+            "code": "C",
+            "name": "手続C",
+            "department": "02",
+            "status": "partial",
+            "weight": 25_000,
+            "gain_points": 26.3,
+        }
     ]
 
 
