@@ -325,6 +325,15 @@ def check_procedures(
     return out
 
 
+def _reference_errors(code: str, known_codes: set[str]) -> list[str]:
+    """A volume or status row must name a procedure of the file or of the database."""
+    if not code:
+        return ["code が空です / code is empty"]
+    if code not in known_codes:
+        return [f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"]
+    return []
+
+
 def check_volumes(
     table: Table, known_codes: set[str], problems: list[Problem], warnings: list[Problem]
 ) -> list[VolumeRow]:
@@ -333,12 +342,7 @@ def check_volumes(
     for line, row in table.rows:
         errs: list[str] = []
         code = row.get("code", "")
-        if not code:
-            errs.append("code が空です / code is empty")
-        elif code not in known_codes:
-            errs.append(
-                f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"
-            )
+        errs.extend(_reference_errors(code, known_codes))
         fy = _integer(row.get("fiscal_year", ""))
         if fy is None or not 1900 <= fy <= 2999:
             errs.append(
@@ -385,12 +389,7 @@ def check_statuses(
     for line, row in table.rows:
         errs: list[str] = []
         code = row.get("code", "")
-        if not code:
-            errs.append("code が空です / code is empty")
-        elif code not in known_codes:
-            errs.append(
-                f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"
-            )
+        errs.extend(_reference_errors(code, known_codes))
         status = row.get("status", "")
         if status not in STATUSES:
             errs.append(
