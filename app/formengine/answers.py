@@ -1,0 +1,101 @@
+"""Answers against a definition: what is visible, what is valid, what is stored.
+
+One path for the HTML flow (page by page) and the JSON API (all at once), so that
+the same answers get the same verdict and the same stored data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .conditions import evaluate
+from .messages import message
+from .model import Field, FormDefinition, Page
+from .types import Context, has_answer, kind
+
+
+@dataclass
+class Result:
+    """Normalised answers of the visible fields, and errors keyed by field id (refined)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, key: str, msg: str) -> None:
+        self.errors.setdefault(key, []).append(msg)
+
+
+def page_visible(page: Page, answers: Mapping[str, Any], ctx: Context) -> bool:
+    return evaluate(page.show_if, answers, today=ctx.today)
+
+
+def visible_pages(defn: FormDefinition, answers: Mapping[str, Any], ctx: Context) -> list[Page]:
+    """Pages shown for these answers (conditions only look back, so one pass suffices)."""
+    return [p for p in defn.pages if page_visible(p, answers, ctx)]
+
+
+def validate_fields(fields: Iterable[Field], raw: Mapping[str, Any], known: dict[str, Any],
+                    ctx: Context, result: Result) -> None:
+    """Validate fields in order; each condition sees the answers kept so far (`known`)."""
+    for f in fields:
+        if not has_answer(f):
+            continue
+        if not evaluate(f.show_if, known, today=ctx.today):
+            known.pop(f.id, None)  # hidden: never validated, never stored
+            continue
+        value, errors = kind(f).validate(f, raw.get(f.id), ctx)
+        for key, msg in errors:
+            result.add(key, msg)
+        if value is not None:
+            known[f.id] = value
+            result.values[f.id] = value
+        else:
+            known.pop(f.id, None)
+
+
+def validate_page(defn: FormDefinition, page: Page, raw: Mapping[str, Any],
+                  earlier: Mapping[str, Any], ctx: Context) -> Result:
+    """One page of the HTML flow; `earlier` holds the kept answers of the pages before."""
+    result = Result()
+    known = {k: v for k, v in earlier.items() if k not in {f.id for f in page.fields}}
+    validate_fields(page.fields, raw, known, ctx, result)
+    return result
+
+
+def validate_all(defn: FormDefinition, raw: Mapping[str, Any], ctx: Context, *,
+                 unknown_is_error: bool = True) -> Result:
+    """The whole form at once (the API, and the final check before storing).
+
+    Hidden pages and fields are skipped and their answers dropped; an answer for a
+    field the form does not have is an error (when asked).
+    """
+    result = Result()
+    known: dict[str, Any] = {}
+    for page in defn.pages:
+        if not page_visible(page, known, ctx):
+            continue
+        validate_fields(page.fields, raw, known, ctx, result)
+    if unknown_is_error:
+        ids = {f.id for _, f in defn.all_fields() if has_answer(f)}
+        for key in raw:
+            if key not in ids:
+                result.add(key, message("unknown_field", ctx.lang))
+    return result
+
+
+def prune(defn: FormDefinition, answers: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    """The answers that stay visible, in form order (after a change on an earlier page)."""
+    known: dict[str, Any] = {}
+    for page in defn.pages:
+        if not page_visible(page, known, ctx):
+            continue
+        for f in page.fields:
+            if has_answer(f) and f.id in answers and evaluate(f.show_if, known, today=ctx.today):
+                known[f.id] = answers[f.id]
+    return known

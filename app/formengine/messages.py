@@ -1,0 +1,111 @@
+"""Messages to residents, in each language the engine speaks (ja, en, ja-easy).
+
+One entry per rule; `message(code, lang, **values)` falls back to Japanese.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+MESSAGES = MappingProxyType({
+    "required": {"ja": "{label}を入力してください。", "en": "Enter {label}.",
+                 "ja-easy": "{label}を かいてください。"},
+    "required_choice": {"ja": "{label}を選んでください。", "en": "Select {label}.",
+                        "ja-easy": "{label}を えらんでください。"},
+    "required_tick": {"ja": "{label}にチェックを入れてください。", "en": "Tick the box: {label}",
+                      "ja-easy": "{label}に チェックを いれてください。"},
+    "required_file": {"ja": "{label}を添付してください。", "en": "Attach {label}.",
+                      "ja-easy": "{label}を つけてください。"},
+    "too_short": {"ja": "{label}は{n}文字以上で入力してください。", "en": "{label} must be at least {n} characters.",
+                  "ja-easy": "{label}は {n}もじ いじょう かいてください。"},
+    "too_long": {"ja": "{label}は{n}文字以内で入力してください。", "en": "{label} must be {n} characters or fewer.",
+                 "ja-easy": "{label}は {n}もじ までで かいてください。"},
+    "pattern": {"ja": "{label}の形式が正しくありません。", "en": "{label} is not in the right format.",
+                "ja-easy": "{label}の かきかたが ちがいます。"},
+    "katakana": {"ja": "{label}はカタカナで入力してください。", "en": "Enter {label} in katakana.",
+                 "ja-easy": "{label}は カタカナで かいてください。"},
+    "hiragana": {"ja": "{label}はひらがなで入力してください。", "en": "Enter {label} in hiragana.",
+                 "ja-easy": "{label}は ひらがなで かいてください。"},
+    "charset": {"ja": "{label}に使えない文字「{char}」が含まれています。別の字体（例: 𠮷→吉）で入力してください。",
+                "en": "{label} contains a character our systems cannot store: “{char}”. Use a common form of it (e.g. 𠮷 → 吉).",
+                "ja-easy": "{label}に つかえない もじ「{char}」が あります。ちがう もじで かいてください。"},
+    "integer": {"ja": "{label}は数字で入力してください。", "en": "Enter {label} as a whole number.",
+                "ja-easy": "{label}は すうじで かいてください。"},
+    "min": {"ja": "{label}は{n}以上にしてください。", "en": "{label} must be {n} or more.",
+            "ja-easy": "{label}は {n}より おおきく してください。"},
+    "max": {"ja": "{label}は{n}以下にしてください。", "en": "{label} must be {n} or less.",
+            "ja-easy": "{label}は {n}より ちいさく してください。"},
+    "email": {"ja": "{label}を正しい形式（例: name@example.jp）で入力してください。",
+              "en": "Enter {label} in the right format, like name@example.jp.",
+              "ja-easy": "{label}を ただしく かいてください（れい: name@example.jp）。"},
+    "tel": {"ja": "{label}は10桁または11桁の電話番号で入力してください（例: 059-224-2000）。",
+            "en": "Enter {label} as a Japanese phone number of 10 or 11 digits, like 059-224-2000.",
+            "ja-easy": "{label}は 10けた か 11けたの でんわばんごうを かいてください。"},
+    "date": {"ja": "{label}を正しい日付で入力してください（例: 2024年4月1日、令和6年4月1日）。",
+             "en": "Enter {label} as a real date, like 2024-04-01.",
+             "ja-easy": "{label}を ただしい ひにちで かいてください。"},
+    "date_min": {"ja": "{label}は{date}以降の日付にしてください。", "en": "{label} must be on or after {date}.",
+                 "ja-easy": "{label}は {date}より あとの ひにちに してください。"},
+    "date_max": {"ja": "{label}は{date}以前の日付にしてください。", "en": "{label} must be on or before {date}.",
+                 "ja-easy": "{label}は {date}より まえの ひにちに してください。"},
+    "option": {"ja": "{label}は選択肢から選んでください。", "en": "Select {label} from the list.",
+               "ja-easy": "{label}は えらべる ものから えらんでください。"},
+    "min_selected": {"ja": "{label}は{n}つ以上選んでください。", "en": "Select at least {n} for {label}.",
+                     "ja-easy": "{label}は {n}つ いじょう えらんでください。"},
+    "max_selected": {"ja": "{label}は{n}つまで選べます。", "en": "Select no more than {n} for {label}.",
+                     "ja-easy": "{label}は {n}つ までです。"},
+    "part_required": {"ja": "{label}の{part}を入力してください。", "en": "Enter {part} of {label}.",
+                      "ja-easy": "{label}の {part}を かいてください。"},
+    "postal_code": {"ja": "郵便番号は7桁の数字で入力してください（例: 514-0006）。",
+                    "en": "Enter the postcode as 7 digits, like 514-0006.",
+                    "ja-easy": "ゆうびんばんごうは 7けたの すうじで かいてください。"},
+    "postal_unknown": {"ja": "郵便番号 {code} は見つかりませんでした。番号を確かめてください。",
+                       "en": "We could not find postcode {code}. Check the number.",
+                       "ja-easy": "ゆうびんばんごう {code}は みつかりませんでした。"},
+    "prefecture": {"ja": "都道府県名が正しくありません。", "en": "That is not a Japanese prefecture.",
+                   "ja-easy": "とどうふけんの なまえが ちがいます。"},
+    "file_type": {"ja": "{name} の形式（{found}）は受け付けられません。{allowed} のファイルを添付してください。",
+                  "en": "{name} is {found}, which we cannot accept. Attach a file of type {allowed}.",
+                  "ja-easy": "{name}は つかえない ファイルです。{allowed}の ファイルを つけてください。"},
+    "file_size": {"ja": "{name} は{size}MBです。{max}MB以下のファイルを添付してください。",
+                  "en": "{name} is {size} MB. Attach a file of {max} MB or less.",
+                  "ja-easy": "{name}は おおきすぎます（{max}MBまで）。"},
+    "file_empty": {"ja": "{name} は空のファイルです。", "en": "{name} is empty.",
+                   "ja-easy": "{name}は なかみが ありません。"},
+    "max_files": {"ja": "{label}は{n}ファイルまで添付できます。", "en": "Attach no more than {n} files for {label}.",
+                  "ja-easy": "{label}は {n}こ までです。"},
+    "file_ref": {"ja": "{label}の添付ファイルが見つかりません。もう一度添付してください。",
+                 "en": "We could not find the file attached for {label}. Attach it again.",
+                 "ja-easy": "{label}の ファイルが みつかりません。もう いちど つけてください。"},
+    "repeat_min": {"ja": "{label}を{n}件以上入力してください。", "en": "Add at least {n} entries to {label}.",
+                   "ja-easy": "{label}を {n}つ いじょう かいてください。"},
+    "repeat_max": {"ja": "{label}は{n}件までです。", "en": "{label} can have at most {n} entries.",
+                   "ja-easy": "{label}は {n}つ までです。"},
+    "unknown_field": {"ja": "この様式にない項目です。", "en": "This form has no such field.",
+                      "ja-easy": "この ようしきに ない こうもくです。"},
+    "invalid": {"ja": "{label}の値が正しくありません。", "en": "{label} is not valid.",
+                "ja-easy": "{label}が ただしく ありません。"},
+})
+
+PARTS = MappingProxyType({
+    "family": {"ja": "姓", "en": "family name", "ja-easy": "みょうじ"},
+    "given": {"ja": "名", "en": "given name", "ja-easy": "なまえ"},
+    "family_kana": {"ja": "姓（フリガナ）", "en": "family name in katakana", "ja-easy": "みょうじ（カタカナ）"},
+    "given_kana": {"ja": "名（フリガナ）", "en": "given name in katakana", "ja-easy": "なまえ（カタカナ）"},
+    "postal_code": {"ja": "郵便番号", "en": "postcode", "ja-easy": "ゆうびんばんごう"},
+    "prefecture": {"ja": "都道府県", "en": "prefecture", "ja-easy": "とどうふけん"},
+    "city": {"ja": "市区町村・町名", "en": "city, town and district", "ja-easy": "しちょうそん"},
+    "street": {"ja": "番地", "en": "street number", "ja-easy": "ばんち"},
+    "building": {"ja": "建物名・部屋番号", "en": "building and room", "ja-easy": "たてもの・へや"},
+})
+
+
+def message(code: str, lang: str, **values) -> str:
+    entry = MESSAGES[code]
+    template = entry.get(lang) or entry["ja"]
+    return template.format(**values)
+
+
+def part_label(part: str, lang: str) -> str:
+    entry = PARTS[part]
+    return entry.get(lang) or entry["ja"]

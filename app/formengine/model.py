@@ -1,0 +1,108 @@
+"""A validated form definition as plain, immutable data (shared spec form-definition.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+FALLBACK = "ja"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in several languages; `ja` is always there and is the fallback."""
+
+    values: Mapping[str, str]
+
+    def get(self, lang: str) -> str:
+        return self.values.get(lang) or self.values.get(FALLBACK, "")
+
+    def __str__(self) -> str:
+        return self.get(FALLBACK)
+
+    def as_json(self) -> dict[str, str]:
+        return dict(self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    id: str
+    type: str
+    label: Text | None = None
+    help: Text | None = None
+    required: bool = False
+    show_if: Mapping[str, Any] | None = None  # a condition map, evaluated by conditions.py
+    options: tuple[Option, ...] = ()
+    fields: tuple[Field, ...] = ()  # for group
+    text: Text | None = None  # for heading / paragraph
+    # the type-specific keys of the spec (min_length, pattern, kana, accept, repeat, …),
+    # as given in the YAML, with text maps turned into Text
+    extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    line: int = 0  # where it starts in the YAML, for messages
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.extra.get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    title: Text
+    fields: tuple[Field, ...]
+    show_if: Mapping[str, Any] | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Fee:
+    amount: int
+    label: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    type: str  # email | webhook
+    to: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormDefinition:
+    id: str
+    version: int
+    procedure: str
+    title: Text
+    pages: tuple[Page, ...]
+    description: Text | None = None
+    languages: tuple[str, ...] = (FALLBACK,)
+    processing_days: int | None = None
+    fee: Fee | None = None
+    before_you_start: tuple[Text, ...] = ()
+    declaration: Text | None = None
+    what_happens_next: Text | None = None
+    outputs: tuple[Output, ...] = ()
+    retention_days: int | None = None
+    source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
+
+    def all_fields(self) -> Iterator[tuple[Page, Field]]:
+        """Every top-level field with its page, in order."""
+        for page in self.pages:
+            for f in page.fields:
+                yield page, f
+
+    def field(self, field_id: str) -> Field | None:
+        for _, f in self.all_fields():
+            if f.id == field_id:
+                return f
+        return None
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.id == page_id), None)

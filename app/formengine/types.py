@@ -1,0 +1,777 @@
+"""One class per field type of the spec: its keys, JSON shape, normaliser, validator,
+display and WTForms field. The engine looks types up in FIELD_TYPES (registry.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms import Form as WTForm
+
+from . import normalise as n
+from .messages import message, part_label
+from .model import Field
+from .registry import EQUALITY, ORDER, FIELD_TYPES, FieldType
+
+Errors = list[tuple[str, str]]  # (field id, optionally refined, message)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What validation needs besides the answers: language, date, lookups."""
+
+    lang: str = "ja"
+    today: date = field(default_factory=date.today)
+    postal_lookup: Callable[[str], Mapping[str, str] | None] | None = None
+    file_exists: Callable[[Mapping[str, Any]], bool] | None = None
+
+
+def label_of(f: Field, lang: str) -> str:
+    return f.label.get(lang) if f.label else f.id
+
+
+def kind(f: Field) -> type[Runtime]:
+    return FIELD_TYPES[f.type]  # type: ignore[return-value]
+
+
+class Runtime(FieldType):
+    """Behaviour shared by all types; each type overrides what differs."""
+
+    @classmethod
+    def normalise(cls, f: Field, raw: Any) -> Any:
+        return n.strip(raw) if isinstance(raw, str) else raw
+
+    @classmethod
+    def is_empty(cls, value: Any) -> bool:
+        return value is None or value == "" or value == [] or value == {}
+
+    @classmethod
+    def required_message(cls, f: Field, lang: str) -> str:
+        return message("required", lang, label=label_of(f, lang))
+
+    @classmethod
+    def check(cls, f: Field, value: Any, ctx: Context) -> Errors:
+        """Rules beyond presence, for a value that is filled."""
+        return []
+
+    @classmethod
+    def validate(cls, f: Field, raw: Any, ctx: Context) -> tuple[Any, Errors]:
+        """→ (normalised value or None when empty, errors)."""
+        value = cls.normalise(f, raw)
+        if cls.is_empty(value):
+            return None, ([(f.id, cls.required_message(f, ctx.lang))] if f.required else [])
+        return value, cls.check(f, value, ctx)
+
+    @classmethod
+    def display(cls, f: Field, value: Any, lang: str) -> str:
+        return "" if value is None else str(value)
+
+    # --- HTML (WTForms) --------------------------------------------------------------
+
+    @classmethod
+    def wtforms_field(cls, f: Field, lang: str):
+        return StringField(f.id)
+
+    @classmethod
+    def from_wtforms(cls, f: Field, wt) -> Any:
+        return wt.data
+
+    @classmethod
+    def to_wtforms(cls, f: Field, value: Any) -> Any:
+        return value
+
+
+def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | None) -> Errors:
+    if f.get("charset", default) == "jis":
+        bad = n.first_non_jis(text)
+        if bad:
+            return [(key, message("charset", ctx.lang, label=label_of(f, ctx.lang), char=bad))]
+    return []
+
+
+class TextType(Runtime):
+    name = "text"
+    extra_keys = frozenset({"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"})
+    text_keys = frozenset({"pattern_message"})
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if not isinstance(raw, str):
+            return raw if raw is None else str(raw)
+        text = raw.strip()
+        script = f.get("kana")
+        if script == "katakana":
+            return n.to_katakana(text)
+        if script == "hiragana":
+            return n.to_hiragana(text)
+        if f.get("pattern"):
+            text = n.nfkc(text)  # a pattern is about digits and letters: ５ is 5 here
+        return text
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        errs: Errors = []
+        lo, hi = f.get("min_length"), f.get("max_length", 200)
+        if lo is not None and len(value) < lo:
+            errs.append((f.id, message("too_short", ctx.lang, label=label, n=lo)))
+        if len(value) > hi:
+            errs.append((f.id, message("too_long", ctx.lang, label=label, n=hi)))
+        script = f.get("kana")
+        if script == "katakana" and not n.is_katakana(value):
+            errs.append((f.id, message("katakana", ctx.lang, label=label)))
+        elif script == "hiragana" and not n.is_hiragana(value):
+            errs.append((f.id, message("hiragana", ctx.lang, label=label)))
+        pattern = f.get("pattern")
+        if pattern and not re.search(pattern, value):
+            custom = f.get("pattern_message")
+            errs.append((f.id, custom.get(ctx.lang) if custom else message("pattern", ctx.lang, label=label)))
+        return errs + _check_charset(f, f.id, value, ctx, None)
+
+
+class TextareaType(Runtime):
+    name = "textarea"
+    extra_keys = frozenset({"max_length"})
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        hi = f.get("max_length", 2000)
+        if len(value) > hi:
+            return [(f.id, message("too_long", ctx.lang, label=label_of(f, ctx.lang), n=hi))]
+        return []
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if not isinstance(raw, str):
+            return raw
+        return raw.replace("\r\n", "\n").strip()
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return TextAreaField(f.id)
+
+
+class IntegerType(Runtime):
+    name = "integer"
+    answer = "integer"
+    extra_keys = frozenset({"min", "max", "unit"})
+    operators = EQUALITY | ORDER
+    text_keys = frozenset({"unit"})
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, str):
+            t = n.nfkc(raw).strip().replace(",", "").replace(" ", "")
+            unit = f.get("unit")
+            if unit and t.endswith(unit.get("ja")):
+                t = t[: -len(unit.get("ja"))]
+            if re.fullmatch(r"-?\d+", t):
+                return int(t)
+            return t
+        return raw
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [(f.id, message("integer", ctx.lang, label=label))]
+        if f.get("min") is not None and value < f.get("min"):
+            return [(f.id, message("min", ctx.lang, label=label, n=f"{f.get('min'):,}"))]
+        if f.get("max") is not None and value > f.get("max"):
+            return [(f.id, message("max", ctx.lang, label=label, n=f"{f.get('max'):,}"))]
+        return []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        unit = f.get("unit")
+        return f"{value:,}{unit.get(lang) if unit else ''}" if isinstance(value, int) else str(value)
+
+    @classmethod
+    def to_wtforms(cls, f, value):
+        return "" if value is None else str(value)
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+class EmailType(Runtime):
+    name = "email"
+
+    @classmethod
+    def normalise(cls, f, raw):
+        return n.nfkc(raw).strip().replace(" ", "") if isinstance(raw, str) else raw
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        if not isinstance(value, str) or not _EMAIL.match(value) or len(value) > 254:
+            return [(f.id, message("email", ctx.lang, label=label_of(f, ctx.lang)))]
+        return []
+
+
+class TelType(Runtime):
+    name = "tel"
+
+    @classmethod
+    def normalise(cls, f, raw):
+        return n.normalise_tel(raw) if isinstance(raw, str) else raw
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        if not isinstance(value, str) or not re.fullmatch(r"0\d{9,10}", value):
+            return [(f.id, message("tel", ctx.lang, label=label_of(f, ctx.lang)))]
+        return []
+
+
+class DateType(Runtime):
+    name = "date"
+    answer = "date"
+    extra_keys = frozenset({"min", "max"})
+    operators = EQUALITY | ORDER
+    ERAS = ("", "令和", "平成", "昭和", "大正")
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if isinstance(raw, date):
+            return raw.isoformat()
+        if isinstance(raw, Mapping):  # the parts of the HTML input
+            year = n.nfkc(str(raw.get("year") or "")).strip()
+            month = n.nfkc(str(raw.get("month") or "")).strip()
+            day = n.nfkc(str(raw.get("day") or "")).strip()
+            if not (year or month or day):
+                return None
+            era = raw.get("era") or ""
+            raw = f"{era}{year}年{month}月{day}日"
+        if not isinstance(raw, str):
+            return raw
+        if not raw.strip():
+            return None
+        parsed = n.parse_date(raw)
+        return parsed.isoformat() if parsed else raw.strip()
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        day = n.parse_date(value) if isinstance(value, str) else None
+        if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return [(f.id, message("date", ctx.lang, label=label))]
+        lo = n.resolve_date_bound(f.get("min"), ctx.today) if f.get("min") else None
+        hi = n.resolve_date_bound(f.get("max"), ctx.today) if f.get("max") else None
+        if lo and day < lo:
+            return [(f.id, message("date_min", ctx.lang, label=label, date=n.format_date(lo, ctx.lang)))]
+        if hi and day > hi:
+            return [(f.id, message("date_max", ctx.lang, label=label, date=n.format_date(hi, ctx.lang)))]
+        return []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        day = n.parse_date(value) if isinstance(value, str) else None
+        return n.format_date(day, lang) if day else str(value or "")
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        class DateParts(WTForm):
+            era = SelectField("era", choices=[(e, e or ("西暦" if lang != "en" else "AD")) for e in cls.ERAS],
+                              validate_choice=False)
+            year = StringField("year")
+            month = StringField("month")
+            day = StringField("day")
+
+        return FormField(DateParts, f.id)
+
+    @classmethod
+    def to_wtforms(cls, f, value):
+        day = n.parse_date(value) if isinstance(value, str) else None
+        if not day:
+            return {"era": "", "year": "", "month": "", "day": ""}
+        return {"era": "", "year": str(day.year), "month": str(day.month), "day": str(day.day)}
+
+
+class SelectType(Runtime):
+    name = "select"
+    answer = "option"
+    extra_keys = frozenset({"options"})
+    has_options = True
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if isinstance(raw, bool):
+            return raw
+        return str(raw).strip() if isinstance(raw, str | int) else raw
+
+    @classmethod
+    def required_message(cls, f, lang):
+        return message("required_choice", lang, label=label_of(f, lang))
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        if value not in {o.value for o in f.options}:
+            return [(f.id, message("option", ctx.lang, label=label_of(f, ctx.lang)))]
+        return []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        return next((o.label.get(lang) for o in f.options if o.value == value), str(value or ""))
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return SelectField(f.id, choices=[("", "")] + [(o.value, o.label.get(lang)) for o in f.options],
+                           validate_choice=False)
+
+
+class RadioType(SelectType):
+    name = "radio"
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return RadioField(f.id, choices=[(o.value, o.label.get(lang)) for o in f.options],
+                          validate_choice=False)
+
+
+class CheckboxesType(Runtime):
+    name = "checkboxes"
+    answer = "options"
+    extra_keys = frozenset({"options", "min_selected", "max_selected"})
+    has_options = True
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if raw is None or raw == "":
+            return []
+        if isinstance(raw, str | int) and not isinstance(raw, bool):
+            raw = [raw]
+        if not isinstance(raw, list | tuple):
+            return raw
+        given = [str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else v for v in raw]
+        known = [o.value for o in f.options if o.value in given]
+        unknown = [v for v in given if v not in known]
+        return known + unknown  # in the order of the options; strangers kept to be reported
+
+    @classmethod
+    def required_message(cls, f, lang):
+        return message("required_choice", lang, label=label_of(f, lang))
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        if not isinstance(value, list) or any(v not in {o.value for o in f.options} for v in value):
+            return [(f.id, message("option", ctx.lang, label=label))]
+        lo, hi = f.get("min_selected"), f.get("max_selected")
+        if lo is not None and len(value) < lo:
+            return [(f.id, message("min_selected", ctx.lang, label=label, n=lo))]
+        if hi is not None and len(value) > hi:
+            return [(f.id, message("max_selected", ctx.lang, label=label, n=hi))]
+        return []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        labels = {o.value: o.label.get(lang) for o in f.options}
+        return "、".join(labels.get(v, str(v)) for v in value or [])
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return SelectMultipleField(f.id, choices=[(o.value, o.label.get(lang)) for o in f.options],
+                                   validate_choice=False)
+
+
+class CheckboxType(Runtime):
+    name = "checkbox"
+    answer = "boolean"
+    operators = frozenset({"equals", "not_equals", "filled"})
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if isinstance(raw, bool):
+            return raw
+        if raw in (None, "", "false", "0", "off", "n"):
+            return False
+        if raw in ("true", "1", "on", "y", "yes"):
+            return True
+        return raw
+
+    @classmethod
+    def is_empty(cls, value):
+        return value is None or value is False
+
+    @classmethod
+    def validate(cls, f, raw, ctx):
+        value = cls.normalise(f, raw)
+        if not isinstance(value, bool):
+            return None, [(f.id, message("invalid", ctx.lang, label=label_of(f, ctx.lang)))]
+        if f.required and not value:
+            return False, [(f.id, message("required_tick", ctx.lang, label=label_of(f, ctx.lang)))]
+        return value, []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        return {"ja": "はい", "en": "Yes", "ja-easy": "はい"}.get(lang, "はい") if value else \
+            {"ja": "いいえ", "en": "No", "ja-easy": "いいえ"}.get(lang, "いいえ")
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return BooleanField(f.id)
+
+
+class _Composite(Runtime):
+    """name and address: an object of text parts."""
+
+    parts: tuple[str, ...] = ()
+    operators = frozenset({"filled"})
+    answer = "object"
+
+    @classmethod
+    def active_parts(cls, f: Field) -> tuple[str, ...]:
+        return cls.parts
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            return raw
+        out = {}
+        for part in cls.active_parts(f):
+            v = raw.get(part)
+            out[part] = v.strip() if isinstance(v, str) else ("" if v is None else v)
+        extra = set(raw) - set(cls.active_parts(f)) - {"csrf_token"}
+        if extra:
+            out["_unknown"] = sorted(extra)
+        return out
+
+    @classmethod
+    def is_empty(cls, value):
+        return value is None or (isinstance(value, Mapping) and not any(
+            isinstance(v, str) and v for k, v in value.items() if k != "_unknown"))
+
+    @classmethod
+    def must_have(cls, f: Field) -> tuple[str, ...]:
+        return cls.active_parts(f)
+
+    @classmethod
+    def validate(cls, f, raw, ctx):
+        value = cls.normalise(f, raw)
+        label = label_of(f, ctx.lang)
+        if value is not None and not isinstance(value, Mapping):
+            return None, [(f.id, message("invalid", ctx.lang, label=label))]
+        if cls.is_empty(value):
+            return None, ([(f.id, cls.required_message(f, ctx.lang))] if f.required else [])
+        errs: Errors = []
+        if value.pop("_unknown", None):
+            errs.append((f.id, message("invalid", ctx.lang, label=label)))
+        for part in cls.active_parts(f):
+            if not isinstance(value.get(part), str):
+                errs.append((f"{f.id}.{part}", message("invalid", ctx.lang, label=label)))
+                value[part] = ""
+        value = cls.complete(f, value, ctx)
+        if f.required or not cls.is_empty(value):
+            for part in cls.must_have(f):
+                if not value.get(part):
+                    errs.append((f"{f.id}.{part}", message("part_required", ctx.lang, label=label,
+                                                          part=part_label(part, ctx.lang))))
+        errs += cls.check_parts(f, value, ctx)
+        return value, errs
+
+    @classmethod
+    def complete(cls, f, value, ctx):
+        return value
+
+    @classmethod
+    def check_parts(cls, f, value, ctx) -> Errors:
+        return []
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        parts = cls.active_parts(f)
+        attrs = {p: StringField(p) for p in parts}
+        return FormField(type(f"{cls.__name__}Parts", (WTForm,), attrs), f.id)
+
+    @classmethod
+    def from_wtforms(cls, f, wt):
+        return {p: wt[p].data for p in cls.active_parts(f)}
+
+
+class NameType(_Composite):
+    name = "name"
+    extra_keys = frozenset({"kana", "charset"})
+    parts = ("family", "given", "family_kana", "given_kana")
+
+    @classmethod
+    def active_parts(cls, f):
+        return cls.parts if f.get("kana", True) else cls.parts[:2]
+
+    @classmethod
+    def normalise(cls, f, raw):
+        value = super().normalise(f, raw)
+        if isinstance(value, dict):
+            for part in ("family_kana", "given_kana"):
+                if isinstance(value.get(part), str):
+                    value[part] = n.to_katakana(value[part]).replace(" ", "").replace("\u3000", "")
+        return value
+
+    @classmethod
+    def check_parts(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        errs: Errors = []
+        for part in cls.active_parts(f):
+            v = value.get(part) or ""
+            if len(v) > 50:
+                errs.append((f"{f.id}.{part}", message("too_long", ctx.lang, label=label, n=50)))
+            if part.endswith("_kana"):
+                if v and not n.is_katakana(v):
+                    errs.append((f"{f.id}.{part}", message("katakana", ctx.lang,
+                                                           label=part_label(part, ctx.lang))))
+            else:
+                errs += _check_charset(f, f"{f.id}.{part}", v, ctx, "jis")
+        return errs
+
+    @classmethod
+    def display(cls, f, value, lang):
+        if not value:
+            return ""
+        name = f"{value.get('family', '')} {value.get('given', '')}".strip()
+        kana = f"{value.get('family_kana', '')} {value.get('given_kana', '')}".strip()
+        return f"{name}（{kana}）" if kana else name
+
+
+class AddressType(_Composite):
+    name = "address"
+    extra_keys = frozenset({"charset"})
+    parts = ("postal_code", "prefecture", "city", "street", "building")
+
+    @classmethod
+    def must_have(cls, f):
+        return ("postal_code", "prefecture", "city", "street")
+
+    @classmethod
+    def normalise(cls, f, raw):
+        value = super().normalise(f, raw)
+        if isinstance(value, dict) and isinstance(value.get("postal_code"), str) and value["postal_code"]:
+            value["postal_code"] = n.normalise_postal(value["postal_code"])
+        return value
+
+    @classmethod
+    def complete(cls, f, value, ctx):
+        """Fill prefecture and city from the postal code when they are empty."""
+        code = value.get("postal_code") or ""
+        if ctx.postal_lookup and re.fullmatch(r"\d{3}-\d{4}", code) and not (value.get("prefecture") and value.get("city")):
+            found = ctx.postal_lookup(code)
+            if found:
+                value["prefecture"] = value.get("prefecture") or found["prefecture"]
+                value["city"] = value.get("city") or found["city"]
+        return value
+
+    @classmethod
+    def check_parts(cls, f, value, ctx):
+        errs: Errors = []
+        code = value.get("postal_code") or ""
+        if code and not re.fullmatch(r"\d{3}-\d{4}", code):
+            errs.append((f"{f.id}.postal_code", message("postal_code", ctx.lang)))
+        elif code and ctx.postal_lookup and not value.get("city") and ctx.postal_lookup(code) is None:
+            errs.append((f"{f.id}.postal_code", message("postal_unknown", ctx.lang, code=code)))
+        pref = value.get("prefecture") or ""
+        if pref and pref not in n.PREFECTURES:
+            errs.append((f"{f.id}.prefecture", message("prefecture", ctx.lang)))
+        for part in ("city", "street", "building"):
+            errs += _check_charset(f, f"{f.id}.{part}", value.get(part) or "", ctx, "jis")
+        return errs
+
+    @classmethod
+    def display(cls, f, value, lang):
+        if not value:
+            return ""
+        line = f"{value.get('prefecture', '')}{value.get('city', '')}{value.get('street', '')}"
+        building = value.get("building") or ""
+        code = value.get("postal_code") or ""
+        return f"〒{code} {line}{' ' + building if building else ''}".strip()
+
+
+class FileType(Runtime):
+    """A stored file reference {id, name, size, type}; a list when `multiple`."""
+
+    name = "file"
+    answer = "file"
+    extra_keys = frozenset({"accept", "max_size_mb", "multiple", "max_files"})
+    operators = frozenset({"filled"})
+
+    @classmethod
+    def refs(cls, value) -> list:
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if raw in (None, "", []):
+            return None
+        return raw
+
+    @classmethod
+    def required_message(cls, f, lang):
+        return message("required_file", lang, label=label_of(f, lang))
+
+    @classmethod
+    def check(cls, f, value, ctx):
+        label = label_of(f, ctx.lang)
+        refs = cls.refs(value)
+        if not f.get("multiple") and len(refs) > 1:
+            return [(f.id, message("max_files", ctx.lang, label=label, n=1))]
+        limit = f.get("max_files")
+        if limit and len(refs) > limit:
+            return [(f.id, message("max_files", ctx.lang, label=label, n=limit))]
+        for ref in refs:
+            if not isinstance(ref, Mapping) or not isinstance(ref.get("id"), str):
+                return [(f.id, message("file_ref", ctx.lang, label=label))]
+            if ctx.file_exists is not None and not ctx.file_exists(ref):
+                return [(f.id, message("file_ref", ctx.lang, label=label))]
+        return []
+
+    @classmethod
+    def display(cls, f, value, lang):
+        return "、".join(f"{r.get('name')}（{_size(r.get('size', 0))}）" for r in cls.refs(value))
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        return MultipleFileField(f.id)
+
+    @classmethod
+    def from_wtforms(cls, f, wt):
+        return None  # uploads are stored by the caller, which puts their references in
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))}KB"
+
+
+class GroupType(Runtime):
+    """A list of items, each a small set of fields (no files or groups inside)."""
+
+    name = "group"
+    answer = "list"
+    extra_keys = frozenset({"fields", "repeat", "item_label"})
+    operators = frozenset({"filled"})
+    text_keys = frozenset({"item_label"})
+
+    @classmethod
+    def bounds(cls, f: Field) -> tuple[int, int | None]:
+        repeat = f.get("repeat") or {}
+        return int(repeat.get("min", 0) or 0), repeat.get("max")
+
+    @classmethod
+    def normalise(cls, f, raw):
+        if raw is None or raw == "":
+            return []
+        if not isinstance(raw, list | tuple):
+            return raw
+        items = []
+        for item in raw:
+            if isinstance(item, Mapping):
+                clean = {k: v for k, v in item.items() if k != "csrf_token"}
+                if all(v in (None, "", [], False) or (isinstance(v, Mapping) and not any(v.values()))
+                       for v in clean.values()):
+                    continue  # a blank row left on the page
+                items.append(clean)
+            else:
+                items.append(item)
+        return items
+
+    @classmethod
+    def validate(cls, f, raw, ctx):
+        items = cls.normalise(f, raw)
+        label = label_of(f, ctx.lang)
+        if not isinstance(items, list):
+            return None, [(f.id, message("invalid", ctx.lang, label=label))]
+        lo, hi = cls.bounds(f)
+        errs: Errors = []
+        if not items:
+            if f.required or lo > 0:
+                return None, [(f.id, message("repeat_min", ctx.lang, label=label, n=max(lo, 1)))]
+            return None, []
+        if len(items) < lo:
+            errs.append((f.id, message("repeat_min", ctx.lang, label=label, n=lo)))
+        if hi is not None and len(items) > hi:
+            errs.append((f.id, message("repeat_max", ctx.lang, label=label, n=hi)))
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                errs.append((f"{f.id}[{i}]", message("invalid", ctx.lang, label=label)))
+                continue
+            clean: dict[str, Any] = {}
+            for inner in f.fields:
+                if inner.type in ("heading", "paragraph"):
+                    continue
+                value, inner_errs = kind(inner).validate(inner, item.get(inner.id), ctx)
+                errs += [(f"{f.id}[{i}].{k}" if not k.startswith(f"{f.id}[") else k, m) for k, m in inner_errs]
+                if value is not None:
+                    clean[inner.id] = value
+            known = {x.id for x in f.fields}
+            for key in item:
+                if key not in known:
+                    errs.append((f"{f.id}[{i}].{key}", message("unknown_field", ctx.lang)))
+            out.append(clean)
+        return out, errs
+
+    @classmethod
+    def display(cls, f, value, lang):
+        return f"{len(value or [])}"
+
+    @classmethod
+    def item_title(cls, f: Field, index: int, lang: str) -> str:
+        base = f.get("item_label")
+        text = base.get(lang) if base else label_of(f, lang)
+        return f"{text} {index + 1}"
+
+    @classmethod
+    def wtforms_field(cls, f, lang):
+        attrs = {inner.id: kind(inner).wtforms_field(inner, lang) for inner in f.fields
+                 if inner.type not in ("heading", "paragraph")}
+        item = type(f"{f.id.title()}Item", (WTForm,), attrs)
+        return FieldList(FormField(item), f.id, min_entries=max(cls.bounds(f)[0], 1))
+
+    @classmethod
+    def from_wtforms(cls, f, wt):
+        items = []
+        for entry in wt.entries:
+            sub = entry.form
+            items.append({inner.id: kind(inner).from_wtforms(inner, sub[inner.id]) for inner in f.fields
+                          if inner.type not in ("heading", "paragraph")})
+        return items
+
+    @classmethod
+    def to_wtforms(cls, f, value):
+        return [{inner.id: kind(inner).to_wtforms(inner, item.get(inner.id)) for inner in f.fields
+                 if inner.type not in ("heading", "paragraph")} for item in (value or [])]
+
+
+class HeadingType(Runtime):
+    name = "heading"
+    answer = "none"
+    extra_keys = frozenset({"text"})
+    operators = frozenset()
+    label_required = False
+    text_keys = frozenset({"text"})
+
+
+class ParagraphType(HeadingType):
+    name = "paragraph"
+
+
+def has_answer(f: Field) -> bool:
+    return FIELD_TYPES[f.type].answer != "none"
