@@ -30,18 +30,22 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     from .catalogue.views import bp as catalogue_bp
     from .dashboard.views import bp as dashboard_bp
     from .health import bp as health_bp
+    from .submissions.views import bp as submissions_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(submissions_bp)
     csrf.exempt(api_bp)
     web.init_app(app)
 
     from .catalogue.cli import catalogue_cli, demo_command
     from .dashboard.cli import kpi_command
+    from .submissions.cli import forms_cli
 
     app.cli.add_command(catalogue_cli)
     app.cli.add_command(kpi_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(forms_cli)
     return app

@@ -59,9 +59,13 @@ def select_locale() -> str:
 
     langs = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
-    if asked in langs:
+    if asked in CONTENT_LANGUAGES:
         session["lang"] = asked
-        return asked
-    if session.get("lang") in langs:
-        return session["lang"]
+    chosen = session.get("lang")
+    if chosen in CONTENT_LANGUAGES:
+        return "ja" if chosen == "ja-easy" else chosen  # やさしい日本語 pages keep Japanese chrome
     return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# languages a page's content may be in: the site's, plus やさしい日本語 where a form has it
+CONTENT_LANGUAGES = ("ja", "en", "ja-easy")

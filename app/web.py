@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -28,6 +28,15 @@ ERROR_CODES = {
 def current_lang() -> str:
     locale = get_locale()
     return locale.language if locale else "ja"
+
+
+def content_lang(available: tuple[str, ...] | list[str] = ("ja", "en")) -> str:
+    """The language for a form's own texts: the resident's choice when the form has it."""
+    chosen = session.get("lang")
+    if chosen in available:
+        return chosen
+    lang = current_lang()
+    return lang if lang in available else "ja"
 
 
 def wants_json() -> bool:

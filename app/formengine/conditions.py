@@ -92,3 +92,62 @@ def evaluate(condition: Mapping[str, Any] | None, answers: Mapping[str, Any],
         if op in condition:
             return _compare(op, value, condition[op], today)
     raise ValueError(f"condition without an operator: {dict(condition)!r}")
+
+
+def referenced(condition: Mapping[str, Any] | None) -> set[str]:
+    """The field ids a condition looks at."""
+    if not condition:
+        return set()
+    if "all" in condition or "any" in condition:
+        return set().union(*(referenced(c) for c in condition.get("all") or condition.get("any")))
+    if "not" in condition:
+        return referenced(condition["not"])
+    return {condition["field"]}
+
+
+_WORDS = {
+    "ja": {"equals": "「{label}」が「{value}」", "not_equals": "「{label}」が「{value}」以外",
+           "in": "「{label}」が「{value}」のいずれか", "not_in": "「{label}」が「{value}」のいずれでもない",
+           "gt": "「{label}」が{value}より大きい", "gte": "「{label}」が{value}以上",
+           "lt": "「{label}」が{value}より小さい", "lte": "「{label}」が{value}以下",
+           "filled": "「{label}」を入力した", "empty": "「{label}」を入力していない",
+           "and": "かつ", "or": "または", "not": "次に当てはまらない: {inner}",
+           "wrap": "{text}場合に回答してください。", "sep": "、", "contains": "「{label}」で「{value}」を選んだ"},
+    "en": {"equals": "“{label}” is “{value}”", "not_equals": "“{label}” is not “{value}”",
+           "in": "“{label}” is one of {value}", "not_in": "“{label}” is none of {value}",
+           "gt": "“{label}” is more than {value}", "gte": "“{label}” is {value} or more",
+           "lt": "“{label}” is less than {value}", "lte": "“{label}” is {value} or less",
+           "filled": "“{label}” is answered", "empty": "“{label}” is not answered",
+           "and": "and", "or": "or", "not": "not ({inner})",
+           "wrap": "Answer this only if {text}.", "sep": ", ", "contains": "“{value}” is ticked in “{label}”"},
+}
+
+
+def describe(condition: Mapping[str, Any] | None, label_of: Callable[[str], str],
+             value_of: Callable[[str, Any], str], lang: str, *, wrap: bool = True) -> str:
+    """A condition in words, for residents who see every field (no JavaScript)."""
+    if not condition:
+        return ""
+    w = _WORDS.get(lang, _WORDS["ja"]) if lang != "ja-easy" else _WORDS["ja"]
+
+    def text(c) -> str:
+        if "all" in c or "any" in c:
+            joiner = f" {w['and' if 'all' in c else 'or']} "
+            return joiner.join(text(x) for x in (c.get("all") or c.get("any")))
+        if "not" in c:
+            return w["not"].format(inner=text(c["not"]))
+        fid = c["field"]
+        for op in OPERATORS:
+            if op in c:
+                arg = c[op]
+                if op == "filled":
+                    return w["filled" if arg else "empty"].format(label=label_of(fid))
+                if isinstance(arg, list | tuple):
+                    shown = w["sep"].join(value_of(fid, a) for a in arg)
+                else:
+                    shown = value_of(fid, arg)
+                return w[op].format(label=label_of(fid), value=shown)
+        return ""
+
+    body = text(condition)
+    return w["wrap"].format(text=body) if wrap else body

@@ -92,6 +92,10 @@ class FormDefinition:
     retention_days: int | None = None
     source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
 
+    def source_json(self) -> Any:
+        """The definition as plain JSON data (dates as ISO strings)."""
+        return _plain(self.source)
+
     def all_fields(self) -> Iterator[tuple[Page, Field]]:
         """Every top-level field with its page, in order."""
         for page in self.pages:
@@ -106,3 +110,13 @@ class FormDefinition:
 
     def page(self, page_id: str) -> Page | None:
         return next((p for p in self.pages if p.id == page_id), None)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

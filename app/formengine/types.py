@@ -299,6 +299,8 @@ class DateType(Runtime):
 
     @classmethod
     def to_wtforms(cls, f, value):
+        if isinstance(value, Mapping):  # the parts as typed, not yet valid
+            return dict(value)
         day = n.parse_date(value) if isinstance(value, str) else None
         if not day:
             return {"era": "", "year": "", "month": "", "day": ""}

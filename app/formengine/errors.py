@@ -1,0 +1,352 @@
+"""Every error a form definition can have: a stable code and a bilingual message.
+
+Like pyxform's ErrorCode, the texts live here and nowhere else: the parser only names
+a code and passes parameters. A message reads `日本語 / English`, so department staff
+and developers read the same line.
+
+Templates are `str.format` templates. Parameters are inserted as given, except:
+
+- a `Detail` (an explanation shared by several codes) is itself rendered in the same
+  language with the same parameters;
+- `value` is a value from the YAML, shown as in the file (`'abc'`, `true`, `null`, `3`);
+- `suggestion` (a close match or None) becomes `（もしかして 'x'?）` / ` (did you mean 'x'?)`;
+- `suggestion` and `note` may be left out; they then render as nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+_OPTIONAL = ("suggestion", "note")
+_MAX_SHOWN = 60
+
+
+class _Bilingual(StrEnum):
+    """A member's value is its stable code; `ja` and `en` are its templates."""
+
+    ja: str
+    en: str
+
+    def __new__(cls, code: str, ja: str, en: str):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.ja = ja
+        member.en = en
+        return member
+
+    def render(self, lang: str, params: Mapping[str, Any]) -> str:
+        template = self.ja if lang == "ja" else self.en
+        return template.format_map(_Rendered(lang, params))
+
+
+class ErrorCode(_Bilingual):
+    """A kind of definition error; `code.message(**params)` gives `日本語 / English`."""
+
+    # reading the file
+    YAML_SYNTAX = (
+        "yaml_syntax",
+        "YAML の構文エラー: {detail}",
+        "YAML syntax error: {detail}",
+    )
+    NOT_UTF8 = (
+        "not_utf8",
+        "ファイルが UTF-8 ではありません",
+        "the file is not UTF-8",
+    )
+    DUPLICATE_KEY = (
+        "duplicate_key",
+        "キー '{key}' が重複しています（{first} 行目にもあります）",
+        "duplicate key '{key}' (also on line {first})",
+    )
+    NOT_A_FORM = (
+        "not_a_form",
+        "フォーム定義は id, version, pages などのキーを持つマップでなければなりません",
+        "a form definition must be a map with keys such as id, version and pages",
+    )
+    # keys and values
+    UNKNOWN_KEY = (
+        "unknown_key",
+        "不明なキー '{key}'{suggestion}",
+        "unknown key '{key}'{suggestion}",
+    )
+    KEY_NOT_ALLOWED = (
+        "key_not_allowed",
+        "キー '{key}' は type: {type} では使えません",
+        "key '{key}' is not allowed with type: {type}",
+    )
+    MISSING_KEY = (
+        "missing_key",
+        "必須のキー '{key}' がありません",
+        "missing required key '{key}'",
+    )
+    INVALID_VALUE = (
+        "invalid_value",
+        "'{key}' には {expected} を指定してください（{value}）",
+        "'{key}' must be {expected} (got {value})",
+    )
+    INVALID_LANGUAGE = (
+        "invalid_language",
+        "'{code}' は言語コード（BCP 47。ja, en, pt, vi, ja-easy, zh-Hans など）ではありません",
+        "'{code}' is not a language code (BCP 47, e.g. ja, en, pt, vi, ja-easy, zh-Hans)",
+    )
+    TEXT_WITHOUT_JA = (
+        "text_without_ja",
+        "'{key}' のテキストに 'ja' がありません（日本語はどのテキストにも必要です）",
+        "text '{key}' has no 'ja' entry (Japanese is required in every text)",
+    )
+    MIN_ABOVE_MAX = (
+        "min_above_max",
+        "'{low_key}' ({low}) が '{high_key}' ({high}{note}) より大きくなっています",
+        "'{low_key}' ({low}) is above '{high_key}' ({high}{note})",
+    )
+    INVALID_REGEX = (
+        "invalid_regex",
+        "正規表現が不正です: {detail}",
+        "invalid regular expression: {detail}",
+    )
+    UNKNOWN_PROCEDURE = (
+        "unknown_procedure",
+        "手続コード '{code}' はカタログにありません{suggestion}",
+        "unknown procedure code '{code}' (not in the catalogue){suggestion}",
+    )
+    # pages and fields
+    DUPLICATE_ID = (
+        "duplicate_id",
+        "{kind} ID '{id}' が重複しています（{first} 行目にもあります）",
+        "duplicate {kind} id '{id}' (also on line {first})",
+    )
+    UNKNOWN_TYPE = (
+        "unknown_type",
+        "不明なフィールド型 '{type}'{suggestion}",
+        "unknown field type '{type}'{suggestion}",
+    )
+    NOT_ALLOWED_IN_GROUP = (
+        "not_allowed_in_group",
+        "グループの中に '{type}' 型のフィールドは置けません",
+        "a field of type '{type}' is not allowed inside a group",
+    )
+    OPTIONS_MISSING = (
+        "options_missing",
+        "'{type}' 型のフィールドには選択肢 options（空でないリスト）が必要です",
+        "a field of type '{type}' needs options (a non-empty list)",
+    )
+    OPTIONS_DUPLICATE = (
+        "options_duplicate",
+        "選択肢の値 {value} が重複しています（{first} 行目にもあります）",
+        "duplicate option value {value} (also on line {first})",
+    )
+    # conditions (show_if)
+    CONDITION_MALFORMED = (
+        "condition_malformed",
+        "条件が不正です: {reason}",
+        "malformed condition: {reason}",
+    )
+    CONDITION_UNKNOWN_FIELD = (
+        "condition_unknown_field",
+        "条件が不明なフィールド '{field}' を参照しています{suggestion}{note}",
+        "condition refers to an unknown field '{field}'{suggestion}{note}",
+    )
+    CONDITION_LATER_FIELD = (
+        "condition_later_field",
+        "条件がフィールド '{field}' を参照していますが、条件に使えるのは前のページか同じページの前にあるフィールドだけです",
+        "condition refers to '{field}', but only fields on an earlier page or earlier on the same page can be used",
+    )
+    CONDITION_OPERATOR = (
+        "condition_operator",
+        "演算子 '{operator}' は '{type}' 型のフィールド '{field}' には使えません（使えるもの: {allowed}）",
+        "operator '{operator}' does not fit field '{field}' of type '{type}' (allowed: {allowed})",
+    )
+    CONDITION_VALUE = (
+        "condition_value",
+        "条件 '{operator}' の値 {value} が不正です: {expected}",
+        "invalid value {value} for '{operator}': {expected}",
+    )
+
+    def message(self, **params: Any) -> str:
+        """The message `日本語 / English` with the parameters filled in."""
+        return f"{self.render('ja', params)} / {self.render('en', params)}"
+
+
+class Detail(_Bilingual):
+    """A part of a message shared by several codes: what was expected, or why."""
+
+    # what a value must be (invalid_value `expected`, condition_value `expected`)
+    MAP = ("map", "マップ（キー: 値）", "a map (key: value)")
+    LIST = ("list", "リスト", "a list")
+    NON_EMPTY_LIST = ("non_empty_list", "空でないリスト", "a non-empty list")
+    STRING = ("string", "文字列", "a string")
+    TEXT = (
+        "text",
+        "空でない文字列か、言語コードから文字列へのマップ",
+        "a non-empty string or a map of language code to string",
+    )
+    NON_EMPTY_STRING = ("non_empty_string", "空でない文字列", "a non-empty string")
+    BOOLEAN = ("boolean", "true か false", "true or false")
+    INTEGER = ("integer", "整数", "an integer")
+    NUMBER = ("number", "数", "a number")
+    POSITIVE_INT = ("positive_int", "正の整数", "a positive integer")
+    NON_NEGATIVE_INT = ("non_negative_int", "0 以上の整数", "a non-negative integer")
+    POSITIVE_NUMBER = ("positive_number", "正の数", "a positive number")
+    FORM_ID = (
+        "form_id",
+        "英小文字・数字・ハイフンからなる ID（[a-z0-9-]+）",
+        "an id of lowercase letters, digits and hyphens ([a-z0-9-]+)",
+    )
+    FIELD_ID = (
+        "field_id",
+        "英小文字で始まり英小文字・数字・下線が続く ID（[a-z][a-z0-9_]*）",
+        "an id of a lowercase letter followed by lowercase letters, digits and underscores ([a-z][a-z0-9_]*)",
+    )
+    PAGE_ID = (
+        "page_id",
+        "英小文字で始まり英小文字・数字・下線・ハイフンが続く ID（[a-z][a-z0-9_-]*）",
+        "an id of a lowercase letter followed by lowercase letters, digits, underscores and hyphens ([a-z][a-z0-9_-]*)",
+    )
+    PROCEDURE_CODE = (
+        "procedure_code",
+        "手続コードの文字列（数字だけのコードは引用符で囲む）",
+        "a procedure code as a string (quote a code of digits only)",
+    )
+    LANGUAGES = (
+        "languages",
+        "重複のない言語コードのリスト",
+        "a list of distinct language codes",
+    )
+    DATE_BOUND = (
+        "date_bound",
+        "日付（YYYY-MM-DD）、today、または today+30d / today-18y の形（単位 d, m, y）",
+        "a date (YYYY-MM-DD), today, or today+30d / today-18y (units d, m, y)",
+    )
+    KANA = ("kana", "katakana か hiragana", "katakana or hiragana")
+    CHARSET = ("charset", "jis", "jis")
+    MIME_TYPE = (
+        "mime_type",
+        "MIME タイプ（image/jpeg など。ワイルドカードは不可）",
+        "a MIME type such as image/jpeg (no wildcards)",
+    )
+    EMAIL = ("email", "メールアドレス", "an email address")
+    HTTP_URL = ("http_url", "http または https の URL", "an http or https URL")
+    OUTPUT_TYPE = ("output_type", "email か webhook", "email or webhook")
+    OPTION_VALUE = (
+        "option_value",
+        "空でない文字列か整数（yes, no, true, false などは引用符で囲む）",
+        "a non-empty string or an integer (quote yes, no, true, false)",
+    )
+    OPTION_OF = (
+        "option_of",
+        "'{field}' の選択肢の値（{options}）のいずれか",
+        "one of the option values of '{field}' ({options})",
+    )
+    # why a condition is malformed (condition_malformed `reason`)
+    NOT_A_CONDITION = (
+        "not_a_condition",
+        "条件は {{field: ..., equals: ...}} や {{all: [...]}} の形のマップです",
+        "a condition is a map like {{field: ..., equals: ...}} or {{all: [...]}}",
+    )
+    NO_FIELD = ("no_field", "'field' がありません", "'field' is missing")
+    FIELD_NOT_ID = (
+        "field_not_id",
+        "'field' にはフィールド ID を指定します",
+        "'field' must be a field id",
+    )
+    NO_OPERATOR = (
+        "no_operator",
+        "演算子（equals, not_equals, in, not_in, gt, gte, lt, lte, filled）がありません",
+        "no operator (equals, not_equals, in, not_in, gt, gte, lt, lte, filled)",
+    )
+    TWO_OPERATORS = (
+        "two_operators",
+        "演算子は 1 つだけです（{operators}）",
+        "only one operator is allowed (got {operators})",
+    )
+    UNKNOWN_OPERATOR = (
+        "unknown_operator",
+        "不明な演算子 '{key}'{suggestion}",
+        "unknown operator '{key}'{suggestion}",
+    )
+    COMBINATOR_ALONE = (
+        "combinator_alone",
+        "'{key}' は同じマップの他のキーと一緒には使えません",
+        "'{key}' cannot be combined with other keys in the same map",
+    )
+    EMPTY_COMBINATOR = (
+        "empty_combinator",
+        "'{key}' には条件の空でないリストが必要です",
+        "'{key}' needs a non-empty list of conditions",
+    )
+    # what has a duplicate id (duplicate_id `kind`)
+    PAGE = ("page", "ページ", "page")
+    FIELD = ("field", "フィールド", "field")
+    # notes appended to a message (`note`)
+    DEFAULT_NOTE = ("default_note", "、既定値", ", default")
+    IN_GROUP_NOTE = (
+        "in_group_note",
+        "（グループの中のフィールドは条件に使えません）",
+        " (fields inside a group cannot be used in conditions)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error in a form definition, at a 1-based line of a file."""
+
+    path: str
+    line: int
+    code: ErrorCode
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def show(value: Any) -> str:
+    """A YAML value as the author wrote it, shortened: `'abc'`, `true`, `null`, `[a, b]`."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _suggestion(lang: str, match: str | None) -> str:
+    if not match:
+        return ""
+    return f"（もしかして '{match}'?）" if lang == "ja" else f" (did you mean '{match}'?)"
+
+
+class _Rendered(Mapping[str, str]):
+    """The parameters of a template as seen in one language (rendered when used)."""
+
+    def __init__(self, lang: str, params: Mapping[str, Any]):
+        self._lang = lang
+        self._params = params
+
+    def __getitem__(self, key: str) -> str:
+        if key not in self._params:
+            if key in _OPTIONAL:
+                return ""
+            raise KeyError(key)
+        value = self._params[key]
+        if key == "suggestion":
+            return _suggestion(self._lang, value)
+        if key == "value":
+            return show(value)
+        if isinstance(value, _Bilingual):
+            return value.render(self._lang, self._params)
+        return "" if value is None else str(value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)

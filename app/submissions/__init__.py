@@ -1,0 +1,1 @@
+"""The resident's online application: forms, drafts, submissions, receipts, status."""

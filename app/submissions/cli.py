@@ -1,0 +1,56 @@
+"""`flask forms check|load`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from . import services
+
+SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
+
+
+@click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
+def forms_cli() -> None:
+    pass
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or [SHIPPED]
+
+
+@forms_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def check_command(paths) -> None:
+    """Validate definitions (default: forms/); print `path:line: message` per problem."""
+    ok, problems = services.check_forms(_paths(paths))
+    for p in problems:
+        click.echo(p, err=True)
+    if problems:
+        click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
+
+
+def run_load(paths: list[Path]) -> services.LoadReport:
+    report = services.load_forms(paths)
+    for p in report.problems:
+        click.echo(p, err=True)
+    return report
+
+
+@forms_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def load_command(paths) -> None:
+    """Check, then store new form versions (published versions never change)."""
+    report = run_load(_paths(paths))
+    if report.problems:
+        click.echo("何も登録しませんでした / nothing was loaded", err=True)
+        sys.exit(1)
+    for form_id, version, state in report.loaded:
+        click.echo(f"{form_id} v{version}: {'登録しました / loaded' if state == 'new' else '変更なし / unchanged'}")

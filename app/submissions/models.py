@@ -1,0 +1,125 @@
+"""Form versions, drafts, submissions with their status history, files and funnel counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.catalogue.models import utcnow
+from app.extensions import db
+
+
+class FormVersion(db.Model):
+    """A published version of a form definition: immutable once stored."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("form_id", "version", name="uq_form_versions_form_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    procedure_code: Mapped[str] = mapped_column(String(32))
+    title_ja: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Draft(db.Model):
+    """Answers being entered (一時保存), kept server-side under a random token."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # validated answers
+    pending: Mapped[dict] = mapped_column(JSON, default=dict)  # page id → what was typed, unchecked
+    pages_seen: Mapped[list] = mapped_column(JSON, default=list)
+    lang: Mapped[str] = mapped_column(String(10), default="ja")
+    resume_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    resume_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    form_version: Mapped[FormVersion] = relationship()
+
+
+class Submission(db.Model):
+    """A stored application with its receipt number (到達番号) and access code."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_no: Mapped[str] = mapped_column(String(20), unique=True)  # 到達番号 YYYY-XXXXXXXX
+    access_code: Mapped[str] = mapped_column(String(20))  # for 申請状況照会
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    procedure_code: Mapped[str] = mapped_column(String(32), index=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    lang: Mapped[str] = mapped_column(String(10), default="ja")
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    channel: Mapped[str] = mapped_column(String(10), default="web")  # web | api
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # one submission per draft: a double tap or a resend finds the first one
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    form_version: Mapped[FormVersion] = relationship()
+    events: Mapped[list[SubmissionEvent]] = relationship(order_by="SubmissionEvent.id",
+                                                         back_populates="submission")
+
+
+class SubmissionEvent(db.Model):
+    """One step of a submission's status history (append-only)."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)  # to the resident
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    by: Mapped[str | None] = mapped_column(String(200))
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+
+
+class StoredFile(db.Model):
+    """An uploaded attachment, stored outside the web root under a server-made name."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex, also the file name
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    field_id: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))  # relative to UPLOAD_DIR
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FunnelCount(db.Model):
+    """Cookie-free counts per form version: starts, each page reached, submissions."""
+
+    __tablename__ = "funnel_counts"
+    __table_args__ = (UniqueConstraint("form_version_id", "step", name="uq_funnel_counts_version_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
+    step: Mapped[str] = mapped_column(String(120))  # start | page:<id> | check | submitted
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+STATUSES = {
+    "received": ("受付済み", "Received"),
+    "in_review": ("審査中", "In review"),
+    "returned": ("補正のため差し戻し", "Returned for correction"),
+    "approved": ("承認", "Approved"),
+    "rejected": ("不承認", "Rejected"),
+}

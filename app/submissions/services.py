@@ -1,0 +1,433 @@
+"""The only place that changes forms, drafts and submissions."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.catalogue.models import Procedure, utcnow
+from app.dashboard.services import today
+from app.extensions import db
+from app.formengine import Context, FormDefinition, Page, Result, prune, validate_all, validate_page
+from app.formengine.files import SNIFF_BYTES, check_upload
+from app.formengine.parser import check_file, parse
+from app.formengine.postal import lookup as postal_lookup
+from app.kpi import fiscal_year_of
+
+from .models import Draft, FormVersion, FunnelCount, StoredFile, Submission, SubmissionEvent
+
+# no look-alikes: no 0/O, 1/I/L
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RESUME_DAYS = 30
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+# --- form versions ----------------------------------------------------------------------
+
+_definitions: dict[tuple[int, str], FormDefinition] = {}
+
+
+def definition(fv: FormVersion) -> FormDefinition:
+    """The parsed definition of a stored version (parsed once per process)."""
+    key = (fv.id, fv.content_hash)
+    defn = _definitions.get(key)
+    if defn is None:
+        defn, problems = parse(fv.yaml_text, path=f"{fv.form_id}@{fv.version}")
+        if defn is None:  # stored versions were checked when loaded
+            raise ValueError("; ".join(map(str, problems)))
+        _definitions[key] = defn
+    return defn
+
+
+def latest_version(form_id: str) -> FormVersion | None:
+    return db.session.scalar(
+        select(FormVersion).where(FormVersion.form_id == form_id)
+        .order_by(FormVersion.version.desc()).limit(1)
+    )
+
+
+def published_forms() -> list[FormVersion]:
+    """The newest version of every form, by id."""
+    newest = (select(FormVersion.form_id, func.max(FormVersion.version).label("v"))
+              .group_by(FormVersion.form_id).subquery())
+    return list(db.session.scalars(
+        select(FormVersion).join(newest, (FormVersion.form_id == newest.c.form_id)
+                                 & (FormVersion.version == newest.c.v)).order_by(FormVersion.form_id)
+    ))
+
+
+@dataclass
+class LoadReport:
+    problems: list[str] = field(default_factory=list)
+    loaded: list[tuple[str, int, str]] = field(default_factory=list)  # (id, version, new|unchanged)
+
+
+def form_files(paths: Iterable[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        out += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml")) if p.is_dir() else [p]
+    return out
+
+
+def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[list, list[str]]:
+    """Parse every file → ([(path, definition, text)], problems as `path:line: message`)."""
+    codes = set(db.session.scalars(select(Procedure.code))) if with_catalogue else None
+    ok, problems = [], []
+    seen: dict[str, Path] = {}
+    for path in form_files(paths):
+        defn, found = check_file(path, procedures=codes or None)
+        problems += [str(p) for p in found]
+        if defn is None:
+            continue
+        if defn.id in seen:
+            problems.append(f"{path}:1: 様式ID {defn.id} が {seen[defn.id]} と重複しています / form id {defn.id} is also used by {seen[defn.id]}")
+            continue
+        seen[defn.id] = path
+        ok.append((path, defn, path.read_text(encoding="utf-8")))
+    return ok, problems
+
+
+def load_forms(paths: Iterable[Path]) -> LoadReport:
+    """Check, then store new versions; a changed file under a published version is refused."""
+    report = LoadReport()
+    ok, report.problems = check_forms(paths)
+    new = []
+    for path, defn, text in ok:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        existing = db.session.scalar(select(FormVersion).where(
+            FormVersion.form_id == defn.id, FormVersion.version == defn.version))
+        if existing is None:
+            new.append(FormVersion(form_id=defn.id, version=defn.version, procedure_code=defn.procedure,
+                                   title_ja=defn.title.get("ja"), content_hash=digest, yaml_text=text))
+            report.loaded.append((defn.id, defn.version, "new"))
+        elif existing.content_hash != digest:
+            report.problems.append(
+                f"{path}:1: 公開済みの版 {defn.version} と内容が異なります。version を上げてください"
+                f" / version {defn.version} is published and this file differs from it: bump the version")
+        else:
+            report.loaded.append((defn.id, defn.version, "unchanged"))
+        newer = latest_version(defn.id)
+        if existing is None and newer is not None and newer.version > defn.version:
+            report.problems.append(
+                f"{path}:1: 版 {defn.version} は公開済みの版 {newer.version} より古い番号です"
+                f" / version {defn.version} is older than the published version {newer.version}")
+    if report.problems:
+        db.session.rollback()
+        return report
+    db.session.add_all(new)
+    db.session.commit()
+    return report
+
+
+# --- context ------------------------------------------------------------------------------
+
+
+def context(lang: str, draft: Draft | None = None, pending_files: Mapping[str, Any] | None = None) -> Context:
+    """What validation needs: the language, today in Japan, postcodes, and file lookups."""
+
+    def file_exists(ref: Mapping[str, Any]) -> bool:
+        if pending_files is not None and ref.get("id") in pending_files:
+            return True
+        if draft is None:
+            return False
+        stored = db.session.get(StoredFile, ref.get("id"))
+        return stored is not None and stored.draft_id == draft.id
+
+    return Context(lang=lang, today=today(), postal_lookup=postal_lookup, file_exists=file_exists)
+
+
+# --- funnel -------------------------------------------------------------------------------
+
+
+def bump(form_version_id: int, step: str) -> None:
+    """Count one more resident at this step (no cookie, no personal data)."""
+    done = db.session.execute(
+        update(FunnelCount).where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
+        .values(count=FunnelCount.count + 1)
+    ).rowcount
+    if done:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(FunnelCount(form_version_id=form_version_id, step=step, count=1))
+    except IntegrityError:  # another request made the row first
+        db.session.execute(
+            update(FunnelCount).where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
+            .values(count=FunnelCount.count + 1))
+
+
+def funnel(form_version_id: int) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(FunnelCount.step, FunnelCount.count).where(FunnelCount.form_version_id == form_version_id)
+    ).all())
+
+
+# --- drafts -------------------------------------------------------------------------------
+
+
+def start_draft(fv: FormVersion, lang: str) -> Draft:
+    draft = Draft(token=secrets.token_urlsafe(32), form_version_id=fv.id, answers={}, pending={},
+                  pages_seen=[], lang=lang)
+    db.session.add(draft)
+    bump(fv.id, "start")
+    db.session.commit()
+    return draft
+
+
+def draft_by_token(token: str | None) -> Draft | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Draft).where(Draft.token == token))
+
+
+def reach_page(draft: Draft, step: str) -> None:
+    """Count the first time this draft reaches a page (or the check page)."""
+    if step in (draft.pages_seen or []):
+        return
+    draft.pages_seen = [*(draft.pages_seen or []), step]
+    bump(draft.form_version_id, step)
+    db.session.commit()
+
+
+def save_page(draft: Draft, defn: FormDefinition, page: Page, raw: Mapping[str, Any], ctx: Context) -> Result:
+    """Validate a page; keep its answers when valid, or what was typed when not."""
+    result = validate_page(defn, page, raw, draft.answers or {}, ctx)
+    if result.ok:
+        answers = {k: v for k, v in (draft.answers or {}).items() if k not in {f.id for f in page.fields}}
+        answers.update(result.values)
+        draft.answers = prune(defn, answers, ctx)
+        draft.pending = {k: v for k, v in (draft.pending or {}).items() if k != page.id}
+    else:
+        keep_typed(draft, page, raw)
+    db.session.commit()
+    return result
+
+
+def keep_typed(draft: Draft, page: Page, raw: Mapping[str, Any]) -> None:
+    """Keep what the resident typed on a page, unchecked, so nothing entered is lost."""
+    draft.pending = {**(draft.pending or {}), page.id: _jsonable(raw)}
+
+
+def _jsonable(value):
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def save_for_later(draft: Draft) -> Draft:
+    """一時保存: a resume code valid for RESUME_DAYS days."""
+    if not draft.resume_code or _expired(draft):
+        draft.resume_code = f"{random_code(5)}-{random_code(5)}"
+    draft.resume_expires_at = utcnow() + timedelta(days=RESUME_DAYS)
+    db.session.commit()
+    return draft
+
+
+def _expired(draft: Draft) -> bool:
+    at = draft.resume_expires_at
+    if at is None:
+        return True
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=utcnow().tzinfo)
+    return at < utcnow()
+
+
+def resume(code: str) -> Draft | None:
+    """The draft saved under this code, if not expired and not yet submitted."""
+    code = (code or "").strip().upper().replace(" ", "")
+    if len(code) == 10:
+        code = f"{code[:5]}-{code[5:]}"
+    draft = db.session.scalar(select(Draft).where(Draft.resume_code == code))
+    if draft is None or _expired(draft) or submission_of(draft) is not None:
+        return None
+    return draft
+
+
+def submission_of(draft: Draft) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.draft_id == draft.id))
+
+
+# --- files --------------------------------------------------------------------------------
+
+
+@dataclass
+class Upload:
+    """A file received in a request, checked and ready to be stored."""
+
+    id: str
+    field_id: str
+    name: str
+    content_type: str
+    data: bytes
+
+    def ref(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "size": len(self.data), "type": self.content_type}
+
+
+def receive_upload(f, storage, lang: str) -> tuple[Upload | None, str | None]:
+    """Read an uploaded file (werkzeug FileStorage), check it against the field."""
+    from app.formengine.files import sniff
+
+    name = Path(storage.filename or "file").name[-200:] or "file"
+    data = storage.read()
+    error = check_upload(f, name, data[:SNIFF_BYTES], len(data), lang)
+    if error:
+        return None, error
+    return Upload(secrets.token_hex(16), f.id, name, sniff(data[:SNIFF_BYTES]) or "application/octet-stream", data), None
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def store_upload(upload: Upload, *, draft: Draft | None = None, submission: Submission | None = None) -> StoredFile:
+    """Write the bytes under a server-made name outside the web root; add the row."""
+    now = datetime.now()
+    rel = Path(f"{now:%Y}") / f"{now:%m}" / upload.id
+    target = upload_dir() / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(upload.data)
+    row = StoredFile(id=upload.id, draft_id=draft.id if draft else None,
+                     submission_id=submission.id if submission else None, field_id=upload.field_id,
+                     original_name=upload.name, content_type=upload.content_type, size=len(upload.data),
+                     sha256=hashlib.sha256(upload.data).hexdigest(), path=str(rel))
+    db.session.add(row)
+    return row
+
+
+def file_path(row: StoredFile) -> Path:
+    return upload_dir() / row.path
+
+
+# --- submissions --------------------------------------------------------------------------
+
+
+def _new_submission(fv: FormVersion, answers: dict, lang: str, channel: str, **extra) -> Submission:
+    fy = fiscal_year_of(today())
+    sub = Submission(receipt_no=f"{fy}-{random_code(8)}", access_code=random_code(8),
+                     form_version_id=fv.id, procedure_code=fv.procedure_code, fiscal_year=fy,
+                     answers=answers, lang=lang, status="received", channel=channel, **extra)
+    sub.events = [SubmissionEvent(status="received")]
+    return sub
+
+
+def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Submission | None, Result]:
+    """Store the draft as a submission, once: a second submit returns the first."""
+    existing = submission_of(draft)
+    if existing is not None:
+        return existing, Result()
+    result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
+    if not result.ok:
+        return None, result
+    sub = _new_submission(draft.form_version, result.values, draft.lang, "web", draft_id=draft.id)
+    db.session.add(sub)
+    try:
+        db.session.flush()
+        db.session.execute(update(StoredFile).where(StoredFile.draft_id == draft.id)
+                           .values(submission_id=sub.id))
+        bump(draft.form_version_id, "submitted")
+        db.session.commit()
+    except IntegrityError:  # the same draft submitted at the same moment, or a receipt clash
+        db.session.rollback()
+        existing = submission_of(draft)
+        if existing is not None:
+            return existing, Result()
+        return submit_draft(draft, defn, ctx)
+    return sub, result
+
+
+def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, Any], lang: str,
+                   uploads: Mapping[str, list[Upload]], idempotency_key: str | None,
+                   ) -> tuple[Submission | None, Result, bool]:
+    """The API's submission → (submission, result, replayed)."""
+    if idempotency_key:
+        existing = db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing, Result(), True
+    raw = dict(answers)
+    pending = {}
+    for field_id, files in uploads.items():
+        refs = [u.ref() for u in files]
+        f = defn.field(field_id)
+        raw[field_id] = refs if f is not None and f.get("multiple") else (refs[0] if refs else None)
+        pending.update({u.id: u for u in files})
+    result = validate_all(defn, raw, context(lang, pending_files=pending))
+    if not result.ok:
+        return None, result, False
+    sub = _new_submission(fv, result.values, lang, "api", idempotency_key=idempotency_key)
+    db.session.add(sub)
+    try:
+        db.session.flush()
+        kept = {ref["id"] for v in result.values.values() for ref in _refs(v)}
+        for upload in pending.values():
+            if upload.id in kept:
+                store_upload(upload, submission=sub)
+        bump(fv.id, "submitted")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if idempotency_key:
+            existing = db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key))
+            if existing is not None:
+                return existing, Result(), True
+        raise
+    return sub, result, False
+
+
+def _refs(value) -> list[Mapping]:
+    if isinstance(value, Mapping) and "id" in value and "size" in value:
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, Mapping) and "size" in v for v in value):
+        return list(value)
+    return []
+
+
+def find_submission(receipt_no: str, access_code: str) -> Submission | None:
+    """The submission for this receipt number and access code; None for either wrong."""
+    receipt_no = (receipt_no or "").strip().upper()
+    code = (access_code or "").strip().upper().replace("-", "").replace(" ", "")
+    sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+    if sub is None:
+        hmac.compare_digest(code, "X" * 8)  # the same work either way
+        return None
+    return sub if hmac.compare_digest(code, sub.access_code) else None
+
+
+def files_of(sub: Submission) -> list[StoredFile]:
+    return list(db.session.scalars(select(StoredFile).where(StoredFile.submission_id == sub.id)))
+
+
+def submissions_count_by_procedure() -> dict[tuple[str, int], int]:
+    """(procedure code, fiscal year) → submissions received here: the KPI's take-up."""
+    return {(code, fy): n for code, fy, n in db.session.execute(
+        select(Submission.procedure_code, Submission.fiscal_year, func.count())
+        .group_by(Submission.procedure_code, Submission.fiscal_year)).all()}
+
+
+def find_by_receipt(receipt_no: str) -> Submission | None:
+    return db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+
+
+def db_commit() -> None:
+    db.session.commit()
+
+
+def db_get(model, key):
+    return db.session.get(model, key)

@@ -1,0 +1,421 @@
+"""The resident's flow: start → pages → check (確認画面) → done, resume, status look-up."""
+
+from __future__ import annotations
+
+from flask import (Blueprint, abort, redirect, render_template, request, send_file, session,
+                   url_for)
+from flask_babel import gettext as _
+
+from app.formengine import Page, evaluate, render, visible_pages
+from app.formengine.conditions import describe, referenced
+from app.formengine.postal import lookup as postal_lookup
+from app.formengine.types import FileType, GroupType, kind
+from app.formengine.wtf import answers_from, bind
+from app.web import content_lang
+
+from . import services as svc
+from .models import STATUSES, Draft, StoredFile
+
+bp = Blueprint("submissions", __name__)
+
+RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _form(form_id: str):
+    fv = svc.latest_version(form_id)
+    if fv is None:
+        abort(404)
+    return fv, svc.definition(fv)
+
+
+def _draft(form_id: str, fv) -> Draft | None:
+    token = (session.get("drafts") or {}).get(form_id)
+    draft = svc.draft_by_token(token)
+    if draft is None or draft.form_version.form_id != form_id:
+        return None
+    return draft
+
+
+def _remember_draft(form_id: str, draft: Draft) -> None:
+    drafts = dict(session.get("drafts") or {})
+    drafts[form_id] = draft.token
+    session["drafts"] = drafts
+
+
+def _lang(defn) -> str:
+    return content_lang(defn.languages)
+
+
+def _next_page(defn, draft: Draft, after: Page | None, lang: str) -> str | None:
+    pages = visible_pages(defn, draft.answers or {}, svc.context(lang))
+    ids = [p.id for p in pages]
+    if after is None:
+        return ids[0] if ids else None
+    if after.id in ids:
+        i = ids.index(after.id)
+        return ids[i + 1] if i + 1 < len(ids) else None
+    later = [p.id for p in defn.pages[defn.pages.index(after) + 1:] if p.id in ids]
+    return later[0] if later else None
+
+
+def _previous_page(defn, draft: Draft, page: Page, lang: str) -> str | None:
+    ids = [p.id for p in visible_pages(defn, draft.answers or {}, svc.context(lang))]
+    if page.id in ids and ids.index(page.id) > 0:
+        return ids[ids.index(page.id) - 1]
+    return None
+
+
+def anchor(key: str, page: Page) -> str:
+    """The id of the input an error key points at (`name.family` → `name-family`)."""
+    base = key.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
+    field_id = key.split(".")[0].split("[")[0]
+    f = next((x for x in page.fields if x.id == field_id), None)
+    if f is None:
+        return base
+    if base == f.id:
+        if f.type == "date":
+            return f"{f.id}-year"
+        if f.type in ("radio", "checkboxes"):
+            return f"{f.id}-0"
+        if f.type == "name":
+            return f"{f.id}-family"
+        if f.type == "address":
+            return f"{f.id}-postal_code"
+        if f.type == "group":
+            return f"{f.id}-0"
+    return base
+
+
+def _existing_files(draft: Draft, page: Page) -> dict[str, list[dict]]:
+    out = {}
+    for f in page.fields:
+        if f.type == "file":
+            value = (draft.pending or {}).get(page.id, {}).get(f.id) or (draft.answers or {}).get(f.id)
+            out[f.id] = FileType.refs(value)
+    return out
+
+
+def _conditions(defn, page: Page, answers, lang: str, ctx):
+    """Fields hidden by answers on earlier pages, and words for conditions on this page.
+
+    Without JavaScript a page cannot hide a field as the resident types, so a field
+    that depends on this same page is shown with its condition spelled out.
+    """
+    here = {f.id for f in page.fields}
+    hidden, notes = set(), {}
+
+    def label(fid):
+        f = defn.field(fid)
+        return f.label.get(lang) if f and f.label else fid
+
+    def value(fid, v):
+        f = defn.field(fid)
+        if f and f.options:
+            return next((o.label.get(lang) for o in f.options if o.value == str(v)), str(v))
+        if isinstance(v, bool):
+            return {True: _("はい"), False: _("いいえ")}[v]
+        return str(v)
+
+    for f in page.fields:
+        if not f.show_if:
+            continue
+        if referenced(f.show_if) & here:
+            notes[f.id] = describe(f.show_if, label, value, lang)
+        elif not evaluate(f.show_if, answers, today=ctx.today):
+            hidden.add(f.id)
+    return hidden, notes
+
+
+def _render_page(fv, defn, draft, page, form, errors=None, status=200):
+    lang = _lang(defn)
+    ctx = svc.context(lang)
+    pages = visible_pages(defn, draft.answers or {}, ctx)
+    hidden, notes = _conditions(defn, page, draft.answers or {}, lang, ctx)
+    number = next((i + 1 for i, p in enumerate(pages) if p.id == page.id), None)
+    summary = [(anchor(k, page), m) for k, msgs in (errors or {}).items() for m in msgs]
+    return render_template(
+        "apply/page.html", fv=fv, defn=defn, page=page, form=form, errors=errors or {},
+        summary=summary, lang=lang, number=number, total=len(pages),
+        previous=_previous_page(defn, draft, page, lang), from_check=request.args.get("from") == "check",
+        files=_existing_files(draft, page), draft=draft, group_title=GroupType.item_title,
+        expires=draft.resume_expires_at, hidden=hidden, notes=notes,
+    ), status
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+@bp.get("/apply/<form_id>")
+def start(form_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    return render_template("apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft)
+
+
+@bp.post("/apply/<form_id>/start")
+def begin(form_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    if draft is None or draft.form_version_id != fv.id or svc.submission_of(draft) is not None:
+        draft = svc.start_draft(fv, _lang(defn))
+        _remember_draft(form_id, draft)
+    first = _next_page(defn, draft, None, _lang(defn))
+    return redirect(url_for(".page", form_id=form_id, page_id=first))
+
+
+@bp.route("/apply/<form_id>/resume", methods=["GET", "POST"])
+@bp.get("/apply/<form_id>/resume/<code>")
+def resume(form_id: str, code: str | None = None):
+    fv, defn = _form(form_id)
+    code = code or request.form.get("code")
+    error = None
+    if code:
+        draft = svc.resume(code)
+        if draft is not None and draft.form_version.form_id == form_id:
+            _remember_draft(form_id, draft)
+            return redirect(url_for(".check", form_id=form_id))
+        error = _("再開コードが正しくないか、有効期限が切れています。")
+    status = 422 if error else 200
+    return render_template("apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error,
+                           code=code or ""), status
+
+
+@bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
+def page(form_id: str, page_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    if draft is None:
+        return redirect(url_for(".start", form_id=form_id))
+    if svc.submission_of(draft) is not None:
+        return redirect(url_for(".start", form_id=form_id))
+    pg = defn.page(page_id)
+    if pg is None:
+        abort(404)
+    lang = _lang(defn)
+    ctx = svc.context(lang, draft)
+    if request.method == "GET":
+        svc.reach_page(draft, f"page:{pg.id}")
+        typed = (draft.pending or {}).get(pg.id)
+        form = bind(defn, pg, lang, answers=typed if typed is not None else (draft.answers or {}))
+        return _render_page(fv, defn, draft, pg, form)
+
+    form = bind(defn, pg, lang, formdata=request.form)
+    raw = answers_from(defn, pg, form)
+    upload_errors = _take_uploads(draft, pg, raw, lang)
+    action = request.form.get("action", "next")
+
+    if action.startswith(("lookup:", "add:", "remove:")):
+        _adjust(pg, raw, action, form)
+        svc.keep_typed(draft, pg, raw)
+        svc.db_commit()
+        form = bind(defn, pg, lang, answers=raw)
+        return _render_page(fv, defn, draft, pg, form, upload_errors)
+    if action == "save":
+        svc.keep_typed(draft, pg, raw)
+        svc.save_for_later(draft)
+        return redirect(url_for(".saved", form_id=form_id))
+
+    result = svc.save_page(draft, defn, pg, raw, ctx)
+    errors = {**result.errors, **upload_errors}
+    if errors:
+        if result.ok:  # only an upload failed: keep what was typed on the page
+            svc.keep_typed(draft, pg, raw)
+            svc.db_commit()
+        return _render_page(fv, defn, draft, pg, form, errors, status=422)
+    if request.args.get("from") == "check":
+        return redirect(url_for(".check", form_id=form_id))
+    following = _next_page(defn, draft, pg, lang)
+    if following is None:
+        return redirect(url_for(".check", form_id=form_id))
+    return redirect(url_for(".page", form_id=form_id, page_id=following))
+
+
+def _take_uploads(draft: Draft, pg: Page, raw: dict, lang: str) -> dict[str, list[str]]:
+    """Store new uploads of the page's file fields; keep earlier ones not removed."""
+    from flask import request as rq
+
+    errors: dict[str, list[str]] = {}
+    existing = _existing_files(draft, pg)
+    for f in pg.fields:
+        if f.type != "file":
+            continue
+        removed = set(rq.form.getlist(f"remove-{f.id}"))
+        refs = [r for r in existing.get(f.id, []) if r.get("id") not in removed]
+        for storage in rq.files.getlist(f.id):
+            if not storage or not storage.filename:
+                continue
+            upload, error = svc.receive_upload(f, storage, lang)
+            if error:
+                errors.setdefault(f.id, []).append(error)
+                continue
+            svc.store_upload(upload, draft=draft)
+            refs = (refs if f.get("multiple") else []) + [upload.ref()]
+        raw[f.id] = (refs if f.get("multiple") else (refs[-1] if refs else None)) or None
+    svc.db_commit()
+    return errors
+
+
+def _adjust(pg: Page, raw: dict, action: str, form) -> None:
+    """The no-JavaScript round trips: postcode → address, add or remove a group item."""
+    verb, _, arg = action.partition(":")
+    f = next((x for x in pg.fields if x.id == arg.split(":")[0]), None)
+    if f is None:
+        return
+    if verb == "lookup" and f.type == "address":
+        value = dict(raw.get(f.id) or {})
+        code = kind(f).normalise(f, value).get("postal_code", "") if value else ""
+        found = postal_lookup(code) if code else None
+        if found:
+            value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
+        raw[f.id] = value
+    elif verb == "add" and f.type == "group":
+        limit = GroupType.bounds(f)[1]
+        items = list(raw.get(f.id) or [])
+        if limit is None or len(items) < limit:
+            items.append({})
+        raw[f.id] = items
+    elif verb == "remove" and f.type == "group":
+        items = list(raw.get(f.id) or [])
+        index = int(arg.split(":")[1]) if arg.count(":") == 1 and arg.split(":")[1].isdigit() else -1
+        if 0 <= index < len(items):
+            items.pop(index)
+        raw[f.id] = items
+
+
+@bp.get("/apply/<form_id>/saved")
+def saved(form_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    if draft is None or not draft.resume_code:
+        return redirect(url_for(".start", form_id=form_id))
+    link = url_for(".resume", form_id=form_id, code=draft.resume_code, _external=True)
+    return render_template("apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link)
+
+
+@bp.get("/apply/<form_id>/check")
+def check(form_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    if draft is None:
+        return redirect(url_for(".start", form_id=form_id))
+    if svc.submission_of(draft) is not None:
+        return redirect(url_for(".start", form_id=form_id))
+    lang = _lang(defn)
+    missing = _first_incomplete(defn, draft, lang)
+    if missing:
+        return redirect(url_for(".page", form_id=form_id, page_id=missing))
+    svc.reach_page(draft, "check")
+    sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
+    return render_template("apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections,
+                           error=None)
+
+
+def _first_incomplete(defn, draft, lang) -> str | None:
+    """The first visible page with unsaved typing or an answer still wrong or missing."""
+    ctx = svc.context(lang, draft)
+    result = svc.validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
+    for p in visible_pages(defn, draft.answers or {}, ctx):
+        ids = {f.id for f in p.fields}
+        if p.id in (draft.pending or {}) or any(k.split(".")[0].split("[")[0] in ids for k in result.errors):
+            return p.id
+    return None
+
+
+@bp.post("/apply/<form_id>/submit")
+def submit(form_id: str):
+    fv, defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    if draft is None:
+        return redirect(url_for(".start", form_id=form_id))
+    lang = _lang(defn)
+    done = svc.submission_of(draft)
+    if done is None:
+        if defn.declaration and request.form.get("declaration") != "y":
+            sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
+            return render_template("apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections,
+                                   error=_("申請内容を確認し、宣誓欄にチェックを入れてください。")), 422
+        missing = _first_incomplete(defn, draft, lang)
+        if missing:
+            return redirect(url_for(".page", form_id=form_id, page_id=missing))
+        done, result = svc.submit_draft(draft, defn, svc.context(lang, draft))
+        if done is None:
+            return redirect(url_for(".check", form_id=form_id))
+    receipts = dict(session.get("receipts") or {})
+    receipts[done.receipt_no] = done.access_code
+    session["receipts"] = receipts
+    return redirect(url_for(".done", form_id=form_id, receipt_no=done.receipt_no))
+
+
+@bp.get("/apply/<form_id>/done/<receipt_no>")
+def done(form_id: str, receipt_no: str):
+    code = (session.get("receipts") or {}).get(receipt_no)
+    sub = svc.find_submission(receipt_no, code) if code else None
+    if sub is None or sub.form_version.form_id != form_id:
+        abort(404)
+    defn = svc.definition(sub.form_version)
+    lang = _lang(defn)
+    sections = render(defn, sub.answers, lang, svc.context(lang))
+    return render_template("apply/done.html", fv=sub.form_version, defn=defn, lang=lang, sub=sub,
+                           sections=sections)
+
+
+@bp.get("/apply/<form_id>/files/<file_id>")
+def draft_file(form_id: str, file_id: str):
+    fv, _defn = _form(form_id)
+    draft = _draft(form_id, fv)
+    row = svc.db_get(StoredFile, file_id)
+    if draft is None or row is None or row.draft_id != draft.id:
+        abort(404)
+    return _send(row)
+
+
+def _send(row: StoredFile):
+    return send_file(svc.file_path(row), mimetype=row.content_type, as_attachment=True,
+                     download_name=row.original_name, max_age=0)
+
+
+@bp.route("/status", methods=["GET", "POST"])
+def status():
+    receipt_no = (request.values.get("receipt_no") or "").strip().upper()
+    error = None
+    if request.method == "POST":
+        sub = svc.find_submission(receipt_no, request.form.get("access_code", ""))
+        if sub is not None:
+            verified = set(session.get("verified") or [])
+            verified.add(sub.receipt_no)
+            session["verified"] = sorted(verified)[-20:]
+            return redirect(url_for(".status_detail", receipt_no=sub.receipt_no))
+        error = _("到達番号またはアクセスコードが正しくありません。お手元の控えをご確認ください。")
+    return render_template("status/lookup.html", receipt_no=receipt_no, error=error), (404 if error else 200)
+
+
+def _verified(receipt_no: str):
+    own = (session.get("receipts") or {}).get(receipt_no)
+    if receipt_no in (session.get("verified") or []) or own:
+        sub = svc.find_by_receipt(receipt_no)
+        if sub is not None and (own is None or own == sub.access_code):
+            return sub
+    return None
+
+
+@bp.get("/status/<receipt_no>")
+def status_detail(receipt_no: str):
+    sub = _verified(receipt_no)
+    if sub is None:
+        return redirect(url_for(".status", receipt_no=receipt_no))
+    defn = svc.definition(sub.form_version)
+    lang = content_lang(defn.languages)
+    return render_template("status/detail.html", sub=sub, defn=defn, lang=lang, statuses=STATUSES,
+                           files=svc.files_of(sub))
+
+
+@bp.get("/status/<receipt_no>/files/<file_id>")
+def status_file(receipt_no: str, file_id: str):
+    sub = _verified(receipt_no)
+    row = svc.db_get(StoredFile, file_id)
+    if sub is None or row is None or row.submission_id != sub.id:
+        abort(404)
+    return _send(row)
