@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request, session, url_for
+from flask import Flask, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -63,6 +63,7 @@ def json_error(status: int, message: str, code: str | None = None):
 
 def _handle(exc: Exception):
     if not isinstance(exc, HTTPException):
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
         exc = InternalServerError(original_exception=exc)
     status = exc.code or 500
     messages = error_messages()

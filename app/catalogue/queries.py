@@ -12,9 +12,6 @@ from app.kpi import ProcedureFacts
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
-_cache: dict[str, tuple[tuple, list[ProcedureFacts]]] = {}
-
-
 def catalogue_stamp() -> tuple:
     """One cheap query whose answer changes whenever anything the KPI reads changes.
 
@@ -31,22 +28,6 @@ def catalogue_stamp() -> tuple:
         select(func.max(dt.c.updated_at)).scalar_subquery(),
     )
     return tuple(db.session.connection().execute(q).one())
-
-
-def kpi_facts() -> list[ProcedureFacts]:
-    """The facts of every procedure, reloaded only when the catalogue has changed.
-
-    Each process keeps the last load with the stamp it was made at; a request costs
-    one stamp query, plus the three loading queries after any change.
-    """
-    key = db.engine.url.render_as_string(hide_password=True)
-    stamp = catalogue_stamp()
-    hit = _cache.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    facts = load_kpi_facts()
-    _cache[key] = (stamp, facts)
-    return facts
 
 
 def load_kpi_facts() -> list[ProcedureFacts]:

@@ -18,7 +18,7 @@ bp = Blueprint("catalogue", __name__)
 
 @bp.get("/")
 def index():
-    from app.dashboard.services import today
+    from app.clock import today
 
     q = (request.args.get("q") or "").strip()
     dept = request.args.get("department") or ""
@@ -59,7 +59,7 @@ def _label(code: str) -> str:
 
 @bp.get("/procedures/<code>")
 def procedure(code: str):
-    from app.dashboard.services import today
+    from app.clock import today
 
     p = db.session.scalar(select(Procedure).where(Procedure.code == code))
     if p is None:

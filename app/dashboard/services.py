@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from app import kpi
-from app.catalogue.queries import department_last_updates, kpi_facts
-
-JST = ZoneInfo("Asia/Tokyo")
-
-
-def today() -> date:
-    """Today in Japan: fiscal years turn over on 1 April, Japanese time."""
-    return datetime.now(JST).date()
-
+from app.clock import JST, today
+from app.catalogue.queries import catalogue_stamp, department_last_updates, load_kpi_facts
+from app.extensions import db
+from app.submissions.services import submission_counts, submissions_stamp
 
 def current_fiscal_year() -> int:
     return kpi.fiscal_year_of(today())
+
+
+_cache: dict[str, tuple[tuple, list[kpi.ProcedureFacts]]] = {}
+
+
+def kpi_facts() -> list[kpi.ProcedureFacts]:
+    """Every procedure's facts with the submissions received here, reloaded only on change.
+
+    Each process keeps the last load with the stamp it was made at; a request costs
+    one stamp query per source, plus the loading queries after any change.
+    """
+    key = db.engine.url.render_as_string(hide_password=True)
+    stamp = (*catalogue_stamp(), submissions_stamp())
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    counts = submission_counts()
+    facts = [replace(f, submissions=counts[f.code]) if f.code in counts else f for f in load_kpi_facts()]
+    _cache[key] = (stamp, facts)
+    return facts
 
 
 def parse_fiscal_year(text: str | None) -> int:
@@ -63,6 +77,7 @@ class Dashboard:
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
     facts_count: int
+    take_up: list[tuple[kpi.ProcedureFacts, kpi.TakeUp]]
 
 
 def dashboard(fiscal_year: int | None = None) -> Dashboard:
@@ -106,4 +121,5 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
         facts_count=len(facts),
+        take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, latest_basis)) is not None],
     )

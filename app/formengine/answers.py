@@ -13,7 +13,7 @@ from typing import Any
 from .conditions import evaluate
 from .messages import message
 from .model import Field, FormDefinition, Page
-from .types import Context, has_answer, kind
+from .types import Context, GroupType, has_answer, kind
 
 
 @dataclass
@@ -49,7 +49,10 @@ def validate_fields(fields: Iterable[Field], raw: Mapping[str, Any], known: dict
         if not evaluate(f.show_if, known, today=ctx.today):
             known.pop(f.id, None)  # hidden: never validated, never stored
             continue
-        value, errors = kind(f).validate(f, raw.get(f.id), ctx)
+        if f.type == "group":  # conditions of its inner fields look at the answers so far
+            value, errors = GroupType.validate(f, raw.get(f.id), ctx, answers=known)
+        else:
+            value, errors = kind(f).validate(f, raw.get(f.id), ctx)
         for key, msg in errors:
             result.add(key, msg)
         if value is not None:
@@ -97,5 +100,14 @@ def prune(defn: FormDefinition, answers: Mapping[str, Any], ctx: Context) -> dic
             continue
         for f in page.fields:
             if has_answer(f) and f.id in answers and evaluate(f.show_if, known, today=ctx.today):
-                known[f.id] = answers[f.id]
+                known[f.id] = _prune_items(f, answers[f.id], known, ctx)
     return known
+
+
+def _prune_items(f: Field, value: Any, known: Mapping[str, Any], ctx: Context) -> Any:
+    """A group's items without the answers of inner fields that are now hidden."""
+    if f.type != "group" or not isinstance(value, list):
+        return value
+    shown = {inner.id for inner in GroupType.shown_fields(f, known, ctx.today)}
+    return [{k: v for k, v in item.items() if k in shown} if isinstance(item, Mapping) else item
+            for item in value]

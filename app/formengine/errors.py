@@ -206,6 +206,16 @@ class Detail(_Bilingual):
         "英小文字で始まり英小文字・数字・下線・ハイフンが続く ID（[a-z][a-z0-9_-]*）",
         "an id of a lowercase letter followed by lowercase letters, digits, underscores and hyphens ([a-z][a-z0-9_-]*)",
     )
+    RESERVED_PAGE_ID = (
+        "reserved_page_id",
+        "申請画面のURLで使う語（start, check, submit, done, resume, saved, files）以外の ID",
+        "an id other than the words the application pages use in their URLs (start, check, submit, done, resume, saved, files)",
+    )
+    RESERVED_FIELD_ID = (
+        "reserved_field_id",
+        "画面の操作に使う名前（action, csrf_token, declaration, lang）以外の ID",
+        "an id other than the names the pages use for their own controls (action, csrf_token, declaration, lang)",
+    )
     PROCEDURE_CODE = (
         "procedure_code",
         "手続コードの文字列（数字だけのコードは引用符で囲む）",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import filetype
 
 from .messages import message
@@ -22,11 +24,13 @@ def check_upload(f: Field, filename: str, head: bytes, size: int, lang: str) -> 
         return message("file_empty", lang, name=filename)
     limit = float(f.get("max_size_mb", 10))
     if size > limit * 1024 * 1024:
-        return message("file_size", lang, name=filename, size=f"{size / 1024 / 1024:.1f}", max=f"{limit:g}")
+        # rounded up, so that a file just over the limit is never said to be at it ("5.0MB")
+        shown = math.ceil(size / 1024 / 1024 * 10) / 10
+        return message("file_size", lang, name=filename, size=f"{shown:.1f}", max=f"{limit:g}")
     accept = f.get("accept")
     found = sniff(head)
     if accept and found not in accept:
-        names = "、".join(_short(a) for a in accept)
+        names = ("、" if lang in ("ja", "ja-easy") else ", ").join(_short(a) for a in accept)
         return message("file_type", lang, name=filename, found=_short(found) if found else "?", allowed=names)
     return None
 

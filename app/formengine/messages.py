@@ -72,14 +72,14 @@ MESSAGES = MappingProxyType({
                   "ja-easy": "{name}は おおきすぎます（{max}MBまで）。"},
     "file_empty": {"ja": "{name} は空のファイルです。", "en": "{name} is empty.",
                    "ja-easy": "{name}は なかみが ありません。"},
-    "max_files": {"ja": "{label}は{n}ファイルまで添付できます。", "en": "Attach no more than {n} files for {label}.",
+    "max_files": {"ja": "{label}は{n}ファイルまで添付できます。", "en": "Attach no more than {n} file(s) for {label}.",
                   "ja-easy": "{label}は {n}こ までです。"},
     "file_ref": {"ja": "{label}の添付ファイルが見つかりません。もう一度添付してください。",
                  "en": "We could not find the file attached for {label}. Attach it again.",
                  "ja-easy": "{label}の ファイルが みつかりません。もう いちど つけてください。"},
-    "repeat_min": {"ja": "{label}を{n}件以上入力してください。", "en": "Add at least {n} entries to {label}.",
+    "repeat_min": {"ja": "{label}を{n}件以上入力してください。", "en": "Add at least {n} to {label}.",
                    "ja-easy": "{label}を {n}つ いじょう かいてください。"},
-    "repeat_max": {"ja": "{label}は{n}件までです。", "en": "{label} can have at most {n} entries.",
+    "repeat_max": {"ja": "{label}は{n}件までです。", "en": "{label} can have at most {n}.",
                    "ja-easy": "{label}は {n}つ までです。"},
     "unknown_field": {"ja": "この様式にない項目です。", "en": "This form has no such field.",
                       "ja-easy": "この ようしきに ない こうもくです。"},
@@ -90,8 +90,8 @@ MESSAGES = MappingProxyType({
 PARTS = MappingProxyType({
     "family": {"ja": "姓", "en": "family name", "ja-easy": "みょうじ"},
     "given": {"ja": "名", "en": "given name", "ja-easy": "なまえ"},
-    "family_kana": {"ja": "姓（フリガナ）", "en": "family name in katakana", "ja-easy": "みょうじ（カタカナ）"},
-    "given_kana": {"ja": "名（フリガナ）", "en": "given name in katakana", "ja-easy": "なまえ（カタカナ）"},
+    "family_kana": {"ja": "姓（フリガナ）", "en": "family name reading", "ja-easy": "みょうじ（カタカナ）"},
+    "given_kana": {"ja": "名（フリガナ）", "en": "given name reading", "ja-easy": "なまえ（カタカナ）"},
     "postal_code": {"ja": "郵便番号", "en": "postcode", "ja-easy": "ゆうびんばんごう"},
     "prefecture": {"ja": "都道府県", "en": "prefecture", "ja-easy": "とどうふけん"},
     "city": {"ja": "市区町村・町名", "en": "city, town and district", "ja-easy": "しちょうそん"},
@@ -100,7 +100,7 @@ PARTS = MappingProxyType({
 })
 
 
-def message(code: str, lang: str, **values) -> str:
+def message(code: str, lang: str, /, **values) -> str:
     entry = MESSAGES[code]
     template = entry.get(lang) or entry["ja"]
     return template.format(**values)

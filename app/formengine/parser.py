@@ -57,6 +57,9 @@ from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
 FORM_ID = re.compile(r"[a-z0-9-]+")
 FIELD_ID = re.compile(r"[a-z][a-z0-9_]*")
 PAGE_ID = re.compile(r"[a-z][a-z0-9_-]*")
+# words the resident's pages use in URLs and in their own form controls
+RESERVED_PAGE_IDS = frozenset({"start", "check", "submit", "done", "resume", "saved", "files"})
+RESERVED_FIELD_IDS = frozenset({"action", "csrf_token", "declaration", "lang"})
 # BCP 47, as far as forms need it: ja, en, pt-BR, ja-easy, zh-Hans
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
@@ -755,6 +758,9 @@ class _FormParser:
         if not isinstance(value, str) or not PAGE_ID.fullmatch(value):
             self.invalid(line, key, value, Detail.PAGE_ID)
             return None
+        if value in RESERVED_PAGE_IDS:
+            self.invalid(line, key, value, Detail.RESERVED_PAGE_ID)
+            return None
         self.unique(self.page_ids, value, line, Detail.PAGE)
         return value
 
@@ -838,6 +844,9 @@ class _FormParser:
     def field_id(self, value: Any, line: int, key: str) -> str | None:
         if not isinstance(value, str) or not FIELD_ID.fullmatch(value):
             self.invalid(line, key, value, Detail.FIELD_ID)
+            return None
+        if value in RESERVED_FIELD_IDS:
+            self.invalid(line, key, value, Detail.RESERVED_FIELD_ID)
             return None
         self.unique(self.field_ids, value, line, Detail.FIELD)
         return value

@@ -41,10 +41,11 @@ def render(defn: FormDefinition, answers: Mapping[str, Any], lang: str,
                 continue
             value = answers.get(f.id)
             if f.type == "group":
+                shown = GroupType.shown_fields(f, answers, ctx.today)
                 items = tuple(
                     (GroupType.item_title(f, i, lang),
                      tuple(Row(inner.id, label_of(inner, lang), kind(inner).display(inner, item.get(inner.id), lang))
-                           for inner in f.fields if has_answer(inner) and item.get(inner.id) is not None))
+                           for inner in shown if item.get(inner.id) is not None))
                     for i, item in enumerate(value or [])
                 )
                 rows.append(Row(f.id, label_of(f, lang), "", items))

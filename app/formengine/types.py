@@ -22,8 +22,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as WTForm
+from wtforms.fields.choices import SelectChoice
 
 from . import normalise as n
+from .conditions import evaluate
 from .messages import message, part_label
 from .model import Field
 from .registry import EQUALITY, ORDER, FIELD_TYPES, FieldType
@@ -94,6 +96,10 @@ class Runtime(FieldType):
     @classmethod
     def to_wtforms(cls, f: Field, value: Any) -> Any:
         return value
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | None) -> Errors:
@@ -289,7 +295,7 @@ class DateType(Runtime):
     @classmethod
     def wtforms_field(cls, f, lang):
         class DateParts(WTForm):
-            era = SelectField("era", choices=[(e, e or ("西暦" if lang != "en" else "AD")) for e in cls.ERAS],
+            era = SelectField("era", choices=_choices((e, e or ("西暦" if lang != "en" else "AD")) for e in cls.ERAS),
                               validate_choice=False)
             year = StringField("year")
             month = StringField("month")
@@ -325,7 +331,7 @@ class SelectType(Runtime):
 
     @classmethod
     def check(cls, f, value, ctx):
-        if value not in {o.value for o in f.options}:
+        if not isinstance(value, str) or value not in {o.value for o in f.options}:
             return [(f.id, message("option", ctx.lang, label=label_of(f, ctx.lang)))]
         return []
 
@@ -335,7 +341,7 @@ class SelectType(Runtime):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return SelectField(f.id, choices=[("", "")] + [(o.value, o.label.get(lang)) for o in f.options],
+        return SelectField(f.id, choices=_choices([("", "")] + [(o.value, o.label.get(lang)) for o in f.options]),
                            validate_choice=False)
 
 
@@ -344,7 +350,7 @@ class RadioType(SelectType):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return RadioField(f.id, choices=[(o.value, o.label.get(lang)) for o in f.options],
+        return RadioField(f.id, choices=_choices((o.value, o.label.get(lang)) for o in f.options),
                           validate_choice=False)
 
 
@@ -374,7 +380,8 @@ class CheckboxesType(Runtime):
     @classmethod
     def check(cls, f, value, ctx):
         label = label_of(f, ctx.lang)
-        if not isinstance(value, list) or any(v not in {o.value for o in f.options} for v in value):
+        values = {o.value for o in f.options}
+        if not isinstance(value, list) or any(not isinstance(v, str) or v not in values for v in value):
             return [(f.id, message("option", ctx.lang, label=label))]
         lo, hi = f.get("min_selected"), f.get("max_selected")
         if lo is not None and len(value) < lo:
@@ -386,11 +393,11 @@ class CheckboxesType(Runtime):
     @classmethod
     def display(cls, f, value, lang):
         labels = {o.value: o.label.get(lang) for o in f.options}
-        return "、".join(labels.get(v, str(v)) for v in value or [])
+        return _sep(lang).join(labels.get(v, str(v)) for v in value or [])
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return SelectMultipleField(f.id, choices=[(o.value, o.label.get(lang)) for o in f.options],
+        return SelectMultipleField(f.id, choices=_choices((o.value, o.label.get(lang)) for o in f.options),
                                    validate_choice=False)
 
 
@@ -647,7 +654,7 @@ class FileType(Runtime):
 
     @classmethod
     def display(cls, f, value, lang):
-        return "、".join(f"{r.get('name')}（{_size(r.get('size', 0))}）" for r in cls.refs(value))
+        return _sep(lang).join(f"{r.get('name')}（{_size(r.get('size', 0))}）" for r in cls.refs(value))
 
     @classmethod
     def wtforms_field(cls, f, lang):
@@ -656,6 +663,20 @@ class FileType(Runtime):
     @classmethod
     def from_wtforms(cls, f, wt):
         return None  # uploads are stored by the caller, which puts their references in
+
+
+def _blank(value: Any) -> bool:
+    """Nothing entered: no text, no choice, an unticked box (0 is an answer)."""
+    if value is None or value is False:
+        return True
+    if isinstance(value, str | list | tuple):
+        return not value
+    return isinstance(value, Mapping) and not any(value.values())
+
+
+def _sep(lang: str) -> str:
+    """Between the items of a list shown to residents: 、 in Japanese, a comma elsewhere."""
+    return "、" if lang in ("ja", "ja-easy") else ", "
 
 
 def _size(size: int) -> str:
@@ -677,53 +698,66 @@ class GroupType(Runtime):
         return int(repeat.get("min", 0) or 0), repeat.get("max")
 
     @classmethod
-    def normalise(cls, f, raw):
+    def rows(cls, f: Field, raw: Any) -> Any:
+        """The items as posted, each with its index there, blank rows left out.
+
+        Errors name an item by its index as posted (`household[1].relation`), so that
+        they point at the row the resident sees even when a blank row comes before it.
+        """
         if raw is None or raw == "":
             return []
         if not isinstance(raw, list | tuple):
             return raw
-        items = []
-        for item in raw:
+        rows = []
+        for i, item in enumerate(raw):
             if isinstance(item, Mapping):
-                clean = {k: v for k, v in item.items() if k != "csrf_token"}
-                if all(v in (None, "", [], False) or (isinstance(v, Mapping) and not any(v.values()))
-                       for v in clean.values()):
+                item = {k: v for k, v in item.items() if k != "csrf_token"}
+                if all(_blank(v) for v in item.values()):
                     continue  # a blank row left on the page
-                items.append(clean)
-            else:
-                items.append(item)
-        return items
+            rows.append((i, item))
+        return rows
 
     @classmethod
-    def validate(cls, f, raw, ctx):
-        items = cls.normalise(f, raw)
+    def normalise(cls, f, raw):
+        rows = cls.rows(f, raw)
+        return [item for _, item in rows] if isinstance(rows, list) else rows
+
+    @classmethod
+    def shown_fields(cls, f: Field, answers: Mapping[str, Any] | None, today: date | None) -> list[Field]:
+        """The inner fields with an answer whose condition (on earlier top-level answers) holds."""
+        return [inner for inner in f.fields if has_answer(inner)
+                and evaluate(inner.show_if, answers or {}, today=today)]
+
+    @classmethod
+    def validate(cls, f, raw, ctx, answers: Mapping[str, Any] | None = None):
+        """`answers`: the kept top-level answers, for conditions of the inner fields."""
+        rows = cls.rows(f, raw)
         label = label_of(f, ctx.lang)
-        if not isinstance(items, list):
+        if not isinstance(rows, list):
             return None, [(f.id, message("invalid", ctx.lang, label=label))]
         lo, hi = cls.bounds(f)
         errs: Errors = []
-        if not items:
+        if not rows:
             if f.required or lo > 0:
                 return None, [(f.id, message("repeat_min", ctx.lang, label=label, n=max(lo, 1)))]
             return None, []
-        if len(items) < lo:
+        if len(rows) < lo:
             errs.append((f.id, message("repeat_min", ctx.lang, label=label, n=lo)))
-        if hi is not None and len(items) > hi:
+        if hi is not None and len(rows) > hi:
             errs.append((f.id, message("repeat_max", ctx.lang, label=label, n=hi)))
+        shown = cls.shown_fields(f, answers, ctx.today)
+        known = {x.id for x in f.fields}
         out = []
-        for i, item in enumerate(items):
+        for i, item in rows:
             if not isinstance(item, Mapping):
                 errs.append((f"{f.id}[{i}]", message("invalid", ctx.lang, label=label)))
                 continue
             clean: dict[str, Any] = {}
-            for inner in f.fields:
-                if inner.type in ("heading", "paragraph"):
-                    continue
+            for inner in shown:  # a hidden inner field is not validated, its answer dropped
                 value, inner_errs = kind(inner).validate(inner, item.get(inner.id), ctx)
-                errs += [(f"{f.id}[{i}].{k}" if not k.startswith(f"{f.id}[") else k, m) for k, m in inner_errs]
+                errs += [(f"{f.id}[{i}].{k}", m) for k, m in inner_errs]
                 if value is not None:
                     clean[inner.id] = value
-            known = {x.id for x in f.fields}
             for key in item:
                 if key not in known:
                     errs.append((f"{f.id}[{i}].{key}", message("unknown_field", ctx.lang)))

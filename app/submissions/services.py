@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
-from app.dashboard.services import today
+from app.clock import today
 from app.extensions import db
 from app.formengine import Context, FormDefinition, Page, Result, prune, validate_all, validate_page
 from app.formengine.files import SNIFF_BYTES, check_upload
@@ -286,7 +286,10 @@ def receive_upload(f, storage, lang: str) -> tuple[Upload | None, str | None]:
     from app.formengine.files import sniff
 
     name = Path(storage.filename or "file").name[-200:] or "file"
-    data = storage.read()
+    try:
+        data = storage.read()
+    finally:
+        storage.close()  # large uploads are spooled to a temporary file
     error = check_upload(f, name, data[:SNIFF_BYTES], len(data), lang)
     if error:
         return None, error
@@ -414,11 +417,20 @@ def files_of(sub: Submission) -> list[StoredFile]:
     return list(db.session.scalars(select(StoredFile).where(StoredFile.submission_id == sub.id)))
 
 
-def submissions_count_by_procedure() -> dict[tuple[str, int], int]:
-    """(procedure code, fiscal year) → submissions received here: the KPI's take-up."""
-    return {(code, fy): n for code, fy, n in db.session.execute(
+def submission_counts() -> dict[str, dict[int, int]]:
+    """Procedure code → fiscal year → submissions received here (the KPI's take-up)."""
+    out: dict[str, dict[int, int]] = {}
+    for code, fy, count in db.session.execute(
         select(Submission.procedure_code, Submission.fiscal_year, func.count())
-        .group_by(Submission.procedure_code, Submission.fiscal_year)).all()}
+        .group_by(Submission.procedure_code, Submission.fiscal_year)
+    ):
+        out.setdefault(code, {})[fy] = count
+    return out
+
+
+def submissions_stamp():
+    """Changes whenever a submission is stored (they are never deleted while counted)."""
+    return db.session.scalar(select(func.max(Submission.id)))
 
 
 def find_by_receipt(receipt_no: str) -> Submission | None:

@@ -98,4 +98,5 @@ def test_kpi_reads_a_constant_number_of_statements(backend_app, write_catalogue,
             with count_statements() as statements:
                 assert client.get("/api/v1/kpi?scope=all").status_code == 200
             seen.append(len(statements))
-    assert seen[0] == seen[1] <= 4
+    # two stamps, three catalogue loads, one count of submissions received here
+    assert seen[0] == seen[1] <= 6

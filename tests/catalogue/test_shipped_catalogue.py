@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import kpi
-from app.catalogue.queries import kpi_facts
+from app.dashboard.services import kpi_facts
 from app.catalogue.services import import_catalogue
 from tests.conftest import ROOT
 

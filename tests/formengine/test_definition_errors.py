@@ -1713,3 +1713,30 @@ def test_a_valid_form_has_no_problems():
     form, problems = parse(fields("- {id: name, type: text, label: 氏名}"), path=PATH)
     assert problems == []
     assert form is not None
+
+
+@pytest.mark.parametrize(("page_id", "field_id", "expected"), [
+    ("check", "name", "page_id"),
+    ("done", "name", "page_id"),
+    ("first", "action", "field_id"),
+    ("first", "csrf_token", "field_id"),
+])
+def test_reserved_ids_are_refused(page_id, field_id, expected):
+    text = f"""\
+id: reserved
+version: 1
+procedure: P-1
+title: 予約語
+pages:
+  - id: {page_id}
+    title: ページ
+    fields:
+      - id: {field_id}
+        type: text
+        label: 氏名
+"""
+    defn, problems = parse(text, path="f.yaml")
+    assert defn is None
+    line = 6 if expected == "page_id" else 9
+    assert any(p.line == line and "start, check, submit" in p.message if expected == "page_id"
+               else p.line == line and "action, csrf_token" in p.message for p in problems), problems
