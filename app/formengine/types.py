@@ -28,7 +28,7 @@ from . import normalise as n
 from .conditions import evaluate
 from .messages import message, part_label
 from .model import Field
-from .registry import EQUALITY, ORDER, FIELD_TYPES, FieldType
+from .registry import EQUALITY, FIELD_TYPES, ORDER, FieldType
 
 Errors = list[tuple[str, str]]  # (field id, optionally refined, message)
 

@@ -373,7 +373,8 @@ def test_render_in_easy_japanese_falls_back_to_japanese():
         ],
     )
     assert sections[1][0] == "免許の種類"
-    assert sections[2][1][1][1][0] == (
+    household = dict(sections[2][1])
+    assert household["世帯員"][0] == (
         "世帯員 1",
         [("かぞくの かんけい", "配偶者"), ("氏名", "山田花子")],
     )
