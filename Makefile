@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test lint install install-dev translations demo clean
+.PHONY: run test e2e lint install install-dev translations demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,20 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed-e2e: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-dev
+
+# Browser tests drive the system's Chromium (a test tool's own browser download cannot
+# work here); Japanese fonts make the screenshots readable.
+chromium:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+e2e: $(VENV)/.installed-e2e translations chromium
+	rm -rf e2e/artifacts
+	$(BIN)/python -m pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check app tests config.py bench

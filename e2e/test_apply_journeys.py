@@ -34,7 +34,8 @@ def test_complete_every_form_on_a_phone(phone, server, shoot, form_id):
     next_button(phone).click()
     summary = phone.locator(".error-summary")
     assert summary.is_visible()
-    assert phone.evaluate("document.activeElement.classList.contains('error-summary')")
+    # the error summary takes focus (autofocus is applied at the next rendering step)
+    phone.wait_for_function("document.activeElement.classList.contains('error-summary')", timeout=3000)
     assert phone.title().startswith("エラー")
     shoot(phone, "errors")
     link = summary.locator("a").first
