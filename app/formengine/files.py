@@ -31,7 +31,7 @@ def check_upload(f: Field, filename: str, head: bytes, size: int, lang: str) -> 
     found = sniff(head)
     if accept and found not in accept:
         names = ("、" if lang in ("ja", "ja-easy") else ", ").join(_short(a) for a in accept)
-        return message("file_type", lang, name=filename, found=_short(found) if found else "?", allowed=names)
+        return message("file_type", lang, name=filename, found=_short(found) if found else {"en": "an unknown type"}.get(lang, "不明な形式"), allowed=names)
     return None
 
 

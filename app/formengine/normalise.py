@@ -112,10 +112,14 @@ def era_of(day: date) -> tuple[str, int] | None:
     return None
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")  # not strftime: it follows the server's locale
+
+
 def format_date(day: date, lang: str = "ja") -> str:
     """`2024年4月1日（令和6年）` in Japanese, `1 April 2024` in English."""
     if lang == "en":
-        return f"{day.day} {day.strftime('%B')} {day.year}"
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     era = era_of(day)
     suffix = ""
     if era:

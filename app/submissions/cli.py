@@ -54,3 +54,26 @@ def load_command(paths) -> None:
         sys.exit(1)
     for form_id, version, state in report.loaded:
         click.echo(f"{form_id} v{version}: {'登録しました / loaded' if state == 'new' else '変更なし / unchanged'}")
+
+
+@forms_cli.command("funnel")
+@click.argument("form_id", required=False)
+@with_appcontext
+def funnel_command(form_id: str | None) -> None:
+    """Where residents give up: starts, each page reached, check page, submissions."""
+    versions = [v for v in services.published_forms() if form_id in (None, v.form_id)]
+    if not versions:
+        click.echo("様式が見つかりません / no such form", err=True)
+        sys.exit(1)
+    for fv in versions:
+        counts = services.funnel(fv.id)
+        defn = services.definition(fv)
+        steps = ["start", *[f"page:{p.id}" for p in defn.pages], "check", "submitted"]
+        started = counts.get("start", 0)
+        done = counts.get("submitted", 0)
+        rate = f"{done / started * 100:.1f}%" if started else "—"
+        click.echo(f"{fv.form_id} v{fv.version}: 完了率 completion {rate} ({done}/{started})")
+        for step in steps:
+            n = counts.get(step, 0)
+            share = f"{n / started * 100:5.1f}%" if started else "    —"
+            click.echo(f"  {step:<28} {n:>6}  {share}")

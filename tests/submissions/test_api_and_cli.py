@@ -163,3 +163,14 @@ def test_a_changed_file_under_a_published_version_is_refused(form_app, tmp_path)
     # a submission keeps the version it was made with
     client = form_app.test_client()
     assert post(client, ANSWERS).get_json()["form_version"] == 2
+
+
+def test_funnel_report(form_app):
+    client = form_app.test_client()
+    resident = Resident(form_app)
+    resident.start()
+    resident.get("/apply/test-permit/applicant")
+    post(client, ANSWERS)
+    out = cli(form_app, "funnel", "test-permit").output
+    assert "test-permit v1" in out and "(1/1)" in out and "100.0%" in out
+    assert re.search(r"page:applicant\s+1\s+100\.0%", out) and re.search(r"page:docs\s+0", out)
