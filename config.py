@@ -29,11 +29,38 @@ class Config:
     # Targets of the plan: scope → last fiscal year by which it should reach 100 %.
     KPI_TARGETS = {"priority": 2024, "all": 2026}
 
+    # staff sessions: signed cookie, HttpOnly, SameSite, Secure when served over https
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = (_env("BASE_URL", "") or "").startswith("https://")
+    STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30") or 30)
+    # rate limits (Flask-Limiter): per client address
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+
     LANGUAGES = ("ja", "en")
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+    # background jobs (app/jobs, docs/jobs.md): RQ on REDIS_URL, else inline
+    JOB_QUEUE = _env("JOB_QUEUE", "default")  # RQ queue name, under REDIS_KEY_PREFIX
+    JOB_MAX_ATTEMPTS = int(_env("JOB_MAX_ATTEMPTS", "8") or 8)
+    JOB_BACKOFF_SECONDS = int(_env("JOB_BACKOFF_SECONDS", "30") or 30)  # ×4 per attempt
+    JOB_BACKOFF_MAX_SECONDS = int(_env("JOB_BACKOFF_MAX_SECONDS", "21600") or 21600)
+    JOB_TIMEOUT_SECONDS = int(_env("JOB_TIMEOUT_SECONDS", "300") or 300)
+    # a running job not finished this long after it started is taken as abandoned
+    JOB_LEASE_SECONDS = int(_env("JOB_LEASE_SECONDS", "600") or 600)
+    # a queued job missing from Redis this long after it was queued is enqueued again
+    JOB_REQUEUE_AFTER_SECONDS = int(_env("JOB_REQUEUE_AFTER_SECONDS", "60") or 60)
+    JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)  # sweep inside the worker
+    DOCUMENT_DIR = _env("DOCUMENT_DIR")  # None → <instance>/documents (PDF receipts, reports)
+    MAIL_FROM = _env("MAIL_FROM", "三重県 行政手続オンライン <no-reply@example.pref.mie.lg.jp>")
+    WEBHOOK_SECRET = _env("WEBHOOK_SECRET")  # HMAC-SHA256 key; webhooks are not sent without it
+    WEBHOOK_TIMEOUT_SECONDS = int(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
 
 
 class TestConfig(Config):
@@ -42,6 +69,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_FAST = True  # argon2id with minimal cost: the tests sign in hundreds of times
 
     # Real servers for the tests that need them; under CI their absence is a failure.
     TEST_DATABASE_URL = _env(

@@ -17,29 +17,38 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
 
     settings.resolve(app)
 
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db, limiter, login, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=settings.migrations_dir())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=settings.select_locale)
+    login.init_app(app)
+    limiter.init_app(app)
     settings.configure_sqlite(app, db)
 
     from . import web
+    from .api.openapi import bp as api_docs_bp
     from .api.views import bp as api_bp
     from .catalogue.views import bp as catalogue_bp
     from .dashboard.views import bp as dashboard_bp
     from .health import bp as health_bp
+    from .opendata.views import bp as opendata_bp
+    from .staff.views import bp as staff_bp
     from .submissions.views import bp as submissions_bp
 
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
+    app.register_blueprint(opendata_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(staff_bp)
     csrf.exempt(api_bp)
     web.init_app(app)
 
+    from .api.cli import api_tokens_cli
     from .catalogue.cli import catalogue_cli, demo_command
     from .dashboard.cli import kpi_command
     from .submissions.cli import forms_cli
@@ -48,4 +57,8 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     app.cli.add_command(kpi_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(forms_cli)
+    app.cli.add_command(api_tokens_cli)
+    from .staff.cli import users_cli
+
+    app.cli.add_command(users_cli)
     return app

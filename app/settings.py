@@ -27,6 +27,9 @@ def resolve(app: Flask) -> None:
         app.config["SECRET_KEY"] = key_file.read_text().strip()
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config.get("REDIS_KEY_PREFIX", "tetsuzuki:") + "limits")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         # SQLite needs no pool pre-ping; a busy timeout instead of "database is locked"

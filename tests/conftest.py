@@ -69,8 +69,9 @@ def redis_server():
     try:
         yield url, prefix
     finally:
-        for key in client.scan_iter(match=prefix + "*"):
-            client.delete(key)
+        for pattern in (prefix + "*", f"*{prefix}*"):  # rate-limit keys carry the prefix inside
+            for key in client.scan_iter(match=pattern):
+                client.delete(key)
         client.close()
 
 

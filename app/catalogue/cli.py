@@ -96,3 +96,8 @@ def demo_command() -> None:
         sys.exit(1)
     new = [f"{i} v{v}" for i, v, state in loaded.loaded if state == "new"]
     click.echo(f"同梱の申請様式 / shipped forms: {len(loaded.loaded)} ({', '.join(new) or 'no change'})")
+    from app.staff.services import DEMO_PASSWORD, ensure_demo_users
+
+    click.echo("デモ用の職員アカウント / demo staff logins (password: " + DEMO_PASSWORD + "):")
+    for email, role in ensure_demo_users():
+        click.echo(f"  {email}  ({role})")

@@ -123,3 +123,13 @@ STATUSES = {
     "approved": ("承認", "Approved"),
     "rejected": ("不承認", "Rejected"),
 }
+
+# who may move a submission where; a message to the resident is required where True
+TRANSITIONS = {
+    "received": {"in_review": False, "returned": True, "rejected": True},
+    "in_review": {"returned": True, "approved": False, "rejected": True},
+    "returned": {"in_review": False, "rejected": True},
+    "approved": {},
+    "rejected": {},
+}
+CLOSED = frozenset({"approved", "rejected"})

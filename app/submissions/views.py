@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, redirect, render_template, request, send_file, session,
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file, session,
                    url_for)
 from flask_babel import gettext as _
 
@@ -11,6 +11,7 @@ from app.formengine.conditions import describe, referenced
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind
 from app.formengine.wtf import answers_from, bind
+from app.extensions import limiter
 from app.web import content_lang
 
 from . import services as svc
@@ -378,6 +379,7 @@ def _send(row: StoredFile):
 
 
 @bp.route("/status", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
 def status():
     receipt_no = (request.values.get("receipt_no") or "").strip().upper()
     error = None

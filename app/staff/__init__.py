@@ -1,0 +1,1 @@
+"""Staff workspace: accounts and roles, procedures, submissions inbox, audit log."""

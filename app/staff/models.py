@@ -1,0 +1,82 @@
+"""Staff accounts and the append-only audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.catalogue.models import AppendOnlyError, Department, utcnow
+from app.extensions import db
+
+ROLES = {
+    "department": ("部局職員", "Department staff"),  # its own department's procedures and submissions
+    "bureau": ("デジタル推進局", "DX bureau"),  # reads everything, KPI, reports
+    "admin": ("管理者", "Administrator"),  # users, departments, audit log, jobs
+}
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # rotated at logout and password change: every session made before stops working
+    session_nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    department: Mapped[Department | None] = relationship()
+
+    # Flask-Login
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def sees_all(self) -> bool:
+        return self.role in ("bureau", "admin")
+
+    def can_edit(self, department_id: int) -> bool:
+        """Department staff change their own department's records; admins any."""
+        return self.role == "admin" or (self.role == "department" and self.department_id == department_id)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when: every staff view of a submission and every change."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(254))  # the e-mail at the time
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(120))  # e.g. submission:2026-ABCD2345
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+
+
+def _refuse(mapper, connection, target):  # noqa: ARG001
+    raise AppendOnlyError("audit events are append-only")
+
+
+event.listen(AuditEvent, "before_update", _refuse)
+event.listen(AuditEvent, "before_delete", _refuse)

@@ -1,0 +1,421 @@
+"""/staff: sign-in, procedures (status, volumes, form), submissions inbox, audit, users."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from functools import wraps
+from urllib.parse import urlparse
+
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from app.catalogue import services as catalogue
+from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
+from app.clock import today
+from app.extensions import db, limiter, login
+from app.formengine import render
+from app.kpi import STATUSES as PROCEDURE_STATUSES
+from app.kpi import fiscal_year_of, status_label, status_on
+from app.submissions import services as submissions
+from app.submissions.models import STATUSES as SUBMISSION_STATUSES
+from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
+from app.web import current_lang
+
+from . import services
+from .models import ROLES, AuditEvent, User
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+login.login_view = "staff.login_page"
+login.login_message = None
+
+
+@login.user_loader
+def _load(user_id: str):
+    return services.load_user(user_id)
+
+
+def role_required(*roles):
+    def wrap(view):
+        @wraps(view)
+        @login_required
+        def inner(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        return inner
+    return wrap
+
+
+@bp.before_request
+def _idle_timeout():
+    """Sign out after STAFF_IDLE_MINUTES without a request (the page warns before)."""
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    seen = session.get("staff_seen", now)
+    if now - seen > idle:
+        services.end_sessions(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "info")
+        return redirect(url_for(".login_page"))
+    session["staff_seen"] = now
+    return None
+
+
+@bp.context_processor
+def _staff_helpers():
+    return {"roles": ROLES, "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,
+            "submission_statuses": SUBMISSION_STATUSES,
+            "procedure_status_label": lambda c: status_label(c, current_lang())}
+
+
+def _safe_next(target: str | None) -> str:
+    if target and urlparse(target).netloc == "" and target.startswith("/staff"):
+        return target
+    return url_for(".home")
+
+
+# --- sign in and out ----------------------------------------------------------------------------
+
+
+@bp.get("/login")
+def login_page():
+    if current_user.is_authenticated:
+        return redirect(url_for(".home"))
+    return render_template("staff/login.html", error=None, email="")
+
+
+@bp.post("/login")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def login_submit():
+    email = request.form.get("email", "")
+    user = services.authenticate(email, request.form.get("password", ""))
+    if user is None:
+        services.audit(None, "login.failed", f"user:{email.strip().lower()[:200]}")
+        db.session.commit()
+        return render_template("staff/login.html", email=email,
+                               error=_("メールアドレスまたはパスワードが正しくありません。")), 401
+    session.clear()  # a fresh session: no fixation
+    login_user(user)
+    session["staff_seen"] = time.time()
+    services.audit(user, "login")
+    db.session.commit()
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    user = current_user._get_current_object()
+    services.end_sessions(user)  # a copied cookie stops working too
+    services.audit(user, "logout")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("ログアウトしました。"), "info")
+    return redirect(url_for(".login_page"))
+
+
+@bp.post("/keepalive")
+@login_required
+def keepalive():
+    return {"status": "ok", "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60}
+
+
+# --- home ----------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def home():
+    counts = _status_counts(services.submissions_query(current_user))
+    return render_template("staff/home.html", counts=counts)
+
+
+def _status_counts(stmt) -> dict[str, int]:
+    sub = stmt.order_by(None).subquery()
+    return {status: n for status, n in db.session.execute(
+        select(sub.c.status, func.count()).group_by(sub.c.status)).all()}
+
+
+# --- procedures ----------------------------------------------------------------------------------
+
+
+@bp.get("/procedures")
+@login_required
+def procedures():
+    q = (request.args.get("q") or "").strip()
+    dept = request.args.get("department") or ""
+    procs = list(db.session.scalars(services.procedures_query(current_user, q=q, department=dept)))
+    history: dict[int, list] = {}
+    if procs:
+        for pid, day, status in db.session.execute(
+            select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
+            .where(StatusChange.procedure_id.in_([p.id for p in procs])).order_by(StatusChange.id)):
+            history.setdefault(pid, []).append((day, status))
+    wanted = request.args.get("status") or ""
+    rows = [(p, status_on(history.get(p.id, ()), today())) for p in procs]
+    if wanted:
+        rows = [r for r in rows if r[1] == wanted]
+    departments = list(db.session.scalars(select(Department).order_by(Department.code))) if current_user.sees_all() else []
+    return render_template("staff/procedures.html", rows=rows, q=q, department=dept, status=wanted,
+                           departments=departments, statuses=PROCEDURE_STATUSES)
+
+
+def _procedure(code: str) -> Procedure:
+    p = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if p is None:
+        abort(404)
+    if not services.may_see_procedure(current_user, p):
+        abort(403)
+    return p
+
+
+@bp.get("/procedures/<code>")
+@login_required
+def procedure(code: str):
+    p = _procedure(code)
+    return _procedure_page(p)
+
+
+def _procedure_page(p: Procedure, errors: dict | None = None, status: int = 200):
+    history = list(db.session.scalars(select(StatusChange).where(StatusChange.procedure_id == p.id)
+                                      .order_by(StatusChange.id.desc())))
+    volumes = list(db.session.scalars(select(VolumeRecord).where(VolumeRecord.procedure_id == p.id)
+                                      .order_by(VolumeRecord.fiscal_year.desc(), VolumeRecord.id.desc())))
+    current = status_on([(h.effective_date, h.status) for h in reversed(history)], today())
+    forms = [fv.form_id for fv in submissions.published_forms()]
+    return render_template("staff/procedure.html", p=p, history=history, volumes=volumes, current=current,
+                           statuses=PROCEDURE_STATUSES, forms=forms, errors=errors or {},
+                           can_edit=current_user.can_edit(p.department_id),
+                           this_year=fiscal_year_of(today()), form_data=request.form), status
+
+
+def _editable(code: str) -> Procedure:
+    p = _procedure(code)
+    if not current_user.can_edit(p.department_id):
+        abort(403)
+    return p
+
+
+@bp.post("/procedures/<code>/status")
+@login_required
+def record_status(code: str):
+    p = _editable(code)
+    errors = {}
+    status = request.form.get("status", "")
+    day = _date(request.form.get("effective_date", ""))
+    note = (request.form.get("note") or "").strip()
+    if status not in PROCEDURE_STATUSES:
+        errors["status"] = _("状態を選んでください。")
+    if day is None:
+        errors["effective_date"] = _("適用日を正しい日付（例: 2026-04-01）で入力してください。")
+    if status == "excluded" and not (note or p.exclusion_reason):
+        errors["note"] = _("対象外とする理由を入力してください。")
+    if errors:
+        return _procedure_page(p, errors, 422)
+    row = catalogue.record_status(p, status, day, note=note or None, by=current_user.email)
+    services.audit(current_user, "procedure.status", f"procedure:{p.code}",
+                   {"status": status, "effective_date": day.isoformat(), "note": note, "row": row.id})
+    db.session.commit()
+    flash(_("状態を記録しました。"), "success")
+    return redirect(url_for(".procedure", code=p.code))
+
+
+@bp.post("/procedures/<code>/volumes")
+@login_required
+def record_volume(code: str):
+    p = _editable(code)
+    errors = {}
+    fy = _int(request.form.get("fiscal_year"))
+    receipts = _int(request.form.get("receipts"))
+    online_text = (request.form.get("online_receipts") or "").strip()
+    online = _int(online_text) if online_text else None
+    if fy is None or not 1990 <= fy <= 2100:
+        errors["fiscal_year"] = _("年度を西暦で入力してください（例: 2025）。")
+    if receipts is None or receipts < 0:
+        errors["receipts"] = _("受付件数を0以上の整数で入力してください。")
+    if online_text and (online is None or online < 0):
+        errors["online_receipts"] = _("オンライン件数を0以上の整数で入力するか、空欄にしてください。")
+    if errors:
+        return _procedure_page(p, errors, 422)
+    row = catalogue.record_volume(p, fy, receipts, online, by=current_user.email)
+    services.audit(current_user, "procedure.volume", f"procedure:{p.code}",
+                   {"fiscal_year": fy, "receipts": receipts, "online_receipts": online, "row": row.id})
+    db.session.commit()
+    flash(_("件数を記録しました。"), "success")
+    return redirect(url_for(".procedure", code=p.code))
+
+
+@bp.post("/procedures/<code>/form")
+@login_required
+def link_form(code: str):
+    p = _editable(code)
+    form_id = (request.form.get("form") or "").strip() or None
+    if form_id and form_id not in {fv.form_id for fv in submissions.published_forms()}:
+        return _procedure_page(p, {"form": _("公開済みの様式から選んでください。")}, 422)
+    before = p.form
+    p.form = form_id
+    services.audit(current_user, "procedure.form", f"procedure:{p.code}", {"from": before, "to": form_id})
+    db.session.commit()
+    flash(_("オンライン様式の設定を保存しました。"), "success")
+    return redirect(url_for(".procedure", code=p.code))
+
+
+def _date(text: str) -> date | None:
+    from app.formengine.normalise import parse_date
+
+    return parse_date(text) if text else None
+
+
+def _int(text: str | None) -> int | None:
+    from app.formengine.normalise import nfkc
+
+    t = nfkc(text or "").replace(",", "").strip()
+    return int(t) if t.lstrip("-").isdigit() else None
+
+
+# --- submissions inbox -----------------------------------------------------------------------
+
+
+@bp.get("/submissions")
+@login_required
+def inbox():
+    form = request.args.get("form") or ""
+    status = request.args.get("status") or ""
+    since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""))
+    if status and status not in SUBMISSION_STATUSES:
+        abort(400)
+    stmt = services.submissions_query(current_user, form=form, status=status, since=since, until=until)
+    rows = list(db.session.scalars(stmt.limit(200)))
+    forms = sorted({fv.form_id for fv in db.session.scalars(select(FormVersion))})
+    return render_template("staff/inbox.html", rows=rows, form=form, status=status, forms=forms,
+                           since=request.args.get("since", ""), until=request.args.get("until", ""))
+
+
+def _submission(receipt_no: str) -> Submission:
+    sub = submissions.find_by_receipt(receipt_no)
+    if sub is None:
+        abort(404)
+    if not services.may_see_submission(current_user, sub):
+        services.audit(current_user, "submission.denied", f"submission:{receipt_no}", status_code=403)
+        db.session.commit()
+        abort(403)
+    return sub
+
+
+@bp.get("/submissions/<receipt_no>")
+@login_required
+def submission(receipt_no: str):
+    sub = _submission(receipt_no)
+    services.audit(current_user, "submission.view", f"submission:{sub.receipt_no}")
+    db.session.commit()
+    return _submission_page(sub)
+
+
+def _submission_page(sub: Submission, error: str | None = None, status: int = 200):
+    defn = submissions.definition(sub.form_version)
+    lang = current_lang()
+    sections = render(defn, sub.answers or {}, lang, submissions.context(lang))
+    return render_template("staff/submission.html", sub=sub, defn=defn, sections=sections, lang=lang,
+                           files=submissions.files_of(sub), next_steps=TRANSITIONS.get(sub.status, {}),
+                           can_process=services.may_process(current_user, sub), error=error,
+                           message=request.form.get("message", "")), status
+
+
+@bp.post("/submissions/<receipt_no>/status")
+@login_required
+def move(receipt_no: str):
+    sub = _submission(receipt_no)
+    if not services.may_process(current_user, sub):
+        abort(403)
+    to = request.form.get("to", "")
+    try:
+        submissions.transition(sub, to, request.form.get("message"), by=current_user.email)
+    except submissions.TransitionError as exc:
+        db.session.rollback()
+        return _submission_page(sub, str(exc), 422)
+    services.audit(current_user, "submission.status", f"submission:{sub.receipt_no}", {"to": to})
+    db.session.commit()
+    flash(_("状況を更新しました。申請者の照会画面に表示されます。"), "success")
+    return redirect(url_for(".submission", receipt_no=sub.receipt_no))
+
+
+@bp.get("/submissions/<receipt_no>/files/<file_id>")
+@login_required
+def submission_file(receipt_no: str, file_id: str):
+    from flask import send_file
+
+    sub = _submission(receipt_no)
+    row = db.session.get(StoredFile, file_id)
+    if row is None or row.submission_id != sub.id:
+        abort(404)
+    services.audit(current_user, "submission.file", f"submission:{sub.receipt_no}", {"file": row.id})
+    db.session.commit()
+    return send_file(submissions.file_path(row), mimetype=row.content_type, as_attachment=True,
+                     download_name=row.original_name, max_age=0)
+
+
+# --- administration -----------------------------------------------------------------------------
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    actor = (request.args.get("actor") or "").strip()
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if actor:
+        stmt = stmt.where(AuditEvent.actor.like(f"%{actor}%"))
+    return render_template("staff/audit.html", events=list(db.session.scalars(stmt.limit(500))), actor=actor)
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    return _users_page()
+
+
+def _users_page(error: str | None = None, status: int = 200):
+    rows = list(db.session.scalars(select(User).order_by(User.email)))
+    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
+    return render_template("staff/users.html", users=rows, departments=departments, error=error,
+                           form_data=request.form), status
+
+
+@bp.post("/users")
+@role_required("admin")
+def create_user():
+    try:
+        user = services.create_user(request.form.get("email", ""), request.form.get("password", ""),
+                                    request.form.get("role", ""), name=request.form.get("name") or None,
+                                    department_code=request.form.get("department") or None)
+    except services.AccountError as exc:
+        db.session.rollback()
+        return _users_page(str(exc), 422)
+    services.audit(current_user, "user.create", f"user:{user.email}", {"role": user.role})
+    db.session.commit()
+    flash(_("アカウントを作成しました。"), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required("admin")
+def set_active(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == current_user.id:
+        return _users_page(_("自分自身のアカウントは停止できません。"), 422)
+    user.active = request.form.get("active") == "1"
+    services.end_sessions(user)
+    services.audit(current_user, "user.active", f"user:{user.email}", {"active": user.active})
+    db.session.commit()
+    return redirect(url_for(".users"))

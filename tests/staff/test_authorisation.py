@@ -1,0 +1,148 @@
+"""Who may do what, tried from the outside on every staff route."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PASSWORD, sign_in
+
+# (method, url template, {role: expected status}); roles: anon, d01 (own), d02 (other), bureau, admin
+# {r01}/{r02} are the receipts of department 01's and 02's submissions; A is 01's procedure.
+OK, RE, FORBID, NOTFOUND, BAD = 200, 302, 403, 404, 422
+MATRIX = [
+    ("GET", "/staff/login", {"anon": OK, "d01": RE}),
+    ("GET", "/staff/", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
+    ("POST", "/staff/keepalive", {"anon": RE, "d01": OK, "admin": OK}),
+    ("GET", "/staff/procedures", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/procedures/A", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/procedures/NOPE", {"d01": NOTFOUND, "bureau": NOTFOUND}),
+    ("POST", "/staff/procedures/A/status", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
+    ("POST", "/staff/procedures/A/volumes", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
+    ("POST", "/staff/procedures/A/form", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
+    ("GET", "/staff/submissions", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/submissions/{r01}", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/submissions/2026-ZZZZZZZZ", {"d01": NOTFOUND}),
+    ("POST", "/staff/submissions/{r01}/status", {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE}),
+    ("GET", "/staff/submissions/{r01}/files/nofile", {"anon": RE, "d02": FORBID, "d01": NOTFOUND}),
+    ("GET", "/staff/audit", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    ("GET", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    ("POST", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": BAD}),
+    ("POST", "/staff/users/{uid}/active", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE}),
+    ("POST", "/staff/logout", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/login", {"anon": 401}),
+]
+DATA = {
+    "/staff/procedures/A/status": {"status": "online", "effective_date": "2024-04-01"},
+    "/staff/procedures/A/volumes": {"fiscal_year": "2024", "receipts": "10"},
+    "/staff/procedures/A/form": {"form": "test-permit"},
+    "/staff/submissions/{r01}/status": {"to": "in_review"},
+    "/staff/users": {"email": "x"},
+    "/staff/users/{uid}/active": {"active": "0"},
+}
+EMAILS = {"d01": "d01@example.jp", "d02": "d02@example.jp", "bureau": "bureau@example.jp", "admin": "admin@example.jp"}
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    routes = {(m, r.rule) for r in app.url_map.iter_rules() if r.rule.startswith("/staff")
+              for m in r.methods - {"HEAD", "OPTIONS"}}
+    covered = set()
+    for method, url, _ in MATRIX:
+        for rule in app.url_map.iter_rules():
+            if method in rule.methods and rule.rule.startswith("/staff"):
+                adapter = app.url_map.bind("localhost")
+                try:
+                    endpoint, _args = adapter.match(url.format(r01="2026-AAAAAAAA", uid=1), method=method)
+                except Exception:  # noqa: BLE001 - the url is for another rule
+                    continue
+                if endpoint == rule.endpoint:
+                    covered.add((method, rule.rule))
+    assert routes <= covered, f"routes without an authorisation test: {sorted(routes - covered)}"
+
+
+@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+def test_route_as_each_role(office, method, url, expected):
+    app, receipts = office
+    from app.extensions import db
+    from app.staff.models import User
+    from sqlalchemy import select
+
+    with app.app_context():
+        uid = db.session.scalar(select(User.id).where(User.email == "d02@example.jp"))
+    target = url.format(r01=receipts["01"]["receipt_no"], uid=uid)
+    for role, status in expected.items():
+        client = app.test_client() if role == "anon" else sign_in(app, EMAILS[role], PASSWORD)
+        data = DATA.get(url, {})
+        if url == "/staff/login":
+            data = {"email": "d01@example.jp", "password": "wrong"}
+        r = client.open(target, method=method, data=data)
+        assert r.status_code == status, f"{role} {method} {target}: {r.status_code}"
+        if role == "anon" and status == 302:
+            assert "/staff/login" in r.headers["Location"]
+
+
+def test_csrf_is_required_on_staff_forms(office):
+    app, _ = office
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        r = client.post("/staff/login", data={"email": "d01@example.jp", "password": PASSWORD})
+        assert r.status_code == 400
+        page = client.get("/staff/login").get_data(as_text=True)
+        import re
+
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        r = client.post("/staff/login", data={"email": "d01@example.jp", "password": PASSWORD, "csrf_token": token})
+        assert r.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _throttled(app, url, data, limit_key, limit):
+    app.config[limit_key] = limit
+    client = app.test_client()
+    codes = [client.post(url, data=data).status_code for _ in range(4)]
+    return codes
+
+
+def test_login_and_status_lookup_are_rate_limited_in_memory(office):
+    app, _ = office
+    codes = _throttled(app, "/staff/login", {"email": "d01@example.jp", "password": "x"}, "LOGIN_RATE_LIMIT", "3 per minute")
+    assert codes[:3] == [401, 401, 401] and codes[3] == 429
+    codes = _throttled(app, "/status", {"receipt_no": "2026-AAAAAAAA", "access_code": "X"}, "LOOKUP_RATE_LIMIT", "3 per minute")
+    assert codes[3] == 429
+    r = app.test_client().post("/status", data={})
+    assert "短時間にアクセスが集中しています" in r.get_data(as_text=True)
+
+
+@pytest.mark.redis
+def test_rate_limits_are_shared_through_redis(make_app, redis_server, worked_example):
+    """Two app processes (here: two apps) share one count when REDIS_URL is set."""
+    url, prefix = redis_server
+    first = make_app(REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute")
+    second = make_app(REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute")
+    from app.extensions import db
+
+    for a in (first, second):
+        with a.app_context():
+            db.create_all()
+    import uuid
+
+    from app.extensions import limiter
+
+    address = f"192.0.2.{uuid.uuid4().int % 250 + 1}"  # a client of its own (TEST-NET-1, never contacted)
+    env = {"REMOTE_ADDR": address}
+
+    def attempt(app):
+        return app.test_client().post("/staff/login", data={"email": "a@b.jp", "password": "x"},
+                                      environ_base=env).status_code
+
+    codes = [attempt(first), attempt(second), attempt(first)]
+    assert codes == [401, 401, 429]
+    assert first.config["RATELIMIT_STORAGE_URI"] == url
+    from redis import Redis
+
+    keys = [k.decode() for k in Redis.from_url(url).scan_iter(match=f"*{address}*")]
+    assert keys, "the count lives in Redis"
+    for k in keys:
+        Redis.from_url(url).delete(k)
+    assert limiter.enabled
