@@ -1,0 +1,104 @@
+"""Staff in a browser: each demo role signs in; a status update moves the dashboard;
+processing a submission changes what the resident sees."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+
+from .filler import fill_page
+
+PASSWORD = "tetsuzuki-demo-2026"
+
+
+def sign_in(page, email):
+    page.goto("/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+@pytest.mark.parametrize("email,sees", [
+    ("admin@example.pref.mie.lg.jp", "操作記録"),
+    ("bureau@example.pref.mie.lg.jp", "申請の受付"),
+    ("norin@example.pref.mie.lg.jp", "農林水産部"),
+])
+def test_each_role_signs_in(phone, shoot, email, sees):
+    sign_in(phone, email)
+    assert phone.url.endswith("/staff/")
+    assert sees in phone.locator("body").inner_text()
+    shoot(phone, "home")
+    phone.click("text=ログアウト")
+    assert "/staff/login" in phone.url
+    phone.goto("/staff/")
+    assert "/staff/login" in phone.url  # the session really ended
+
+
+def test_a_status_update_moves_the_dashboard(phone, server, shoot):
+    def rate():
+        return requests.get(f"{server}/api/v1/kpi", timeout=10).json()["weighted"]["rate"]
+
+    before = rate()
+    sign_in(phone, "norin@example.pref.mie.lg.jp")
+    phone.goto("/staff/procedures?status=planned")
+    shoot(phone, "procedures")
+    phone.locator("table tbody a").first.click()
+    code = phone.url.rsplit("/", 1)[-1]
+    phone.select_option("#status", "online")
+    phone.fill("#effective_date", "2026-04-01")
+    phone.fill("#note", "電子申請を開始")
+    shoot(phone, "procedure-form")
+    phone.click("text=状態を記録する >> nth=1")
+    assert "状態を記録しました" in phone.locator("main").inner_text()
+    shoot(phone, "procedure-recorded")
+    after = rate()
+    assert after > before, (code, before, after)
+    phone.goto("/dashboard")
+    assert f"{after * 100:.1f}%" in phone.locator(".headline").inner_text()
+
+
+def test_processing_a_submission_changes_the_residents_status_page(browser, server, shoot):
+    resident = browser.new_context(viewport={"width": 375, "height": 667}, locale="ja-JP", base_url=server)
+    page = resident.new_page()
+    defn = requests.get(f"{server}/api/v1/forms/hunting-licence-renewal", timeout=10).json()["definition"]
+    pages = {p["id"]: p for p in defn["pages"]}
+    page.goto("/apply/hunting-licence-renewal")
+    page.click("button.start")
+    for _ in range(10):
+        page_id = page.url.rsplit("/", 1)[-1]
+        if page_id == "check":
+            break
+        fill_page(page, pages[page_id])
+        page.locator(".actions button[value=next]").click()
+    page.check("#declaration")
+    page.locator("form button[type=submit]").last.click()
+    text = page.locator("main").inner_text()
+    receipt = re.search(r"\d{4}-[2-9A-HJKMNP-Z]{8}", text).group(0)
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ja-JP", base_url=server)
+    desk = staff.new_page()
+    sign_in(desk, "norin@example.pref.mie.lg.jp")
+    desk.goto("/staff/submissions")
+    desk.click(f"text={receipt}")
+    shoot(desk, "submission")
+    desk.check("#to-in_review")
+    desk.click("main form button[type=submit]")
+    desk.check("#to-returned")
+    desk.fill("#message", "診断書の日付が確認できません。再提出してください。")
+    desk.click("main form button[type=submit]")
+    assert "状況を更新しました" in desk.locator("main").inner_text()
+    shoot(desk, "submission-returned")
+
+    page.goto(f"/status/{receipt}")
+    body = page.locator("main").inner_text()
+    assert "補正のため差し戻し" in body and "診断書の日付が確認できません" in body
+    shoot(page, "resident-status")
+    # the department of another procedure cannot open it
+    other = browser.new_context(base_url=server).new_page()
+    sign_in(other, "kendo@example.pref.mie.lg.jp")
+    response = other.goto(f"/staff/submissions/{receipt}")
+    assert response.status == 403
+    resident.close()
+    staff.close()
