@@ -61,4 +61,11 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     from .staff.cli import users_cli
 
     app.cli.add_command(users_cli)
+    from . import documents
+    from .jobs.cli import jobs_cli, report_cli, worker_command
+
+    documents.init_app(app)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(report_cli)
     return app

@@ -1,0 +1,68 @@
+"""Where documents are kept, and what the pages and the API ask about them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+
+READY, PENDING, FAILED, DELETED = "ready", "pending", "failed", "deleted"
+
+
+def document_dir() -> Path:
+    """DOCUMENT_DIR, or <instance>/documents: a shared volume when workers are on other machines."""
+    configured = current_app.config.get("DOCUMENT_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "documents"
+
+
+def write_once(path: Path, data: bytes) -> bool:
+    """Write `path` unless it exists; two runs at once still leave one whole file.
+    → True when this call wrote it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return False
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp.write_bytes(data)
+    try:
+        os.link(tmp, path)  # fails if another run got there first: theirs is kept
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def receipt_state(sub) -> str:
+    """`ready`, `pending` (being made), `failed` (the job gave up) or `deleted` (retention)."""
+    from app.jobs.models import FAILED as JOB_FAILED
+    from app.jobs.models import OutboxJob
+    from app.jobs.outbox import RECEIPT_PDF
+    from app.jobs.retention import is_deleted
+    from app.extensions import db
+    from sqlalchemy import select
+
+    from .receipts import receipt_path
+
+    if is_deleted(sub):
+        return DELETED
+    if receipt_path(sub).exists():
+        return READY
+    state = db.session.scalar(select(OutboxJob.state).where(OutboxJob.key == f"{RECEIPT_PDF}:{sub.id}"))
+    return FAILED if state == JOB_FAILED else PENDING
+
+
+def receipt_for(sub) -> tuple[bytes | None, str]:
+    """The receipt PDF of a submission → (bytes, "ready"), or (None, state) while it is
+    `pending`, when it `failed`, or when it was `deleted` after the retention period.
+    For the API's `GET /submissions/<receipt_no>/receipt.pdf` (202 while pending)."""
+    from .receipts import receipt_path
+
+    state = receipt_state(sub)
+    if state != READY:
+        return None, state
+    try:
+        return receipt_path(sub).read_bytes(), READY
+    except FileNotFoundError:  # deleted between the two looks
+        return None, receipt_state(sub)

@@ -1,0 +1,326 @@
+"""The outbox: jobs written with what caused them, handed to the queue after the commit.
+
+A submission's jobs are rows of `outbox_jobs`, added in the submission's own
+transaction. Only after the commit are they enqueued (RQ) or run (inline); if that
+fails — Redis down, the process killed — the rows are still there, and `sweep()`
+hands them out again. State changes are conditional updates, so two workers or two
+sweeps never both take the same row.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.catalogue.models import utcnow
+from app.clock import JST
+from app.extensions import db
+
+from . import queue
+from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
+
+log = logging.getLogger(__name__)
+
+# what a submission sets off; the handlers are in tasks.py
+RECEIPT_PDF = "receipt_pdf"
+MAIL_RESIDENT = "mail_resident"
+MAIL_DEPARTMENT = "mail_department"
+WEBHOOK = "webhook"
+KPI_REPORT = "kpi_report"
+MAIL_REPORT = "mail_report"
+RETENTION = "retention"
+
+# RQ states after which a queued row's job will never run
+_RQ_GONE = {"finished", "failed", "stopped", "canceled"}
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def add(kind: str, key: str, *, submission_id: int | None = None, payload: dict | None = None,
+        unique_check: bool = False) -> OutboxJob | None:
+    """Add a job to the current transaction. With `unique_check`, a key already there is
+    left alone (→ None): scheduled work such as the monthly report is written once."""
+    row = OutboxJob(key=key, kind=kind, submission_id=submission_id, payload=payload or {},
+                    state=PENDING, attempts=0, run_after=utcnow())
+    if not unique_check:
+        db.session.add(row)
+        return row
+    if db.session.scalar(select(OutboxJob.id).where(OutboxJob.key == key)) is not None:
+        return None
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # another process wrote it first
+        return None
+    return row
+
+
+def resident_email(defn, answers) -> str | None:
+    """The resident's address: the first answered `email` field (hidden ones are never stored)."""
+    for _page, f in defn.all_fields():
+        if f.type == "email" and isinstance(answers.get(f.id), str) and answers[f.id]:
+            return answers[f.id]
+    return None
+
+
+def add_submission_jobs(sub, defn) -> list[int]:
+    """The jobs of a new submission, in its transaction (call after a flush, before the
+    commit) → their ids, for `dispatch()` after the commit."""
+    rows = [add(RECEIPT_PDF, f"{RECEIPT_PDF}:{sub.id}", submission_id=sub.id)]
+    if resident_email(defn, sub.answers or {}):
+        rows.append(add(MAIL_RESIDENT, f"{MAIL_RESIDENT}:{sub.id}", submission_id=sub.id))
+    for n, out in enumerate(defn.outputs):
+        if out.type == "email" and out.to:
+            rows.append(add(MAIL_DEPARTMENT, f"{MAIL_DEPARTMENT}:{sub.id}:{n}", submission_id=sub.id,
+                            payload={"to": out.to}))
+        elif out.type == "webhook" and out.url:
+            rows.append(add(WEBHOOK, f"{WEBHOOK}:{sub.id}:{n}", submission_id=sub.id,
+                            payload={"url": out.url}))
+    db.session.flush()
+    return [r.id for r in rows]
+
+
+# --- handing out -----------------------------------------------------------------------------
+
+
+def dispatch(ids: Iterable[int]) -> int:
+    """After the commit: enqueue (RQ) or run (inline) these jobs. Never raises: what is
+    not handed out now stays pending for the sweep. → how many were handed out."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    try:
+        if queue.mode() == "rq":
+            return _enqueue(ids)
+        return _run_inline(ids)
+    except Exception:  # noqa: BLE001 - the caller's work is stored; the sweep retries
+        log.exception("dispatching jobs %s failed; the sweep will retry", ids)
+        db.session.rollback()
+        return 0
+
+
+def _run_inline(ids: list[int]) -> int:
+    from . import tasks
+
+    for job_id in ids:
+        tasks.run(job_id)
+    return len(ids)
+
+
+def _enqueue(ids: list[int]) -> int:
+    from redis.exceptions import RedisError
+
+    cfg = current_app.config
+    rows = db.session.execute(
+        select(OutboxJob.id, OutboxJob.attempts).where(OutboxJob.id.in_(ids), OutboxJob.state == PENDING)
+    ).all()
+    if not rows:
+        return 0
+    conn = queue.connection()
+    q = queue.get_queue(conn)
+    prefix = queue.job_id_prefix()
+    done = 0
+    try:
+        for job_id, attempts in rows:
+            rq_id = f"{prefix}outbox-{job_id}-{secrets.token_hex(4)}"
+            q.enqueue("app.jobs.tasks.run", job_id, job_id=rq_id,
+                      job_timeout=cfg["JOB_TIMEOUT_SECONDS"], result_ttl=3600, failure_ttl=7 * 86400,
+                      description=f"outbox {job_id}")
+            # a worker may already have taken it: only a row still pending becomes queued
+            db.session.execute(
+                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == PENDING,
+                                        OutboxJob.attempts == attempts)
+                .values(state=QUEUED, queued_at=utcnow(), rq_job_id=rq_id)
+            )
+            db.session.commit()
+            done += 1
+    except (RedisError, OSError) as exc:
+        db.session.rollback()
+        log.warning("Redis is not available (%s): %d job(s) stay pending for the sweep",
+                    exc, len(rows) - done)
+    finally:
+        conn.close()
+    return done
+
+
+# --- running (called by tasks.run) -----------------------------------------------------------
+
+
+def claim(job_id: int) -> OutboxJob | None:
+    """Take a pending or queued job for running; None when another run has it or it is done."""
+    taken = db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state.in_((PENDING, QUEUED)))
+        .values(state=RUNNING, started_at=utcnow(), attempts=OutboxJob.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxJob, job_id) if taken == 1 else None
+
+
+def succeed(job_id: int, result: str | None) -> None:
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(state=DONE, finished_at=utcnow(), result=(result or "")[:300] or None, last_error=None)
+    )
+    db.session.commit()
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 2 min, 8 min, 32 min, … (×4 per attempt), at most JOB_BACKOFF_MAX_SECONDS."""
+    cfg = current_app.config
+    seconds = cfg["JOB_BACKOFF_SECONDS"] * 4 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, cfg["JOB_BACKOFF_MAX_SECONDS"]))
+
+
+def fail(job_id: int, error: str, *, permanent: bool = False) -> str:
+    """Record a failed run: pending again after the backoff, or failed when the attempts
+    are used up (or retrying cannot help). → the new state."""
+    db.session.rollback()
+    job = db.session.get(OutboxJob, job_id)
+    if job is None:
+        return FAILED
+    now = utcnow()
+    give_up = permanent or job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]
+    state = FAILED if give_up else PENDING
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(state=state, last_error=error[:4000], finished_at=now if give_up else None,
+                run_after=now if give_up else now + backoff(job.attempts))
+    )
+    db.session.commit()
+    return state
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    scheduled: int = 0  # periodic jobs written (monthly report, retention)
+    abandoned: int = 0  # running past their lease: the worker died
+    lost: int = 0  # queued, but the queue no longer has them (Redis restarted, flushed)
+    handed_out: int = 0  # pending and due: enqueued or run
+
+    def __str__(self) -> str:
+        return (f"scheduled={self.scheduled} abandoned={self.abandoned} lost={self.lost} "
+                f"handed_out={self.handed_out}")
+
+
+def sweep(now: datetime | None = None, *, periodic: bool = True, limit: int = 500) -> SweepReport:
+    """Re-hand out what is pending and due, abandoned, or lost from the queue."""
+    cfg = current_app.config
+    now = now or utcnow()
+    report = SweepReport()
+    if periodic:
+        report.scheduled = schedule_periodic(now)
+
+    lease = now - timedelta(seconds=cfg["JOB_LEASE_SECONDS"])
+    for job in db.session.scalars(
+        select(OutboxJob).where(OutboxJob.state == RUNNING, OutboxJob.started_at < lease).limit(limit)
+    ).all():
+        give_up = job.attempts >= cfg["JOB_MAX_ATTEMPTS"]
+        report.abandoned += db.session.execute(
+            update(OutboxJob).where(OutboxJob.id == job.id, OutboxJob.state == RUNNING,
+                                    OutboxJob.attempts == job.attempts)
+            .values(state=FAILED if give_up else PENDING, run_after=now,
+                    finished_at=now if give_up else None,
+                    last_error="中断されました（ワーカーが停止） / abandoned: the worker stopped before finishing")
+        ).rowcount
+    db.session.commit()
+
+    if queue.mode() == "rq":
+        report.lost = _requeue_lost(now - timedelta(seconds=cfg["JOB_REQUEUE_AFTER_SECONDS"]), limit)
+
+    due = list(db.session.scalars(
+        select(OutboxJob.id).where(OutboxJob.state == PENDING, OutboxJob.run_after <= now)
+        .order_by(OutboxJob.id).limit(limit)
+    ))
+    report.handed_out = dispatch(due)
+    return report
+
+
+def _requeue_lost(before: datetime, limit: int) -> int:
+    """Queued rows whose RQ job is gone or ended without running ours → pending again."""
+    from redis.exceptions import RedisError
+    from rq.job import Job
+
+    rows = db.session.execute(
+        select(OutboxJob.id, OutboxJob.rq_job_id).where(OutboxJob.state == QUEUED, OutboxJob.queued_at < before)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return 0
+    conn = queue.connection()
+    try:
+        jobs = Job.fetch_many([r.rq_job_id or "none" for r in rows], connection=conn)
+        statuses = [j.get_status(refresh=False) if j is not None else None for j in jobs]
+    except (RedisError, OSError) as exc:
+        log.warning("Redis is not available (%s): queued jobs not checked", exc)
+        return 0
+    finally:
+        conn.close()
+    lost = 0
+    for (job_id, rq_id), status in zip(rows, statuses, strict=True):
+        if status is None or str(getattr(status, "value", status)) in _RQ_GONE:
+            lost += db.session.execute(
+                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == QUEUED,
+                                        OutboxJob.rq_job_id == rq_id)
+                .values(state=PENDING, run_after=utcnow())
+            ).rowcount
+    db.session.commit()
+    return lost
+
+
+def schedule_periodic(now: datetime) -> int:
+    """Write the periodic jobs that are due, once each: today's retention run and the
+    monthly KPI report of the month just ended."""
+    local = now.astimezone(JST)
+    made = 0
+    day = local.date().isoformat()
+    if add(RETENTION, f"{RETENTION}:{day}", payload={"date": day}, unique_check=True) is not None:
+        made += 1
+    last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    if add(KPI_REPORT, f"{KPI_REPORT}:{last_month}", payload={"month": last_month},
+           unique_check=True) is not None:
+        made += 1
+    db.session.commit()
+    return made
+
+
+# --- for admins ------------------------------------------------------------------------------
+
+
+def jobs(state: str | None = None, limit: int = 50) -> list[OutboxJob]:
+    q = select(OutboxJob).order_by(OutboxJob.id.desc()).limit(limit)
+    if state:
+        q = q.where(OutboxJob.state == state)
+    return list(db.session.scalars(q))
+
+
+def failed_jobs(limit: int = 100) -> list[OutboxJob]:
+    """Jobs that gave up: what an admin sees, each with a retry button."""
+    return jobs(FAILED, limit)
+
+
+def counts() -> dict[str, int]:
+    return dict(db.session.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all())
+
+
+def retry(job_id: int) -> OutboxJob | None:
+    """Give a failed job a fresh set of attempts and hand it out now; None if it is not failed."""
+    changed = db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == FAILED)
+        .values(state=PENDING, attempts=0, run_after=utcnow(), finished_at=None)
+    ).rowcount
+    db.session.commit()
+    if not changed:
+        return None
+    dispatch([job_id])
+    return db.session.get(OutboxJob, job_id)

@@ -1,0 +1,46 @@
+"""Queue wiring: RQ on Redis when REDIS_URL is set, inline (in this process) otherwise."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+
+
+def mode() -> str:
+    """`rq` or `inline`: the only place that decides."""
+    return "rq" if current_app.config.get("REDIS_URL") else "inline"
+
+
+def connection(url: str | None = None):
+    """A Redis client that fails fast: a request never waits on a Redis that is down."""
+    from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return Redis.from_url(
+        url or current_app.config["REDIS_URL"],
+        socket_connect_timeout=2,
+        socket_timeout=10,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def queue_name() -> str:
+    cfg = current_app.config
+    return f"{cfg.get('REDIS_KEY_PREFIX') or ''}{cfg['JOB_QUEUE']}"
+
+
+def job_id_prefix() -> str:
+    """RQ job ids allow letters, digits, `_` and `-`: the key prefix, made to fit."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", current_app.config.get("REDIS_KEY_PREFIX") or "")
+
+
+def get_queue(conn=None):
+    from rq import Queue
+
+    return Queue(
+        queue_name(),
+        connection=conn or connection(),
+        default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"],
+    )

@@ -1,0 +1,1 @@
+"""Notifications: email (SMTP or .eml files) and webhooks (signed JSON POSTs)."""
