@@ -1,17 +1,44 @@
-"""JSON API: thin routes over the same services as the pages and the CLI."""
+"""JSON API: thin routes over the same services as the pages and the CLI.
+
+Each route declares its OpenAPI operation (openapi.py); the schemas are in schemas.py.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from math import ceil
+
+from flask import Blueprint, g, jsonify, request, url_for
 
 from app import kpi
+from app.clock import today
 from app.dashboard import services as kpi_service
+from app.kpi.status import DIGITIZED, STATUSES
 from app.web import json_error
+
+from . import queries
+from . import schemas as s
+from . import services as api_services
+from .http import bearer_token, conditional, json_body, problem_response, query
+from .openapi import operation
+from .services import ApiProblem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+ERRORS_400 = {400: s.ParameterErrorSchema}
+
+
+@bp.errorhandler(ApiProblem)
+def _problem(exc: ApiProblem):
+    return problem_response(exc)
+
 
 @bp.get("/kpi")
+@operation(
+    summary="デジタル化率 / the digitization KPI",
+    tags=["kpi"],
+    query=s.KpiQuerySchema,
+    responses={200: s.KpiSchema, 400: s.ErrorSchema},
+)
 def get_kpi():
     """The figures of kpi.md for one fiscal year, scope and weight basis."""
     try:
@@ -22,6 +49,166 @@ def get_kpi():
     limit = request.args.get("limit", "10")
     n = int(limit) if limit.isdigit() else 10
     return jsonify(kpi.to_json(f, limit=min(n, 1000)))
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+
+def _procedure_json(e: queries.Entry) -> dict:
+    p, d = e.procedure, e.department
+    label = STATUSES[e.status]
+    return {
+        "code": p.code,
+        "name_ja": p.name_ja,
+        "name_en": p.name_en,
+        "department": {"code": d.code, "name_ja": d.name_ja, "name_en": d.name_en},
+        "priority": bool(p.priority),
+        "procedure_type": p.procedure_type,
+        "legal_basis": p.legal_basis,
+        "form": p.form,
+        "features": [f for f in (p.features or "").split(";") if f],
+        "exclusion_reason": p.exclusion_reason,
+        "status": e.status,
+        "status_label": {"ja": label.ja, "en": label.en},
+        "status_since": e.status_since,
+        "digitized": e.status in DIGITIZED,
+        "volumes": [
+            {"fiscal_year": fy, "receipts": r, "online_receipts": o} for fy, r, o in e.volumes
+        ],
+        "links": {
+            "self": url_for("api.get_procedure", code=p.code, _external=True),
+            "page": url_for("catalogue.procedure", code=p.code, _external=True),
+            "apply": url_for("submissions.start", form_id=p.form, _external=True)
+            if p.form
+            else None,
+        },
+    }
+
+
+@bp.get("/procedures")
+@operation(
+    summary="手続の一覧 / list procedures",
+    tags=["catalogue"],
+    query=s.ProcedureQuerySchema,
+    responses={200: s.ProcedureListSchema, 304: None, **ERRORS_400},
+    etag=True,
+)
+def list_procedures():
+    """Procedures by code, with today's status and yearly volumes; paged and filterable.
+
+    Paging: `page` and `per_page` (at most 100); `meta` gives the total and `links` (and
+    the `Link` header) the other pages. The same few queries whatever the page size.
+    """
+    args = query(s.ProcedureQuerySchema)
+    filters = queries.Filters(args.get("department"), args.get("priority"), args.get("status"))
+    day = today()
+    rows = queries.matching(filters, day)
+    page, per_page = args["page"], args["per_page"]
+    total = len(rows)
+    pages = max(1, ceil(total / per_page))
+    chosen = rows[(page - 1) * per_page : page * per_page]
+    entries = queries.entries(chosen)
+
+    def link(n: int) -> str:
+        params = {
+            k: request.args[k] for k in ("department", "priority", "status") if k in request.args
+        }
+        return url_for("api.list_procedures", **params, page=n, per_page=per_page, _external=True)
+
+    links = {
+        "self": link(page),
+        "first": link(1),
+        "last": link(pages),
+        "prev": link(min(page - 1, pages)) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+    body = s.ProcedureListSchema().dump(
+        {
+            "procedures": [_procedure_json(e) for e in entries],
+            "meta": {
+                "page": page,
+                "per_page": per_page,
+                "total": total,
+                "pages": pages,
+                "as_of": day,
+            },
+            "links": links,
+        }
+    )
+    response = conditional(body)
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="{rel}"' for rel, url in links.items() if url and rel != "self"
+    )
+    return response
+
+
+@bp.get("/procedures/<code>")
+@operation(
+    summary="手続の詳細 / one procedure",
+    tags=["catalogue"],
+    responses={200: s.ProcedureDetailSchema, 304: None, 404: s.ErrorSchema},
+    etag=True,
+)
+def get_procedure(code: str):
+    """A procedure with today's status, its full status history and its yearly volumes."""
+    entry = queries.one(code, today())
+    if entry is None:
+        return json_error(404, "手続が見つかりません / no such procedure", "not_found")
+    body = _procedure_json(entry)
+    body["status_history"] = [
+        {"status": st, "effective_date": day, "note": note} for day, st, note in entry.history
+    ]
+    return conditional(s.ProcedureDetailSchema().dump(body))
+
+
+WRITE_ERRORS = {
+    400: s.ErrorSchema,
+    401: s.ErrorSchema,
+    403: s.ErrorSchema,
+    404: s.ErrorSchema,
+    415: s.ErrorSchema,
+    422: s.ValidationErrorSchema,
+}
+
+
+@bp.post("/procedures/<code>/statuses")
+@operation(
+    summary="状態を記録する / record a status",
+    tags=["departments"],
+    body=s.StatusInputSchema,
+    responses={201: s.StatusRecordedSchema, **WRITE_ERRORS},
+    auth=True,
+)
+@bearer_token
+def record_status(code: str):
+    """Append a row to the procedure's status history (rows are never edited: a correction
+    is a new row). Only a token of the procedure's department may write (403 otherwise)."""
+    data = json_body(s.StatusInputSchema)
+    answer = api_services.record_status(g.api_token, code, data)
+    response = jsonify(s.StatusRecordedSchema().dump(answer))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_procedure", code=code, _external=True)
+    return response
+
+
+@bp.post("/procedures/<code>/volumes")
+@operation(
+    summary="年間件数を記録する / record a yearly volume",
+    tags=["departments"],
+    body=s.VolumeInputSchema,
+    responses={201: s.VolumeRecordedSchema, **WRITE_ERRORS},
+    auth=True,
+)
+@bearer_token
+def record_volume(code: str):
+    """Record the receipts of a fiscal year (and how many arrived online): the newest row
+    for a year is its current value. Only a token of the procedure's department may write."""
+    data = json_body(s.VolumeInputSchema)
+    answer = api_services.record_volume(g.api_token, code, data)
+    response = jsonify(s.VolumeRecordedSchema().dump(answer))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_procedure", code=code, _external=True)
+    return response
 
 
 # --- forms and submissions -----------------------------------------------------------------
@@ -42,6 +229,11 @@ def _form_summary(fv) -> dict:
 
 
 @bp.get("/forms")
+@operation(
+    summary="公開中の様式 / published forms",
+    tags=["forms"],
+    responses={200: s.FormListSchema},
+)
 def list_forms():
     """Published forms, newest version of each."""
     from app.submissions import services as subs
@@ -50,6 +242,11 @@ def list_forms():
 
 
 @bp.get("/forms/<form_id>")
+@operation(
+    summary="様式の定義 / a form's definition",
+    tags=["forms"],
+    responses={200: s.FormDetailSchema, 404: s.ErrorSchema},
+)
 def get_form(form_id: str):
     """A form's definition as JSON (the YAML, parsed)."""
     from app.submissions import services as subs
@@ -63,6 +260,30 @@ def get_form(form_id: str):
 
 
 @bp.post("/forms/<form_id>/submissions")
+@operation(
+    summary="申請する / submit a form",
+    tags=["submissions"],
+    headers=[
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "同じキーの再送には同じ答え / a retry with the same key gets the same answer",
+            "schema": {"type": "string", "maxLength": 200},
+        }
+    ],
+    body=s.SubmissionInputSchema,
+    multipart=s.SubmissionMultipartSchema,
+    responses={
+        201: s.SubmissionCreatedSchema,
+        400: s.ErrorSchema,
+        404: s.ErrorSchema,
+        409: s.ErrorSchema,
+        413: s.ErrorSchema,
+        415: s.ErrorSchema,
+        422: s.ValidationErrorSchema,
+    },
+)
 def submit_form(form_id: str):
     """Submit answers as JSON, or multipart with an `answers` part and one part per file field."""
     import json
@@ -80,7 +301,9 @@ def submit_form(form_id: str):
         try:
             body = json.loads(request.form.get("answers") or "{}")
         except ValueError:
-            return json_error(400, "answers パートが JSON ではありません / the answers part is not JSON")
+            return json_error(
+                400, "answers パートが JSON ではありません / the answers part is not JSON"
+            )
         lang = request.form.get("lang")
     elif request.is_json:
         payload = request.get_json(silent=True)
@@ -88,15 +311,20 @@ def submit_form(form_id: str):
             return json_error(400, "JSON のオブジェクトを送ってください / send a JSON object")
         body, lang = payload.get("answers"), payload.get("lang")
     else:
-        return json_error(415, "application/json または multipart/form-data で送ってください"
-                               " / send application/json or multipart/form-data")
+        return json_error(
+            415,
+            "application/json または multipart/form-data で送ってください"
+            " / send application/json or multipart/form-data",
+        )
     if not isinstance(body, dict):
         return json_error(400, "answers はオブジェクトです / answers must be an object")
     lang = lang if lang in defn.languages else content_lang(defn.languages)
     for field_id in request.files:
         f = defn.field(field_id)
         if f is None or f.type != "file":
-            errors.setdefault(field_id, []).append("この様式にファイル項目はありません / no such file field")
+            errors.setdefault(field_id, []).append(
+                "この様式にファイル項目はありません / no such file field"
+            )
             continue
         for storage in request.files.getlist(field_id):
             upload, error = subs.receive_upload(f, storage, lang)
@@ -105,23 +333,55 @@ def submit_form(form_id: str):
             else:
                 uploads.setdefault(field_id, []).append(upload)
     if errors:
-        return jsonify({"error": "invalid", "message": "入力内容に誤りがあります / invalid answers",
-                        "errors": errors}), 422
+        return jsonify(
+            {
+                "error": "invalid",
+                "message": "入力内容に誤りがあります / invalid answers",
+                "errors": errors,
+            }
+        ), 422
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
     sub, result, replayed = subs.submit_answers(fv, defn, body, lang, uploads, key)
     if sub is None:
-        return jsonify({"error": "invalid", "message": "入力内容に誤りがあります / invalid answers",
-                        "errors": result.errors}), 422
+        return jsonify(
+            {
+                "error": "invalid",
+                "message": "入力内容に誤りがあります / invalid answers",
+                "errors": result.errors,
+            }
+        ), 422
     if replayed and sub.form_version.form_id != form_id:
-        return json_error(409, "この Idempotency-Key は別の様式で使われています / key used for another form", "conflict")
-    answer = {"receipt_no": sub.receipt_no, "access_code": sub.access_code, "status": sub.status,
-              "form_version": sub.form_version.version}
+        return json_error(
+            409,
+            "この Idempotency-Key は別の様式で使われています / key used for another form",
+            "conflict",
+        )
+    answer = {
+        "receipt_no": sub.receipt_no,
+        "access_code": sub.access_code,
+        "status": sub.status,
+        "form_version": sub.form_version.version,
+    }
     return jsonify(answer), 201  # a replay gives the same answer
 
 
 @bp.get("/submissions/<receipt_no>")
+@operation(
+    summary="申請の状況 / a submission's status",
+    tags=["submissions"],
+    headers=[
+        {
+            "in": "header",
+            "name": "X-Access-Code",
+            "required": True,
+            "description": "申請時に受け取った照会用コード / the access code given on submission",
+            "schema": {"type": "string", "maxLength": 100},
+        }
+    ],
+    responses={200: s.SubmissionStatusSchema, 404: s.ErrorSchema},
+)
 def get_submission(receipt_no: str):
     """Status and history of one submission, for the holder of its access code."""
     from app.submissions import services as subs
@@ -129,11 +389,16 @@ def get_submission(receipt_no: str):
     sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
-    return jsonify({
-        "receipt_no": sub.receipt_no,
-        "form": sub.form_version.form_id,
-        "form_version": sub.form_version.version,
-        "status": sub.status,
-        "submitted_at": sub.created_at.isoformat(),
-        "history": [{"status": e.status, "at": e.at.isoformat(), "message": e.message} for e in sub.events],
-    })
+    return jsonify(
+        {
+            "receipt_no": sub.receipt_no,
+            "form": sub.form_version.form_id,
+            "form_version": sub.form_version.version,
+            "status": sub.status,
+            "submitted_at": sub.created_at.isoformat(),
+            "history": [
+                {"status": e.status, "at": e.at.isoformat(), "message": e.message}
+                for e in sub.events
+            ],
+        }
+    )

@@ -1,0 +1,426 @@
+"""Marshmallow schemas of the JSON API: what requests carry and what answers look like.
+
+Input schemas validate requests (with messages in Japanese and English); output
+schemas shape the answers; both are turned into the OpenAPI document (openapi.py),
+so the document and the code cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from app.kpi.status import STATUSES
+
+MAX_COUNT = 2_000_000_000  # receipts a year: far above any real figure, within a 32-bit column
+YEARS = (1900, 2999)
+
+# --- messages: 日本語 / English ------------------------------------------------------------
+
+BASE_MESSAGES = {
+    "required": "必須の項目です / this field is required",
+    "null": "null にはできません / this field cannot be null",
+    "validator_failed": "値が正しくありません / invalid value",
+}
+
+
+def _messages(invalid: str) -> dict[str, str]:
+    return {**BASE_MESSAGES, "invalid": invalid, "format": invalid, "too_large": invalid}
+
+
+INT = _messages("整数で指定してください / must be an integer")
+STR = _messages("文字列で指定してください / must be a string")
+DATE = _messages("日付は YYYY-MM-DD で指定してください / must be a date as YYYY-MM-DD")
+BOOL = _messages("true または false で指定してください / must be true or false")
+
+
+def _range(lo: int, hi: int | None = None) -> validate.Range:
+    if hi is None:
+        return validate.Range(min=lo, error=f"{lo} 以上で指定してください / must be at least {lo}")
+    return validate.Range(
+        min=lo, max=hi, error=f"{lo} から {hi} までで指定してください / must be from {lo} to {hi}"
+    )
+
+
+def _length(hi: int) -> validate.Length:
+    return validate.Length(
+        max=hi, error=f"{hi} 文字までで指定してください / must be at most {hi} characters"
+    )
+
+
+STATUS_CHOICE = validate.OneOf(
+    list(STATUSES),
+    error="状態は "
+    + "、".join(STATUSES)
+    + " のいずれかです / status must be one of "
+    + ", ".join(STATUSES),
+)
+
+
+class InputSchema(Schema):
+    """Request bodies: unknown keys are errors, so a typo never passes silently."""
+
+    error_messages = {
+        "unknown": "この項目はありません / unknown field",
+        "type": "JSON のオブジェクトを送ってください / send a JSON object",
+    }
+
+
+class QuerySchema(Schema):
+    """Query strings: unknown parameters are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class ErrorSchema(Schema):
+    """Every error: a stable code and a message in Japanese and English."""
+
+    error = fields.String(required=True, metadata={"example": "not_found"})
+    message = fields.String(
+        required=True, metadata={"example": "お探しのページは見つかりませんでした。"}
+    )
+
+
+class ValidationErrorSchema(ErrorSchema):
+    """422: what is wrong with each field of the request."""
+
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        required=True,
+        metadata={"description": "項目 → メッセージ / field → messages"},
+    )
+
+
+class ParameterErrorSchema(ErrorSchema):
+    """400 for a query parameter that cannot be understood."""
+
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+# --- KPI (shared spec kpi.md) ----------------------------------------------------------------
+
+
+class KpiQuerySchema(QuerySchema):
+    fiscal_year = fields.Integer(
+        validate=_range(*YEARS),
+        metadata={"description": "年度（西暦）。省略すると今年度 / fiscal year; default: current"},
+    )
+    scope = fields.String(
+        validate=validate.Regexp(r"^(priority|all|department:[A-Za-z0-9_-]+)$"),
+        metadata={
+            "description": "priority（既定）、all、department:<部局コード> / "
+            "priority (default), all or department:<code>",
+            "example": "priority",
+        },
+    )
+    basis = fields.String(
+        validate=validate.Regexp(r"^(latest|fixed:[0-9]{4})$"),
+        metadata={"description": "重みの基準 / weight basis: latest or fixed:YYYY"},
+    )
+    limit = fields.Integer(
+        validate=_range(0, 1000),
+        metadata={"description": "biggest_remaining の件数（既定10） / rows of biggest_remaining"},
+    )
+
+
+class RatioSchema(Schema):
+    numerator = fields.Integer(required=True)
+    denominator = fields.Integer(required=True)
+    rate = fields.Float(required=True)
+
+
+class CountSchema(Schema):
+    digitized = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    rate = fields.Float(required=True)
+
+
+class MissingVolumeSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class DepartmentFiguresSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    weighted = fields.Nested(RatioSchema, required=True)
+    count = fields.Nested(CountSchema, required=True)
+
+
+class RemainingSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    department = fields.String(required=True)
+    status = fields.String(required=True, validate=STATUS_CHOICE)
+    weight = fields.Integer(required=True)
+    gain_points = fields.Float(required=True)
+
+
+class KpiSchema(Schema):
+    """The figures of kpi.md for one fiscal year, scope and weight basis."""
+
+    fiscal_year = fields.Integer(required=True)
+    scope = fields.String(required=True)
+    basis = fields.String(required=True)
+    as_of = fields.Date(required=True)
+    weighted = fields.Nested(RatioSchema, required=True)
+    count = fields.Nested(CountSchema, required=True)
+    paper_receipts = fields.Integer(
+        required=True, metadata={"description": "まだ紙の年間件数 / receipts a year still on paper"}
+    )
+    missing_volume = fields.List(fields.Nested(MissingVolumeSchema), required=True)
+    departments = fields.List(fields.Nested(DepartmentFiguresSchema), required=True)
+    biggest_remaining = fields.List(fields.Nested(RemainingSchema), required=True)
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+class ProcedureQuerySchema(QuerySchema):
+    department = fields.String(
+        validate=_length(32),
+        error_messages=STR,
+        metadata={"description": "部局コード / department code", "example": "BOSAI"},
+    )
+    priority = fields.Boolean(
+        error_messages=BOOL,
+        metadata={"description": "重点手続だけ（true）か、それ以外（false） / priority procedures"},
+    )
+    status = fields.String(
+        validate=STATUS_CHOICE,
+        error_messages=STR,
+        metadata={"description": "今日の状態 / status as of today"},
+    )
+    page = fields.Integer(
+        load_default=1, validate=_range(1, 1_000_000), error_messages=INT,
+        metadata={"description": "ページ番号（1から） / page number, from 1"},
+    )  # fmt: skip
+    per_page = fields.Integer(
+        load_default=20, validate=_range(1, 100), error_messages=INT,
+        metadata={"description": "1ページの件数（既定20、最大100） / items per page"},
+    )  # fmt: skip
+
+
+class LabelSchema(Schema):
+    ja = fields.String(required=True)
+    en = fields.String(required=True)
+
+
+class DepartmentSchema(Schema):
+    code = fields.String(required=True)
+    name_ja = fields.String(required=True)
+    name_en = fields.String(required=True, allow_none=True)
+
+
+class VolumeSchema(Schema):
+    """Annual receipts (年間受付件数) of one fiscal year, the latest recorded value."""
+
+    fiscal_year = fields.Integer(required=True)
+    receipts = fields.Integer(required=True)
+    online_receipts = fields.Integer(required=True, allow_none=True)
+
+
+class StatusRowSchema(Schema):
+    """One row of the status history (append-only: a correction is a new row)."""
+
+    status = fields.String(required=True, validate=STATUS_CHOICE)
+    effective_date = fields.Date(required=True)
+    note = fields.String(required=True, allow_none=True)
+
+
+class ProcedureLinksSchema(Schema):
+    self = fields.String(required=True, metadata={"description": "この API / this resource"})
+    page = fields.String(required=True, metadata={"description": "県民向けページ / public page"})
+    apply = fields.String(
+        required=True, allow_none=True, metadata={"description": "オンライン申請 / online form"}
+    )
+
+
+class ProcedureSchema(Schema):
+    """A procedure (行政手続) with its status as of today and its yearly volumes."""
+
+    code = fields.String(required=True, metadata={"example": "P-0001"})
+    name_ja = fields.String(required=True)
+    name_en = fields.String(required=True, allow_none=True)
+    department = fields.Nested(DepartmentSchema, required=True)
+    priority = fields.Boolean(required=True, metadata={"description": "重点手続 / priority"})
+    procedure_type = fields.String(required=True, allow_none=True)
+    legal_basis = fields.String(required=True, allow_none=True)
+    form = fields.String(required=True, allow_none=True)
+    features = fields.List(fields.String(), required=True)
+    exclusion_reason = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=STATUS_CHOICE)
+    status_label = fields.Nested(LabelSchema, required=True)
+    status_since = fields.Date(required=True, allow_none=True)
+    digitized = fields.Boolean(
+        required=True, metadata={"description": "online か end_to_end / online or end_to_end"}
+    )
+    volumes = fields.List(fields.Nested(VolumeSchema), required=True)
+    links = fields.Nested(ProcedureLinksSchema, required=True)
+
+
+class ProcedureDetailSchema(ProcedureSchema):
+    status_history = fields.List(fields.Nested(StatusRowSchema), required=True)
+
+
+class PageMetaSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    as_of = fields.Date(required=True, metadata={"description": "状態の基準日 / status date"})
+
+
+class PageLinksSchema(Schema):
+    self = fields.String(required=True)
+    first = fields.String(required=True)
+    last = fields.String(required=True)
+    prev = fields.String(required=True, allow_none=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class ProcedureListSchema(Schema):
+    procedures = fields.List(fields.Nested(ProcedureSchema), required=True)
+    meta = fields.Nested(PageMetaSchema, required=True)
+    links = fields.Nested(PageLinksSchema, required=True)
+
+
+# --- writes by departmental systems ----------------------------------------------------------
+
+
+class StatusInputSchema(InputSchema):
+    status = fields.String(required=True, validate=STATUS_CHOICE, error_messages=STR)
+    effective_date = fields.Date(
+        required=True,
+        error_messages=DATE,
+        validate=validate.Range(
+            min=date(YEARS[0], 1, 1),
+            max=date(YEARS[1], 12, 31),
+            error=f"{YEARS[0]}年から{YEARS[1]}年までの日付です / must be in {YEARS[0]}–{YEARS[1]}",
+        ),
+        metadata={"description": "この状態になる日 / the day it takes effect"},
+    )
+    note = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=_length(2000),
+        error_messages=STR,
+        metadata={
+            "description": "対象外（excluded）では理由が必要 / a reason, required for excluded"
+        },
+    )
+
+
+class VolumeInputSchema(InputSchema):
+    fiscal_year = fields.Integer(
+        required=True, strict=True, validate=_range(*YEARS), error_messages=INT
+    )
+    receipts = fields.Integer(
+        required=True, strict=True, validate=_range(0, MAX_COUNT), error_messages=INT
+    )
+    online_receipts = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        strict=True,
+        validate=_range(0, MAX_COUNT),
+        error_messages=INT,
+        metadata={"description": "そのうちオンライン / of which online (any channel)"},
+    )
+
+
+class StatusRecordedSchema(Schema):
+    procedure = fields.String(required=True)
+    status = fields.String(required=True, validate=STATUS_CHOICE)
+    effective_date = fields.Date(required=True)
+    note = fields.String(required=True, allow_none=True)
+    recorded_at = fields.DateTime(required=True)
+    current_status = fields.String(
+        required=True,
+        validate=STATUS_CHOICE,
+        metadata={"description": "記録後の今日の状態 / status as of today, after this row"},
+    )
+
+
+class VolumeRecordedSchema(Schema):
+    procedure = fields.String(required=True)
+    fiscal_year = fields.Integer(required=True)
+    receipts = fields.Integer(required=True)
+    online_receipts = fields.Integer(required=True, allow_none=True)
+    recorded_at = fields.DateTime(required=True)
+
+
+# --- forms and submissions -------------------------------------------------------------------
+
+TEXT = {"description": "言語 → 文 / language → text", "example": {"ja": "…", "en": "…"}}
+
+
+class FormSummarySchema(Schema):
+    id = fields.String(required=True, metadata={"example": "hunting-licence-renewal"})
+    version = fields.Integer(required=True)
+    procedure = fields.String(required=True)
+    title = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata=TEXT)
+    languages = fields.List(fields.String(), required=True)
+    url = fields.String(required=True, metadata={"description": "申請画面 / the form's pages"})
+
+
+class FormListSchema(Schema):
+    forms = fields.List(fields.Nested(FormSummarySchema), required=True)
+
+
+class FormDetailSchema(FormSummarySchema):
+    definition = fields.Dict(
+        required=True,
+        metadata={"description": "様式定義（YAML を JSON にしたもの） / the definition as JSON"},
+    )
+
+
+class SubmissionInputSchema(Schema):
+    answers = fields.Dict(
+        required=True,
+        metadata={
+            "description": "項目 id → 回答 / field id → answer (see GET /forms/{form_id})",
+            "example": {"email": "taro@example.jp"},
+        },
+    )
+    lang = fields.String(metadata={"description": "ja, en …", "example": "ja"})
+
+
+class SubmissionMultipartSchema(Schema):
+    answers = fields.String(required=True, metadata={"description": "answers の JSON / as JSON"})
+    lang = fields.String()
+
+
+class SubmissionCreatedSchema(Schema):
+    receipt_no = fields.String(
+        required=True,
+        metadata={"description": "到達番号 / receipt number", "example": "2025-ABCD2345"},
+    )
+    access_code = fields.String(
+        required=True, metadata={"description": "照会用コード / code to look the status up"}
+    )
+    status = fields.String(required=True, metadata={"example": "received"})
+    form_version = fields.Integer(required=True)
+
+
+class SubmissionEventSchema(Schema):
+    status = fields.String(required=True)
+    at = fields.String(required=True, metadata={"description": "ISO 8601"})
+    message = fields.String(required=True, allow_none=True)
+
+
+class SubmissionStatusSchema(Schema):
+    receipt_no = fields.String(required=True)
+    form = fields.String(required=True)
+    form_version = fields.Integer(required=True)
+    status = fields.String(
+        required=True,
+        metadata={"description": "received, in_review, returned, approved, rejected"},
+    )
+    submitted_at = fields.String(required=True, metadata={"description": "ISO 8601"})
+    history = fields.List(fields.Nested(SubmissionEventSchema), required=True)

@@ -1,0 +1,76 @@
+"""/opendata: the page, and the downloads (CSV, JSON, CPSV-AP JSON-LD), under CC BY 4.0."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from app.kpi.status import STATUSES
+from app.web import current_lang
+
+from . import cpsv
+from . import services as od
+
+bp = Blueprint("opendata", __name__, url_prefix="/opendata")
+
+LICENSE_LINK = f'<{od.LICENSE["url"]}>; rel="license"'
+
+
+@bp.get("")
+def index():
+    return render_template(
+        "opendata/index.html",
+        datasets=list(od.DATASETS.values()),
+        license=od.LICENSE,
+        attribution=od.ATTRIBUTION,
+        en=current_lang() == "en",
+    )
+
+
+@bp.get("/vocab")
+def vocab():
+    """The `tz:` extension of CPSV-AP: what each of our own terms means."""
+    return render_template(
+        "opendata/vocab.html",
+        statuses=list(STATUSES.values()),
+        en=current_lang() == "en",
+        license=od.LICENSE,
+        attribution=od.ATTRIBUTION,
+    )
+
+
+@bp.get("/<name>.csv", defaults={"ext": "csv"})
+@bp.get("/<name>.json", defaults={"ext": "json"})
+@bp.get("/procedures.jsonld", defaults={"name": "procedures", "ext": "jsonld"})
+def download(name: str, ext: str):
+    dataset = od.DATASETS.get(name)
+    if dataset is None:
+        abort(404)
+    if ext == "jsonld":
+        body = json.dumps(cpsv.document(), ensure_ascii=False, indent=1)
+        response = current_app.response_class(body, mimetype="application/ld+json")
+    elif ext == "json":
+        body = json.dumps(od.envelope(dataset, od.rows_of(name)), ensure_ascii=False, indent=1)
+        response = current_app.response_class(body, mimetype="application/json")
+    else:
+        response = current_app.response_class(_csv(dataset, od.rows_of(name)), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f"attachment; filename={name}.csv"
+    response.headers["Link"] = LICENSE_LINK
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _csv(dataset: od.DataSet, rows: list[dict]) -> bytes:
+    """UTF-8 with BOM (Excel opens it as UTF-8), a header of the column names."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = [c.name for c in dataset.columns]
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([od.csv_cell(row.get(n)) for n in names])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
