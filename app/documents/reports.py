@@ -70,7 +70,9 @@ def _chart(data: dash.Dashboard, lang: str) -> tuple[str, str]:
                                desc="; ".join(desc), target_label=_("目標への直線"), year_label=str)
     if not svg:
         return "", ""
-    svg = svg.replace(">", ">" + CHART_STYLE, 1)  # right after the opening <svg …>
+    # room for the last year's label at the right edge, and the style right after <svg …>
+    svg = svg.replace(f'viewBox="0 0 {charts.W} {charts.H}"', f'viewBox="-6 0 {charts.W + 24} {charts.H}"', 1)
+    svg = svg.replace(">", ">" + CHART_STYLE, 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), "; ".join(desc)
 
 

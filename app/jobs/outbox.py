@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -97,6 +97,8 @@ def dispatch(ids: Iterable[int]) -> int:
     ids = list(ids)
     if not ids:
         return 0
+    if queue.mode() == "inline" and has_request_context():
+        return _after_response(ids)
     try:
         if queue.mode() == "rq":
             return _enqueue(ids)
@@ -105,6 +107,26 @@ def dispatch(ids: Iterable[int]) -> int:
         log.exception("dispatching jobs %s failed; the sweep will retry", ids)
         db.session.rollback()
         return 0
+
+
+def _after_response(ids: list[int]) -> int:
+    """Inline jobs of a web request run once its response is sent (when the server closes
+    it): the resident does not wait for the PDF, as with a worker."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run_later() -> None:
+        with app.app_context():
+            try:
+                _run_inline(ids)
+            except Exception:  # noqa: BLE001 - the rows stay pending for the sweep
+                log.exception("inline jobs %s failed; the sweep will retry", ids)
+
+    @after_this_request
+    def _on_close(response):
+        response.call_on_close(run_later)
+        return response
+
+    return len(ids)
 
 
 def _run_inline(ids: list[int]) -> int:

@@ -339,6 +339,8 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Subm
     result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
     if not result.ok:
         return None, result
+    from app.jobs.outbox import add_submission_jobs, dispatch
+
     sub = _new_submission(draft.form_version, result.values, draft.lang, "web", draft_id=draft.id)
     db.session.add(sub)
     try:
@@ -346,6 +348,7 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Subm
         db.session.execute(update(StoredFile).where(StoredFile.draft_id == draft.id)
                            .values(submission_id=sub.id))
         bump(draft.form_version_id, "submitted")
+        jobs = add_submission_jobs(sub, defn)  # the outbox, in the same transaction
         db.session.commit()
     except IntegrityError:  # the same draft submitted at the same moment, or a receipt clash
         db.session.rollback()
@@ -353,6 +356,7 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Subm
         if existing is not None:
             return existing, Result()
         return submit_draft(draft, defn, ctx)
+    dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return sub, result
 
 
@@ -374,6 +378,8 @@ def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, 
     result = validate_all(defn, raw, context(lang, pending_files=pending))
     if not result.ok:
         return None, result, False
+    from app.jobs.outbox import add_submission_jobs, dispatch
+
     sub = _new_submission(fv, result.values, lang, "api", idempotency_key=idempotency_key)
     db.session.add(sub)
     try:
@@ -383,6 +389,7 @@ def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, 
             if upload.id in kept:
                 store_upload(upload, submission=sub)
         bump(fv.id, "submitted")
+        jobs = add_submission_jobs(sub, defn)  # the outbox, in the same transaction
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -391,6 +398,7 @@ def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, 
             if existing is not None:
                 return existing, Result(), True
         raise
+    dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return sub, result, False
 
 
