@@ -421,3 +421,41 @@ def status_file(receipt_no: str, file_id: str):
     if sub is None or row is None or row.submission_id != sub.id:
         abort(404)
     return _send(row)
+
+
+# --- receipt PDF (made by a job; see app/documents) ------------------------------------------
+
+
+def _receipt_pdf(sub):
+    from flask import Response
+
+    from app.documents.services import receipt_for
+
+    data, state = receipt_for(sub)
+    if data is None:
+        defn = svc.definition(sub.form_version)
+        page = render_template("documents/not_ready.html", sub=sub, defn=defn, state=state,
+                               lang=content_lang(defn.languages))
+        # 202 while it is being made, 404 once deleted after the retention period
+        return page, {"pending": 202, "failed": 503, "deleted": 404}.get(state, 404), {"Retry-After": "5"}
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+@bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")
+def done_receipt_pdf(form_id: str, receipt_no: str):
+    code = (session.get("receipts") or {}).get(receipt_no)
+    sub = svc.find_submission(receipt_no, code) if code else None
+    if sub is None or sub.form_version.form_id != form_id:
+        abort(404)
+    return _receipt_pdf(sub)
+
+
+@bp.get("/status/<receipt_no>/receipt.pdf")
+def status_receipt_pdf(receipt_no: str):
+    sub = _verified(receipt_no)
+    if sub is None:
+        return redirect(url_for(".status", receipt_no=receipt_no))
+    return _receipt_pdf(sub)
