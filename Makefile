@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e lint install install-dev translations demo clean chromium
+.PHONY: run test e2e lint install install-dev translations demo clean chromium vendor tokens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,32 @@ chromium:
 e2e: $(VENV)/.installed-e2e translations chromium
 	rm -rf e2e/artifacts
 	$(BIN)/python -m pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
+
+# Third-party files are vendored (committed) so that the pages and the tests need no network.
+# Refresh with `make vendor` (pinned versions) or e.g. `make tokens TOKENS_VERSION=latest`.
+AXE_VERSION    ?= 4.14.1
+TOKENS_VERSION ?= 1.1.9
+# $(call npm_fetch,package@version,destination,files…): npm pack into a temporary folder,
+# copy the files and the licence, and write the version that was really fetched.
+define npm_fetch
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  npm pack --silent --pack-destination "$$tmp" "$(1)" >/dev/null; \
+	  tar -xzf "$$tmp"/*.tgz -C "$$tmp"; \
+	  rm -rf "$(2)"; mkdir -p "$(2)"; \
+	  for f in $(3); do cp "$$tmp/package/$$f" "$(2)/"; done; \
+	  $(PYTHON) -c "import json,sys; p=json.load(open(sys.argv[1])); print(p['name'], p['version'], p['license'])" \
+	    "$$tmp/package/package.json" > "$(2)/VERSION"; \
+	  echo "$(2): $$(cat "$(2)/VERSION")"
+endef
+
+# axe-core, the accessibility rules the browser tests run on every page (MPL-2.0).
+vendor: tokens
+	$(call npm_fetch,axe-core@$(AXE_VERSION),e2e/vendor/axe-core,axe.min.js LICENSE LICENSE-3RD-PARTY.txt)
+
+# The Digital Agency design system's tokens (colours, type scale, radii) as CSS custom
+# properties, served beside app.css (MIT).
+tokens:
+	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
 
 lint: install-dev
 	$(BIN)/ruff check app tests config.py bench
