@@ -56,6 +56,8 @@ class Config:
     # a queued job missing from Redis this long after it was queued is enqueued again
     JOB_REQUEUE_AFTER_SECONDS = int(_env("JOB_REQUEUE_AFTER_SECONDS", "60") or 60)
     JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)  # sweep inside the worker
+    # the sweep writes the periodic jobs: retention daily, the KPI report monthly
+    JOB_PERIODIC = (_env("JOB_PERIODIC", "true") or "true").lower() in _TRUE
     DOCUMENT_DIR = _env("DOCUMENT_DIR")  # None → <instance>/documents (PDF receipts, reports)
     MAIL_FROM = _env("MAIL_FROM", "三重県 行政手続オンライン <no-reply@example.pref.mie.lg.jp>")
     WEBHOOK_SECRET = _env("WEBHOOK_SECRET")  # HMAC-SHA256 key; webhooks are not sent without it

@@ -36,7 +36,7 @@ def jobs_cli() -> None:
 @click.option("--no-periodic", is_flag=True, help="月次報告・保存期間の定期ジョブを作らない / skip periodic jobs")
 @with_appcontext
 def sweep_command(no_periodic: bool) -> None:
-    report = outbox.sweep(periodic=not no_periodic)
+    report = outbox.sweep(periodic=False if no_periodic else None)
     click.echo(f"{queue.mode()}: {report}")
 
 

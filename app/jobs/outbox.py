@@ -235,12 +235,13 @@ class SweepReport:
                 f"handed_out={self.handed_out}")
 
 
-def sweep(now: datetime | None = None, *, periodic: bool = True, limit: int = 500) -> SweepReport:
-    """Re-hand out what is pending and due, abandoned, or lost from the queue."""
+def sweep(now: datetime | None = None, *, periodic: bool | None = None, limit: int = 500) -> SweepReport:
+    """Re-hand out what is pending and due, abandoned, or lost from the queue; with
+    `periodic` (default: JOB_PERIODIC), write the periodic jobs that are due first."""
     cfg = current_app.config
     now = now or utcnow()
     report = SweepReport()
-    if periodic:
+    if cfg["JOB_PERIODIC"] if periodic is None else periodic:
         report.scheduled = schedule_periodic(now)
 
     lease = now - timedelta(seconds=cfg["JOB_LEASE_SECONDS"])
