@@ -11,7 +11,11 @@ FAMILIES = ("IPAexGothic", "IPAexMincho", "Noto Sans CJK JP", "Noto Serif CJK JP
 _FILES = {
     "IPAexGothic": ("ipaexg.ttf",),
     "IPAexMincho": ("ipaexm.ttf",),
-    "Noto Sans CJK JP": ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Regular.otf", "NotoSansCJKjp-Regular.otf"),
+    "Noto Sans CJK JP": (
+        "NotoSansCJK-Regular.ttc",
+        "NotoSansCJK-Regular.otf",
+        "NotoSansCJKjp-Regular.otf",
+    ),
     "Noto Serif CJK JP": ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKjp-Regular.otf"),
 }
 
@@ -25,13 +29,22 @@ class FontMissing(RuntimeError):
 def japanese_fonts() -> tuple[str, ...]:
     """The families of FAMILIES installed on this machine (fontconfig's view)."""
     if shutil.which("fc-list"):
-        out = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True,
-                             check=False, timeout=30).stdout
+        out = subprocess.run(
+            ["fc-list", ":lang=ja", "family"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        ).stdout
         names = {n.strip() for line in out.splitlines() for n in line.split(",")}
         return tuple(f for f in FAMILIES if f in names)
     # no fontconfig tools: look at the usual font folders
-    names = {p.name for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
-             if root.is_dir() for p in root.rglob("*")}
+    names = {
+        p.name
+        for root in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+        if root.is_dir()
+        for p in root.rglob("*")
+    }
     return tuple(family for family, files in _FILES.items() if names & set(files))
 
 

@@ -75,7 +75,15 @@ def receipt_html(sub) -> str:
     link = status_url(sub)
     with force_locale(ui_locale(lang)):
         return current_app.jinja_env.get_template("documents/receipt.html").render(
-            sub=sub, fv=fv, defn=defn, lang=lang, html_lang=ui_locale(lang), sections=sections,
-            received_at=format_time(sub.created_at, lang), status_link=link, qr=qr_data_uri(link),
+            sub=sub,
+            fv=fv,
+            defn=defn,
+            lang=lang,
+            html_lang=ui_locale(lang),
+            sections=sections,
+            received_at=format_time(sub.created_at, lang),
+            status_link=link,
+            created_w3c=local_time(sub.created_at).isoformat(timespec="seconds"),
+            qr=qr_data_uri(link),
             t=lambda text: text.get(lang) if text is not None else "",
         )

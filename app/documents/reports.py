@@ -33,6 +33,7 @@ polyline.s-priority, polyline.s-all, line.line { fill: none; }
 text.value { stroke: none; font-weight: bold; }
 </style>"""
 
+
 def monthly_report_path(month: str) -> Path:
     return document_dir() / "reports" / f"kpi-report-{month}.pdf"
 
@@ -49,7 +50,9 @@ def make_monthly_report(month: str) -> tuple[Path, bool]:
     return path, write_once(path, render_kpi_report(fy, month=month))
 
 
-def render_kpi_report(fiscal_year: int | None = None, *, lang: str = "ja", month: str | None = None) -> bytes:
+def render_kpi_report(
+    fiscal_year: int | None = None, *, lang: str = "ja", month: str | None = None
+) -> bytes:
     return pdf.write_pdf(kpi_report_html(fiscal_year, lang=lang, month=month))
 
 
@@ -65,18 +68,33 @@ def _chart(data: dash.Dashboard, lang: str) -> tuple[str, str]:
         pts = [(p.fiscal_year, p.weighted.rate) for p in view.points]
         target = (pts[0][0], pts[0][1], view.target_year) if pts else None
         series.append(charts.Series(labels.get(name, name), pts, target, f"s-{name}"))
-        desc.append(f"{labels.get(name, name)}: " + ", ".join(f"{kpi.label(y, lang)} {r * 100:.1f}%" for y, r in pts))
-    svg = charts.history_chart(series, data.years, title=_("デジタル化率の推移（年間受付件数ベース）"),
-                               desc="; ".join(desc), target_label=_("目標への直線"), year_label=str)
+        desc.append(
+            f"{labels.get(name, name)}: "
+            + ", ".join(f"{kpi.label(y, lang)} {r * 100:.1f}%" for y, r in pts)
+        )
+    svg = charts.history_chart(
+        series,
+        data.years,
+        title=_("デジタル化率の推移（年間受付件数ベース）"),
+        desc="; ".join(desc),
+        target_label=_("目標への直線"),
+        year_label=str,
+    )
     if not svg:
         return "", ""
     # room for the last year's label at the right edge, and the style right after <svg …>
-    svg = svg.replace(f'viewBox="0 0 {charts.W} {charts.H}"', f'viewBox="-6 0 {charts.W + 24} {charts.H}"', 1)
+    svg = svg.replace(
+        f'viewBox="0 0 {charts.W} {charts.H}"', f'viewBox="-6 0 {charts.W + 24} {charts.H}"', 1
+    )
     svg = svg.replace(">", ">" + CHART_STYLE, 1)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), "; ".join(desc)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode(
+        "ascii"
+    ), "; ".join(desc)
 
 
-def kpi_report_html(fiscal_year: int | None = None, *, lang: str = "ja", month: str | None = None) -> str:
+def kpi_report_html(
+    fiscal_year: int | None = None, *, lang: str = "ja", month: str | None = None
+) -> str:
     from app.catalogue.models import utcnow
 
     locale = "en" if lang == "en" else "ja"
@@ -89,11 +107,24 @@ def kpi_report_html(fiscal_year: int | None = None, *, lang: str = "ja", month: 
             for d in data.scopes[name].latest.departments:
                 departments.setdefault(d.code, {"code": d.code, "name": d.name})[name] = d
         names_en = data.department_names_en
-        rows = sorted(departments.values(), key=lambda r: (r["all"].weighted.rate if "all" in r else 0, r["code"]))
+        rows = sorted(
+            departments.values(),
+            key=lambda r: (r["all"].weighted.rate if "all" in r else 0, r["code"]),
+        )
         return current_app.jinja_env.get_template("documents/kpi_report.html").render(
-            data=data, lang=locale, month=month, chart=chart, chart_desc=chart_desc, departments=rows,
-            dept_name=lambda r: (names_en.get(r["code"]) or r["name"]) if locale == "en" else r["name"],
-            fy_label=lambda n: kpi.label(n, locale), pct=lambda r: "—" if r is None else f"{r * 100:.1f}%",
-            num=lambda n: f"{n:,}", status_label=lambda code: kpi.status_label(code, locale),
-            made_at=format_time(utcnow(), locale), scope_labels=_scope_labels(),
+            data=data,
+            lang=locale,
+            month=month,
+            chart=chart,
+            chart_desc=chart_desc,
+            departments=rows,
+            dept_name=lambda r: (
+                (names_en.get(r["code"]) or r["name"]) if locale == "en" else r["name"]
+            ),
+            fy_label=lambda n: kpi.label(n, locale),
+            pct=lambda r: "—" if r is None else f"{r * 100:.1f}%",
+            num=lambda n: f"{n:,}",
+            status_label=lambda code: kpi.status_label(code, locale),
+            made_at=format_time(utcnow(), locale),
+            scope_labels=_scope_labels(),
         )

@@ -36,12 +36,13 @@ def write_once(path: Path, data: bytes) -> bool:
 
 def receipt_state(sub) -> str:
     """`ready`, `pending` (being made), `failed` (the job gave up) or `deleted` (retention)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
     from app.jobs.models import FAILED as JOB_FAILED
     from app.jobs.models import OutboxJob
     from app.jobs.outbox import RECEIPT_PDF
     from app.jobs.retention import is_deleted
-    from app.extensions import db
-    from sqlalchemy import select
 
     from .receipts import receipt_path
 
@@ -49,7 +50,9 @@ def receipt_state(sub) -> str:
         return DELETED
     if receipt_path(sub).exists():
         return READY
-    state = db.session.scalar(select(OutboxJob.state).where(OutboxJob.key == f"{RECEIPT_PDF}:{sub.id}"))
+    state = db.session.scalar(
+        select(OutboxJob.state).where(OutboxJob.key == f"{RECEIPT_PDF}:{sub.id}")
+    )
     return FAILED if state == JOB_FAILED else PENDING
 
 

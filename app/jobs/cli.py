@@ -13,13 +13,18 @@ from . import outbox, queue
 
 
 @click.command("worker", help="RQ ワーカーを起動 / run an RQ worker (needs REDIS_URL)")
-@click.option("--burst", is_flag=True, help="キューが空になったら終了 / stop when the queue is empty")
+@click.option(
+    "--burst", is_flag=True, help="キューが空になったら終了 / stop when the queue is empty"
+)
 @click.option("--name", default=None, help="worker name (default: random)")
 @with_appcontext
 def worker_command(burst: bool, name: str | None) -> None:
     if queue.mode() != "rq":
-        click.echo("REDIS_URL が未設定です。ジョブはウェブの処理の中で実行されます（flask jobs sweep を定期実行してください）"
-                   " / REDIS_URL is not set: jobs run inline (run `flask jobs sweep` from cron)", err=True)
+        click.echo(
+            "REDIS_URL が未設定です。ジョブはウェブの処理の中で実行されます（flask jobs sweep を定期実行してください）"
+            " / REDIS_URL is not set: jobs run inline (run `flask jobs sweep` from cron)",
+            err=True,
+        )
         sys.exit(2)
     from .worker import run_worker
 
@@ -32,8 +37,14 @@ def jobs_cli() -> None:
     pass
 
 
-@jobs_cli.command("sweep", help="未処理・中断・消失したジョブを再投入 / hand out pending, abandoned and lost jobs")
-@click.option("--no-periodic", is_flag=True, help="月次報告・保存期間の定期ジョブを作らない / skip periodic jobs")
+@jobs_cli.command(
+    "sweep", help="未処理・中断・消失したジョブを再投入 / hand out pending, abandoned and lost jobs"
+)
+@click.option(
+    "--no-periodic",
+    is_flag=True,
+    help="月次報告・保存期間の定期ジョブを作らない / skip periodic jobs",
+)
 @with_appcontext
 def sweep_command(no_periodic: bool) -> None:
     report = outbox.sweep(periodic=False if no_periodic else None)
@@ -41,12 +52,18 @@ def sweep_command(no_periodic: bool) -> None:
 
 
 @jobs_cli.command("list", help="ジョブの一覧 / list jobs")
-@click.option("--state", type=click.Choice(["pending", "queued", "running", "done", "failed"]), default=None)
+@click.option(
+    "--state", type=click.Choice(["pending", "queued", "running", "done", "failed"]), default=None
+)
 @click.option("--limit", type=int, default=50, show_default=True)
 @with_appcontext
 def list_command(state: str | None, limit: int) -> None:
     counts = outbox.counts()
-    click.echo("  ".join(f"{k}={counts.get(k, 0)}" for k in ("pending", "queued", "running", "done", "failed")))
+    click.echo(
+        "  ".join(
+            f"{k}={counts.get(k, 0)}" for k in ("pending", "queued", "running", "done", "failed")
+        )
+    )
     for job in outbox.jobs(state, limit):
         line = f"{job.id:>6}  {job.state:<8} {job.attempts:>2}x  {job.key}"
         if job.last_error and job.state != "done":
@@ -60,7 +77,9 @@ def list_command(state: str | None, limit: int) -> None:
 def retry_command(job_id: int) -> None:
     job = outbox.retry(job_id)
     if job is None:
-        click.echo(f"ジョブ {job_id} は失敗状態ではありません / job {job_id} is not failed", err=True)
+        click.echo(
+            f"ジョブ {job_id} は失敗状態ではありません / job {job_id} is not failed", err=True
+        )
         sys.exit(1)
     click.echo(f"{job.id}: {job.state}")
 
@@ -71,7 +90,9 @@ def report_cli() -> None:
 
 
 @report_cli.command("kpi", help="推進本部向け KPI 報告書（PDF） / the KPI report PDF")
-@click.option("--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024")
+@click.option(
+    "--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024"
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
 @with_appcontext

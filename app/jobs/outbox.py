@@ -44,12 +44,25 @@ _RQ_GONE = {"finished", "failed", "stopped", "canceled"}
 # --- writing ---------------------------------------------------------------------------------
 
 
-def add(kind: str, key: str, *, submission_id: int | None = None, payload: dict | None = None,
-        unique_check: bool = False) -> OutboxJob | None:
+def add(
+    kind: str,
+    key: str,
+    *,
+    submission_id: int | None = None,
+    payload: dict | None = None,
+    unique_check: bool = False,
+) -> OutboxJob | None:
     """Add a job to the current transaction. With `unique_check`, a key already there is
     left alone (→ None): scheduled work such as the monthly report is written once."""
-    row = OutboxJob(key=key, kind=kind, submission_id=submission_id, payload=payload or {},
-                    state=PENDING, attempts=0, run_after=utcnow())
+    row = OutboxJob(
+        key=key,
+        kind=kind,
+        submission_id=submission_id,
+        payload=payload or {},
+        state=PENDING,
+        attempts=0,
+        run_after=utcnow(),
+    )
     if not unique_check:
         db.session.add(row)
         return row
@@ -79,11 +92,23 @@ def add_submission_jobs(sub, defn) -> list[int]:
         rows.append(add(MAIL_RESIDENT, f"{MAIL_RESIDENT}:{sub.id}", submission_id=sub.id))
     for n, out in enumerate(defn.outputs):
         if out.type == "email" and out.to:
-            rows.append(add(MAIL_DEPARTMENT, f"{MAIL_DEPARTMENT}:{sub.id}:{n}", submission_id=sub.id,
-                            payload={"to": out.to}))
+            rows.append(
+                add(
+                    MAIL_DEPARTMENT,
+                    f"{MAIL_DEPARTMENT}:{sub.id}:{n}",
+                    submission_id=sub.id,
+                    payload={"to": out.to},
+                )
+            )
         elif out.type == "webhook" and out.url:
-            rows.append(add(WEBHOOK, f"{WEBHOOK}:{sub.id}:{n}", submission_id=sub.id,
-                            payload={"url": out.url}))
+            rows.append(
+                add(
+                    WEBHOOK,
+                    f"{WEBHOOK}:{sub.id}:{n}",
+                    submission_id=sub.id,
+                    payload={"url": out.url},
+                )
+            )
     db.session.flush()
     return [r.id for r in rows]
 
@@ -142,7 +167,9 @@ def _enqueue(ids: list[int]) -> int:
 
     cfg = current_app.config
     rows = db.session.execute(
-        select(OutboxJob.id, OutboxJob.attempts).where(OutboxJob.id.in_(ids), OutboxJob.state == PENDING)
+        select(OutboxJob.id, OutboxJob.attempts).where(
+            OutboxJob.id.in_(ids), OutboxJob.state == PENDING
+        )
     ).all()
     if not rows:
         return 0
@@ -153,21 +180,34 @@ def _enqueue(ids: list[int]) -> int:
     try:
         for job_id, attempts in rows:
             rq_id = f"{prefix}outbox-{job_id}-{secrets.token_hex(4)}"
-            q.enqueue("app.jobs.tasks.run", job_id, job_id=rq_id,
-                      job_timeout=cfg["JOB_TIMEOUT_SECONDS"], result_ttl=3600, failure_ttl=7 * 86400,
-                      description=f"outbox {job_id}")
+            q.enqueue(
+                "app.jobs.tasks.run",
+                job_id,
+                job_id=rq_id,
+                job_timeout=cfg["JOB_TIMEOUT_SECONDS"],
+                result_ttl=3600,
+                failure_ttl=7 * 86400,
+                description=f"outbox {job_id}",
+            )
             # a worker may already have taken it: only a row still pending becomes queued
             db.session.execute(
-                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == PENDING,
-                                        OutboxJob.attempts == attempts)
+                update(OutboxJob)
+                .where(
+                    OutboxJob.id == job_id,
+                    OutboxJob.state == PENDING,
+                    OutboxJob.attempts == attempts,
+                )
                 .values(state=QUEUED, queued_at=utcnow(), rq_job_id=rq_id)
             )
             db.session.commit()
             done += 1
     except (RedisError, OSError) as exc:
         db.session.rollback()
-        log.warning("Redis is not available (%s): %d job(s) stay pending for the sweep",
-                    exc, len(rows) - done)
+        log.warning(
+            "Redis is not available (%s): %d job(s) stay pending for the sweep",
+            exc,
+            len(rows) - done,
+        )
     finally:
         conn.close()
     return done
@@ -179,7 +219,8 @@ def _enqueue(ids: list[int]) -> int:
 def claim(job_id: int) -> OutboxJob | None:
     """Take a pending or queued job for running; None when another run has it or it is done."""
     taken = db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state.in_((PENDING, QUEUED)))
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state.in_((PENDING, QUEUED)))
         .values(state=RUNNING, started_at=utcnow(), attempts=OutboxJob.attempts + 1)
     ).rowcount
     db.session.commit()
@@ -188,8 +229,11 @@ def claim(job_id: int) -> OutboxJob | None:
 
 def succeed(job_id: int, result: str | None) -> None:
     db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
-        .values(state=DONE, finished_at=utcnow(), result=(result or "")[:300] or None, last_error=None)
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(
+            state=DONE, finished_at=utcnow(), result=(result or "")[:300] or None, last_error=None
+        )
     )
     db.session.commit()
 
@@ -212,9 +256,14 @@ def fail(job_id: int, error: str, *, permanent: bool = False) -> str:
     give_up = permanent or job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]
     state = FAILED if give_up else PENDING
     db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
-        .values(state=state, last_error=error[:4000], finished_at=now if give_up else None,
-                run_after=now if give_up else now + backoff(job.attempts))
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(
+            state=state,
+            last_error=error[:4000],
+            finished_at=now if give_up else None,
+            run_after=now if give_up else now + backoff(job.attempts),
+        )
     )
     db.session.commit()
     return state
@@ -231,11 +280,15 @@ class SweepReport:
     handed_out: int = 0  # pending and due: enqueued or run
 
     def __str__(self) -> str:
-        return (f"scheduled={self.scheduled} abandoned={self.abandoned} lost={self.lost} "
-                f"handed_out={self.handed_out}")
+        return (
+            f"scheduled={self.scheduled} abandoned={self.abandoned} lost={self.lost} "
+            f"handed_out={self.handed_out}"
+        )
 
 
-def sweep(now: datetime | None = None, *, periodic: bool | None = None, limit: int = 500) -> SweepReport:
+def sweep(
+    now: datetime | None = None, *, periodic: bool | None = None, limit: int = 500
+) -> SweepReport:
     """Re-hand out what is pending and due, abandoned, or lost from the queue; with
     `periodic` (default: JOB_PERIODIC), write the periodic jobs that are due first."""
     cfg = current_app.config
@@ -246,25 +299,40 @@ def sweep(now: datetime | None = None, *, periodic: bool | None = None, limit: i
 
     lease = now - timedelta(seconds=cfg["JOB_LEASE_SECONDS"])
     for job in db.session.scalars(
-        select(OutboxJob).where(OutboxJob.state == RUNNING, OutboxJob.started_at < lease).limit(limit)
+        select(OutboxJob)
+        .where(OutboxJob.state == RUNNING, OutboxJob.started_at < lease)
+        .limit(limit)
     ).all():
         give_up = job.attempts >= cfg["JOB_MAX_ATTEMPTS"]
         report.abandoned += db.session.execute(
-            update(OutboxJob).where(OutboxJob.id == job.id, OutboxJob.state == RUNNING,
-                                    OutboxJob.attempts == job.attempts)
-            .values(state=FAILED if give_up else PENDING, run_after=now,
-                    finished_at=now if give_up else None,
-                    last_error="中断されました（ワーカーが停止） / abandoned: the worker stopped before finishing")
+            update(OutboxJob)
+            .where(
+                OutboxJob.id == job.id,
+                OutboxJob.state == RUNNING,
+                OutboxJob.attempts == job.attempts,
+            )
+            .values(
+                state=FAILED if give_up else PENDING,
+                run_after=now,
+                finished_at=now if give_up else None,
+                last_error="中断されました（ワーカーが停止） / abandoned: the worker stopped before finishing",
+            )
         ).rowcount
     db.session.commit()
 
     if queue.mode() == "rq":
-        report.lost = _requeue_lost(now - timedelta(seconds=cfg["JOB_REQUEUE_AFTER_SECONDS"]), limit)
+        report.lost = _requeue_lost(
+            now - timedelta(seconds=cfg["JOB_REQUEUE_AFTER_SECONDS"]), limit
+        )
 
-    due = list(db.session.scalars(
-        select(OutboxJob.id).where(OutboxJob.state == PENDING, OutboxJob.run_after <= now)
-        .order_by(OutboxJob.id).limit(limit)
-    ))
+    due = list(
+        db.session.scalars(
+            select(OutboxJob.id)
+            .where(OutboxJob.state == PENDING, OutboxJob.run_after <= now)
+            .order_by(OutboxJob.id)
+            .limit(limit)
+        )
+    )
     report.handed_out = dispatch(due)
     return report
 
@@ -275,7 +343,8 @@ def _requeue_lost(before: datetime, limit: int) -> int:
     from rq.job import Job
 
     rows = db.session.execute(
-        select(OutboxJob.id, OutboxJob.rq_job_id).where(OutboxJob.state == QUEUED, OutboxJob.queued_at < before)
+        select(OutboxJob.id, OutboxJob.rq_job_id)
+        .where(OutboxJob.state == QUEUED, OutboxJob.queued_at < before)
         .limit(limit)
     ).all()
     if not rows:
@@ -293,8 +362,10 @@ def _requeue_lost(before: datetime, limit: int) -> int:
     for (job_id, rq_id), status in zip(rows, statuses, strict=True):
         if status is None or str(getattr(status, "value", status)) in _RQ_GONE:
             lost += db.session.execute(
-                update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == QUEUED,
-                                        OutboxJob.rq_job_id == rq_id)
+                update(OutboxJob)
+                .where(
+                    OutboxJob.id == job_id, OutboxJob.state == QUEUED, OutboxJob.rq_job_id == rq_id
+                )
                 .values(state=PENDING, run_after=utcnow())
             ).rowcount
     db.session.commit()
@@ -310,8 +381,15 @@ def schedule_periodic(now: datetime) -> int:
     if add(RETENTION, f"{RETENTION}:{day}", payload={"date": day}, unique_check=True) is not None:
         made += 1
     last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    if add(KPI_REPORT, f"{KPI_REPORT}:{last_month}", payload={"month": last_month},
-           unique_check=True) is not None:
+    if (
+        add(
+            KPI_REPORT,
+            f"{KPI_REPORT}:{last_month}",
+            payload={"month": last_month},
+            unique_check=True,
+        )
+        is not None
+    ):
         made += 1
     db.session.commit()
     return made
@@ -333,13 +411,16 @@ def failed_jobs(limit: int = 100) -> list[OutboxJob]:
 
 
 def counts() -> dict[str, int]:
-    return dict(db.session.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all())
+    return dict(
+        db.session.execute(select(OutboxJob.state, func.count()).group_by(OutboxJob.state)).all()
+    )
 
 
 def retry(job_id: int) -> OutboxJob | None:
     """Give a failed job a fresh set of attempts and hand it out now; None if it is not failed."""
     changed = db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == job_id, OutboxJob.state == FAILED)
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state == FAILED)
         .values(state=PENDING, attempts=0, run_after=utcnow(), finished_at=None)
     ).rowcount
     db.session.commit()

@@ -41,8 +41,11 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
 
     now = now or utcnow()
     report = RetentionReport()
-    last_event = (select(SubmissionEvent.submission_id, func.max(SubmissionEvent.at).label("at"))
-                  .group_by(SubmissionEvent.submission_id).subquery())
+    last_event = (
+        select(SubmissionEvent.submission_id, func.max(SubmissionEvent.at).label("at"))
+        .group_by(SubmissionEvent.submission_id)
+        .subquery()
+    )
     for fv in db.session.scalars(select(FormVersion)).all():
         days = definition(fv).retention_days
         if not days:
@@ -51,9 +54,12 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
         due = db.session.execute(
             select(Submission.id, last_event.c.at)
             .join(last_event, last_event.c.submission_id == Submission.id)
-            .where(Submission.form_version_id == fv.id, Submission.status.in_(CLOSED),
-                   last_event.c.at < cutoff,
-                   ~exists().where(RetentionRecord.submission_id == Submission.id))
+            .where(
+                Submission.form_version_id == fv.id,
+                Submission.status.in_(CLOSED),
+                last_event.c.at < cutoff,
+                ~exists().where(RetentionRecord.submission_id == Submission.id),
+            )
             .order_by(Submission.id)
         ).all()
         for sub_id, closed_at in due:
@@ -72,9 +78,16 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     from app.submissions.models import Draft, StoredFile
     from app.submissions.services import file_path
 
-    files = list(db.session.scalars(select(StoredFile).where(
-        or_(StoredFile.submission_id == sub.id,
-            StoredFile.draft_id == sub.draft_id if sub.draft_id is not None else False))))
+    files = list(
+        db.session.scalars(
+            select(StoredFile).where(
+                or_(
+                    StoredFile.submission_id == sub.id,
+                    StoredFile.draft_id == sub.draft_id if sub.draft_id is not None else False,
+                )
+            )
+        )
+    )
     for row in files:
         file_path(row).unlink(missing_ok=True)
     for path in [receipt_path(sub), *eml_paths_for(sub.id)]:
@@ -89,7 +102,14 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
         draft = db.session.get(Draft, sub.draft_id)
         if draft is not None:
             draft.answers, draft.pending, draft.resume_code = {}, {}, None
-    db.session.add(RetentionRecord(submission_id=sub.id, deleted_at=now, retention_days=days,
-                                   closed_at=closed_at, files_deleted=len(files)))
+    db.session.add(
+        RetentionRecord(
+            submission_id=sub.id,
+            deleted_at=now,
+            retention_days=days,
+            closed_at=closed_at,
+            files_deleted=len(files),
+        )
+    )
     db.session.commit()
     return len(files)

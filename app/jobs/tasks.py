@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 
 from flask import Flask, current_app, has_app_context
 
@@ -16,20 +15,13 @@ from .models import OutboxJob
 
 log = logging.getLogger(__name__)
 
-_fallback_app: Flask | None = None
-
 
 def _app() -> Flask:
-    """The app of the worker entry point (`flask worker`), or of the caller (inline).
-    A bare `rq worker` gets one built on its first job — never at import."""
-    global _fallback_app
-    if has_app_context():
-        return current_app._get_current_object()  # type: ignore[attr-defined]
-    if _fallback_app is None:
-        from app import create_app
-
-        _fallback_app = create_app()
-    return _fallback_app
+    """The app of the worker entry point (`flask worker` builds it and runs the jobs in its
+    context) or of the caller (inline). A job never builds an app of its own."""
+    if not has_app_context():
+        raise RuntimeError("jobs run inside an app context: start workers with `flask worker`")
+    return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
 def run(outbox_id: int) -> str:
@@ -49,8 +41,11 @@ def execute(outbox_id: int) -> str:
             raise LookupError(f"unknown job kind {job.kind!r}")
         result = handler(job)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
-        state = outbox.fail(outbox_id, f"{type(exc).__name__}: {exc}",
-                            permanent=bool(getattr(exc, "permanent", False)) or handler is None)
+        state = outbox.fail(
+            outbox_id,
+            f"{type(exc).__name__}: {exc}",
+            permanent=bool(getattr(exc, "permanent", False)) or handler is None,
+        )
         log.warning("job %s (%s) failed, now %s: %s", outbox_id, job.kind, state, exc)
         return state
     outbox.succeed(outbox_id, result)
@@ -123,8 +118,12 @@ def kpi_report(job: OutboxJob) -> str:
     path, made = reports.make_monthly_report(month)
     to = current_app.config.get("KPI_REPORT_MAIL_TO")
     if to:
-        outbox.add(outbox.MAIL_REPORT, f"{outbox.MAIL_REPORT}:{month}", payload={"month": month, "to": to},
-                   unique_check=True)
+        outbox.add(
+            outbox.MAIL_REPORT,
+            f"{outbox.MAIL_REPORT}:{month}",
+            payload={"month": month, "to": to},
+            unique_check=True,
+        )
         db.session.commit()
     return f"{'written' if made else 'exists'}: {path.name}"
 
@@ -143,8 +142,7 @@ def mail_report(job: OutboxJob) -> str:
 def retention(job: OutboxJob) -> str:
     from . import retention as ret
 
-    on = date.fromisoformat(job.payload["date"]) if job.payload.get("date") else None
-    return str(ret.purge_expired(on))
+    return str(ret.purge_expired())
 
 
 HANDLERS: dict[str, Callable[[OutboxJob], str]] = {

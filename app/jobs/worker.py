@@ -51,12 +51,18 @@ class Worker(SimpleWorker):
 def make_worker(app: Flask, *, name: str | None = None) -> Worker:
     """A worker on the app's queue (call inside an app context)."""
     conn = queue.connection()
-    return Worker([queue.get_queue(conn)], connection=conn, name=name, flask_app=app,
-                  sweep_seconds=app.config["JOB_SWEEP_SECONDS"])
+    return Worker(
+        [queue.get_queue(conn)],
+        connection=conn,
+        name=name,
+        flask_app=app,
+        sweep_seconds=app.config["JOB_SWEEP_SECONDS"],
+    )
 
 
-def run_worker(app: Flask, *, burst: bool = False, name: str | None = None,
-               logging_level: str = "INFO") -> bool:
+def run_worker(
+    app: Flask, *, burst: bool = False, name: str | None = None, logging_level: str = "INFO"
+) -> bool:
     """Work until stopped (or, with `burst`, until the queue is empty). → whether any job ran."""
     with app.app_context():
         try:

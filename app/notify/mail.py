@@ -32,7 +32,9 @@ def eml_paths_for(submission_id: int) -> list[Path]:
     folder = outbox_dir()
     if not folder.is_dir():
         return []
-    return sorted({*folder.glob(f"mail_*-{submission_id}.eml"), *folder.glob(f"mail_*-{submission_id}-*.eml")})
+    return sorted(
+        {*folder.glob(f"mail_*-{submission_id}.eml"), *folder.glob(f"mail_*-{submission_id}-*.eml")}
+    )
 
 
 def send(msg: EmailMessage, key: str) -> str:
@@ -60,7 +62,11 @@ def _smtp(url: str, msg: EmailMessage) -> None:
         raise ValueError(f"MAIL_URL must start with smtp:// or smtps:// (got {parts.scheme}://)")
     host, port = parts.hostname or "localhost", parts.port or (465 if secure else 25)
     context = ssl.create_default_context()
-    client = smtplib.SMTP_SSL(host, port, timeout=30, context=context) if secure else smtplib.SMTP(host, port, timeout=30)
+    client = (
+        smtplib.SMTP_SSL(host, port, timeout=30, context=context)
+        if secure
+        else smtplib.SMTP(host, port, timeout=30)
+    )
     with client:
         client.ehlo()
         if not secure and client.has_extn("starttls"):
@@ -89,8 +95,14 @@ def _common(sub) -> dict:
 
     defn = definition(sub.form_version)
     lang = sub.lang or "ja"
-    return {"sub": sub, "defn": defn, "lang": lang, "received_at": format_time(sub.created_at, lang),
-            "status_link": status_url(sub), "t": lambda text: text.get(lang) if text is not None else ""}
+    return {
+        "sub": sub,
+        "defn": defn,
+        "lang": lang,
+        "received_at": format_time(sub.created_at, lang),
+        "status_link": status_url(sub),
+        "t": lambda text: text.get(lang) if text is not None else "",
+    }
 
 
 def resident_mail(sub) -> EmailMessage:
@@ -115,12 +127,21 @@ def department_mail(sub, to: str) -> EmailMessage:
     from app.submissions.services import context, files_of
 
     ctx = _common(sub)
-    ctx.update(lang="ja", received_at=format_time(sub.created_at, "ja"),
-               t=lambda text: text.get("ja") if text is not None else "")
+    ctx.update(
+        lang="ja",
+        received_at=format_time(sub.created_at, "ja"),
+        t=lambda text: text.get("ja") if text is not None else "",
+    )
     pairs = flat(render(ctx["defn"], sub.answers or {}, "ja", context("ja")))
     base = current_app.config["BASE_URL"].rstrip("/")
     subject = f"【新着申請】{ctx['defn'].title.get('ja')}（到達番号 {sub.receipt_no}）"
-    body = _render("mail/department.txt", answers=pairs, files=files_of(sub), staff_link=f"{base}/staff/", **ctx)
+    body = _render(
+        "mail/department.txt",
+        answers=pairs,
+        files=files_of(sub),
+        staff_link=f"{base}/staff/",
+        **ctx,
+    )
     return _message(to, subject, body)
 
 
@@ -131,4 +152,3 @@ def report_mail(month: str, path: Path, to: str) -> EmailMessage:
     msg = _message(to, subject, body)
     msg.add_attachment(path.read_bytes(), maintype="application", subtype="pdf", filename=path.name)
     return msg
-

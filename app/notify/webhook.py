@@ -60,8 +60,17 @@ def submission_payload(sub) -> dict:
         "lang": sub.lang,
         "channel": sub.channel,
         "answers": sub.answers,
-        "files": [{"id": f.id, "field": f.field_id, "name": f.original_name, "type": f.content_type,
-                   "size": f.size, "sha256": f.sha256} for f in files_of(sub)],
+        "files": [
+            {
+                "id": f.id,
+                "field": f.field_id,
+                "name": f.original_name,
+                "type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in files_of(sub)
+        ],
     }
 
 
@@ -69,18 +78,27 @@ def deliver(url: str, payload: dict, *, delivery_id: str) -> int:
     """POST once; → the HTTP status on 2xx, else raise WebhookFailed (retry) or WebhookRefused."""
     secret = current_app.config.get("WEBHOOK_SECRET")
     if not secret:
-        raise WebhookRefused("WEBHOOK_SECRET が未設定のため送信していません / WEBHOOK_SECRET is not set: nothing was sent")
+        raise WebhookRefused(
+            "WEBHOOK_SECRET が未設定のため送信していません / WEBHOOK_SECRET is not set: nothing was sent"
+        )
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     timestamp = str(int(time.time()))
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "Tetsuzuki-Webhook/1",
-        DELIVERY_HEADER: delivery_id,
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
-    })
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "Tetsuzuki-Webhook/1",
+            DELIVERY_HEADER: delivery_id,
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(secret, timestamp, body),
+        },
+    )
     try:
-        with urllib.request.urlopen(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as answer:
+        with urllib.request.urlopen(
+            request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
+        ) as answer:
             return answer.status
     except urllib.error.HTTPError as exc:
         exc.close()

@@ -1,0 +1,192 @@
+"""The outbox without Redis: jobs written with the submission, run inline, retried, swept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.catalogue.models import utcnow
+from app.extensions import db
+from app.jobs import outbox, tasks
+from app.jobs.models import OutboxJob
+from app.submissions.models import Submission
+
+from .conftest import ANSWERS, outbox_rows, submit
+
+
+def receipts(app):
+    return sorted((Path(app.instance_path) / "documents" / "receipts").rglob("*.pdf"))
+
+
+def emls(app):
+    return sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+
+
+def test_a_submission_writes_its_jobs_and_they_run_inline(jobs_app, receiver):
+    body = submit(jobs_app)
+    rows = outbox_rows(jobs_app)
+    with jobs_app.app_context():
+        sub_id = db.session.scalar(select(Submission.id))
+    assert set(rows) == {
+        f"receipt_pdf:{sub_id}",
+        f"mail_resident:{sub_id}",
+        f"mail_department:{sub_id}:0",
+        f"webhook:{sub_id}:1",
+    }
+    assert {r.state for r in rows.values()} == {"done"}, {
+        k: (r.state, r.last_error) for k, r in rows.items()
+    }
+    assert [p.name for p in receipts(jobs_app)] == [f"{body['receipt_no']}.pdf"]
+    assert [p.name for p in emls(jobs_app)] == [
+        f"mail_department-{sub_id}-0.eml",
+        f"mail_resident-{sub_id}.eml",
+    ]
+    assert len(receiver.requests) == 1
+
+
+def test_no_email_answer_no_resident_mail(jobs_app):
+    submit(jobs_app, {k: v for k, v in ANSWERS.items() if k != "email"})
+    assert not any(k.startswith("mail_resident") for k in outbox_rows(jobs_app))
+
+
+def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
+    """A submission that is not stored leaves no job behind, and the reverse."""
+    from app.jobs import outbox as ob
+
+    def broken(sub, defn):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(ob, "add_submission_jobs", broken)
+    r = jobs_app.test_client().post(
+        "/api/v1/forms/jobs-permit/submissions", json={"answers": ANSWERS}
+    )
+    assert r.status_code == 500
+    with jobs_app.app_context():
+        db.session.rollback()
+        assert db.session.scalar(select(Submission.id)) is None
+        assert db.session.scalar(select(OutboxJob.id)) is None
+
+
+def test_a_job_run_twice_makes_one_pdf_and_one_email(jobs_app):
+    submit(jobs_app)
+    pdf_before = receipts(jobs_app)[0].stat().st_mtime_ns
+    rows = outbox_rows(jobs_app)
+    with jobs_app.app_context():
+        for row in rows.values():  # done: a second delivery of the same job does nothing
+            assert tasks.run(row.id) == "skipped"
+        # as if a worker died after doing the work, before marking it done
+        for row in db.session.scalars(select(OutboxJob).where(OutboxJob.kind != "webhook")):
+            row.state = "queued"
+        db.session.commit()
+        for row in rows.values():
+            tasks.run(row.id)
+    assert len(receipts(jobs_app)) == 1 and receipts(jobs_app)[0].stat().st_mtime_ns == pdf_before
+    assert len(emls(jobs_app)) == 2
+    assert {r.state for r in outbox_rows(jobs_app).values()} == {"done"}
+    assert (
+        "exists" in outbox_rows(jobs_app)[next(k for k in rows if k.startswith("receipt"))].result
+    )
+
+
+def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, monkeypatch):
+    real = tasks.HANDLERS["receipt_pdf"]
+    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    jobs_app.config["JOB_MAX_ATTEMPTS"] = 3
+    submit(jobs_app)
+    key = next(k for k in outbox_rows(jobs_app) if k.startswith("receipt"))
+    row = outbox_rows(jobs_app)[key]
+    assert (row.state, row.attempts) == ("pending", 1) and "ZeroDivisionError" in row.last_error
+    with jobs_app.app_context():
+        wait = row.run_after.replace(tzinfo=None) - utcnow().replace(tzinfo=None)
+        assert timedelta(seconds=25) < wait <= timedelta(seconds=30)  # first backoff: 30 s
+        assert outbox.sweep(periodic=False).handed_out == 0  # not due yet
+        assert outbox.backoff(2) == timedelta(seconds=120) and outbox.backoff(3) == timedelta(
+            seconds=480
+        )
+        later = utcnow() + timedelta(minutes=1)
+        assert outbox.sweep(later, periodic=False).handed_out == 1
+        assert outbox.sweep(later + timedelta(hours=1), periodic=False).handed_out == 1
+        failed = outbox.failed_jobs()
+        assert [j.key for j in failed] == [key] and failed[0].attempts == 3
+        monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", real)
+        assert outbox.retry(failed[0].id).state == "done"
+        assert outbox.retry(failed[0].id) is None  # only failed jobs are retried
+    assert len(receipts(jobs_app)) == 1
+
+
+def test_a_permanent_error_fails_at_once(jobs_app, receiver):
+    jobs_app.config["WEBHOOK_SECRET"] = None
+    submit(jobs_app)
+    hook = next(r for k, r in outbox_rows(jobs_app).items() if k.startswith("webhook"))
+    assert hook.state == "failed" and hook.attempts == 1 and "WEBHOOK_SECRET" in hook.last_error
+    assert receiver.requests == []
+
+
+def test_the_sweep_takes_back_abandoned_jobs(jobs_app):
+    submit(jobs_app)
+    key = next(k for k in outbox_rows(jobs_app) if k.startswith("receipt"))
+    with jobs_app.app_context():
+        job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
+        job.state, job.started_at = "running", utcnow()  # a worker took it, then died
+        db.session.commit()
+        assert outbox.sweep(periodic=False).abandoned == 0  # still within its lease
+        lease = timedelta(seconds=jobs_app.config["JOB_LEASE_SECONDS"] + 1)
+        report = outbox.sweep(utcnow() + lease, periodic=False)
+        assert (report.abandoned, report.handed_out) == (1, 1)
+        db.session.expire_all()
+        job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
+        assert job.state == "done" and job.attempts == 2
+
+
+def test_periodic_jobs_are_written_once(jobs_app):
+    with jobs_app.app_context():
+        now = utcnow()
+        assert outbox.schedule_periodic(now) == 2
+        assert outbox.schedule_periodic(now) == 0
+        keys = set(db.session.scalars(select(OutboxJob.key)))
+    assert any(k.startswith("retention:") for k in keys) and any(
+        k.startswith("kpi_report:") for k in keys
+    )
+
+
+def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
+    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
+    submit(jobs_app)
+    runner = jobs_app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list", "--state", "failed"])
+    assert (
+        listed.exit_code == 0
+        and "failed=1" in listed.output
+        and "ZeroDivisionError" in listed.output
+    )
+    job_id = next(r.id for r in outbox_rows(jobs_app).values() if r.state == "failed")
+    monkeypatch.undo()
+    retried = runner.invoke(args=["jobs", "retry", str(job_id)])
+    assert retried.exit_code == 0 and "done" in retried.output
+    assert runner.invoke(args=["jobs", "retry", str(job_id)]).exit_code == 1
+    swept = runner.invoke(args=["jobs", "sweep", "--no-periodic"])
+    assert swept.exit_code == 0 and swept.output.startswith("inline:")
+    worker = runner.invoke(args=["worker", "--burst"])
+    assert worker.exit_code == 2 and "REDIS_URL" in worker.output
+
+
+def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
+    from flask import render_template_string
+
+    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
+    submit(jobs_app)
+    with jobs_app.test_request_context():
+        html = render_template_string(
+            '{% from "jobs/_failed_jobs.html" import failed_jobs_table %}{{ failed_jobs_table(jobs, "health.healthz") }}',
+            jobs=outbox.failed_jobs(),
+        )
+    assert (
+        "receipt_pdf:" in html
+        and "再実行" in html
+        and 'method="post"' in html
+        and "ZeroDivisionError" in html
+    )
