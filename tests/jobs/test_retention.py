@@ -1,0 +1,127 @@
+"""Retention: personal data and files of closed submissions go; the counts stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.catalogue.models import utcnow
+from app.documents.receipts import receipt_path
+from app.documents.services import receipt_for
+from app.extensions import db
+from app.jobs import outbox
+from app.jobs.models import OutboxJob, RetentionRecord
+from app.jobs.retention import DELETED_KEY, is_deleted, purge_expired
+from app.submissions.models import StoredFile, Submission, SubmissionEvent
+from app.submissions.services import submission_counts
+
+from .conftest import submit
+
+
+def close(app, receipt_no: str, status: str, days_ago: int, *, created_days_ago: int | None = None):
+    with app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+        at = utcnow() - timedelta(days=days_ago)
+        sub.events[0].at = utcnow() - timedelta(days=created_days_ago or days_ago + 1)
+        sub.status = status
+        db.session.add(
+            SubmissionEvent(
+                submission_id=sub.id, status=status, message="山田様への連絡事項", at=at
+            )
+        )
+        db.session.commit()
+
+
+def state(receipt_no: str):
+    """(submission, its files, receipt PDF there?, receipt state), in the caller's app context."""
+    sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+    files = list(db.session.scalars(select(StoredFile).where(StoredFile.submission_id == sub.id)))
+    return sub, files, receipt_path(sub).exists(), receipt_for(sub)[1]
+
+
+def test_closed_past_retention_loses_personal_data_and_files_but_keeps_the_counts(jobs_app):
+    old = submit(jobs_app)["receipt_no"]
+    recent = submit(jobs_app, key="recent")["receipt_no"]
+    still_open = submit(jobs_app, key="open")["receipt_no"]
+    long_ago_decided_now = submit(jobs_app, key="slow")["receipt_no"]
+    close(jobs_app, old, "approved", days_ago=31)  # retention_days: 30
+    close(jobs_app, recent, "rejected", days_ago=29)
+    close(jobs_app, long_ago_decided_now, "approved", days_ago=1, created_days_ago=400)
+    with jobs_app.app_context():
+        _, files, _, _ = state(old)
+        stored = [Path(jobs_app.config["UPLOAD_DIR"]) / f.path for f in files]
+        stored += list(
+            (Path(jobs_app.instance_path) / "outbox").glob(f"mail_*-{files[0].submission_id}*.eml")
+        )
+        assert len(stored) == 3 and all(p.exists() for p in stored)  # the photo, two mails
+        counts_before = submission_counts()
+        report = purge_expired()
+        assert (report.submissions, report.files) == (1, 1)
+        assert submission_counts() == counts_before  # the KPI's take-up still counts it
+
+        sub, files, pdf_exists, receipt = state(old)
+        assert list(sub.answers) == [DELETED_KEY] and is_deleted(sub)
+        assert (
+            files == []
+            and not any(p.exists() for p in stored)
+            and not pdf_exists
+            and receipt == "deleted"
+        )
+        assert (sub.procedure_code, sub.form_version.version, sub.status) == ("A", 1, "approved")
+        assert all(e.message is None for e in sub.events)
+        for kept in (recent, still_open, long_ago_decided_now):
+            sub, files, pdf_exists, receipt = state(kept)
+            assert (
+                sub.answers["email"] == "hanako@example.jp"
+                and files
+                and pdf_exists
+                and receipt == "ready"
+            )
+
+        assert purge_expired().submissions == 0  # once
+        assert db.session.scalar(select(func.count()).select_from(RetentionRecord)) == 1
+
+
+def test_the_status_page_still_answers_after_deletion(jobs_app):
+    body = submit(jobs_app)
+    close(jobs_app, body["receipt_no"], "approved", days_ago=60)
+    with jobs_app.app_context():
+        purge_expired()
+    client = jobs_app.test_client()
+    r = client.post(
+        "/status",
+        data={"receipt_no": body["receipt_no"], "access_code": body["access_code"]},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and "承認" in r.get_data(as_text=True)
+    assert "削除されました" in r.get_data(as_text=True)
+    assert client.get(f"/status/{body['receipt_no']}/receipt.pdf").status_code == 404
+
+
+def test_jobs_of_a_deleted_submission_do_nothing(jobs_app, receiver):
+    body = submit(jobs_app)
+    close(jobs_app, body["receipt_no"], "rejected", days_ago=60)
+    with jobs_app.app_context():
+        purge_expired()
+        for job in db.session.scalars(select(OutboxJob)).all():
+            job.state = "pending"
+        db.session.commit()
+        outbox.sweep(periodic=False)
+        results = set(db.session.scalars(select(OutboxJob.result)))
+    assert results == {"skipped: personal data deleted"}
+    assert len(receiver.requests) == 1  # only the first delivery
+
+
+def test_the_retention_job_runs_from_the_outbox(jobs_app):
+    body = submit(jobs_app)
+    close(jobs_app, body["receipt_no"], "approved", days_ago=60)
+    with jobs_app.app_context():
+        outbox.add(outbox.RETENTION, "retention:test", payload={"date": "2026-01-01"})
+        db.session.commit()
+        outbox.sweep(periodic=False)
+        job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == "retention:test"))
+        assert job.state == "done" and job.result.startswith(
+            "deleted personal data of 1 submission"
+        )
