@@ -9,12 +9,14 @@ readable page at /api/docs.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify, render_template
+from markupsafe import Markup, escape
 from marshmallow import Schema
 
 from . import schemas as s
@@ -26,7 +28,7 @@ SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 RESPONSE_TEXT = {
     200: "成功 / OK",
     201: "記録しました / created",
-    202: "処理中 / accepted, still being made",
+    202: "作成中です。しばらくしてからもう一度 / still being made: try again shortly",
     304: "変わっていません（If-None-Match と同じ ETag） / not modified",
     400: "リクエストの内容が正しくありません / bad request",
     401: "API トークンがないか、正しくありません / missing or bad API token",
@@ -36,6 +38,7 @@ RESPONSE_TEXT = {
     413: "送信されたデータが大きすぎます / too large",
     415: "この形式は受け付けられません / unsupported media type",
     422: "入力内容に誤りがあります / invalid request",
+    503: "いまは用意できません / not available now",
 }
 
 PATH_PARAMS = {
@@ -86,6 +89,7 @@ def operation(
     auth: bool = False,
     etag: bool = False,
     produces: str = "application/json",
+    media: dict[int, str] | None = None,
 ) -> Callable:
     """Declare a view's place in the OpenAPI document (read by build_spec)."""
 
@@ -102,6 +106,7 @@ def operation(
             "auth": auth,
             "etag": etag,
             "produces": produces,
+            "media": media or {},
         }
         return view
 
@@ -111,7 +116,7 @@ def operation(
 def _response(code: int, schema: type[Schema] | dict | None, decl: dict) -> dict:
     out: dict[str, Any] = {"description": RESPONSE_TEXT.get(code, str(code))}
     if code < 400 and schema is not None:
-        out["content"] = {decl["produces"]: {"schema": schema}}
+        out["content"] = {decl["media"].get(code, decl["produces"]): {"schema": schema}}
     elif code >= 400:
         out["content"] = {"application/json": {"schema": schema or s.ErrorSchema}}
     if decl["etag"] and code in (200, 304):
@@ -249,7 +254,9 @@ bp = Blueprint("api_docs", __name__, url_prefix="/api")
 )
 def openapi_json():
     """The machine-readable description of every endpoint."""
-    return jsonify(document())
+    response = jsonify(document())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @bp.get("/docs")
@@ -268,7 +275,25 @@ def docs_page():
         operations=list(_operations(doc)),
         schemas=doc.get("components", {}).get("schemas", {}),
         ref=_ref_name,
+        prose=prose,
     )
+
+
+def prose(text: str | None) -> Markup:
+    """The little Markdown of the document's descriptions: paragraphs, `- ` lists, `code`."""
+
+    def inline(t: str) -> str:
+        return re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(t)))
+
+    html = []
+    for block in re.split(r"\n\s*\n", (text or "").strip()):
+        items = re.split(r"(?m)^- ", block)
+        if len(items) > 1 and not items[0].strip():
+            lis = "".join(f"<li>{inline(' '.join(i.split()))}</li>" for i in items[1:])
+            html.append(f"<ul>{lis}</ul>")
+        elif block.strip():
+            html.append(f"<p>{inline(' '.join(block.split()))}</p>")
+    return Markup("".join(html))
 
 
 def _operations(doc: dict):

@@ -424,3 +424,10 @@ class SubmissionStatusSchema(Schema):
     )
     submitted_at = fields.String(required=True, metadata={"description": "ISO 8601"})
     history = fields.List(fields.Nested(SubmissionEventSchema), required=True)
+
+
+class ReceiptPendingSchema(Schema):
+    status = fields.String(
+        required=True,
+        metadata={"description": "pending: 作成中 / being made", "example": "pending"},
+    )

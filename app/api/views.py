@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from app import kpi
 from app.clock import today
@@ -30,6 +30,15 @@ ERRORS_400 = {400: s.ParameterErrorSchema}
 @bp.errorhandler(ApiProblem)
 def _problem(exc: ApiProblem):
     return problem_response(exc)
+
+
+@bp.after_request
+def _public_reads(response):
+    """Open data: public reads may be fetched from any web page (no cookies are involved)."""
+    if request.method in ("GET", "HEAD") and not request.path.startswith("/api/v1/submissions/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Link"
+    return response
 
 
 @bp.get("/kpi")
@@ -285,7 +294,21 @@ def get_form(form_id: str):
     },
 )
 def submit_form(form_id: str):
-    """Submit answers as JSON, or multipart with an `answers` part and one part per file field."""
+    """Submit answers as JSON, or multipart with an `answers` part and one part per file field.
+
+    `answers` maps each field id of the form's definition (GET /api/v1/forms/{form_id},
+    `definition.pages[].fields[]`) to its answer. 回答の形 / shape of an answer by field
+    `type`: text, textarea, email, tel → string; integer → integer; date → "YYYY-MM-DD";
+    radio, select → an option `value`; checkboxes → a list of option values; checkbox →
+    true; name → {"family", "given", "family_kana", "given_kana"} (no kana parts when the
+    field says `kana: false`); address → {"postal_code": "514-8570", "prefecture",
+    "city", "street", "building"}; group → a list of objects of its inner fields; file →
+    a multipart part named by the field id. heading and paragraph take no answer.
+
+    A field with `show_if` is asked only when its condition holds: its answer is dropped
+    otherwise, so answering every field is safe. An answer for an unknown field id is an
+    error. 422 lists the problems by field id (`name.family`, `household[0].age`, …).
+    """
     import json
 
     from app.submissions import services as subs
@@ -367,19 +390,20 @@ def submit_form(form_id: str):
     return jsonify(answer), 201  # a replay gives the same answer
 
 
+ACCESS_CODE = {
+    "in": "header",
+    "name": "X-Access-Code",
+    "required": True,
+    "description": "申請時に受け取った照会用コード / the access code given on submission",
+    "schema": {"type": "string", "maxLength": 100},
+}
+
+
 @bp.get("/submissions/<receipt_no>")
 @operation(
     summary="申請の状況 / a submission's status",
     tags=["submissions"],
-    headers=[
-        {
-            "in": "header",
-            "name": "X-Access-Code",
-            "required": True,
-            "description": "申請時に受け取った照会用コード / the access code given on submission",
-            "schema": {"type": "string", "maxLength": 100},
-        }
-    ],
+    headers=[ACCESS_CODE],
     responses={200: s.SubmissionStatusSchema, 404: s.ErrorSchema},
 )
 def get_submission(receipt_no: str):
@@ -401,4 +425,60 @@ def get_submission(receipt_no: str):
                 for e in sub.events
             ],
         }
+    )
+
+
+@bp.get("/submissions/<receipt_no>/receipt.pdf")
+@operation(
+    summary="申請受付票（PDF） / the receipt as PDF",
+    tags=["submissions"],
+    headers=[ACCESS_CODE],
+    responses={
+        200: {"type": "string", "format": "binary"},
+        202: s.ReceiptPendingSchema,
+        404: s.ErrorSchema,
+        503: s.ErrorSchema,
+    },
+    produces="application/pdf",
+    media={202: "application/json"},
+)
+def get_receipt_pdf(receipt_no: str):
+    """The receipt (申請受付票) of a submission, for the holder of its access code.
+
+    It is made by a background job just after the submission: 202 `{"status": "pending"}`
+    (with `Retry-After`) until it is there; 404 once deleted after the retention period,
+    like an unknown number; 503 when making it failed (staff are told).
+    """
+    from app.documents.services import FAILED, PENDING, receipt_for
+    from app.submissions import services as subs
+
+    sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
+    if sub is None:
+        return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
+    data, state = receipt_for(sub)
+    if data is None:
+        if state == PENDING:
+            response = jsonify({"status": "pending"})
+            response.status_code = 202
+            response.headers["Retry-After"] = "5"
+            return response
+        if state == FAILED:
+            return json_error(
+                503,
+                "受付票を作成できませんでした。担当者が対応します / the receipt could not be made;"
+                " staff have been told",
+                "unavailable",
+            )
+        return json_error(
+            404,
+            "保存期間が過ぎたため、受付票は削除されました / deleted after the retention period",
+            "not_found",
+        )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
     )

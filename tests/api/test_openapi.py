@@ -58,6 +58,7 @@ def test_the_endpoints_of_interfaces_md_are_there(doc):
         ("/api/v1/forms/{form_id}", "GET"),
         ("/api/v1/forms/{form_id}/submissions", "POST"),
         ("/api/v1/submissions/{receipt_no}", "GET"),
+        ("/api/v1/submissions/{receipt_no}/receipt.pdf", "GET"),
         ("/api/v1/procedures/{code}/statuses", "POST"),
         ("/api/v1/procedures/{code}/volumes", "POST"),
     }

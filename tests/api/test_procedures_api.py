@@ -42,6 +42,14 @@ def test_list_gives_status_as_of_today_and_volumes_by_year(api):
     assert (meta["page"], meta["per_page"], meta["total"], meta["pages"]) == (1, 20, 4, 1)
 
 
+def test_public_reads_may_be_fetched_from_other_sites(api):
+    r = api.get(LIST)
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in r.headers["Access-Control-Expose-Headers"]
+    assert api.get("/api/openapi.json").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in api.get("/api/v1/submissions/2025-X").headers
+
+
 def test_status_is_computed_with_the_clock(api, monkeypatch):
     monkeypatch.setattr("app.api.views.today", lambda: date(2021, 5, 1))
     procs = {p["code"]: p for p in api.get(LIST).get_json()["procedures"]}
