@@ -322,7 +322,7 @@ def sweep(
 
     if queue.mode() == "rq":
         report.lost = _requeue_lost(
-            now - timedelta(seconds=cfg["JOB_REQUEUE_AFTER_SECONDS"]), limit
+            now - timedelta(seconds=cfg["JOB_REQUEUE_AFTER_SECONDS"]), now, limit
         )
 
     due = list(
@@ -337,7 +337,7 @@ def sweep(
     return report
 
 
-def _requeue_lost(before: datetime, limit: int) -> int:
+def _requeue_lost(before: datetime, now: datetime, limit: int) -> int:
     """Queued rows whose RQ job is gone or ended without running ours → pending again."""
     from redis.exceptions import RedisError
     from rq.job import Job
@@ -366,7 +366,7 @@ def _requeue_lost(before: datetime, limit: int) -> int:
                 .where(
                     OutboxJob.id == job_id, OutboxJob.state == QUEUED, OutboxJob.rq_job_id == rq_id
                 )
-                .values(state=PENDING, run_after=utcnow())
+                .values(state=PENDING, run_after=now)
             ).rowcount
     db.session.commit()
     return lost
