@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e lint install install-dev translations demo clean chromium vendor tokens
+.PHONY: run test e2e lint install install-dev translations demo clean chromium vendor tokens fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,17 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d app/translations > /dev/null
 
-run: install
+# PDFs (receipts, reports) need Japanese fonts (IPAex or Noto CJK) and WeasyPrint's Pango;
+# the PDF tests read them back with poppler. Installed from Debian's packages when missing.
+PDF_PACKAGES := fontconfig fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+fonts:
+	@if fc-list :lang=ja family 2>/dev/null | grep -qiE "IPAex|Noto Sans CJK JP" \
+	    && ldconfig -p | grep -q "libpangoft2-1.0" && command -v pdftotext >/dev/null; then :; else \
+	  echo "installing $(PDF_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
+	fi
+
+run: install fonts
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo ""
@@ -37,7 +47,7 @@ run: install
 	@echo ""
 	$(FLASK) run --port $(PORT)
 
-test: install-dev
+test: install-dev fonts
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed-e2e: pyproject.toml | $(BIN)/python
@@ -50,7 +60,7 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-e2e: $(VENV)/.installed-e2e translations chromium
+e2e: $(VENV)/.installed-e2e translations chromium fonts
 	rm -rf e2e/artifacts
 	$(BIN)/python -m pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 
