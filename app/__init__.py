@@ -16,6 +16,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     from . import settings
 
     settings.resolve(app)
+    app.session_interface = settings.SessionInterface()
 
     from .extensions import babel, csrf, db, limiter, login, migrate
 

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, request, session
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
 
 
@@ -56,11 +57,27 @@ def configure_sqlite(app: Flask, db) -> None:
         cur.close()
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, without `Vary: Cookie` on the stateless JSON API.
+
+    Flask-Login peeks at the session after every request, which would otherwise mark
+    every public API answer as varying by cookie and keep it out of shared caches.
+    """
+
+    def save_session(self, app, session, response):
+        super().save_session(app, session, response)
+        if request.path.startswith("/api/") and not session.modified:
+            response.vary.discard("Cookie")
+
+
 def select_locale() -> str:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
     from flask import current_app
 
     langs = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # the API is stateless: no session read, so public answers stay cacheable
+        return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in CONTENT_LANGUAGES:
         session["lang"] = asked

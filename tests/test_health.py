@@ -36,3 +36,9 @@ def test_unusable_database_is_503_in_json(make_app, tmp_path):
 def test_real_postgresql(make_app, postgres_url):
     app = make_app(postgres_url)
     assert app.test_client().get("/healthz").get_json()["database"] == "ok"
+
+
+def test_public_api_answers_do_not_vary_by_cookie(client):
+    """A shared cache may keep public API answers: no session is read for them."""
+    assert "Cookie" not in (client.get("/api/v1/kpi").headers.get("Vary") or "")
+    assert "Cookie" in (client.get("/dashboard").headers.get("Vary") or "")
