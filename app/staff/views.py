@@ -419,3 +419,87 @@ def set_active(user_id: int):
     services.audit(current_user, "user.active", f"user:{user.email}", {"active": user.active})
     db.session.commit()
     return redirect(url_for(".users"))
+
+
+# --- API tokens for departmental systems ------------------------------------------------------
+
+
+def _token_departments() -> list[Department]:
+    if current_user.role == "admin":
+        return list(db.session.scalars(select(Department).order_by(Department.code)))
+    return [current_user.department] if current_user.department else []
+
+
+@bp.get("/tokens")
+@role_required("department", "admin")
+def tokens():
+    return _tokens_page()
+
+
+def _tokens_page(error: str | None = None, plaintext: str | None = None, status: int = 200):
+    from app.api import tokens as api_tokens
+
+    rows = api_tokens.list_tokens(None if current_user.role == "admin" else current_user.department)
+    return render_template("staff/tokens.html", tokens=rows, departments=_token_departments(),
+                           error=error, plaintext=plaintext, form_data=request.form), status
+
+
+@bp.post("/tokens")
+@role_required("department", "admin")
+def create_token():
+    from app.api import tokens as api_tokens
+
+    code = request.form.get("department") or ""
+    if current_user.role != "admin":
+        code = current_user.department.code if current_user.department else ""
+    try:
+        token, plaintext = api_tokens.create_token(code, request.form.get("name", ""), by=current_user.email)
+    except api_tokens.TokenError as exc:
+        db.session.rollback()
+        return _tokens_page(str(exc), status=422)
+    services.audit(current_user, "token.create", f"token:{token.id}", {"department": code, "name": token.name})
+    db.session.commit()
+    return _tokens_page(plaintext=plaintext)  # shown once, never stored in plain
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required("department", "admin")
+def revoke_token(token_id: int):
+    from app.api import tokens as api_tokens
+    from app.api.models import ApiToken
+
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if current_user.role != "admin" and token.department_id != current_user.department_id:
+        abort(403)
+    api_tokens.revoke_token(token_id, by=current_user.email)
+    services.audit(current_user, "token.revoke", f"token:{token_id}")
+    db.session.commit()
+    flash(_("トークンを無効にしました。"), "success")
+    return redirect(url_for(".tokens"))
+
+
+# --- background jobs (admins) -------------------------------------------------------------------
+
+
+@bp.get("/jobs")
+@role_required("admin")
+def jobs():
+    from app.jobs import outbox
+
+    return render_template("staff/jobs.html", failed=outbox.failed_jobs(), counts=outbox.counts())
+
+
+@bp.post("/jobs/<int:job_id>/retry")
+@role_required("admin")
+def retry_job(job_id: int):
+    from app.jobs import outbox
+
+    job = outbox.retry(job_id)
+    if job is None:
+        abort(404)
+    services.audit(current_user, "job.retry", f"job:{job_id}")
+    db.session.commit()
+    flash(_("再実行しました。"), "success")
+    return redirect(url_for(".jobs"))

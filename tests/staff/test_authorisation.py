@@ -28,6 +28,12 @@ MATRIX = [
     ("GET", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     ("POST", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": BAD}),
     ("POST", "/staff/users/{uid}/active", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE}),
+    ("GET", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": OK}),
+    ("POST", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": BAD}),
+    ("POST", "/staff/tokens/{tid}/revoke", {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE}),
+    ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND}),
+    ("GET", "/staff/jobs", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    ("POST", "/staff/jobs/999999/retry", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": NOTFOUND}),
     ("POST", "/staff/logout", {"anon": RE, "d01": RE}),
     ("POST", "/staff/login", {"anon": 401}),
 ]
@@ -38,6 +44,7 @@ DATA = {
     "/staff/submissions/{r01}/status": {"to": "in_review"},
     "/staff/users": {"email": "x"},
     "/staff/users/{uid}/active": {"active": "0"},
+    "/staff/tokens": {"name": "基幹システム"},
 }
 EMAILS = {"d01": "d01@example.jp", "d02": "d02@example.jp", "bureau": "bureau@example.jp", "admin": "admin@example.jp"}
 
@@ -51,7 +58,7 @@ def test_every_staff_route_is_in_the_matrix(app):
             if method in rule.methods and rule.rule.startswith("/staff"):
                 adapter = app.url_map.bind("localhost")
                 try:
-                    endpoint, _args = adapter.match(url.format(r01="2026-AAAAAAAA", uid=1), method=method)
+                    endpoint, _args = adapter.match(url.format(r01="2026-AAAAAAAA", uid=1, tid=1), method=method)
                 except Exception:  # noqa: BLE001 - the url is for another rule
                     continue
                 if endpoint == rule.endpoint:
@@ -66,9 +73,13 @@ def test_route_as_each_role(office, method, url, expected):
     from app.staff.models import User
     from sqlalchemy import select
 
+    from app.api.tokens import create_token
+
     with app.app_context():
         uid = db.session.scalar(select(User.id).where(User.email == "d02@example.jp"))
-    target = url.format(r01=receipts["01"]["receipt_no"], uid=uid)
+        tid = create_token("01", "テスト用", by="test")[0].id
+        db.session.commit()
+    target = url.format(r01=receipts["01"]["receipt_no"], uid=uid, tid=tid)
     for role, status in expected.items():
         client = app.test_client() if role == "anon" else sign_in(app, EMAILS[role], PASSWORD)
         data = DATA.get(url, {})

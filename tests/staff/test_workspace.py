@@ -158,3 +158,26 @@ def test_no_inline_script_in_any_page(office):
         html = client.get(url).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert " on" + "click=" not in html and "style=" not in html, url
+
+
+def test_department_makes_and_revokes_an_api_token(office):
+    app, _ = office
+    client = sign_in(app, "d01@example.jp")
+    r = client.post("/staff/tokens", data={"name": "農林システム", "department": "02"})
+    token = re.search(r'<code class="token">([^<]+)</code>', r.get_data(as_text=True)).group(1)
+    api = app.test_client()
+    ok = api.post("/api/v1/procedures/A/volumes", json={"fiscal_year": 2025, "receipts": 10},
+                  headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 201  # scoped to its own department (01), whatever the form said
+    other = api.post("/api/v1/procedures/C/volumes", json={"fiscal_year": 2025, "receipts": 10},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert other.status_code == 403
+    assert token not in client.get("/staff/tokens").get_data(as_text=True)  # shown once only
+    from app.api.models import ApiToken
+
+    with app.app_context():
+        tid = db.session.scalar(select(ApiToken.id))
+    client.post(f"/staff/tokens/{tid}/revoke")
+    again = api.post("/api/v1/procedures/A/volumes", json={"fiscal_year": 2025, "receipts": 11},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert again.status_code == 401
