@@ -17,7 +17,6 @@ from .models import RetentionRecord
 
 log = logging.getLogger(__name__)
 
-CLOSED = ("approved", "rejected")  # see STATUSES in app/submissions/models.py
 DELETED_KEY = "_personal_data_deleted_at"  # the marker that replaces the answers
 
 
@@ -36,7 +35,7 @@ class RetentionReport:
 
 def purge_expired(now: datetime | None = None) -> RetentionReport:
     """Delete the personal data of every closed submission past its form's retention."""
-    from app.submissions.models import FormVersion, Submission, SubmissionEvent
+    from app.submissions.models import CLOSED, FormVersion, Submission, SubmissionEvent
     from app.submissions.services import definition
 
     now = now or utcnow()
@@ -56,7 +55,7 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
             .join(last_event, last_event.c.submission_id == Submission.id)
             .where(
                 Submission.form_version_id == fv.id,
-                Submission.status.in_(CLOSED),
+                Submission.status.in_(sorted(CLOSED)),
                 last_event.c.at < cutoff,
                 ~exists().where(RetentionRecord.submission_id == Submission.id),
             )
