@@ -51,6 +51,7 @@ def add(
     submission_id: int | None = None,
     payload: dict | None = None,
     unique_check: bool = False,
+    run_after: datetime | None = None,
 ) -> OutboxJob | None:
     """Add a job to the current transaction. With `unique_check`, a key already there is
     left alone (→ None): scheduled work such as the monthly report is written once."""
@@ -61,7 +62,7 @@ def add(
         payload=payload or {},
         state=PENDING,
         attempts=0,
-        run_after=utcnow(),
+        run_after=run_after or utcnow(),
     )
     if not unique_check:
         db.session.add(row)
@@ -378,19 +379,13 @@ def schedule_periodic(now: datetime) -> int:
     local = now.astimezone(JST)
     made = 0
     day = local.date().isoformat()
-    if add(RETENTION, f"{RETENTION}:{day}", payload={"date": day}, unique_check=True) is not None:
-        made += 1
     last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    if (
-        add(
-            KPI_REPORT,
-            f"{KPI_REPORT}:{last_month}",
-            payload={"month": last_month},
-            unique_check=True,
-        )
-        is not None
+    for kind, key, payload in (
+        (RETENTION, f"{RETENTION}:{day}", {"date": day}),
+        (KPI_REPORT, f"{KPI_REPORT}:{last_month}", {"month": last_month}),
     ):
-        made += 1
+        if add(kind, key, payload=payload, unique_check=True, run_after=now) is not None:
+            made += 1
     db.session.commit()
     return made
 

@@ -140,15 +140,17 @@ def test_the_sweep_takes_back_abandoned_jobs(jobs_app):
         assert job.state == "done" and job.attempts == 2
 
 
-def test_periodic_jobs_are_written_once(jobs_app):
+def test_periodic_jobs_are_written_once_and_run_in_the_same_sweep(jobs_app):
     with jobs_app.app_context():
-        now = utcnow()
-        assert outbox.schedule_periodic(now) == 2
-        assert outbox.schedule_periodic(now) == 0
-        keys = set(db.session.scalars(select(OutboxJob.key)))
-    assert any(k.startswith("retention:") for k in keys) and any(
-        k.startswith("kpi_report:") for k in keys
-    )
+        report = outbox.sweep(periodic=True)
+        assert (report.scheduled, report.handed_out) == (2, 2)
+        assert outbox.schedule_periodic(utcnow()) == 0
+        jobs = {j.kind: j for j in db.session.scalars(select(OutboxJob))}
+    assert {k: j.state for k, j in jobs.items()} == {"retention": "done", "kpi_report": "done"}
+    month = jobs["kpi_report"].payload["month"]
+    assert (
+        Path(jobs_app.instance_path) / "documents" / "reports" / f"kpi-report-{month}.pdf"
+    ).exists()
 
 
 def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
