@@ -227,3 +227,17 @@ def work(app, **kw) -> bool:
     finally:
         for s, h in handlers.items():
             signal.signal(s, h)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend_jobs_app(request, make_app, tmp_path, receiver):
+    """`jobs_app` on SQLite and on PostgreSQL (a database of this run's own)."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    app = make_app(
+        url, UPLOAD_DIR=str(tmp_path / "uploads"), WEBHOOK_SECRET=SECRET, JOB_PERIODIC=False
+    )
+    load(app, tmp_path, receiver.url)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()

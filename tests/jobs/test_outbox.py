@@ -192,3 +192,40 @@ def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
         and 'method="post"' in html
         and "ZeroDivisionError" in html
     )
+
+
+def test_the_whole_cycle_on_each_database(backend_jobs_app, monkeypatch):
+    """Submit, fail with backoff, sweep, abandon, retry, retention: the same on SQLite and PostgreSQL."""
+    from app.jobs.retention import purge_expired
+    from app.submissions.models import SubmissionEvent
+
+    app = backend_jobs_app
+    real = tasks.HANDLERS["mail_resident"]
+    monkeypatch.setitem(tasks.HANDLERS, "mail_resident", lambda job: 1 / 0)
+    body = submit(app)
+    key = next(k for k in outbox_rows(app) if k.startswith("mail_resident"))
+    assert outbox_rows(app)[key].state == "pending"
+    monkeypatch.setitem(tasks.HANDLERS, "mail_resident", real)
+    with app.app_context():
+        assert outbox.sweep(periodic=False).handed_out == 0  # backoff
+        assert outbox.sweep(utcnow() + timedelta(minutes=5), periodic=False).handed_out == 1
+        job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
+        assert (job.state, job.attempts) == ("done", 2)
+        job.state, job.started_at = "running", utcnow() - timedelta(hours=1)
+        db.session.commit()
+        assert outbox.sweep(periodic=False).abandoned == 1
+        assert len(emls(app)) == 2 and len(receipts(app)) == 1
+        sub = db.session.scalar(
+            select(Submission).where(Submission.receipt_no == body["receipt_no"])
+        )
+        sub.events[0].at = utcnow() - timedelta(days=41)
+        sub.status = "approved"
+        db.session.add(
+            SubmissionEvent(
+                submission_id=sub.id, status="approved", at=utcnow() - timedelta(days=40)
+            )
+        )
+        db.session.commit()
+        assert purge_expired().submissions == 1
+    assert {r.state for r in outbox_rows(app).values()} == {"done"}
+    assert emls(app) == [] and receipts(app) == []
