@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, Response, g, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 
 from app import kpi
 from app.clock import today
 from app.dashboard import services as kpi_service
+from app.extensions import limiter
 from app.kpi.status import DIGITIZED, STATUSES
 from app.web import json_error
 
@@ -403,8 +404,9 @@ ACCESS_CODE = {
     summary="申請の状況 / a submission's status",
     tags=["submissions"],
     headers=[ACCESS_CODE],
-    responses={200: s.SubmissionStatusSchema, 404: s.ErrorSchema},
+    responses={200: s.SubmissionStatusSchema, 404: s.ErrorSchema, 429: s.ErrorSchema},
 )
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def get_submission(receipt_no: str):
     """Status and history of one submission, for the holder of its access code."""
     from app.submissions import services as subs
@@ -436,11 +438,13 @@ def get_submission(receipt_no: str):
         200: {"type": "string", "format": "binary"},
         202: s.ReceiptPendingSchema,
         404: s.ErrorSchema,
+        429: s.ErrorSchema,
         503: s.ErrorSchema,
     },
     produces="application/pdf",
     media={202: "application/json"},
 )
+@limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def get_receipt_pdf(receipt_no: str):
     """The receipt (申請受付票) of a submission, for the holder of its access code.
 

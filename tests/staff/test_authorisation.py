@@ -157,3 +157,15 @@ def test_rate_limits_are_shared_through_redis(make_app, redis_server, worked_exa
     for k in keys:
         Redis.from_url(url).delete(k)
     assert limiter.enabled
+
+
+def test_api_status_lookup_is_rate_limited_too(office):
+    app, receipts = office
+    app.config["LOOKUP_RATE_LIMIT"] = "2 per minute"
+    client = app.test_client()
+    url = f"/api/v1/submissions/{receipts['01']['receipt_no']}"
+    codes = [client.get(url, headers={"X-Access-Code": "WRONG234"}, environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code
+             for _ in range(3)]
+    assert codes == [404, 404, 429]
+    r = client.get(url, environ_base={"REMOTE_ADDR": "192.0.2.77"})
+    assert r.status_code == 429 and r.get_json()["error"] == "too_many_requests"
