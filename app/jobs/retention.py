@@ -77,16 +77,10 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     from app.submissions.models import Draft, StoredFile
     from app.submissions.services import file_path
 
-    files = list(
-        db.session.scalars(
-            select(StoredFile).where(
-                or_(
-                    StoredFile.submission_id == sub.id,
-                    StoredFile.draft_id == sub.draft_id if sub.draft_id is not None else False,
-                )
-            )
-        )
-    )
+    mine = [StoredFile.submission_id == sub.id]
+    if sub.draft_id is not None:  # uploaded to the draft, then replaced before submitting
+        mine.append(StoredFile.draft_id == sub.draft_id)
+    files = list(db.session.scalars(select(StoredFile).where(or_(*mine))))
     for row in files:
         file_path(row).unlink(missing_ok=True)
     for path in [receipt_path(sub), *eml_paths_for(sub.id)]:

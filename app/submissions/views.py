@@ -437,7 +437,9 @@ def _receipt_pdf(sub):
         page = render_template("documents/not_ready.html", sub=sub, defn=defn, state=state,
                                lang=content_lang(defn.languages))
         # 202 while it is being made, 404 once deleted after the retention period
-        return page, {"pending": 202, "failed": 503, "deleted": 404}.get(state, 404), {"Retry-After": "5"}
+        if state == "pending":
+            return page, 202, {"Retry-After": "5"}
+        return page, 503 if state == "failed" else 404
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
         "Cache-Control": "private, no-store",
