@@ -30,3 +30,42 @@ def test_the_done_page_offers_the_receipt_made_by_the_jobs(resident, form_app): 
     assert jobs == {f"receipt_pdf:{sub.id}": "done", f"mail_resident:{sub.id}": "done"}
     instance = Path(form_app.instance_path)
     assert len(list(instance.rglob("*.pdf"))) == 1 and len(list(instance.rglob("*.eml"))) == 1
+
+
+def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # noqa: F811
+    import io
+    from datetime import timedelta
+
+    from app.catalogue.models import utcnow
+    from app.formengine.parser import parse
+    from app.jobs.retention import purge_expired
+    from app.submissions import services
+    from app.submissions.models import FormVersion, StoredFile, SubmissionEvent
+    from tests.submissions.conftest import png
+
+    resident.start()
+    resident.page("applicant", {**GOOD, "kind": "a"})
+    resident.page("docs", {"photo": (io.BytesIO(png()), "first.png")})
+    resident.get("/apply/test-permit/docs")
+    resident.page("docs", {"photo": (io.BytesIO(png()), "second.png")})  # replaces the first
+    resident.post("/apply/test-permit/submit", {"declaration": "y"})
+    with form_app.app_context():
+        rows = list(db.session.scalars(select(StoredFile)))
+        paths = [services.file_path(f) for f in rows]
+        assert len(rows) == 2 and all(p.exists() for p in paths)
+        fv = db.session.scalar(select(FormVersion))  # give the test form a retention period
+        fv.yaml_text += "retention_days: 10\n"
+        services._definitions.clear()
+        assert parse(fv.yaml_text)[0].retention_days == 10
+        sub = db.session.scalar(select(Submission))
+        sub.events[0].at = utcnow() - timedelta(days=12)
+        sub.status = "approved"
+        db.session.add(
+            SubmissionEvent(
+                submission_id=sub.id, status="approved", at=utcnow() - timedelta(days=11)
+            )
+        )
+        db.session.commit()
+        assert purge_expired().files == 2
+        assert db.session.scalar(select(StoredFile)) is None and not any(p.exists() for p in paths)
+        services._definitions.clear()
