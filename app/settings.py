@@ -30,7 +30,9 @@ def resolve(app: Flask) -> None:
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config.get("REDIS_KEY_PREFIX", "tetsuzuki:") + "limits")
+    app.config.setdefault(
+        "RATELIMIT_KEY_PREFIX", app.config.get("REDIS_KEY_PREFIX", "tetsuzuki:") + "limits"
+    )
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
         # SQLite needs no pool pre-ping; a busy timeout instead of "database is locked"
@@ -77,7 +79,9 @@ def select_locale() -> str:
     langs = current_app.config["LANGUAGES"]
     if request.path.startswith("/api/"):
         # the API is stateless: no session read, so public answers stay cacheable
-        return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return (
+            request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     asked = request.args.get("lang")
     if asked in CONTENT_LANGUAGES:
         session["lang"] = asked

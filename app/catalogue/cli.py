@@ -89,13 +89,16 @@ def demo_command() -> None:
         f"同梱の手続台帳 / shipped catalogue: +{c['procedures_created']} procedures, "
         f"+{c['volumes_added']} volumes, +{c['statuses_added']} status rows"
     )
-    from app.submissions.cli import SHIPPED as FORMS, run_load
+    from app.submissions.cli import SHIPPED as FORMS
+    from app.submissions.cli import run_load
 
     loaded = run_load([FORMS])
     if loaded.problems:
         sys.exit(1)
     new = [f"{i} v{v}" for i, v, state in loaded.loaded if state == "new"]
-    click.echo(f"同梱の申請様式 / shipped forms: {len(loaded.loaded)} ({', '.join(new) or 'no change'})")
+    click.echo(
+        f"同梱の申請様式 / shipped forms: {len(loaded.loaded)} ({', '.join(new) or 'no change'})"
+    )
     from app.staff.services import DEMO_PASSWORD, ensure_demo_users
 
     click.echo("デモ用の職員アカウント / demo staff logins (password: " + DEMO_PASSWORD + "):")

@@ -330,7 +330,9 @@ def _reference_errors(code: str, known_codes: set[str]) -> list[str]:
     if not code:
         return ["code が空です / code is empty"]
     if code not in known_codes:
-        return [f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"]
+        return [
+            f"手続 {code} が procedures.csv にもデータベースにもありません / unknown procedure {code}"
+        ]
     return []
 
 

@@ -12,6 +12,7 @@ from app.kpi import ProcedureFacts
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
+
 def catalogue_stamp() -> tuple:
     """One cheap query whose answer changes whenever anything the KPI reads changes.
 

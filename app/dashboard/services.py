@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import current_app
 
 from app import kpi
-from app.clock import JST, today
 from app.catalogue.queries import catalogue_stamp, department_last_updates, load_kpi_facts
+from app.clock import JST, today
 from app.extensions import db
 from app.submissions.services import submission_counts, submissions_stamp
+
 
 def current_fiscal_year() -> int:
     return kpi.fiscal_year_of(today())
@@ -32,7 +33,9 @@ def kpi_facts() -> list[kpi.ProcedureFacts]:
     if hit is not None and hit[0] == stamp:
         return hit[1]
     counts = submission_counts()
-    facts = [replace(f, submissions=counts[f.code]) if f.code in counts else f for f in load_kpi_facts()]
+    facts = [
+        replace(f, submissions=counts[f.code]) if f.code in counts else f for f in load_kpi_facts()
+    ]
     _cache[key] = (stamp, facts)
     return facts
 

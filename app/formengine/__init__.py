@@ -11,7 +11,22 @@ from .render import Row, Section, flat, render
 from .types import Context, kind, label_of
 
 __all__ = [
-    "Context", "Field", "FormDefinition", "Option", "Page", "Result", "Row", "Section", "Text",
-    "evaluate", "flat", "kind", "label_of", "prune", "render", "validate_all", "validate_page",
+    "Context",
+    "Field",
+    "FormDefinition",
+    "Option",
+    "Page",
+    "Result",
+    "Row",
+    "Section",
+    "Text",
+    "evaluate",
+    "flat",
+    "kind",
+    "label_of",
+    "prune",
+    "render",
+    "validate_all",
+    "validate_page",
     "visible_pages",
 ]

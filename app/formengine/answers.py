@@ -40,8 +40,13 @@ def visible_pages(defn: FormDefinition, answers: Mapping[str, Any], ctx: Context
     return [p for p in defn.pages if page_visible(p, answers, ctx)]
 
 
-def validate_fields(fields: Iterable[Field], raw: Mapping[str, Any], known: dict[str, Any],
-                    ctx: Context, result: Result) -> None:
+def validate_fields(
+    fields: Iterable[Field],
+    raw: Mapping[str, Any],
+    known: dict[str, Any],
+    ctx: Context,
+    result: Result,
+) -> None:
     """Validate fields in order; each condition sees the answers kept so far (`known`)."""
     for f in fields:
         if not has_answer(f):
@@ -62,8 +67,13 @@ def validate_fields(fields: Iterable[Field], raw: Mapping[str, Any], known: dict
             known.pop(f.id, None)
 
 
-def validate_page(defn: FormDefinition, page: Page, raw: Mapping[str, Any],
-                  earlier: Mapping[str, Any], ctx: Context) -> Result:
+def validate_page(
+    defn: FormDefinition,
+    page: Page,
+    raw: Mapping[str, Any],
+    earlier: Mapping[str, Any],
+    ctx: Context,
+) -> Result:
     """One page of the HTML flow; `earlier` holds the kept answers of the pages before."""
     result = Result()
     known = {k: v for k, v in earlier.items() if k not in {f.id for f in page.fields}}
@@ -71,8 +81,9 @@ def validate_page(defn: FormDefinition, page: Page, raw: Mapping[str, Any],
     return result
 
 
-def validate_all(defn: FormDefinition, raw: Mapping[str, Any], ctx: Context, *,
-                 unknown_is_error: bool = True) -> Result:
+def validate_all(
+    defn: FormDefinition, raw: Mapping[str, Any], ctx: Context, *, unknown_is_error: bool = True
+) -> Result:
     """The whole form at once (the API, and the final check before storing).
 
     Hidden pages and fields are skipped and their answers dropped; an answer for a
@@ -109,5 +120,7 @@ def _prune_items(f: Field, value: Any, known: Mapping[str, Any], ctx: Context) -
     if f.type != "group" or not isinstance(value, list):
         return value
     shown = {inner.id for inner in GroupType.shown_fields(f, known, ctx.today)}
-    return [{k: v for k, v in item.items() if k in shown} if isinstance(item, Mapping) else item
-            for item in value]
+    return [
+        {k: v for k, v in item.items() if k in shown} if isinstance(item, Mapping) else item
+        for item in value
+    ]

@@ -53,8 +53,13 @@ def _contains(value: Any, wanted: Any) -> bool:
 
 def _on_day(arg: Any, value: Any, today: date | None) -> Any:
     """For a date answer, `today` or `today-18y` as the ISO date it stands for."""
-    if (isinstance(arg, str) and arg.startswith("today") and today is not None
-            and isinstance(value, str) and parse_date(value) is not None):
+    if (
+        isinstance(arg, str)
+        and arg.startswith("today")
+        and today is not None
+        and isinstance(value, str)
+        and parse_date(value) is not None
+    ):
         day = resolve_date_bound(arg, today)
         return day.isoformat() if day else arg
     return arg
@@ -82,8 +87,12 @@ def _compare(op: str, value: Any, arg: Any, today: date | None) -> bool:
     return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[op]
 
 
-def evaluate(condition: Mapping[str, Any] | None, answers: Mapping[str, Any],
-             is_visible: Callable[[str], bool] | None = None, today: date | None = None) -> bool:
+def evaluate(
+    condition: Mapping[str, Any] | None,
+    answers: Mapping[str, Any],
+    is_visible: Callable[[str], bool] | None = None,
+    today: date | None = None,
+) -> bool:
     """True when the condition holds for these answers (no condition: always true).
 
     `is_visible(field_id)` lets a condition on a hidden field see no answer at all,
@@ -120,25 +129,55 @@ def referenced(condition: Mapping[str, Any] | None) -> set[str]:
 
 _WORDS = {
     # each phrase ends so that it reads on into 場合 and かつ/または
-    "ja": {"equals": "「{label}」が「{value}」である", "not_equals": "「{label}」が「{value}」以外である",
-           "in": "「{label}」が「{value}」のいずれかである", "not_in": "「{label}」が「{value}」のいずれでもない",
-           "gt": "「{label}」が{value}より大きい", "gte": "「{label}」が{value}以上である",
-           "lt": "「{label}」が{value}より小さい", "lte": "「{label}」が{value}以下である",
-           "filled": "「{label}」を入力した", "empty": "「{label}」を入力していない",
-           "and": "かつ", "or": "または", "not": "（{inner}）に当てはまらない",
-           "wrap": "{text}場合に回答してください。", "sep": "、", "paren": "（{inner}）", "contains": "「{label}」で「{value}」を選んだ"},
-    "en": {"equals": "“{label}” is “{value}”", "not_equals": "“{label}” is not “{value}”",
-           "in": "“{label}” is one of {value}", "not_in": "“{label}” is none of {value}",
-           "gt": "“{label}” is more than {value}", "gte": "“{label}” is {value} or more",
-           "lt": "“{label}” is less than {value}", "lte": "“{label}” is {value} or less",
-           "filled": "“{label}” is answered", "empty": "“{label}” is not answered",
-           "and": "and", "or": "or", "not": "not ({inner})",
-           "wrap": "Answer this only if {text}.", "sep": ", ", "paren": "({inner})", "contains": "“{value}” is ticked in “{label}”"},
+    "ja": {
+        "equals": "「{label}」が「{value}」である",
+        "not_equals": "「{label}」が「{value}」以外である",
+        "in": "「{label}」が「{value}」のいずれかである",
+        "not_in": "「{label}」が「{value}」のいずれでもない",
+        "gt": "「{label}」が{value}より大きい",
+        "gte": "「{label}」が{value}以上である",
+        "lt": "「{label}」が{value}より小さい",
+        "lte": "「{label}」が{value}以下である",
+        "filled": "「{label}」を入力した",
+        "empty": "「{label}」を入力していない",
+        "and": "かつ",
+        "or": "または",
+        "not": "（{inner}）に当てはまらない",
+        "wrap": "{text}場合に回答してください。",
+        "sep": "、",
+        "paren": "（{inner}）",
+        "contains": "「{label}」で「{value}」を選んだ",
+    },
+    "en": {
+        "equals": "“{label}” is “{value}”",
+        "not_equals": "“{label}” is not “{value}”",
+        "in": "“{label}” is one of {value}",
+        "not_in": "“{label}” is none of {value}",
+        "gt": "“{label}” is more than {value}",
+        "gte": "“{label}” is {value} or more",
+        "lt": "“{label}” is less than {value}",
+        "lte": "“{label}” is {value} or less",
+        "filled": "“{label}” is answered",
+        "empty": "“{label}” is not answered",
+        "and": "and",
+        "or": "or",
+        "not": "not ({inner})",
+        "wrap": "Answer this only if {text}.",
+        "sep": ", ",
+        "paren": "({inner})",
+        "contains": "“{value}” is ticked in “{label}”",
+    },
 }
 
 
-def describe(condition: Mapping[str, Any] | None, label_of: Callable[[str], str],
-             value_of: Callable[[str, Any], str], lang: str, *, wrap: bool = True) -> str:
+def describe(
+    condition: Mapping[str, Any] | None,
+    label_of: Callable[[str], str],
+    value_of: Callable[[str, Any], str],
+    lang: str,
+    *,
+    wrap: bool = True,
+) -> str:
     """A condition in words, for residents who see every field (no JavaScript)."""
     if not condition:
         return ""
@@ -148,8 +187,10 @@ def describe(condition: Mapping[str, Any] | None, label_of: Callable[[str], str]
         if "all" in c or "any" in c:
             joiner = f" {w['and' if 'all' in c else 'or']} "
             # a nested all/any in brackets: "(a or b) and c" must not read "a or b and c"
-            return joiner.join(w["paren"].format(inner=text(x)) if "all" in x or "any" in x else text(x)
-                               for x in (c.get("all") or c.get("any")))
+            return joiner.join(
+                w["paren"].format(inner=text(x)) if "all" in x or "any" in x else text(x)
+                for x in (c.get("all") or c.get("any"))
+            )
         if "not" in c:
             return w["not"].format(inner=text(c["not"]))
         fid = c["field"]

@@ -31,10 +31,22 @@ def check_upload(f: Field, filename: str, head: bytes, size: int, lang: str) -> 
     found = sniff(head)
     if accept and found not in accept:
         names = ("、" if lang in ("ja", "ja-easy") else ", ").join(_short(a) for a in accept)
-        return message("file_type", lang, name=filename, found=_short(found) if found else {"en": "an unknown type"}.get(lang, "不明な形式"), allowed=names)
+        return message(
+            "file_type",
+            lang,
+            name=filename,
+            found=_short(found) if found else {"en": "an unknown type"}.get(lang, "不明な形式"),
+            allowed=names,
+        )
     return None
 
 
 def _short(mime: str) -> str:
-    return {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF",
-            "image/heic": "HEIC", "image/webp": "WebP"}.get(mime, mime)
+    return {
+        "application/pdf": "PDF",
+        "image/jpeg": "JPEG",
+        "image/png": "PNG",
+        "image/gif": "GIF",
+        "image/heic": "HEIC",
+        "image/webp": "WebP",
+    }.get(mime, mime)

@@ -30,5 +30,7 @@ def lookup(code: str) -> dict[str, str] | None:
     prefecture = getattr(found, "prefecture", None)
     if not prefecture:
         return None
-    return {"prefecture": prefecture,
-            "city": f"{getattr(found, 'city', '') or ''}{getattr(found, 'neighborhood', '') or ''}"}
+    return {
+        "prefecture": prefecture,
+        "city": f"{getattr(found, 'city', '') or ''}{getattr(found, 'neighborhood', '') or ''}",
+    }

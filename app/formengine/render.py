@@ -27,8 +27,9 @@ class Section:
     rows: tuple[Row, ...] = field(default_factory=tuple)
 
 
-def render(defn: FormDefinition, answers: Mapping[str, Any], lang: str,
-           ctx: Context | None = None) -> list[Section]:
+def render(
+    defn: FormDefinition, answers: Mapping[str, Any], lang: str, ctx: Context | None = None
+) -> list[Section]:
     """Visible pages with their answered fields, as display text in `lang`."""
     ctx = ctx or Context(lang=lang)
     sections = []
@@ -43,9 +44,18 @@ def render(defn: FormDefinition, answers: Mapping[str, Any], lang: str,
             if f.type == "group":
                 shown = GroupType.shown_fields(f, answers, ctx.today)
                 items = tuple(
-                    (GroupType.item_title(f, i, lang),
-                     tuple(Row(inner.id, label_of(inner, lang), kind(inner).display(inner, item.get(inner.id), lang))
-                           for inner in shown if item.get(inner.id) is not None))
+                    (
+                        GroupType.item_title(f, i, lang),
+                        tuple(
+                            Row(
+                                inner.id,
+                                label_of(inner, lang),
+                                kind(inner).display(inner, item.get(inner.id), lang),
+                            )
+                            for inner in shown
+                            if item.get(inner.id) is not None
+                        ),
+                    )
                     for i, item in enumerate(value or [])
                 )
                 rows.append(Row(f.id, label_of(f, lang), "", items))

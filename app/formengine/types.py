@@ -112,7 +112,9 @@ def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | N
 
 class TextType(Runtime):
     name = "text"
-    extra_keys = frozenset({"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"})
+    extra_keys = frozenset(
+        {"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"}
+    )
     text_keys = frozenset({"pattern_message"})
 
     @classmethod
@@ -146,7 +148,12 @@ class TextType(Runtime):
         pattern = f.get("pattern")
         if pattern and not re.search(pattern, value):
             custom = f.get("pattern_message")
-            errs.append((f.id, custom.get(ctx.lang) if custom else message("pattern", ctx.lang, label=label)))
+            errs.append(
+                (
+                    f.id,
+                    custom.get(ctx.lang) if custom else message("pattern", ctx.lang, label=label),
+                )
+            )
         return errs + _check_charset(f, f.id, value, ctx, None)
 
 
@@ -209,14 +216,18 @@ class IntegerType(Runtime):
     @classmethod
     def display(cls, f, value, lang):
         unit = f.get("unit")
-        return f"{value:,}{unit.get(lang) if unit else ''}" if isinstance(value, int) else str(value)
+        return (
+            f"{value:,}{unit.get(lang) if unit else ''}" if isinstance(value, int) else str(value)
+        )
 
     @classmethod
     def to_wtforms(cls, f, value):
         return "" if value is None else str(value)
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 class EmailType(Runtime):
@@ -282,9 +293,13 @@ class DateType(Runtime):
         lo = n.resolve_date_bound(f.get("min"), ctx.today) if f.get("min") else None
         hi = n.resolve_date_bound(f.get("max"), ctx.today) if f.get("max") else None
         if lo and day < lo:
-            return [(f.id, message("date_min", ctx.lang, label=label, date=n.format_date(lo, ctx.lang)))]
+            return [
+                (f.id, message("date_min", ctx.lang, label=label, date=n.format_date(lo, ctx.lang)))
+            ]
         if hi and day > hi:
-            return [(f.id, message("date_max", ctx.lang, label=label, date=n.format_date(hi, ctx.lang)))]
+            return [
+                (f.id, message("date_max", ctx.lang, label=label, date=n.format_date(hi, ctx.lang)))
+            ]
         return []
 
     @classmethod
@@ -295,8 +310,11 @@ class DateType(Runtime):
     @classmethod
     def wtforms_field(cls, f, lang):
         class DateParts(WTForm):
-            era = SelectField("era", choices=_choices((e, e or ("西暦" if lang != "en" else "AD")) for e in cls.ERAS),
-                              validate_choice=False)
+            era = SelectField(
+                "era",
+                choices=_choices((e, e or ("西暦" if lang != "en" else "AD")) for e in cls.ERAS),
+                validate_choice=False,
+            )
             year = StringField("year")
             month = StringField("month")
             day = StringField("day")
@@ -341,8 +359,11 @@ class SelectType(Runtime):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return SelectField(f.id, choices=_choices([("", "")] + [(o.value, o.label.get(lang)) for o in f.options]),
-                           validate_choice=False)
+        return SelectField(
+            f.id,
+            choices=_choices([("", "")] + [(o.value, o.label.get(lang)) for o in f.options]),
+            validate_choice=False,
+        )
 
 
 class RadioType(SelectType):
@@ -350,8 +371,11 @@ class RadioType(SelectType):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return RadioField(f.id, choices=_choices((o.value, o.label.get(lang)) for o in f.options),
-                          validate_choice=False)
+        return RadioField(
+            f.id,
+            choices=_choices((o.value, o.label.get(lang)) for o in f.options),
+            validate_choice=False,
+        )
 
 
 class CheckboxesType(Runtime):
@@ -368,7 +392,10 @@ class CheckboxesType(Runtime):
             raw = [raw]
         if not isinstance(raw, list | tuple):
             return raw
-        given = [str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else v for v in raw]
+        given = [
+            str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else v
+            for v in raw
+        ]
         known = [o.value for o in f.options if o.value in given]
         unknown = [v for v in given if v not in known]
         return known + unknown  # in the order of the options; strangers kept to be reported
@@ -381,7 +408,9 @@ class CheckboxesType(Runtime):
     def check(cls, f, value, ctx):
         label = label_of(f, ctx.lang)
         values = {o.value for o in f.options}
-        if not isinstance(value, list) or any(not isinstance(v, str) or v not in values for v in value):
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or v not in values for v in value
+        ):
             return [(f.id, message("option", ctx.lang, label=label))]
         lo, hi = f.get("min_selected"), f.get("max_selected")
         if lo is not None and len(value) < lo:
@@ -397,8 +426,11 @@ class CheckboxesType(Runtime):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        return SelectMultipleField(f.id, choices=_choices((o.value, o.label.get(lang)) for o in f.options),
-                                   validate_choice=False)
+        return SelectMultipleField(
+            f.id,
+            choices=_choices((o.value, o.label.get(lang)) for o in f.options),
+            validate_choice=False,
+        )
 
 
 class CheckboxType(Runtime):
@@ -431,8 +463,11 @@ class CheckboxType(Runtime):
 
     @classmethod
     def display(cls, f, value, lang):
-        return {"ja": "はい", "en": "Yes", "ja-easy": "はい"}.get(lang, "はい") if value else \
-            {"ja": "いいえ", "en": "No", "ja-easy": "いいえ"}.get(lang, "いいえ")
+        return (
+            {"ja": "はい", "en": "Yes", "ja-easy": "はい"}.get(lang, "はい")
+            if value
+            else {"ja": "いいえ", "en": "No", "ja-easy": "いいえ"}.get(lang, "いいえ")
+        )
 
     @classmethod
     def wtforms_field(cls, f, lang):
@@ -467,8 +502,10 @@ class _Composite(Runtime):
 
     @classmethod
     def is_empty(cls, value):
-        return value is None or (isinstance(value, Mapping) and not any(
-            isinstance(v, str) and v for k, v in value.items() if k != "_unknown"))
+        return value is None or (
+            isinstance(value, Mapping)
+            and not any(isinstance(v, str) and v for k, v in value.items() if k != "_unknown")
+        )
 
     @classmethod
     def must_have(cls, f: Field) -> tuple[str, ...]:
@@ -493,8 +530,17 @@ class _Composite(Runtime):
         if f.required or not cls.is_empty(value):
             for part in cls.must_have(f):
                 if not value.get(part):
-                    errs.append((f"{f.id}.{part}", message("part_required", ctx.lang, label=label,
-                                                          part=part_label(part, ctx.lang))))
+                    errs.append(
+                        (
+                            f"{f.id}.{part}",
+                            message(
+                                "part_required",
+                                ctx.lang,
+                                label=label,
+                                part=part_label(part, ctx.lang),
+                            ),
+                        )
+                    )
         errs += cls.check_parts(f, value, ctx)
         return value, errs
 
@@ -545,8 +591,12 @@ class NameType(_Composite):
                 errs.append((f"{f.id}.{part}", message("too_long", ctx.lang, label=label, n=50)))
             if part.endswith("_kana"):
                 if v and not n.is_katakana(v):
-                    errs.append((f"{f.id}.{part}", message("katakana", ctx.lang,
-                                                           label=part_label(part, ctx.lang))))
+                    errs.append(
+                        (
+                            f"{f.id}.{part}",
+                            message("katakana", ctx.lang, label=part_label(part, ctx.lang)),
+                        )
+                    )
             else:
                 errs += _check_charset(f, f"{f.id}.{part}", v, ctx, "jis")
         return errs
@@ -572,7 +622,11 @@ class AddressType(_Composite):
     @classmethod
     def normalise(cls, f, raw):
         value = super().normalise(f, raw)
-        if isinstance(value, dict) and isinstance(value.get("postal_code"), str) and value["postal_code"]:
+        if (
+            isinstance(value, dict)
+            and isinstance(value.get("postal_code"), str)
+            and value["postal_code"]
+        ):
             value["postal_code"] = n.normalise_postal(value["postal_code"])
         return value
 
@@ -580,7 +634,11 @@ class AddressType(_Composite):
     def complete(cls, f, value, ctx):
         """Fill prefecture and city from the postal code when they are empty."""
         code = value.get("postal_code") or ""
-        if ctx.postal_lookup and re.fullmatch(r"\d{3}-\d{4}", code) and not (value.get("prefecture") and value.get("city")):
+        if (
+            ctx.postal_lookup
+            and re.fullmatch(r"\d{3}-\d{4}", code)
+            and not (value.get("prefecture") and value.get("city"))
+        ):
             found = ctx.postal_lookup(code)
             if found:
                 value["prefecture"] = value.get("prefecture") or found["prefecture"]
@@ -593,7 +651,9 @@ class AddressType(_Composite):
         code = value.get("postal_code") or ""
         if code and not re.fullmatch(r"\d{3}-\d{4}", code):
             errs.append((f"{f.id}.postal_code", message("postal_code", ctx.lang)))
-        elif code and ctx.postal_lookup and not value.get("city") and ctx.postal_lookup(code) is None:
+        elif (
+            code and ctx.postal_lookup and not value.get("city") and ctx.postal_lookup(code) is None
+        ):
             errs.append((f"{f.id}.postal_code", message("postal_unknown", ctx.lang, code=code)))
         pref = value.get("prefecture") or ""
         if pref and pref not in n.PREFECTURES:
@@ -654,7 +714,9 @@ class FileType(Runtime):
 
     @classmethod
     def display(cls, f, value, lang):
-        return _sep(lang).join(f"{r.get('name')}（{_size(r.get('size', 0))}）" for r in cls.refs(value))
+        return _sep(lang).join(
+            f"{r.get('name')}（{_size(r.get('size', 0))}）" for r in cls.refs(value)
+        )
 
     @classmethod
     def wtforms_field(cls, f, lang):
@@ -680,7 +742,9 @@ def _sep(lang: str) -> str:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))}KB"
+    return (
+        f"{size / 1024 / 1024:.1f}MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))}KB"
+    )
 
 
 class GroupType(Runtime):
@@ -723,10 +787,15 @@ class GroupType(Runtime):
         return [item for _, item in rows] if isinstance(rows, list) else rows
 
     @classmethod
-    def shown_fields(cls, f: Field, answers: Mapping[str, Any] | None, today: date | None) -> list[Field]:
+    def shown_fields(
+        cls, f: Field, answers: Mapping[str, Any] | None, today: date | None
+    ) -> list[Field]:
         """The inner fields with an answer whose condition (on earlier top-level answers) holds."""
-        return [inner for inner in f.fields if has_answer(inner)
-                and evaluate(inner.show_if, answers or {}, today=today)]
+        return [
+            inner
+            for inner in f.fields
+            if has_answer(inner) and evaluate(inner.show_if, answers or {}, today=today)
+        ]
 
     @classmethod
     def validate(cls, f, raw, ctx, answers: Mapping[str, Any] | None = None):
@@ -776,8 +845,11 @@ class GroupType(Runtime):
 
     @classmethod
     def wtforms_field(cls, f, lang):
-        attrs = {inner.id: kind(inner).wtforms_field(inner, lang) for inner in f.fields
-                 if inner.type not in ("heading", "paragraph")}
+        attrs = {
+            inner.id: kind(inner).wtforms_field(inner, lang)
+            for inner in f.fields
+            if inner.type not in ("heading", "paragraph")
+        }
         item = type(f"{f.id.title()}Item", (WTForm,), attrs)
         return FieldList(FormField(item), f.id, min_entries=max(cls.bounds(f)[0], 1))
 
@@ -786,14 +858,25 @@ class GroupType(Runtime):
         items = []
         for entry in wt.entries:
             sub = entry.form
-            items.append({inner.id: kind(inner).from_wtforms(inner, sub[inner.id]) for inner in f.fields
-                          if inner.type not in ("heading", "paragraph")})
+            items.append(
+                {
+                    inner.id: kind(inner).from_wtforms(inner, sub[inner.id])
+                    for inner in f.fields
+                    if inner.type not in ("heading", "paragraph")
+                }
+            )
         return items
 
     @classmethod
     def to_wtforms(cls, f, value):
-        return [{inner.id: kind(inner).to_wtforms(inner, item.get(inner.id)) for inner in f.fields
-                 if inner.type not in ("heading", "paragraph")} for item in (value or [])]
+        return [
+            {
+                inner.id: kind(inner).to_wtforms(inner, item.get(inner.id))
+                for inner in f.fields
+                if inner.type not in ("heading", "paragraph")
+            }
+            for item in (value or [])
+        ]
 
 
 class HeadingType(Runtime):

@@ -28,15 +28,24 @@ def page_form_class(defn: FormDefinition, page: Page, lang: str) -> type[Form]:
     return cls
 
 
-def bind(defn: FormDefinition, page: Page, lang: str, formdata=None,
-         answers: Mapping[str, Any] | None = None, extra_items: Mapping[str, int] | None = None) -> Form:
+def bind(
+    defn: FormDefinition,
+    page: Page,
+    lang: str,
+    formdata=None,
+    answers: Mapping[str, Any] | None = None,
+    extra_items: Mapping[str, int] | None = None,
+) -> Form:
     """The page's form filled from posted data, or else from the kept answers."""
     cls = page_form_class(defn, page, lang)
     if formdata is not None:
         form = cls(formdata=formdata)
     else:
-        data = {f.id: kind(f).to_wtforms(f, answers.get(f.id)) for f in page.fields
-                if has_answer(f) and answers and f.id in answers}
+        data = {
+            f.id: kind(f).to_wtforms(f, answers.get(f.id))
+            for f in page.fields
+            if has_answer(f) and answers and f.id in answers
+        }
         form = cls(data=data)
     for field_id, count in (extra_items or {}).items():
         for _ in range(count):

@@ -21,13 +21,17 @@ def users_cli() -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(sorted(ROLES)), required=True)
-@click.option("--department", "department_code", default=None, help="部局コード（department のとき必須）")
+@click.option(
+    "--department", "department_code", default=None, help="部局コード（department のとき必須）"
+)
 @click.option("--name", default=None)
 @click.password_option(help="12文字以上 / 12 characters or more")
 @with_appcontext
 def create_command(email, role, department_code, name, password) -> None:
     try:
-        user = services.create_user(email, password, role, name=name, department_code=department_code)
+        user = services.create_user(
+            email, password, role, name=name, department_code=department_code
+        )
     except services.AccountError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

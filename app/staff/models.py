@@ -11,7 +11,10 @@ from app.catalogue.models import AppendOnlyError, Department, utcnow
 from app.extensions import db
 
 ROLES = {
-    "department": ("部局職員", "Department staff"),  # its own department's procedures and submissions
+    "department": (
+        "部局職員",
+        "Department staff",
+    ),  # its own department's procedures and submissions
     "bureau": ("デジタル推進局", "DX bureau"),  # reads everything, KPI, reports
     "admin": ("管理者", "Administrator"),  # users, departments, audit log, jobs
 }
@@ -55,7 +58,9 @@ class User(db.Model):
 
     def can_edit(self, department_id: int) -> bool:
         """Department staff change their own department's records; admins any."""
-        return self.role == "admin" or (self.role == "department" and self.department_id == department_id)
+        return self.role == "admin" or (
+            self.role == "department" and self.department_id == department_id
+        )
 
 
 class AuditEvent(db.Model):

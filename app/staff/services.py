@@ -28,7 +28,11 @@ def _hasher() -> tuple[PasswordHasher, str]:
 
     fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
     if fast not in _hashers:
-        hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1) if fast else PasswordHasher()
+        hasher = (
+            PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+            if fast
+            else PasswordHasher()
+        )
         _hashers[fast] = (hasher, hasher.hash("not a password"))  # same work for an unknown e-mail
     return _hashers[fast]
 
@@ -41,24 +45,44 @@ def hash_password(password: str) -> str:
     return _hasher()[0].hash(password)
 
 
-def create_user(email: str, password: str, role: str, *, name: str | None = None,
-                department_code: str | None = None) -> User:
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    *,
+    name: str | None = None,
+    department_code: str | None = None,
+) -> User:
     email = email.strip().lower()
     if role not in ROLES:
-        raise AccountError(f"役割は {', '.join(ROLES)} のいずれかです / role must be one of {', '.join(ROLES)}")
+        raise AccountError(
+            f"役割は {', '.join(ROLES)} のいずれかです / role must be one of {', '.join(ROLES)}"
+        )
     if "@" not in email:
         raise AccountError("メールアドレスが正しくありません / not an e-mail address")
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"パスワードは{MIN_PASSWORD}文字以上にしてください / the password needs {MIN_PASSWORD} characters or more")
+        raise AccountError(
+            f"パスワードは{MIN_PASSWORD}文字以上にしてください / the password needs {MIN_PASSWORD} characters or more"
+        )
     department = None
     if role == "department":
-        department = db.session.scalar(select(Department).where(Department.code == (department_code or "")))
+        department = db.session.scalar(
+            select(Department).where(Department.code == (department_code or ""))
+        )
         if department is None:
-            raise AccountError("部局職員には部局コードが必要です / a department user needs an existing department code")
+            raise AccountError(
+                "部局職員には部局コードが必要です / a department user needs an existing department code"
+            )
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise AccountError("このメールアドレスは登録済みです / this e-mail is already registered")
-    user = User(email=email, name=name or email.split("@")[0], password_hash=hash_password(password), role=role,
-                department_id=department.id if department else None, session_nonce=secrets.token_hex(16))
+    user = User(
+        email=email,
+        name=name or email.split("@")[0],
+        password_hash=hash_password(password),
+        role=role,
+        department_id=department.id if department else None,
+        session_nonce=secrets.token_hex(16),
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -95,13 +119,26 @@ def end_sessions(user: User) -> None:
     user.session_nonce = secrets.token_hex(16)
 
 
-def audit(user: User | None, action: str, target: str | None = None,
-          detail: Mapping[str, Any] | None = None, status_code: int | None = None) -> None:
+def audit(
+    user: User | None,
+    action: str,
+    target: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+    status_code: int | None = None,
+) -> None:
     """Append to the audit log (committed with the change it records)."""
     ip = request.remote_addr if request else None
-    db.session.add(AuditEvent(user_id=user.id if user else None, actor=user.email if user else "-",
-                              action=action, target=target, detail=dict(detail) if detail else None,
-                              ip=ip, status_code=status_code))
+    db.session.add(
+        AuditEvent(
+            user_id=user.id if user else None,
+            actor=user.email if user else "-",
+            action=action,
+            target=target,
+            detail=dict(detail) if detail else None,
+            ip=ip,
+            status_code=status_code,
+        )
+    )
 
 
 # --- what a role may see ------------------------------------------------------------------
@@ -115,7 +152,9 @@ def procedures_query(user: User, *, q: str = "", department: str = "") -> Select
         stmt = stmt.where(Department.code == department)
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(Procedure.name_ja.like(like) | Procedure.code.like(like) | Procedure.name_en.ilike(like))
+        stmt = stmt.where(
+            Procedure.name_ja.like(like) | Procedure.code.like(like) | Procedure.name_en.ilike(like)
+        )
     return stmt.order_by(Procedure.code)
 
 
@@ -123,10 +162,19 @@ def may_see_procedure(user: User, procedure: Procedure) -> bool:
     return user.sees_all() or procedure.department_id == user.department_id
 
 
-def submissions_query(user: User, *, form: str = "", status: str = "", since: date | None = None,
-                      until: date | None = None) -> Select:
-    stmt = (select(Submission).join(Procedure, Procedure.code == Submission.procedure_code)
-            .join(FormVersion, FormVersion.id == Submission.form_version_id))
+def submissions_query(
+    user: User,
+    *,
+    form: str = "",
+    status: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> Select:
+    stmt = (
+        select(Submission)
+        .join(Procedure, Procedure.code == Submission.procedure_code)
+        .join(FormVersion, FormVersion.id == Submission.form_version_id)
+    )
     if not user.sees_all():
         stmt = stmt.where(Procedure.department_id == user.department_id)
     if form:
@@ -145,7 +193,9 @@ def submissions_query(user: User, *, form: str = "", status: str = "", since: da
 def may_see_submission(user: User, sub: Submission) -> bool:
     if user.sees_all():
         return True
-    dept = db.session.scalar(select(Procedure.department_id).where(Procedure.code == sub.procedure_code))
+    dept = db.session.scalar(
+        select(Procedure.department_id).where(Procedure.code == sub.procedure_code)
+    )
     return dept == user.department_id
 
 
@@ -153,7 +203,9 @@ def may_process(user: User, sub: Submission) -> bool:
     """Department staff process their own department's submissions (admins may step in)."""
     if user.role == "admin":
         return True
-    dept = db.session.scalar(select(Procedure.department_id).where(Procedure.code == sub.procedure_code))
+    dept = db.session.scalar(
+        select(Procedure.department_id).where(Procedure.code == sub.procedure_code)
+    )
     return user.role == "department" and dept == user.department_id
 
 
@@ -172,7 +224,10 @@ def ensure_demo_users() -> list[tuple[str, str]]:
     out = []
     for email, role, dept, name in DEMO_USERS:
         if db.session.scalar(select(User).where(User.email == email)) is None:
-            if dept and db.session.scalar(select(Department).where(Department.code == dept)) is None:
+            if (
+                dept
+                and db.session.scalar(select(Department).where(Department.code == dept)) is None
+            ):
                 continue
             create_user(email, DEMO_PASSWORD, role, name=name, department_code=dept)
         out.append((email, role))

@@ -7,8 +7,17 @@ from datetime import date
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
@@ -47,7 +56,9 @@ def role_required(*roles):
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+
         return inner
+
     return wrap
 
 
@@ -64,7 +75,10 @@ def _idle_timeout():
         db.session.commit()
         logout_user()
         session.clear()
-        flash(_("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "info")
+        flash(
+            _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"),
+            "info",
+        )
         return redirect(url_for(".login_page"))
     session["staff_seen"] = now
     return None
@@ -72,9 +86,12 @@ def _idle_timeout():
 
 @bp.context_processor
 def _staff_helpers():
-    return {"roles": ROLES, "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,
-            "submission_statuses": SUBMISSION_STATUSES,
-            "procedure_status_label": lambda c: status_label(c, current_lang())}
+    return {
+        "roles": ROLES,
+        "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,
+        "submission_statuses": SUBMISSION_STATUSES,
+        "procedure_status_label": lambda c: status_label(c, current_lang()),
+    }
 
 
 def _safe_next(target: str | None) -> str:
@@ -101,8 +118,11 @@ def login_submit():
     if user is None:
         services.audit(None, "login.failed", f"user:{email.strip().lower()[:200]}")
         db.session.commit()
-        return render_template("staff/login.html", email=email,
-                               error=_("メールアドレスまたはパスワードが正しくありません。")), 401
+        return render_template(
+            "staff/login.html",
+            email=email,
+            error=_("メールアドレスまたはパスワードが正しくありません。"),
+        ), 401
     session.clear()  # a fresh session: no fixation
     login_user(user)
     session["staff_seen"] = time.time()
@@ -142,8 +162,12 @@ def home():
 
 def _status_counts(stmt) -> dict[str, int]:
     sub = stmt.order_by(None).subquery()
-    return {status: n for status, n in db.session.execute(
-        select(sub.c.status, func.count()).group_by(sub.c.status)).all()}
+    return {
+        status: n
+        for status, n in db.session.execute(
+            select(sub.c.status, func.count()).group_by(sub.c.status)
+        ).all()
+    }
 
 
 # --- procedures ----------------------------------------------------------------------------------
@@ -159,15 +183,28 @@ def procedures():
     if procs:
         for pid, day, status in db.session.execute(
             select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
-            .where(StatusChange.procedure_id.in_([p.id for p in procs])).order_by(StatusChange.id)):
+            .where(StatusChange.procedure_id.in_([p.id for p in procs]))
+            .order_by(StatusChange.id)
+        ):
             history.setdefault(pid, []).append((day, status))
     wanted = request.args.get("status") or ""
     rows = [(p, status_on(history.get(p.id, ()), today())) for p in procs]
     if wanted:
         rows = [r for r in rows if r[1] == wanted]
-    departments = list(db.session.scalars(select(Department).order_by(Department.code))) if current_user.sees_all() else []
-    return render_template("staff/procedures.html", rows=rows, q=q, department=dept, status=wanted,
-                           departments=departments, statuses=PROCEDURE_STATUSES)
+    departments = (
+        list(db.session.scalars(select(Department).order_by(Department.code)))
+        if current_user.sees_all()
+        else []
+    )
+    return render_template(
+        "staff/procedures.html",
+        rows=rows,
+        q=q,
+        department=dept,
+        status=wanted,
+        departments=departments,
+        statuses=PROCEDURE_STATUSES,
+    )
 
 
 def _procedure(code: str) -> Procedure:
@@ -187,16 +224,35 @@ def procedure(code: str):
 
 
 def _procedure_page(p: Procedure, errors: dict | None = None, status: int = 200):
-    history = list(db.session.scalars(select(StatusChange).where(StatusChange.procedure_id == p.id)
-                                      .order_by(StatusChange.id.desc())))
-    volumes = list(db.session.scalars(select(VolumeRecord).where(VolumeRecord.procedure_id == p.id)
-                                      .order_by(VolumeRecord.fiscal_year.desc(), VolumeRecord.id.desc())))
+    history = list(
+        db.session.scalars(
+            select(StatusChange)
+            .where(StatusChange.procedure_id == p.id)
+            .order_by(StatusChange.id.desc())
+        )
+    )
+    volumes = list(
+        db.session.scalars(
+            select(VolumeRecord)
+            .where(VolumeRecord.procedure_id == p.id)
+            .order_by(VolumeRecord.fiscal_year.desc(), VolumeRecord.id.desc())
+        )
+    )
     current = status_on([(h.effective_date, h.status) for h in reversed(history)], today())
     forms = [fv.form_id for fv in submissions.published_forms()]
-    return render_template("staff/procedure.html", p=p, history=history, volumes=volumes, current=current,
-                           statuses=PROCEDURE_STATUSES, forms=forms, errors=errors or {},
-                           can_edit=current_user.can_edit(p.department_id),
-                           this_year=fiscal_year_of(today()), form_data=request.form), status
+    return render_template(
+        "staff/procedure.html",
+        p=p,
+        history=history,
+        volumes=volumes,
+        current=current,
+        statuses=PROCEDURE_STATUSES,
+        forms=forms,
+        errors=errors or {},
+        can_edit=current_user.can_edit(p.department_id),
+        this_year=fiscal_year_of(today()),
+        form_data=request.form,
+    ), status
 
 
 def _editable(code: str) -> Procedure:
@@ -223,8 +279,12 @@ def record_status(code: str):
     if errors:
         return _procedure_page(p, errors, 422)
     row = catalogue.record_status(p, status, day, note=note or None, by=current_user.email)
-    services.audit(current_user, "procedure.status", f"procedure:{p.code}",
-                   {"status": status, "effective_date": day.isoformat(), "note": note, "row": row.id})
+    services.audit(
+        current_user,
+        "procedure.status",
+        f"procedure:{p.code}",
+        {"status": status, "effective_date": day.isoformat(), "note": note, "row": row.id},
+    )
     db.session.commit()
     flash(_("状態を記録しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
@@ -244,12 +304,18 @@ def record_volume(code: str):
     if receipts is None or receipts < 0:
         errors["receipts"] = _("受付件数を0以上の整数で入力してください。")
     if online_text and (online is None or online < 0):
-        errors["online_receipts"] = _("オンライン件数を0以上の整数で入力するか、空欄にしてください。")
+        errors["online_receipts"] = _(
+            "オンライン件数を0以上の整数で入力するか、空欄にしてください。"
+        )
     if errors:
         return _procedure_page(p, errors, 422)
     row = catalogue.record_volume(p, fy, receipts, online, by=current_user.email)
-    services.audit(current_user, "procedure.volume", f"procedure:{p.code}",
-                   {"fiscal_year": fy, "receipts": receipts, "online_receipts": online, "row": row.id})
+    services.audit(
+        current_user,
+        "procedure.volume",
+        f"procedure:{p.code}",
+        {"fiscal_year": fy, "receipts": receipts, "online_receipts": online, "row": row.id},
+    )
     db.session.commit()
     flash(_("件数を記録しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
@@ -264,7 +330,9 @@ def link_form(code: str):
         return _procedure_page(p, {"form": _("公開済みの様式から選んでください。")}, 422)
     before = p.form
     p.form = form_id
-    services.audit(current_user, "procedure.form", f"procedure:{p.code}", {"from": before, "to": form_id})
+    services.audit(
+        current_user, "procedure.form", f"procedure:{p.code}", {"from": before, "to": form_id}
+    )
     db.session.commit()
     flash(_("オンライン様式の設定を保存しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
@@ -294,11 +362,20 @@ def inbox():
     since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""))
     if status and status not in SUBMISSION_STATUSES:
         abort(400)
-    stmt = services.submissions_query(current_user, form=form, status=status, since=since, until=until)
+    stmt = services.submissions_query(
+        current_user, form=form, status=status, since=since, until=until
+    )
     rows = list(db.session.scalars(stmt.limit(200)))
     forms = sorted({fv.form_id for fv in db.session.scalars(select(FormVersion))})
-    return render_template("staff/inbox.html", rows=rows, form=form, status=status, forms=forms,
-                           since=request.args.get("since", ""), until=request.args.get("until", ""))
+    return render_template(
+        "staff/inbox.html",
+        rows=rows,
+        form=form,
+        status=status,
+        forms=forms,
+        since=request.args.get("since", ""),
+        until=request.args.get("until", ""),
+    )
 
 
 def _submission(receipt_no: str) -> Submission:
@@ -306,7 +383,9 @@ def _submission(receipt_no: str) -> Submission:
     if sub is None:
         abort(404)
     if not services.may_see_submission(current_user, sub):
-        services.audit(current_user, "submission.denied", f"submission:{receipt_no}", status_code=403)
+        services.audit(
+            current_user, "submission.denied", f"submission:{receipt_no}", status_code=403
+        )
         db.session.commit()
         abort(403)
     return sub
@@ -325,10 +404,18 @@ def _submission_page(sub: Submission, error: str | None = None, status: int = 20
     defn = submissions.definition(sub.form_version)
     lang = current_lang()
     sections = render(defn, sub.answers or {}, lang, submissions.context(lang))
-    return render_template("staff/submission.html", sub=sub, defn=defn, sections=sections, lang=lang,
-                           files=submissions.files_of(sub), next_steps=TRANSITIONS.get(sub.status, {}),
-                           can_process=services.may_process(current_user, sub), error=error,
-                           message=request.form.get("message", "")), status
+    return render_template(
+        "staff/submission.html",
+        sub=sub,
+        defn=defn,
+        sections=sections,
+        lang=lang,
+        files=submissions.files_of(sub),
+        next_steps=TRANSITIONS.get(sub.status, {}),
+        can_process=services.may_process(current_user, sub),
+        error=error,
+        message=request.form.get("message", ""),
+    ), status
 
 
 @bp.post("/submissions/<receipt_no>/status")
@@ -358,10 +445,17 @@ def submission_file(receipt_no: str, file_id: str):
     row = db.session.get(StoredFile, file_id)
     if row is None or row.submission_id != sub.id:
         abort(404)
-    services.audit(current_user, "submission.file", f"submission:{sub.receipt_no}", {"file": row.id})
+    services.audit(
+        current_user, "submission.file", f"submission:{sub.receipt_no}", {"file": row.id}
+    )
     db.session.commit()
-    return send_file(submissions.file_path(row), mimetype=row.content_type, as_attachment=True,
-                     download_name=row.original_name, max_age=0)
+    return send_file(
+        submissions.file_path(row),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.original_name,
+        max_age=0,
+    )
 
 
 # --- administration -----------------------------------------------------------------------------
@@ -374,7 +468,9 @@ def audit_log():
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if actor:
         stmt = stmt.where(AuditEvent.actor.like(f"%{actor}%"))
-    return render_template("staff/audit.html", events=list(db.session.scalars(stmt.limit(500))), actor=actor)
+    return render_template(
+        "staff/audit.html", events=list(db.session.scalars(stmt.limit(500))), actor=actor
+    )
 
 
 @bp.get("/users")
@@ -386,17 +482,22 @@ def users():
 def _users_page(error: str | None = None, status: int = 200):
     rows = list(db.session.scalars(select(User).order_by(User.email)))
     departments = list(db.session.scalars(select(Department).order_by(Department.code)))
-    return render_template("staff/users.html", users=rows, departments=departments, error=error,
-                           form_data=request.form), status
+    return render_template(
+        "staff/users.html", users=rows, departments=departments, error=error, form_data=request.form
+    ), status
 
 
 @bp.post("/users")
 @role_required("admin")
 def create_user():
     try:
-        user = services.create_user(request.form.get("email", ""), request.form.get("password", ""),
-                                    request.form.get("role", ""), name=request.form.get("name") or None,
-                                    department_code=request.form.get("department") or None)
+        user = services.create_user(
+            request.form.get("email", ""),
+            request.form.get("password", ""),
+            request.form.get("role", ""),
+            name=request.form.get("name") or None,
+            department_code=request.form.get("department") or None,
+        )
     except services.AccountError as exc:
         db.session.rollback()
         return _users_page(str(exc), 422)
@@ -440,8 +541,14 @@ def _tokens_page(error: str | None = None, plaintext: str | None = None, status:
     from app.api import tokens as api_tokens
 
     rows = api_tokens.list_tokens(None if current_user.role == "admin" else current_user.department)
-    return render_template("staff/tokens.html", tokens=rows, departments=_token_departments(),
-                           error=error, plaintext=plaintext, form_data=request.form), status
+    return render_template(
+        "staff/tokens.html",
+        tokens=rows,
+        departments=_token_departments(),
+        error=error,
+        plaintext=plaintext,
+        form_data=request.form,
+    ), status
 
 
 @bp.post("/tokens")
@@ -453,11 +560,15 @@ def create_token():
     if current_user.role != "admin":
         code = current_user.department.code if current_user.department else ""
     try:
-        token, plaintext = api_tokens.create_token(code, request.form.get("name", ""), by=current_user.email)
+        token, plaintext = api_tokens.create_token(
+            code, request.form.get("name", ""), by=current_user.email
+        )
     except api_tokens.TokenError as exc:
         db.session.rollback()
         return _tokens_page(str(exc), status=422)
-    services.audit(current_user, "token.create", f"token:{token.id}", {"department": code, "name": token.name})
+    services.audit(
+        current_user, "token.create", f"token:{token.id}", {"department": code, "name": token.name}
+    )
     db.session.commit()
     return _tokens_page(plaintext=plaintext)  # shown once, never stored in plain
 

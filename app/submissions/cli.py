@@ -53,7 +53,9 @@ def load_command(paths) -> None:
         click.echo("何も登録しませんでした / nothing was loaded", err=True)
         sys.exit(1)
     for form_id, version, state in report.loaded:
-        click.echo(f"{form_id} v{version}: {'登録しました / loaded' if state == 'new' else '変更なし / unchanged'}")
+        click.echo(
+            f"{form_id} v{version}: {'登録しました / loaded' if state == 'new' else '変更なし / unchanged'}"
+        )
 
 
 @forms_cli.command("funnel")

@@ -42,7 +42,9 @@ class Draft(db.Model):
     resume_code: Mapped[str | None] = mapped_column(String(20), unique=True)
     resume_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     form_version: Mapped[FormVersion] = relationship()
 
@@ -68,8 +70,9 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     form_version: Mapped[FormVersion] = relationship()
-    events: Mapped[list[SubmissionEvent]] = relationship(order_by="SubmissionEvent.id",
-                                                         back_populates="submission")
+    events: Mapped[list[SubmissionEvent]] = relationship(
+        order_by="SubmissionEvent.id", back_populates="submission"
+    )
 
 
 class SubmissionEvent(db.Model):
@@ -108,7 +111,9 @@ class FunnelCount(db.Model):
     """Cookie-free counts per form version: starts, each page reached, submissions."""
 
     __tablename__ = "funnel_counts"
-    __table_args__ = (UniqueConstraint("form_version_id", "step", name="uq_funnel_counts_version_step"),)
+    __table_args__ = (
+        UniqueConstraint("form_version_id", "step", name="uq_funnel_counts_version_step"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))

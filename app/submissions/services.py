@@ -54,19 +54,30 @@ def definition(fv: FormVersion) -> FormDefinition:
 
 def latest_version(form_id: str) -> FormVersion | None:
     return db.session.scalar(
-        select(FormVersion).where(FormVersion.form_id == form_id)
-        .order_by(FormVersion.version.desc()).limit(1)
+        select(FormVersion)
+        .where(FormVersion.form_id == form_id)
+        .order_by(FormVersion.version.desc())
+        .limit(1)
     )
 
 
 def published_forms() -> list[FormVersion]:
     """The newest version of every form, by id."""
-    newest = (select(FormVersion.form_id, func.max(FormVersion.version).label("v"))
-              .group_by(FormVersion.form_id).subquery())
-    return list(db.session.scalars(
-        select(FormVersion).join(newest, (FormVersion.form_id == newest.c.form_id)
-                                 & (FormVersion.version == newest.c.v)).order_by(FormVersion.form_id)
-    ))
+    newest = (
+        select(FormVersion.form_id, func.max(FormVersion.version).label("v"))
+        .group_by(FormVersion.form_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(FormVersion)
+            .join(
+                newest,
+                (FormVersion.form_id == newest.c.form_id) & (FormVersion.version == newest.c.v),
+            )
+            .order_by(FormVersion.form_id)
+        )
+    )
 
 
 @dataclass
@@ -93,7 +104,9 @@ def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[
         if defn is None:
             continue
         if defn.id in seen:
-            problems.append(f"{path}:1: 様式ID {defn.id} が {seen[defn.id]} と重複しています / form id {defn.id} is also used by {seen[defn.id]}")
+            problems.append(
+                f"{path}:1: 様式ID {defn.id} が {seen[defn.id]} と重複しています / form id {defn.id} is also used by {seen[defn.id]}"
+            )
             continue
         seen[defn.id] = path
         ok.append((path, defn, path.read_text(encoding="utf-8")))
@@ -107,23 +120,36 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
     new = []
     for path, defn, text in ok:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        existing = db.session.scalar(select(FormVersion).where(
-            FormVersion.form_id == defn.id, FormVersion.version == defn.version))
+        existing = db.session.scalar(
+            select(FormVersion).where(
+                FormVersion.form_id == defn.id, FormVersion.version == defn.version
+            )
+        )
         if existing is None:
-            new.append(FormVersion(form_id=defn.id, version=defn.version, procedure_code=defn.procedure,
-                                   title_ja=defn.title.get("ja"), content_hash=digest, yaml_text=text))
+            new.append(
+                FormVersion(
+                    form_id=defn.id,
+                    version=defn.version,
+                    procedure_code=defn.procedure,
+                    title_ja=defn.title.get("ja"),
+                    content_hash=digest,
+                    yaml_text=text,
+                )
+            )
             report.loaded.append((defn.id, defn.version, "new"))
         elif existing.content_hash != digest:
             report.problems.append(
                 f"{path}:1: 公開済みの版 {defn.version} と内容が異なります。version を上げてください"
-                f" / version {defn.version} is published and this file differs from it: bump the version")
+                f" / version {defn.version} is published and this file differs from it: bump the version"
+            )
         else:
             report.loaded.append((defn.id, defn.version, "unchanged"))
         newer = latest_version(defn.id)
         if existing is None and newer is not None and newer.version > defn.version:
             report.problems.append(
                 f"{path}:1: 版 {defn.version} は公開済みの版 {newer.version} より古い番号です"
-                f" / version {defn.version} is older than the published version {newer.version}")
+                f" / version {defn.version} is older than the published version {newer.version}"
+            )
     if report.problems:
         db.session.rollback()
         return report
@@ -135,7 +161,9 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
 # --- context ------------------------------------------------------------------------------
 
 
-def context(lang: str, draft: Draft | None = None, pending_files: Mapping[str, Any] | None = None) -> Context:
+def context(
+    lang: str, draft: Draft | None = None, pending_files: Mapping[str, Any] | None = None
+) -> Context:
     """What validation needs: the language, today in Japan, postcodes, and file lookups."""
 
     def file_exists(ref: Mapping[str, Any]) -> bool:
@@ -155,7 +183,8 @@ def context(lang: str, draft: Draft | None = None, pending_files: Mapping[str, A
 def bump(form_version_id: int, step: str) -> None:
     """Count one more resident at this step (no cookie, no personal data)."""
     done = db.session.execute(
-        update(FunnelCount).where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
+        update(FunnelCount)
+        .where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
         .values(count=FunnelCount.count + 1)
     ).rowcount
     if done:
@@ -165,22 +194,34 @@ def bump(form_version_id: int, step: str) -> None:
             db.session.add(FunnelCount(form_version_id=form_version_id, step=step, count=1))
     except IntegrityError:  # another request made the row first
         db.session.execute(
-            update(FunnelCount).where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
-            .values(count=FunnelCount.count + 1))
+            update(FunnelCount)
+            .where(FunnelCount.form_version_id == form_version_id, FunnelCount.step == step)
+            .values(count=FunnelCount.count + 1)
+        )
 
 
 def funnel(form_version_id: int) -> dict[str, int]:
-    return dict(db.session.execute(
-        select(FunnelCount.step, FunnelCount.count).where(FunnelCount.form_version_id == form_version_id)
-    ).all())
+    return dict(
+        db.session.execute(
+            select(FunnelCount.step, FunnelCount.count).where(
+                FunnelCount.form_version_id == form_version_id
+            )
+        ).all()
+    )
 
 
 # --- drafts -------------------------------------------------------------------------------
 
 
 def start_draft(fv: FormVersion, lang: str) -> Draft:
-    draft = Draft(token=secrets.token_urlsafe(32), form_version_id=fv.id, answers={}, pending={},
-                  pages_seen=[], lang=lang)
+    draft = Draft(
+        token=secrets.token_urlsafe(32),
+        form_version_id=fv.id,
+        answers={},
+        pending={},
+        pages_seen=[],
+        lang=lang,
+    )
     db.session.add(draft)
     bump(fv.id, "start")
     db.session.commit()
@@ -202,11 +243,15 @@ def reach_page(draft: Draft, step: str) -> None:
     db.session.commit()
 
 
-def save_page(draft: Draft, defn: FormDefinition, page: Page, raw: Mapping[str, Any], ctx: Context) -> Result:
+def save_page(
+    draft: Draft, defn: FormDefinition, page: Page, raw: Mapping[str, Any], ctx: Context
+) -> Result:
     """Validate a page; keep its answers when valid, or what was typed when not."""
     result = validate_page(defn, page, raw, draft.answers or {}, ctx)
     if result.ok:
-        answers = {k: v for k, v in (draft.answers or {}).items() if k not in {f.id for f in page.fields}}
+        answers = {
+            k: v for k, v in (draft.answers or {}).items() if k not in {f.id for f in page.fields}
+        }
         answers.update(result.values)
         draft.answers = prune(defn, answers, ctx)
         draft.pending = {k: v for k, v in (draft.pending or {}).items() if k != page.id}
@@ -293,24 +338,39 @@ def receive_upload(f, storage, lang: str) -> tuple[Upload | None, str | None]:
     error = check_upload(f, name, data[:SNIFF_BYTES], len(data), lang)
     if error:
         return None, error
-    return Upload(secrets.token_hex(16), f.id, name, sniff(data[:SNIFF_BYTES]) or "application/octet-stream", data), None
+    return Upload(
+        secrets.token_hex(16),
+        f.id,
+        name,
+        sniff(data[:SNIFF_BYTES]) or "application/octet-stream",
+        data,
+    ), None
 
 
 def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
-def store_upload(upload: Upload, *, draft: Draft | None = None, submission: Submission | None = None) -> StoredFile:
+def store_upload(
+    upload: Upload, *, draft: Draft | None = None, submission: Submission | None = None
+) -> StoredFile:
     """Write the bytes under a server-made name outside the web root; add the row."""
     now = datetime.now()
     rel = Path(f"{now:%Y}") / f"{now:%m}" / upload.id
     target = upload_dir() / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(upload.data)
-    row = StoredFile(id=upload.id, draft_id=draft.id if draft else None,
-                     submission_id=submission.id if submission else None, field_id=upload.field_id,
-                     original_name=upload.name, content_type=upload.content_type, size=len(upload.data),
-                     sha256=hashlib.sha256(upload.data).hexdigest(), path=str(rel))
+    row = StoredFile(
+        id=upload.id,
+        draft_id=draft.id if draft else None,
+        submission_id=submission.id if submission else None,
+        field_id=upload.field_id,
+        original_name=upload.name,
+        content_type=upload.content_type,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        path=str(rel),
+    )
     db.session.add(row)
     return row
 
@@ -324,14 +384,25 @@ def file_path(row: StoredFile) -> Path:
 
 def _new_submission(fv: FormVersion, answers: dict, lang: str, channel: str, **extra) -> Submission:
     fy = fiscal_year_of(today())
-    sub = Submission(receipt_no=f"{fy}-{random_code(8)}", access_code=random_code(8),
-                     form_version_id=fv.id, procedure_code=fv.procedure_code, fiscal_year=fy,
-                     answers=answers, lang=lang, status="received", channel=channel, **extra)
+    sub = Submission(
+        receipt_no=f"{fy}-{random_code(8)}",
+        access_code=random_code(8),
+        form_version_id=fv.id,
+        procedure_code=fv.procedure_code,
+        fiscal_year=fy,
+        answers=answers,
+        lang=lang,
+        status="received",
+        channel=channel,
+        **extra,
+    )
     sub.events = [SubmissionEvent(status="received")]
     return sub
 
 
-def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Submission | None, Result]:
+def submit_draft(
+    draft: Draft, defn: FormDefinition, ctx: Context
+) -> tuple[Submission | None, Result]:
     """Store the draft as a submission, once: a second submit returns the first."""
     existing = submission_of(draft)
     if existing is not None:
@@ -345,8 +416,9 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Subm
     db.session.add(sub)
     try:
         db.session.flush()
-        db.session.execute(update(StoredFile).where(StoredFile.draft_id == draft.id)
-                           .values(submission_id=sub.id))
+        db.session.execute(
+            update(StoredFile).where(StoredFile.draft_id == draft.id).values(submission_id=sub.id)
+        )
         bump(draft.form_version_id, "submitted")
         jobs = add_submission_jobs(sub, defn)  # the outbox, in the same transaction
         db.session.commit()
@@ -360,12 +432,19 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Subm
     return sub, result
 
 
-def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, Any], lang: str,
-                   uploads: Mapping[str, list[Upload]], idempotency_key: str | None,
-                   ) -> tuple[Submission | None, Result, bool]:
+def submit_answers(
+    fv: FormVersion,
+    defn: FormDefinition,
+    answers: Mapping[str, Any],
+    lang: str,
+    uploads: Mapping[str, list[Upload]],
+    idempotency_key: str | None,
+) -> tuple[Submission | None, Result, bool]:
     """The API's submission → (submission, result, replayed)."""
     if idempotency_key:
-        existing = db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key))
+        existing = db.session.scalar(
+            select(Submission).where(Submission.idempotency_key == idempotency_key)
+        )
         if existing is not None:
             return existing, Result(), True
     raw = dict(answers)
@@ -394,7 +473,9 @@ def submit_answers(fv: FormVersion, defn: FormDefinition, answers: Mapping[str, 
     except IntegrityError:
         db.session.rollback()
         if idempotency_key:
-            existing = db.session.scalar(select(Submission).where(Submission.idempotency_key == idempotency_key))
+            existing = db.session.scalar(
+                select(Submission).where(Submission.idempotency_key == idempotency_key)
+            )
             if existing is not None:
                 return existing, Result(), True
         raise
@@ -429,8 +510,9 @@ def submission_counts() -> dict[str, dict[int, int]]:
     """Procedure code → fiscal year → submissions received here (the KPI's take-up)."""
     out: dict[str, dict[int, int]] = {}
     for code, fy, count in db.session.execute(
-        select(Submission.procedure_code, Submission.fiscal_year, func.count())
-        .group_by(Submission.procedure_code, Submission.fiscal_year)
+        select(Submission.procedure_code, Submission.fiscal_year, func.count()).group_by(
+            Submission.procedure_code, Submission.fiscal_year
+        )
     ):
         out.setdefault(code, {})[fy] = count
     return out
@@ -463,12 +545,18 @@ def transition(sub: Submission, to: str, message: str | None, by: str) -> Submis
 
     allowed = TRANSITIONS.get(sub.status, {})
     if to not in allowed:
-        raise TransitionError(f"「{sub.status}」から「{to}」には変更できません / cannot move from {sub.status} to {to}")
+        raise TransitionError(
+            f"「{sub.status}」から「{to}」には変更できません / cannot move from {sub.status} to {to}"
+        )
     message = (message or "").strip() or None
     if allowed[to] and not message:
-        raise TransitionError("申請者へのメッセージを入力してください / a message to the resident is required")
+        raise TransitionError(
+            "申請者へのメッセージを入力してください / a message to the resident is required"
+        )
     if message and len(message) > 2000:
-        raise TransitionError("メッセージは2000文字以内です / the message is longer than 2000 characters")
+        raise TransitionError(
+            "メッセージは2000文字以内です / the message is longer than 2000 characters"
+        )
     event = SubmissionEvent(submission_id=sub.id, status=to, message=message, by=by)
     sub.status = to
     db.session.add(event)

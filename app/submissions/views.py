@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
+from app.extensions import limiter
 from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind
 from app.formengine.wtf import answers_from, bind
-from app.extensions import limiter
 from app.web import content_lang
 
 from . import services as svc
@@ -58,7 +67,7 @@ def _next_page(defn, draft: Draft, after: Page | None, lang: str) -> str | None:
     if after.id in ids:
         i = ids.index(after.id)
         return ids[i + 1] if i + 1 < len(ids) else None
-    later = [p.id for p in defn.pages[defn.pages.index(after) + 1:] if p.id in ids]
+    later = [p.id for p in defn.pages[defn.pages.index(after) + 1 :] if p.id in ids]
     return later[0] if later else None
 
 
@@ -94,7 +103,9 @@ def _existing_files(draft: Draft, page: Page) -> dict[str, list[dict]]:
     out = {}
     for f in page.fields:
         if f.type == "file":
-            value = (draft.pending or {}).get(page.id, {}).get(f.id) or (draft.answers or {}).get(f.id)
+            value = (draft.pending or {}).get(page.id, {}).get(f.id) or (draft.answers or {}).get(
+                f.id
+            )
             out[f.id] = FileType.refs(value)
     return out
 
@@ -138,11 +149,24 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
     number = next((i + 1 for i, p in enumerate(pages) if p.id == page.id), None)
     summary = [(anchor(k, page), m) for k, msgs in (errors or {}).items() for m in msgs]
     return render_template(
-        "apply/page.html", fv=fv, defn=defn, page=page, form=form, errors=errors or {},
-        summary=summary, lang=lang, number=number, total=len(pages),
-        previous=_previous_page(defn, draft, page, lang), from_check=request.args.get("from") == "check",
-        files=_existing_files(draft, page), draft=draft, group_title=GroupType.item_title,
-        expires=draft.resume_expires_at, hidden=hidden, notes=notes,
+        "apply/page.html",
+        fv=fv,
+        defn=defn,
+        page=page,
+        form=form,
+        errors=errors or {},
+        summary=summary,
+        lang=lang,
+        number=number,
+        total=len(pages),
+        previous=_previous_page(defn, draft, page, lang),
+        from_check=request.args.get("from") == "check",
+        files=_existing_files(draft, page),
+        draft=draft,
+        group_title=GroupType.item_title,
+        expires=draft.resume_expires_at,
+        hidden=hidden,
+        notes=notes,
     ), status
 
 
@@ -180,8 +204,9 @@ def resume(form_id: str, code: str | None = None):
             return redirect(url_for(".check", form_id=form_id))
         error = _("再開コードが正しくないか、有効期限が切れています。")
     status = 422 if error else 200
-    return render_template("apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error,
-                           code=code or ""), status
+    return render_template(
+        "apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error, code=code or ""
+    ), status
 
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
@@ -280,7 +305,9 @@ def _adjust(pg: Page, raw: dict, action: str, form) -> None:
         raw[f.id] = items
     elif verb == "remove" and f.type == "group":
         items = list(raw.get(f.id) or [])
-        index = int(arg.split(":")[1]) if arg.count(":") == 1 and arg.split(":")[1].isdigit() else -1
+        index = (
+            int(arg.split(":")[1]) if arg.count(":") == 1 and arg.split(":")[1].isdigit() else -1
+        )
         if 0 <= index < len(items):
             items.pop(index)
         raw[f.id] = items
@@ -293,7 +320,9 @@ def saved(form_id: str):
     if draft is None or not draft.resume_code:
         return redirect(url_for(".start", form_id=form_id))
     link = url_for(".resume", form_id=form_id, code=draft.resume_code, _external=True)
-    return render_template("apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link)
+    return render_template(
+        "apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link
+    )
 
 
 @bp.get("/apply/<form_id>/check")
@@ -310,8 +339,9 @@ def check(form_id: str):
         return redirect(url_for(".page", form_id=form_id, page_id=missing))
     svc.reach_page(draft, "check")
     sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
-    return render_template("apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections,
-                           error=None)
+    return render_template(
+        "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=None
+    )
 
 
 def _first_incomplete(defn, draft, lang) -> str | None:
@@ -320,7 +350,9 @@ def _first_incomplete(defn, draft, lang) -> str | None:
     result = svc.validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
     for p in visible_pages(defn, draft.answers or {}, ctx):
         ids = {f.id for f in p.fields}
-        if p.id in (draft.pending or {}) or any(k.split(".")[0].split("[")[0] in ids for k in result.errors):
+        if p.id in (draft.pending or {}) or any(
+            k.split(".")[0].split("[")[0] in ids for k in result.errors
+        ):
             return p.id
     return None
 
@@ -336,8 +368,14 @@ def submit(form_id: str):
     if done is None:
         if defn.declaration and request.form.get("declaration") != "y":
             sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
-            return render_template("apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections,
-                                   error=_("申請内容を確認し、宣誓欄にチェックを入れてください。")), 422
+            return render_template(
+                "apply/check.html",
+                fv=fv,
+                defn=defn,
+                lang=lang,
+                sections=sections,
+                error=_("申請内容を確認し、宣誓欄にチェックを入れてください。"),
+            ), 422
         missing = _first_incomplete(defn, draft, lang)
         if missing:
             return redirect(url_for(".page", form_id=form_id, page_id=missing))
@@ -359,8 +397,9 @@ def done(form_id: str, receipt_no: str):
     defn = svc.definition(sub.form_version)
     lang = _lang(defn)
     sections = render(defn, sub.answers, lang, svc.context(lang))
-    return render_template("apply/done.html", fv=sub.form_version, defn=defn, lang=lang, sub=sub,
-                           sections=sections)
+    return render_template(
+        "apply/done.html", fv=sub.form_version, defn=defn, lang=lang, sub=sub, sections=sections
+    )
 
 
 @bp.get("/apply/<form_id>/files/<file_id>")
@@ -374,8 +413,13 @@ def draft_file(form_id: str, file_id: str):
 
 
 def _send(row: StoredFile):
-    return send_file(svc.file_path(row), mimetype=row.content_type, as_attachment=True,
-                     download_name=row.original_name, max_age=0)
+    return send_file(
+        svc.file_path(row),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.original_name,
+        max_age=0,
+    )
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -391,7 +435,9 @@ def status():
             session["verified"] = sorted(verified)[-20:]
             return redirect(url_for(".status_detail", receipt_no=sub.receipt_no))
         error = _("到達番号またはアクセスコードが正しくありません。お手元の控えをご確認ください。")
-    return render_template("status/lookup.html", receipt_no=receipt_no, error=error), (404 if error else 200)
+    return render_template("status/lookup.html", receipt_no=receipt_no, error=error), (
+        404 if error else 200
+    )
 
 
 def _verified(receipt_no: str):
@@ -410,8 +456,14 @@ def status_detail(receipt_no: str):
         return redirect(url_for(".status", receipt_no=receipt_no))
     defn = svc.definition(sub.form_version)
     lang = content_lang(defn.languages)
-    return render_template("status/detail.html", sub=sub, defn=defn, lang=lang, statuses=STATUSES,
-                           files=svc.files_of(sub))
+    return render_template(
+        "status/detail.html",
+        sub=sub,
+        defn=defn,
+        lang=lang,
+        statuses=STATUSES,
+        files=svc.files_of(sub),
+    )
 
 
 @bp.get("/status/<receipt_no>/files/<file_id>")
@@ -434,16 +486,25 @@ def _receipt_pdf(sub):
     data, state = receipt_for(sub)
     if data is None:
         defn = svc.definition(sub.form_version)
-        page = render_template("documents/not_ready.html", sub=sub, defn=defn, state=state,
-                               lang=content_lang(defn.languages))
+        page = render_template(
+            "documents/not_ready.html",
+            sub=sub,
+            defn=defn,
+            state=state,
+            lang=content_lang(defn.languages),
+        )
         # 202 while it is being made, 404 once deleted after the retention period
         if state == "pending":
             return page, 202, {"Retry-After": "5"}
         return page, 503 if state == "failed" else 404
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app import kpi
-from app.dashboard.services import kpi_facts
 from app.catalogue.services import import_catalogue
+from app.dashboard.services import kpi_facts
 from tests.conftest import ROOT
 
 TODAY = kpi.fy_end(2030)

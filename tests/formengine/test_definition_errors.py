@@ -1715,12 +1715,15 @@ def test_a_valid_form_has_no_problems():
     assert form is not None
 
 
-@pytest.mark.parametrize(("page_id", "field_id", "expected"), [
-    ("check", "name", "page_id"),
-    ("done", "name", "page_id"),
-    ("first", "action", "field_id"),
-    ("first", "csrf_token", "field_id"),
-])
+@pytest.mark.parametrize(
+    ("page_id", "field_id", "expected"),
+    [
+        ("check", "name", "page_id"),
+        ("done", "name", "page_id"),
+        ("first", "action", "field_id"),
+        ("first", "csrf_token", "field_id"),
+    ],
+)
 def test_reserved_ids_are_refused(page_id, field_id, expected):
     text = f"""\
 id: reserved
@@ -1738,5 +1741,9 @@ pages:
     defn, problems = parse(text, path="f.yaml")
     assert defn is None
     line = 6 if expected == "page_id" else 9
-    assert any(p.line == line and "start, check, submit" in p.message if expected == "page_id"
-               else p.line == line and "action, csrf_token" in p.message for p in problems), problems
+    assert any(
+        p.line == line and "start, check, submit" in p.message
+        if expected == "page_id"
+        else p.line == line and "action, csrf_token" in p.message
+        for p in problems
+    ), problems

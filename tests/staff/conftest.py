@@ -12,20 +12,31 @@ from app.submissions import services
 from tests.submissions.conftest import FORM, form_app  # noqa: F401  (fixture)
 
 PASSWORD = "correct horse battery"
-ANSWERS = {"name": {"family": "山田", "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ"},
-           "email": "taro@example.jp", "kind": "a"}
+ANSWERS = {
+    "name": {"family": "山田", "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ"},
+    "email": "taro@example.jp",
+    "kind": "a",
+}
 
 
 @pytest.fixture
 def office(form_app, tmp_path):  # noqa: F811
     """→ (app, {"01": receipt, "02": receipt}, {role: email})."""
     path = tmp_path / "test-permit-c.yaml"
-    path.write_text(FORM.replace("id: test-permit", "id: test-permit-c").replace("procedure: A", "procedure: C"),
-                    encoding="utf-8")
+    path.write_text(
+        FORM.replace("id: test-permit", "id: test-permit-c").replace(
+            "procedure: A", "procedure: C"
+        ),
+        encoding="utf-8",
+    )
     with form_app.app_context():
         assert not services.load_forms([path]).problems
-        for email, role, dept in (("d01@example.jp", "department", "01"), ("d02@example.jp", "department", "02"),
-                                  ("bureau@example.jp", "bureau", None), ("admin@example.jp", "admin", None)):
+        for email, role, dept in (
+            ("d01@example.jp", "department", "01"),
+            ("d02@example.jp", "department", "02"),
+            ("bureau@example.jp", "bureau", None),
+            ("admin@example.jp", "admin", None),
+        ):
             staff.create_user(email, PASSWORD, role, department_code=dept)
         db.session.commit()
     client = form_app.test_client()

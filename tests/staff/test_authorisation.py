@@ -14,26 +14,62 @@ MATRIX = [
     ("GET", "/staff/", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
     ("POST", "/staff/keepalive", {"anon": RE, "d01": OK, "admin": OK}),
     ("GET", "/staff/procedures", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
-    ("GET", "/staff/procedures/A", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    (
+        "GET",
+        "/staff/procedures/A",
+        {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK},
+    ),
     ("GET", "/staff/procedures/NOPE", {"d01": NOTFOUND, "bureau": NOTFOUND}),
-    ("POST", "/staff/procedures/A/status", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
-    ("POST", "/staff/procedures/A/volumes", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
-    ("POST", "/staff/procedures/A/form", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}),
+    (
+        "POST",
+        "/staff/procedures/A/status",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    (
+        "POST",
+        "/staff/procedures/A/volumes",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    (
+        "POST",
+        "/staff/procedures/A/form",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
     ("GET", "/staff/submissions", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
-    ("GET", "/staff/submissions/{r01}", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    (
+        "GET",
+        "/staff/submissions/{r01}",
+        {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK},
+    ),
     ("GET", "/staff/submissions/2026-ZZZZZZZZ", {"d01": NOTFOUND}),
-    ("POST", "/staff/submissions/{r01}/status", {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE}),
+    (
+        "POST",
+        "/staff/submissions/{r01}/status",
+        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+    ),
     ("GET", "/staff/submissions/{r01}/files/nofile", {"anon": RE, "d02": FORBID, "d01": NOTFOUND}),
     ("GET", "/staff/audit", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     ("GET", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     ("POST", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": BAD}),
-    ("POST", "/staff/users/{uid}/active", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE}),
+    (
+        "POST",
+        "/staff/users/{uid}/active",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
+    ),
     ("GET", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": OK}),
     ("POST", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": BAD}),
-    ("POST", "/staff/tokens/{tid}/revoke", {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE}),
+    (
+        "POST",
+        "/staff/tokens/{tid}/revoke",
+        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+    ),
     ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND}),
     ("GET", "/staff/jobs", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
-    ("POST", "/staff/jobs/999999/retry", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": NOTFOUND}),
+    (
+        "POST",
+        "/staff/jobs/999999/retry",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": NOTFOUND},
+    ),
     ("POST", "/staff/logout", {"anon": RE, "d01": RE}),
     ("POST", "/staff/login", {"anon": 401}),
 ]
@@ -46,19 +82,30 @@ DATA = {
     "/staff/users/{uid}/active": {"active": "0"},
     "/staff/tokens": {"name": "基幹システム"},
 }
-EMAILS = {"d01": "d01@example.jp", "d02": "d02@example.jp", "bureau": "bureau@example.jp", "admin": "admin@example.jp"}
+EMAILS = {
+    "d01": "d01@example.jp",
+    "d02": "d02@example.jp",
+    "bureau": "bureau@example.jp",
+    "admin": "admin@example.jp",
+}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
-    routes = {(m, r.rule) for r in app.url_map.iter_rules() if r.rule.startswith("/staff")
-              for m in r.methods - {"HEAD", "OPTIONS"}}
+    routes = {
+        (m, r.rule)
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/staff")
+        for m in r.methods - {"HEAD", "OPTIONS"}
+    }
     covered = set()
     for method, url, _ in MATRIX:
         for rule in app.url_map.iter_rules():
             if method in rule.methods and rule.rule.startswith("/staff"):
                 adapter = app.url_map.bind("localhost")
                 try:
-                    endpoint, _args = adapter.match(url.format(r01="2026-AAAAAAAA", uid=1, tid=1), method=method)
+                    endpoint, _args = adapter.match(
+                        url.format(r01="2026-AAAAAAAA", uid=1, tid=1), method=method
+                    )
                 except Exception:  # noqa: BLE001 - the url is for another rule
                     continue
                 if endpoint == rule.endpoint:
@@ -66,14 +113,16 @@ def test_every_staff_route_is_in_the_matrix(app):
     assert routes <= covered, f"routes without an authorisation test: {sorted(routes - covered)}"
 
 
-@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 def test_route_as_each_role(office, method, url, expected):
     app, receipts = office
-    from app.extensions import db
-    from app.staff.models import User
     from sqlalchemy import select
 
     from app.api.tokens import create_token
+    from app.extensions import db
+    from app.staff.models import User
 
     with app.app_context():
         uid = db.session.scalar(select(User.id).where(User.email == "d02@example.jp"))
@@ -102,7 +151,10 @@ def test_csrf_is_required_on_staff_forms(office):
         import re
 
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        r = client.post("/staff/login", data={"email": "d01@example.jp", "password": PASSWORD, "csrf_token": token})
+        r = client.post(
+            "/staff/login",
+            data={"email": "d01@example.jp", "password": PASSWORD, "csrf_token": token},
+        )
         assert r.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
@@ -117,9 +169,21 @@ def _throttled(app, url, data, limit_key, limit):
 
 def test_login_and_status_lookup_are_rate_limited_in_memory(office):
     app, _ = office
-    codes = _throttled(app, "/staff/login", {"email": "d01@example.jp", "password": "x"}, "LOGIN_RATE_LIMIT", "3 per minute")
+    codes = _throttled(
+        app,
+        "/staff/login",
+        {"email": "d01@example.jp", "password": "x"},
+        "LOGIN_RATE_LIMIT",
+        "3 per minute",
+    )
     assert codes[:3] == [401, 401, 401] and codes[3] == 429
-    codes = _throttled(app, "/status", {"receipt_no": "2026-AAAAAAAA", "access_code": "X"}, "LOOKUP_RATE_LIMIT", "3 per minute")
+    codes = _throttled(
+        app,
+        "/status",
+        {"receipt_no": "2026-AAAAAAAA", "access_code": "X"},
+        "LOOKUP_RATE_LIMIT",
+        "3 per minute",
+    )
     assert codes[3] == 429
     r = app.test_client().post("/status", data={})
     assert "短時間にアクセスが集中しています" in r.get_data(as_text=True)
@@ -129,8 +193,12 @@ def test_login_and_status_lookup_are_rate_limited_in_memory(office):
 def test_rate_limits_are_shared_through_redis(make_app, redis_server, worked_example):
     """Two app processes (here: two apps) share one count when REDIS_URL is set."""
     url, prefix = redis_server
-    first = make_app(REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute")
-    second = make_app(REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute")
+    first = make_app(
+        REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute"
+    )
+    second = make_app(
+        REDIS_URL=url, RATELIMIT_KEY_PREFIX=prefix + "limits", LOGIN_RATE_LIMIT="2 per minute"
+    )
     from app.extensions import db
 
     for a in (first, second):
@@ -140,12 +208,17 @@ def test_rate_limits_are_shared_through_redis(make_app, redis_server, worked_exa
 
     from app.extensions import limiter
 
-    address = f"192.0.2.{uuid.uuid4().int % 250 + 1}"  # a client of its own (TEST-NET-1, never contacted)
+    address = (
+        f"192.0.2.{uuid.uuid4().int % 250 + 1}"  # a client of its own (TEST-NET-1, never contacted)
+    )
     env = {"REMOTE_ADDR": address}
 
     def attempt(app):
-        return app.test_client().post("/staff/login", data={"email": "a@b.jp", "password": "x"},
-                                      environ_base=env).status_code
+        return (
+            app.test_client()
+            .post("/staff/login", data={"email": "a@b.jp", "password": "x"}, environ_base=env)
+            .status_code
+        )
 
     codes = [attempt(first), attempt(second), attempt(first)]
     assert codes == [401, 401, 429]
@@ -164,8 +237,12 @@ def test_api_status_lookup_is_rate_limited_too(office):
     app.config["LOOKUP_RATE_LIMIT"] = "2 per minute"
     client = app.test_client()
     url = f"/api/v1/submissions/{receipts['01']['receipt_no']}"
-    codes = [client.get(url, headers={"X-Access-Code": "WRONG234"}, environ_base={"REMOTE_ADDR": "192.0.2.77"}).status_code
-             for _ in range(3)]
+    codes = [
+        client.get(
+            url, headers={"X-Access-Code": "WRONG234"}, environ_base={"REMOTE_ADDR": "192.0.2.77"}
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [404, 404, 429]
     r = client.get(url, environ_base={"REMOTE_ADDR": "192.0.2.77"})
     assert r.status_code == 429 and r.get_json()["error"] == "too_many_requests"

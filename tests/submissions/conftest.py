@@ -49,9 +49,16 @@ RECEIPT = re.compile(r"^\d{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$")
 
 def png() -> bytes:
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -91,8 +98,12 @@ class Resident:
         return self.post(f"/apply/{form}/start")
 
     def page(self, page_id, data, form="test-permit", **kw):
-        return self.post(f"/apply/{form}/{page_id}", data={"action": "next", **data},
-                         content_type="multipart/form-data", **kw)
+        return self.post(
+            f"/apply/{form}/{page_id}",
+            data={"action": "next", **data},
+            content_type="multipart/form-data",
+            **kw,
+        )
 
 
 @pytest.fixture
@@ -101,6 +112,11 @@ def resident(form_app):
 
 
 GOOD = {
-    "name-family": "山田", "name-given": "太郎", "name-family_kana": "やまだ", "name-given_kana": "ﾀﾛｳ",
-    "email": "taro@example.jp", "kind": "b", "reason": "事業のため",
+    "name-family": "山田",
+    "name-given": "太郎",
+    "name-family_kana": "やまだ",
+    "name-given_kana": "ﾀﾛｳ",
+    "email": "taro@example.jp",
+    "kind": "b",
+    "reason": "事業のため",
 }

@@ -18,7 +18,10 @@ from .conftest import FORM, GOOD, PDF, RECEIPT, Resident, png
 API = "/api/v1/forms/test-permit/submissions"
 ANSWERS = {
     "name": {"family": "山田", "given": "太郎", "family_kana": "やまだ", "given_kana": "ﾀﾛｳ"},
-    "email": "taro@example.jp", "kind": "b", "reason": "事業のため", "count": "３",
+    "email": "taro@example.jp",
+    "kind": "b",
+    "reason": "事業のため",
+    "count": "３",
 }
 
 
@@ -31,13 +34,23 @@ def test_201_with_receipt_and_status_lookup(form_app):
     r = post(client, ANSWERS)
     assert r.status_code == 201
     body = r.get_json()
-    assert RECEIPT.match(body["receipt_no"]) and body["status"] == "received" and body["form_version"] == 1
-    got = client.get(f"/api/v1/submissions/{body['receipt_no']}", headers={"X-Access-Code": body["access_code"]})
+    assert (
+        RECEIPT.match(body["receipt_no"])
+        and body["status"] == "received"
+        and body["form_version"] == 1
+    )
+    got = client.get(
+        f"/api/v1/submissions/{body['receipt_no']}", headers={"X-Access-Code": body["access_code"]}
+    )
     assert got.status_code == 200
     assert got.get_json()["status"] == "received"
     assert got.get_json()["history"][0]["status"] == "received"
-    wrong = client.get(f"/api/v1/submissions/{body['receipt_no']}", headers={"X-Access-Code": "WRONG234"})
-    unknown = client.get("/api/v1/submissions/2026-ZZZZZZZZ", headers={"X-Access-Code": body["access_code"]})
+    wrong = client.get(
+        f"/api/v1/submissions/{body['receipt_no']}", headers={"X-Access-Code": "WRONG234"}
+    )
+    unknown = client.get(
+        "/api/v1/submissions/2026-ZZZZZZZZ", headers={"X-Access-Code": body["access_code"]}
+    )
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.get_json() == unknown.get_json()
 
@@ -80,10 +93,16 @@ def test_bad_bodies_are_json_errors(form_app, body):
 
 def test_multipart_with_a_file_checked_by_content(form_app):
     client = form_app.test_client()
-    data = {"answers": json.dumps({**ANSWERS, "kind": "a"}), "photo": (io.BytesIO(PDF), "photo.png")}
+    data = {
+        "answers": json.dumps({**ANSWERS, "kind": "a"}),
+        "photo": (io.BytesIO(PDF), "photo.png"),
+    }
     r = client.post(API, data=data, content_type="multipart/form-data")
     assert r.status_code == 422 and "photo" in r.get_json()["errors"]
-    data = {"answers": json.dumps({**ANSWERS, "kind": "a"}), "photo": (io.BytesIO(png()), "photo.png")}
+    data = {
+        "answers": json.dumps({**ANSWERS, "kind": "a"}),
+        "photo": (io.BytesIO(png()), "photo.png"),
+    }
     r = client.post(API, data=data, content_type="multipart/form-data")
     assert r.status_code == 201, r.get_json()
     with form_app.app_context():
@@ -93,10 +112,14 @@ def test_multipart_with_a_file_checked_by_content(form_app):
 
 def test_the_pages_and_the_api_give_the_same_verdict_and_the_same_data(form_app):
     """Identical answers through both paths: the same errors, then the same stored answers."""
-    bad_api = post(form_app.test_client(), {**ANSWERS, "email": "taro@@example", "reason": ""}).get_json()["errors"]
+    bad_api = post(
+        form_app.test_client(), {**ANSWERS, "email": "taro@@example", "reason": ""}
+    ).get_json()["errors"]
     resident = Resident(form_app)
     resident.start()
-    html = resident.page("applicant", {**GOOD, "email": "taro@@example", "reason": ""}).get_data(as_text=True)
+    html = resident.page("applicant", {**GOOD, "email": "taro@@example", "reason": ""}).get_data(
+        as_text=True
+    )
     for field, messages in bad_api.items():
         for m in messages:
             assert m in html, (field, m)
@@ -141,23 +164,33 @@ def test_shipped_forms_check_and_load_once(app):
 
 def test_check_reports_every_problem_with_line_and_exits_1(form_app, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(FORM.replace("id: test-permit", "id: bad-form").replace("procedure: A", "procedure: ZZZ")
-                   .replace("type: radio", "type: radios").replace("label: {ja: 人数", "lable: {ja: 人数"),
-                   encoding="utf-8")
+    bad.write_text(
+        FORM.replace("id: test-permit", "id: bad-form")
+        .replace("procedure: A", "procedure: ZZZ")
+        .replace("type: radio", "type: radios")
+        .replace("label: {ja: 人数", "lable: {ja: 人数"),
+        encoding="utf-8",
+    )
     r = cli(form_app, "check", bad)
     assert r.exit_code == 1
     lines = [line for line in r.output.splitlines() if line.startswith(str(bad))]
     assert re.search(r"bad\.yaml:3: .*ZZZ", r.output)
-    assert any(":15:" in line and "radios" in line and "radio'?" in line for line in lines), r.output
+    assert any(":15:" in line and "radios" in line and "radio'?" in line for line in lines), (
+        r.output
+    )
     assert any(":26:" in line and "lable" in line and "label" in line for line in lines), r.output
 
 
 def test_a_changed_file_under_a_published_version_is_refused(form_app, tmp_path):
     path = tmp_path / "test-permit.yaml"
-    path.write_text(FORM.replace("10日以内に連絡します。", "7日以内に連絡します。"), encoding="utf-8")
+    path.write_text(
+        FORM.replace("10日以内に連絡します。", "7日以内に連絡します。"), encoding="utf-8"
+    )
     r = cli(form_app, "load", path)
     assert r.exit_code == 1 and "version を上げてください" in r.output
-    path.write_text(FORM.replace("version: 1", "version: 2").replace("10日以内", "7日以内"), encoding="utf-8")
+    path.write_text(
+        FORM.replace("version: 1", "version: 2").replace("10日以内", "7日以内"), encoding="utf-8"
+    )
     r = cli(form_app, "load", path)
     assert r.exit_code == 0 and "v2" in r.output
     # a submission keeps the version it was made with

@@ -58,8 +58,16 @@ def test_mistakes_first_then_a_receipt(resident, form_app):
         assert sub.receipt_no == receipt
         assert sub.access_code in html
         assert sub.answers == {
-            "name": {"family": "山田", "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ"},
-            "email": "taro@example.jp", "kind": "b", "reason": "事業のため", "count": 3,
+            "name": {
+                "family": "山田",
+                "given": "太郎",
+                "family_kana": "ヤマダ",
+                "given_kana": "タロウ",
+            },
+            "email": "taro@example.jp",
+            "kind": "b",
+            "reason": "事業のため",
+            "count": 3,
         }
         assert sub.form_version.version == 1
 
@@ -100,7 +108,9 @@ def test_the_back_button_shows_what_was_entered(resident):
 
 def test_save_and_resume_with_a_code_and_its_expiry(resident, form_app):
     resident.start()
-    r = resident.post("/apply/test-permit/applicant", {"action": "save", "name-family": "山田", "email": "x"})
+    r = resident.post(
+        "/apply/test-permit/applicant", {"action": "save", "name-family": "山田", "email": "x"}
+    )
     html = r.get_data(as_text=True)
     code = re.search(r'class="receipt">([A-Z0-9]{5}-[A-Z0-9]{5})<', html).group(1)
     assert "有効期限" in html
@@ -119,7 +129,9 @@ def test_save_and_resume_with_a_code_and_its_expiry(resident, form_app):
     assert r.status_code == 422
 
 
-def test_uploads_are_checked_by_content_and_served_only_to_their_owner(resident, form_app, tmp_path):
+def test_uploads_are_checked_by_content_and_served_only_to_their_owner(
+    resident, form_app, tmp_path
+):
     resident.start()
     resident.page("applicant", {**GOOD, "kind": "a"})
     r = resident.page("docs", {"photo": (io.BytesIO(PDF), "photo.png")})
@@ -201,10 +213,20 @@ pages:
     r = Resident(form_app)
     r.get("/apply/address-form?lang=en")
     r.post("/apply/address-form/start")
-    page = r.post("/apply/address-form/where", {"action": "lookup:home", "home-postal_code": "５１４－０００６"})
+    page = r.post(
+        "/apply/address-form/where",
+        {"action": "lookup:home", "home-postal_code": "５１４－０００６"},
+    )
     html = page.get_data(as_text=True)
     assert 'value="三重県"' in html and 'value="津市広明町"' in html
     assert "error-summary" not in html
-    page = r.post("/apply/address-form/where", {"action": "next", "home-postal_code": "514-0006",
-                                                "home-prefecture": "三重県", "home-city": "津市広明町"})
+    page = r.post(
+        "/apply/address-form/where",
+        {
+            "action": "next",
+            "home-postal_code": "514-0006",
+            "home-prefecture": "三重県",
+            "home-city": "津市広明町",
+        },
+    )
     assert "Enter street number of Home address." in page.get_data(as_text=True)
