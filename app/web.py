@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from flask import Flask, current_app, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -32,10 +34,10 @@ def current_lang() -> str:
 
 def content_lang(available: tuple[str, ...] | list[str] = ("ja", "en")) -> str:
     """The language for a form's own texts: the resident's choice when the form has it."""
+    lang = current_lang()  # resolves ?lang= first, which remembers it in the session
     chosen = session.get("lang")
     if chosen in available:
         return chosen
-    lang = current_lang()
     return lang if lang in available else "ja"
 
 
@@ -119,6 +121,13 @@ def lang_url(code: str) -> str:
     args["lang"] = code
     if request.endpoint is None:
         return "?lang=" + code
+    if request.url_rule is not None and "GET" not in (request.url_rule.methods or ()):
+        # a page answering a form (its errors): switch on the page the form was on
+        referrer = urlsplit(request.referrer or "")
+        if referrer.netloc != request.host or referrer.path == request.path:
+            return url_for("catalogue.index", lang=code)
+        query = {k: v for k, v in parse_qsl(referrer.query) if k != "lang"} | {"lang": code}
+        return referrer.path + "?" + urlencode(query)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
