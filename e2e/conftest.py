@@ -42,6 +42,7 @@ def server(tmp_path_factory):
            "BASE_URL": f"http://127.0.0.1:{port}", "UPLOAD_DIR": str(instance / "uploads")}
     env.pop("REDIS_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "app"]
+    SERVER_ENV.update(env)
     for args in (["db", "upgrade"], ["demo"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
     log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
@@ -62,6 +63,20 @@ def server(tmp_path_factory):
     log.close()
 
 
+SERVER_ENV: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def flask_cli(server):
+    """Run a `flask` command against the test server's database → its output."""
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT,
+                              env=SERVER_ENV, check=True, capture_output=True, text=True)
+        return done.stdout
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -73,23 +88,105 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, server):
+def new_context(browser, server):
+    """Open browser contexts on the app (phone-sized, Japanese unless told); each one is
+    watched for requests that leave the app's origin, and closed at the end."""
+    opened = []
+
+    def open_context(width: int = 375, height: int = 667, locale: str = "ja-JP", **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                      base_url=server, **options)
+        context.add_init_script(script=WATCH_CSP)
+        context.add_init_script(script=AXE)  # outside the page's CSP, like an extension
+        foreign: list[str] = []
+        context.on("request", lambda r: foreign.append(r.url)
+                   if not r.url.startswith((server + "/", "data:")) else None)
+        opened.append((context, foreign))
+        return context
+
+    yield open_context
+    for context, _ in opened:
+        context.close()
+    leaks = [url for _, foreign in opened for url in foreign]
+    assert not leaks, f"requests to another origin: {leaks}"
+
+
+@pytest.fixture
+def phone(new_context):
     """A fresh phone-sized page (375×667), Japanese."""
-    context = browser.new_context(viewport={"width": 375, "height": 667}, locale="ja-JP",
-                                  base_url=server)
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_context().new_page()
 
 
 @pytest.fixture
 def shoot(request):
-    """Save a full-page screenshot as an artefact: e2e/artifacts/<test>/<n>-<name>.png."""
+    """Check and photograph the page the journey has reached, at both widths.
+
+    At 375×667 and 1280×800: axe-core's WCAG 2.2 A/AA rules, no horizontal scrolling, no
+    blocked Content-Security-Policy violation, and a full-page screenshot kept as an artefact
+    (e2e/artifacts/<test>/<n>-<name>-<width>.png). Then the reflow of 200% and 400% zoom
+    (640 and 320 CSS pixels wide). The page is left at the size it had.
+    """
     folder = ARTEFACTS / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
     folder.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1000))
 
     def take(page, name: str):
-        page.screenshot(path=str(folder / f"{next(counter):02d}-{name}.png"), full_page=True)
+        n = next(counter)
+        page.wait_for_load_state("load")  # a click waits for the navigation, not the styles
+        original = page.viewport_size
+        try:
+            for width, height in SCREENS:
+                page.set_viewport_size({"width": width, "height": height})
+                audit(page, f"{name} at {width}px")
+                page.screenshot(path=str(folder / f"{n:02d}-{name}-{width}.png"), full_page=True)
+            for width in ZOOMED:
+                page.set_viewport_size({"width": width, "height": 600})
+                assert_no_horizontal_scroll(page, f"{name} at {width}px (zoomed)")
+        finally:
+            page.set_viewport_size(original)
 
+    take.folder = folder  # for other artefacts of the test, such as a downloaded PDF
     return take
+
+
+# --- accessibility checks -------------------------------------------------------------
+
+SCREENS = [(375, 667), (1280, 800)]
+ZOOMED = [640, 320]  # 1280 px at 200% zoom; WCAG 1.4.10's 320 CSS px (400%)
+AXE = (ROOT / "e2e" / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Records what the page's Content-Security-Policy blocked (an init script runs outside it).
+WATCH_CSP = """document.addEventListener('securitypolicyviolation', e => {
+  (window.__cspViolations = window.__cspViolations || []).push(
+    e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+});"""
+
+
+def audit(page, where: str) -> None:
+    """Fail with the list of WCAG 2.2 A/AA violations axe-core finds on the page.
+
+    axe comes in as an init script of the context (through the DevTools protocol, which the
+    page's CSP does not govern), so pages are checked under their real policy, no bypass_csp."""
+    result = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                    resultTypes: ['violations']})""", AXE_TAGS)
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+                for v in result["violations"]]
+    assert not problems, f"{page.url} — {where}:\n  " + "\n  ".join(problems)
+    blocked = page.evaluate("() => window.__cspViolations || []")
+    assert not blocked, f"{page.url} — {where}: the CSP blocked {blocked}"
+    assert_no_horizontal_scroll(page, where)
+
+
+def assert_no_horizontal_scroll(page, where: str) -> None:
+    overflow = page.evaluate("""() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return null;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-scroll'))
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                          + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : ''));
+      return {scroll: document.documentElement.scrollWidth, width, wide};
+    }""")
+    assert overflow is None, f"{page.url} — {where}: scrolls sideways {overflow}"

@@ -143,3 +143,22 @@ def fill_page(page, page_def: dict) -> None:
         if page.locator(probe).count() == 0:
             continue  # hidden by an answer on an earlier page
         fill_field(page, field, fid)
+
+
+def page_id(page) -> str:
+    return page.url.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def fill_to_check(page, pages: dict, shoot=None) -> None:
+    """From the page the browser is on, answer every page with valid answers up to the check page."""
+    for _ in range(12):
+        current = page_id(page)
+        if current == "check":
+            return
+        fill_page(page, pages[current])
+        if shoot:
+            shoot(page, current)
+        page.locator(".actions button[value=next]").click()
+        errors = page.locator(".error-summary")
+        assert not errors.count(), f"{current}: {errors.inner_text()}"
+    raise AssertionError(f"did not reach the check page: {page.url}")

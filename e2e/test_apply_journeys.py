@@ -35,7 +35,7 @@ def test_complete_every_form_on_a_phone(phone, server, shoot, form_id):
     summary = phone.locator(".error-summary")
     assert summary.is_visible()
     # the error summary takes focus (autofocus is applied at the next rendering step)
-    phone.wait_for_function("document.activeElement.classList.contains('error-summary')", timeout=3000)
+    phone.wait_for_function("() => document.activeElement.classList.contains('error-summary')", timeout=3000)
     assert phone.title().startswith("エラー")
     shoot(phone, "errors")
     link = summary.locator("a").first

@@ -24,7 +24,7 @@ def sign_in(page, email):
     ("admin@example.pref.mie.lg.jp", "操作記録"),
     ("bureau@example.pref.mie.lg.jp", "申請の受付"),
     ("norin@example.pref.mie.lg.jp", "農林水産部"),
-])
+], ids=["admin", "bureau", "department"])
 def test_each_role_signs_in(phone, shoot, email, sees):
     sign_in(phone, email)
     assert phone.url.endswith("/staff/")
@@ -59,9 +59,8 @@ def test_a_status_update_moves_the_dashboard(phone, server, shoot):
     assert f"{after * 100:.1f}%" in phone.locator(".headline").inner_text()
 
 
-def test_processing_a_submission_changes_the_residents_status_page(browser, server, shoot):
-    resident = browser.new_context(viewport={"width": 375, "height": 667}, locale="ja-JP", base_url=server)
-    page = resident.new_page()
+def test_processing_a_submission_changes_the_residents_status_page(new_context, server, shoot):
+    page = new_context().new_page()
     defn = requests.get(f"{server}/api/v1/forms/hunting-licence-renewal", timeout=10).json()["definition"]
     pages = {p["id"]: p for p in defn["pages"]}
     page.goto("/apply/hunting-licence-renewal")
@@ -77,8 +76,7 @@ def test_processing_a_submission_changes_the_residents_status_page(browser, serv
     text = page.locator("main").inner_text()
     receipt = re.search(r"\d{4}-[2-9A-HJKMNP-Z]{8}", text).group(0)
 
-    staff = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ja-JP", base_url=server)
-    desk = staff.new_page()
+    desk = new_context(1280, 800).new_page()
     sign_in(desk, "norin@example.pref.mie.lg.jp")
     desk.goto("/staff/submissions")
     desk.click(f"text={receipt}")
@@ -96,9 +94,7 @@ def test_processing_a_submission_changes_the_residents_status_page(browser, serv
     assert "補正のため差し戻し" in body and "診断書の日付が確認できません" in body
     shoot(page, "resident-status")
     # the department of another procedure cannot open it
-    other = browser.new_context(base_url=server).new_page()
+    other = new_context(1280, 800).new_page()
     sign_in(other, "kendo@example.pref.mie.lg.jp")
     response = other.goto(f"/staff/submissions/{receipt}")
     assert response.status == 403
-    resident.close()
-    staff.close()
