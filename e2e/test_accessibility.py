@@ -145,9 +145,13 @@ def test_public_pages_at_both_widths(phone, shoot, lang):
     phone.fill("#q", "住宅" if lang == "ja" else "housing")
     phone.locator("form.search button").click()
     shoot(phone, "search-results")
-    phone.locator("ul.procedures li > a").first.click()
+    phone.locator("ul.procedures li > a", has_text="県営住宅" if lang == "ja" else "prefectural housing").first.click()
     assert "/procedures/" in phone.url
     shoot(phone, "procedure")
+    phone.locator("main a.button").click()  # オンラインで申請する
+    assert phone.url.split("?")[0].endswith("/apply/prefectural-housing")
+    assert phone.locator("html").get_attribute("lang") == lang
+    shoot(phone, "apply-start")
 
     phone.goto("/dashboard")
     assert phone.locator("html").get_attribute("lang") == lang
