@@ -138,9 +138,28 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(phone):
     assert phone.evaluate("() => !!document.activeElement.closest('main')")
 
 
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def assert_in_language(page, lang: str, heading: str):
+    """The page's heading, and in English its whole chrome (header, footer), are in `lang`."""
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").inner_text() == heading
+    if lang == "en":
+        chrome = page.locator("header.site").inner_text().replace("日本語", "") + page.locator("footer").inner_text()
+        assert not JAPANESE.search(chrome), chrome
+
+
+HEADINGS = {"ja": ["手続をさがす", "行政手続のデジタル化の状況", "申請状況の確認", "お探しのページは見つかりませんでした。"],
+            "en": ["Find a procedure", "Digitization of administrative procedures", "Check an application",
+                   "We could not find the page you were looking for."]}
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_public_pages_at_both_widths(phone, shoot, lang):
+    find, dashboard, status, missing = HEADINGS[lang]
     phone.goto(f"/?lang={lang}")
+    assert_in_language(phone, lang, find)
     shoot(phone, "find")
     phone.fill("#q", "住宅" if lang == "ja" else "housing")
     phone.locator("form.search button").click()
@@ -154,7 +173,7 @@ def test_public_pages_at_both_widths(phone, shoot, lang):
     shoot(phone, "apply-start")
 
     phone.goto("/dashboard")
-    assert phone.locator("html").get_attribute("lang") == lang
+    assert_in_language(phone, lang, dashboard)
     shoot(phone, "dashboard")
     phone.locator("details summary").first.press("Enter")
     phone.locator(".tabs a").nth(1).click()
@@ -163,7 +182,9 @@ def test_public_pages_at_both_widths(phone, shoot, lang):
     shoot(phone, "dashboard-all-by-rate")
 
     phone.goto("/status")
+    assert_in_language(phone, lang, status)
     shoot(phone, "status-lookup")
     response = phone.goto("/no-such-page")
     assert response.status == 404
+    assert_in_language(phone, lang, missing)
     shoot(phone, "not-found")
