@@ -63,9 +63,47 @@ def receipt_for(sub) -> tuple[bytes | None, str]:
     from .receipts import receipt_path
 
     state = receipt_state(sub)
+    if state == PENDING and _catch_up_inline(sub):
+        state = receipt_state(sub)
     if state != READY:
         return None, state
     try:
         return receipt_path(sub).read_bytes(), READY
     except FileNotFoundError:  # deleted between the two looks
         return None, receipt_state(sub)
+
+
+CATCH_UP_AFTER_SECONDS = 5
+
+
+def _catch_up_inline(sub) -> bool:
+    """Without a queue (REDIS_URL unset) an inline job runs when the server closes the
+    response; a development server skips that when the browser hangs up first. A receipt
+    still pending a few seconds later is then made now, for the resident who asks for it.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.catalogue.models import utcnow
+    from app.extensions import db
+    from app.jobs import outbox, queue
+    from app.jobs.models import PENDING as JOB_PENDING
+    from app.jobs.models import OutboxJob
+
+    if queue.mode() != "inline":
+        return False
+    job = db.session.scalar(
+        select(OutboxJob).where(
+            OutboxJob.key == f"{outbox.RECEIPT_PDF}:{sub.id}", OutboxJob.state == JOB_PENDING
+        )
+    )
+    if job is None:
+        return False
+    created = (
+        job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=utcnow().tzinfo)
+    )
+    if utcnow() - created < timedelta(seconds=CATCH_UP_AFTER_SECONDS):
+        return False
+    outbox.dispatch_now([job.id])
+    return True

@@ -155,6 +155,11 @@ def _after_response(ids: list[int]) -> int:
     return len(ids)
 
 
+def dispatch_now(ids: Iterable[int]) -> int:
+    """Run inline jobs in this process now (a catch-up; see documents.services)."""
+    return _run_inline(list(ids))
+
+
 def _run_inline(ids: list[int]) -> int:
     from . import tasks
 
