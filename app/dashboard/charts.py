@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 W, H = 400, 270
-LEFT, RIGHT, TOP, BOTTOM = 46, 14, 22, 50
+LEFT, RIGHT, TOP, BOTTOM = 46, 24, 22, 50
 FONT = 15
 
 
