@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e lint install install-dev translations demo clean chromium vendor tokens fonts
+.PHONY: run test e2e bench lint install install-dev translations demo clean chromium vendor tokens fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ vendor: tokens
 # properties, served beside app.css (MIT).
 tokens:
 	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
+
+# Benchmarks: each against a floor in the same run; JSON in bench/results/ (groundwork).
+bench: install-dev fonts
+	$(BIN)/python bench/run.py
 
 lint: install-dev
 	$(BIN)/ruff check app tests config.py bench
