@@ -109,3 +109,19 @@ def department_last_updates() -> dict[str, datetime | None]:
 
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.code)))
+
+
+def current_statuses(procedures, day) -> dict[int, str]:
+    """Procedure id → its status on `day` (kpi.md's rule), for a page of procedures: one query."""
+    from app.kpi import status_on
+
+    ids = [p.id for p in procedures]
+    history: dict[int, list] = defaultdict(list)
+    if ids:
+        for pid, effective, status in db.session.execute(
+            select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
+            .where(StatusChange.procedure_id.in_(ids))
+            .order_by(StatusChange.id)
+        ):
+            history[pid].append((effective, status))
+    return {pid: status_on(history.get(pid, ()), day) for pid in ids}

@@ -11,7 +11,7 @@ from app.web import current_lang
 
 from .features import feature_label
 from .models import Department, Procedure, StatusChange
-from .queries import departments
+from .queries import current_statuses, departments
 
 bp = Blueprint("catalogue", __name__)
 
@@ -31,16 +31,8 @@ def index():
     if dept:
         stmt = stmt.where(Department.code == dept)
     procs = list(db.session.scalars(stmt.order_by(Procedure.code).limit(500)))
-    history: dict[int, list] = {}
-    if procs:
-        for pid, day, status in db.session.execute(
-            select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
-            .where(StatusChange.procedure_id.in_([p.id for p in procs]))
-            .order_by(StatusChange.id)
-        ):
-            history.setdefault(pid, []).append((day, status))
-    now = today()
-    rows = [(p, status_on(history.get(p.id, ()), now)) for p in procs]
+    statuses = current_statuses(procs, today())
+    rows = [(p, statuses[p.id]) for p in procs]
     rows.sort(key=lambda r: (r[1] not in DIGITIZED, r[0].code))  # online ones first
     return render_template(
         "catalogue/index.html",

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
+from app.catalogue.queries import current_statuses
 from app.clock import today
 from app.extensions import db, limiter, login
 from app.formengine import render
@@ -179,16 +180,9 @@ def procedures():
     q = (request.args.get("q") or "").strip()
     dept = request.args.get("department") or ""
     procs = list(db.session.scalars(services.procedures_query(current_user, q=q, department=dept)))
-    history: dict[int, list] = {}
-    if procs:
-        for pid, day, status in db.session.execute(
-            select(StatusChange.procedure_id, StatusChange.effective_date, StatusChange.status)
-            .where(StatusChange.procedure_id.in_([p.id for p in procs]))
-            .order_by(StatusChange.id)
-        ):
-            history.setdefault(pid, []).append((day, status))
+    statuses = current_statuses(procs, today())
     wanted = request.args.get("status") or ""
-    rows = [(p, status_on(history.get(p.id, ()), today())) for p in procs]
+    rows = [(p, statuses[p.id]) for p in procs]
     if wanted:
         rows = [r for r in rows if r[1] == wanted]
     departments = (
