@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from app import kpi
 from app.clock import today
@@ -452,7 +452,7 @@ def get_receipt_pdf(receipt_no: str):
     (with `Retry-After`) until it is there; 404 once deleted after the retention period,
     like an unknown number; 503 when making it failed (staff are told).
     """
-    from app.documents.services import FAILED, PENDING, receipt_for
+    from app.documents.services import FAILED, PENDING, receipt_download, receipt_for
     from app.submissions import services as subs
 
     sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
@@ -477,11 +477,4 @@ def get_receipt_pdf(receipt_no: str):
             "保存期間が過ぎたため、受付票は削除されました / deleted after the retention period",
             "not_found",
         )
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return receipt_download(sub, data)

@@ -73,6 +73,20 @@ def receipt_for(sub) -> tuple[bytes | None, str]:
         return None, receipt_state(sub)
 
 
+def receipt_download(sub, data: bytes):
+    """The receipt PDF as a download for the resident (pages and API alike)."""
+    from flask import Response
+
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 CATCH_UP_AFTER_SECONDS = 5
 
 

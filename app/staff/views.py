@@ -433,8 +433,6 @@ def move(receipt_no: str):
 @bp.get("/submissions/<receipt_no>/files/<file_id>")
 @login_required
 def submission_file(receipt_no: str, file_id: str):
-    from flask import send_file
-
     sub = _submission(receipt_no)
     row = db.session.get(StoredFile, file_id)
     if row is None or row.submission_id != sub.id:
@@ -443,13 +441,7 @@ def submission_file(receipt_no: str, file_id: str):
         current_user, "submission.file", f"submission:{sub.receipt_no}", {"file": row.id}
     )
     db.session.commit()
-    return send_file(
-        submissions.file_path(row),
-        mimetype=row.content_type,
-        as_attachment=True,
-        download_name=row.original_name,
-        max_age=0,
-    )
+    return submissions.file_download(row)
 
 
 # --- administration -----------------------------------------------------------------------------

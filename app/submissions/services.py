@@ -379,6 +379,19 @@ def file_path(row: StoredFile) -> Path:
     return upload_dir() / row.path
 
 
+def file_download(row: StoredFile):
+    """The attachment as a download under its original name, never cached."""
+    from flask import send_file
+
+    return send_file(
+        file_path(row),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.original_name,
+        max_age=0,
+    )
+
+
 # --- submissions --------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -409,17 +408,7 @@ def draft_file(form_id: str, file_id: str):
     row = svc.db_get(StoredFile, file_id)
     if draft is None or row is None or row.draft_id != draft.id:
         abort(404)
-    return _send(row)
-
-
-def _send(row: StoredFile):
-    return send_file(
-        svc.file_path(row),
-        mimetype=row.content_type,
-        as_attachment=True,
-        download_name=row.original_name,
-        max_age=0,
-    )
+    return svc.file_download(row)
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -472,16 +461,14 @@ def status_file(receipt_no: str, file_id: str):
     row = svc.db_get(StoredFile, file_id)
     if sub is None or row is None or row.submission_id != sub.id:
         abort(404)
-    return _send(row)
+    return svc.file_download(row)
 
 
 # --- receipt PDF (made by a job; see app/documents) ------------------------------------------
 
 
 def _receipt_pdf(sub):
-    from flask import Response
-
-    from app.documents.services import receipt_for
+    from app.documents.services import receipt_download, receipt_for
 
     data, state = receipt_for(sub)
     if data is None:
@@ -497,14 +484,7 @@ def _receipt_pdf(sub):
         if state == "pending":
             return page, 202, {"Retry-After": "5"}
         return page, 503 if state == "failed" else 404
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="receipt-{sub.receipt_no}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return receipt_download(sub, data)
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")
