@@ -116,6 +116,11 @@ def _refuse(mapper, connection, target):  # noqa: ARG001 - SQLAlchemy event sign
     raise AppendOnlyError(f"{type(target).__name__} rows are append-only: record a new row instead")
 
 
-for _model in (VolumeRecord, StatusChange):
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
+def append_only(*models) -> None:
+    """Refuse updates and deletes of these models' rows (history is only ever added to)."""
+    for model in models:
+        event.listen(model, "before_update", _refuse)
+        event.listen(model, "before_delete", _refuse)
+
+
+append_only(VolumeRecord, StatusChange)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogue.models import AppendOnlyError, Department, utcnow
+from app.catalogue.models import Department, append_only, utcnow
 from app.extensions import db
 
 ROLES = {
@@ -79,9 +79,4 @@ class AuditEvent(db.Model):
     status_code: Mapped[int | None] = mapped_column(Integer)
 
 
-def _refuse(mapper, connection, target):  # noqa: ARG001
-    raise AppendOnlyError("audit events are append-only")
-
-
-event.listen(AuditEvent, "before_update", _refuse)
-event.listen(AuditEvent, "before_delete", _refuse)
+append_only(AuditEvent)

@@ -240,3 +240,16 @@ def test_department_makes_and_revokes_an_api_token(office):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert again.status_code == 401
+
+
+def test_the_audit_log_is_append_only(office):
+    from app.catalogue.models import AppendOnlyError
+
+    app, _ = office
+    sign_in(app, "d01@example.jp")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent))
+        event.action = "something else"
+        with pytest.raises(AppendOnlyError):
+            db.session.flush()
+        db.session.rollback()
