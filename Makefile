@@ -30,10 +30,11 @@ translations: $(VENV)/.installed
 # PDFs (receipts, reports) need a Japanese font and WeasyPrint's Pango; the PDF tests read
 # them back with poppler. Installed from Debian's packages when missing. IPAex sets the text
 # (small to embed, quick to subset); bold text takes Noto Sans CJK JP where it is installed.
-PDF_PACKAGES := fontconfig fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+PDF_PACKAGES := fontconfig fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 fonts:
 	@if fc-list :lang=ja family 2>/dev/null | grep -qi "IPAexGothic" \
-	    && ldconfig -p | grep -q "libpangoft2-1.0" && command -v pdftotext >/dev/null; then :; else \
+	    && ldconfig -p | grep -q "libpangoft2-1.0" && ldconfig -p | grep -q "libharfbuzz-subset" \
+	    && command -v pdftotext >/dev/null; then :; else \
 	  echo "installing $(PDF_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
 	fi
