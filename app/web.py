@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Flask, current_app, jsonify, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from app.kpi import fiscal
 
@@ -78,6 +88,35 @@ def _handle(exc: Exception):
     return render_template("error.html", status=status, message=message), status
 
 
+# the database did not answer: restarting, failing over, refusing connections, locked
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(exc: Exception):
+    """503 with Retry-After and the usual page or JSON, never a stack trace; the session
+    is rolled back so that its connection goes back to the pool (pre-pinged, replaced
+    when dead) and the next request starts clean."""
+    from app.extensions import db
+
+    cause = getattr(exc, "orig", None) or exc
+    first_line = (str(cause).strip().splitlines() or [""])[0]  # no SQL, no parameters
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(cause).__name__,
+        first_line,
+    )
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+        current_app.logger.debug("rollback after a database error failed", exc_info=True)
+    response = make_response(_handle(ServiceUnavailable()))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
        "object-src 'none'; frame-ancestors 'none'")
@@ -102,6 +141,8 @@ def init_app(app: Flask) -> None:
     app.json.sort_keys = False  # keys in the order interfaces.md lists them
     app.register_error_handler(HTTPException, _handle)
     app.register_error_handler(Exception, _handle)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, _database_unavailable)
 
     @app.context_processor
     def _helpers():
