@@ -38,6 +38,10 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
     RATELIMIT_HEADERS_ENABLED = False  # it would overwrite our own Retry-After (receipt.pdf 202)
+    # Redis down: count in this process's memory meanwhile (Redis is tried again now and
+    # then), and never let a failing limiter turn a request into an error
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
     LANGUAGES = ("ja", "en")
     BABEL_DEFAULT_LOCALE = "ja"
