@@ -292,6 +292,7 @@ def get_form(form_id: str):
         413: s.ErrorSchema,
         415: s.ErrorSchema,
         422: s.ValidationErrorSchema,
+        507: s.ErrorSchema,
     },
 )
 def submit_form(form_id: str):
@@ -366,7 +367,15 @@ def submit_form(form_id: str):
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
-    sub, result, replayed = subs.submit_answers(fv, defn, body, lang, uploads, key)
+    try:
+        sub, result, replayed = subs.submit_answers(fv, defn, body, lang, uploads, key)
+    except subs.StorageFull:
+        return json_error(
+            507,
+            "ファイルを保存できませんでした。時間をおいてもう一度送ってください"
+            " / the file could not be stored; try again later",
+            "insufficient_storage",
+        )
     if sub is None:
         return jsonify(
             {
@@ -375,7 +384,8 @@ def submit_form(form_id: str):
                 "errors": result.errors,
             }
         ), 422
-    if replayed and sub.form_version.form_id != form_id:
+    stored_version = subs.version_by_id(sub.form_version_id)
+    if replayed and stored_version.form_id != form_id:
         return json_error(
             409,
             "この Idempotency-Key は別の様式で使われています / key used for another form",
@@ -385,7 +395,7 @@ def submit_form(form_id: str):
         "receipt_no": sub.receipt_no,
         "access_code": sub.access_code,
         "status": sub.status,
-        "form_version": sub.form_version.version,
+        "form_version": stored_version.version,
     }
     return jsonify(answer), 201  # a replay gives the same answer
 

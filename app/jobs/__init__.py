@@ -1,7 +1,7 @@
 """Background work: an outbox of jobs, run by RQ workers when REDIS_URL is set and
 inline otherwise — the same job functions either way (docs/jobs.md).
 
-- `outbox.add_submission_jobs(sub, defn)` inside the submission's transaction,
+- `outbox.submission_jobs(submission_id, defn, answers)` inside the submission's transaction,
   `outbox.dispatch(ids)` after its commit;
 - `outbox.sweep()` hands out again what is pending, abandoned or lost
   (`flask jobs sweep`, and the worker every JOB_SWEEP_SECONDS);
@@ -11,6 +11,6 @@ inline otherwise — the same job functions either way (docs/jobs.md).
 
 from __future__ import annotations
 
-from .outbox import add_submission_jobs, dispatch, failed_jobs, retry, sweep
+from .outbox import dispatch, failed_jobs, retry, submission_jobs, sweep
 
-__all__ = ["add_submission_jobs", "dispatch", "failed_jobs", "retry", "sweep"]
+__all__ = ["dispatch", "failed_jobs", "retry", "submission_jobs", "sweep"]

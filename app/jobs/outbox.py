@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app, has_request_context
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import utcnow
@@ -85,33 +85,36 @@ def resident_email(defn, answers) -> str | None:
     return None
 
 
-def add_submission_jobs(sub, defn) -> list[int]:
-    """The jobs of a new submission, in its transaction (call after a flush, before the
-    commit) → their ids, for `dispatch()` after the commit."""
-    rows = [add(RECEIPT_PDF, f"{RECEIPT_PDF}:{sub.id}", submission_id=sub.id)]
-    if resident_email(defn, sub.answers or {}):
-        rows.append(add(MAIL_RESIDENT, f"{MAIL_RESIDENT}:{sub.id}", submission_id=sub.id))
+def submission_jobs(submission_id: int, defn, answers) -> list[int]:
+    """Write a new submission's jobs in its transaction → their ids, for `dispatch()`
+    after the commit."""
+    now = utcnow()
+
+    def job(kind: str, key: str, payload: dict | None = None) -> dict:
+        return {
+            "key": key,
+            "kind": kind,
+            "submission_id": submission_id,
+            "payload": payload or {},
+            "state": PENDING,
+            "attempts": 0,
+            "run_after": now,
+            "created_at": now,
+        }
+
+    rows = [job(RECEIPT_PDF, f"{RECEIPT_PDF}:{submission_id}")]
+    if resident_email(defn, answers or {}):
+        rows.append(job(MAIL_RESIDENT, f"{MAIL_RESIDENT}:{submission_id}"))
     for n, out in enumerate(defn.outputs):
         if out.type == "email" and out.to:
             rows.append(
-                add(
-                    MAIL_DEPARTMENT,
-                    f"{MAIL_DEPARTMENT}:{sub.id}:{n}",
-                    submission_id=sub.id,
-                    payload={"to": out.to},
-                )
+                job(MAIL_DEPARTMENT, f"{MAIL_DEPARTMENT}:{submission_id}:{n}", {"to": out.to})
             )
         elif out.type == "webhook" and out.url:
-            rows.append(
-                add(
-                    WEBHOOK,
-                    f"{WEBHOOK}:{sub.id}:{n}",
-                    submission_id=sub.id,
-                    payload={"url": out.url},
-                )
-            )
-    db.session.flush()
-    return [r.id for r in rows]
+            rows.append(job(WEBHOOK, f"{WEBHOOK}:{submission_id}:{n}", {"url": out.url}))
+    table = OutboxJob.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.connection().execute(stmt, rows).scalars())
 
 
 # --- handing out -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import secrets
@@ -9,10 +10,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
@@ -52,13 +54,60 @@ def definition(fv: FormVersion) -> FormDefinition:
     return defn
 
 
-def latest_version(form_id: str) -> FormVersion | None:
+@dataclass(frozen=True)
+class Version:
+    """A published form version as read once: the rows never change after they are stored."""
+
+    id: int
+    form_id: str
+    version: int
+    procedure_code: str
+    title_ja: str
+    content_hash: str
+    yaml_text: str
+
+
+def _newest_row(form_id: str) -> FormVersion | None:
     return db.session.scalar(
         select(FormVersion)
         .where(FormVersion.form_id == form_id)
         .order_by(FormVersion.version.desc())
         .limit(1)
     )
+
+
+def _version(row: FormVersion) -> Version:
+    return Version(
+        row.id, row.form_id, row.version, row.procedure_code, row.title_ja,
+        row.content_hash, row.yaml_text,
+    )  # fmt: skip
+
+
+def version_by_id(version_id: int) -> Version | None:
+    """A stored version by its id, read once per process (versions never change)."""
+    cache = current_app.extensions.setdefault("form_versions_by_id", {})
+    fv = cache.get(version_id)
+    if fv is None:
+        row = db.session.get(FormVersion, version_id)
+        if row is None:
+            return None
+        fv = cache[version_id] = _version(row)
+    return fv
+
+
+def latest_version(form_id: str) -> Version | None:
+    """The newest version of a form. Kept per process for FORM_VERSION_CACHE_SECONDS, so
+    that a page or a submission does not ask the database each time: a version loaded by
+    another process is taken up within that time (this process's loads at once)."""
+    cache = current_app.extensions.setdefault("form_versions", {})
+    now = monotonic()
+    hit = cache.get(form_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    row = _newest_row(form_id)
+    fv = _version(row) if row is not None else None
+    cache[form_id] = (now + current_app.config["FORM_VERSION_CACHE_SECONDS"], fv)
+    return fv
 
 
 def published_forms() -> list[FormVersion]:
@@ -144,7 +193,7 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
             )
         else:
             report.loaded.append((defn.id, defn.version, "unchanged"))
-        newer = latest_version(defn.id)
+        newer = _newest_row(defn.id)
         if existing is None and newer is not None and newer.version > defn.version:
             report.problems.append(
                 f"{path}:1: 版 {defn.version} は公開済みの版 {newer.version} より古い番号です"
@@ -155,6 +204,7 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
         return report
     db.session.add_all(new)
     db.session.commit()
+    current_app.extensions.pop("form_versions", None)
     return report
 
 
@@ -201,13 +251,19 @@ def bump(form_version_id: int, step: str) -> None:
 
 
 def funnel(form_version_id: int) -> dict[str, int]:
-    return dict(
+    """Counts by step; `submitted` is the submissions themselves (not a counter that every
+    submission would have to lock)."""
+    counts = dict(
         db.session.execute(
             select(FunnelCount.step, FunnelCount.count).where(
                 FunnelCount.form_version_id == form_version_id
             )
         ).all()
     )
+    counts["submitted"] = db.session.scalar(
+        select(func.count(Submission.id)).where(Submission.form_version_id == form_version_id)
+    )
+    return counts
 
 
 # --- drafts -------------------------------------------------------------------------------
@@ -351,19 +407,37 @@ def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
+class StorageFull(Exception):
+    """The upload folder has no room (ENOSPC, EDQUOT). Nothing of the file was kept; the
+    resident is asked to try again later (507)."""
+
+
+def discard_files(rows: Iterable[StoredFile]) -> None:
+    """Delete the files of rows whose transaction failed: no file without its row."""
+    for row in rows:
+        file_path(row).unlink(missing_ok=True)
+
+
 def store_upload(
-    upload: Upload, *, draft: Draft | None = None, submission: Submission | None = None
+    upload: Upload, *, draft: Draft | None = None, submission_id: int | None = None
 ) -> StoredFile:
-    """Write the bytes under a server-made name outside the web root; add the row."""
+    """Write the bytes under a server-made name outside the web root; add the row.
+    A write that fails leaves nothing behind; a full disk raises StorageFull."""
     now = datetime.now()
     rel = Path(f"{now:%Y}") / f"{now:%m}" / upload.id
     target = upload_dir() / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(upload.data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(upload.data)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(upload.name) from exc
+        raise
     row = StoredFile(
         id=upload.id,
         draft_id=draft.id if draft else None,
-        submission_id=submission.id if submission else None,
+        submission_id=submission_id,
         field_id=upload.field_id,
         original_name=upload.name,
         content_type=upload.content_type,
@@ -395,69 +469,102 @@ def file_download(row: StoredFile):
 # --- submissions --------------------------------------------------------------------------
 
 
-def _new_submission(fv: FormVersion, answers: dict, lang: str, channel: str, **extra) -> Submission:
+@dataclass(frozen=True)
+class Receipt:
+    """What the resident is given for a stored submission."""
+
+    id: int
+    receipt_no: str
+    access_code: str
+    status: str
+    form_version_id: int
+
+    @classmethod
+    def of(cls, sub: Submission) -> Receipt:
+        return cls(sub.id, sub.receipt_no, sub.access_code, sub.status, sub.form_version_id)
+
+
+def _store(
+    fv_id: int,
+    procedure_code: str,
+    defn: FormDefinition,
+    answers: dict,
+    lang: str,
+    channel: str,
+    **extra,
+) -> tuple[Receipt, list[int]]:
+    """Insert the submission, its first event and its outbox jobs: one transaction, a few
+    plain INSERTs (the path every resident takes). The caller commits, then dispatches."""
+    from app.jobs.outbox import submission_jobs
+
     fy = fiscal_year_of(today())
-    sub = Submission(
-        receipt_no=f"{fy}-{random_code(8)}",
-        access_code=random_code(8),
-        form_version_id=fv.id,
-        procedure_code=fv.procedure_code,
-        fiscal_year=fy,
-        answers=answers,
-        lang=lang,
-        status="received",
-        channel=channel,
+    row = {
+        "receipt_no": f"{fy}-{random_code(8)}",
+        "access_code": random_code(8),
+        "form_version_id": fv_id,
+        "procedure_code": procedure_code,
+        "fiscal_year": fy,
+        "answers": answers,
+        "lang": lang,
+        "status": "received",
+        "channel": channel,
+        "created_at": utcnow(),
         **extra,
+    }
+    table = Submission.__table__
+    conn = db.session.connection()
+    sub_id = conn.execute(insert(table).returning(table.c.id), row).scalar_one()
+    conn.execute(
+        insert(SubmissionEvent.__table__),
+        {"submission_id": sub_id, "status": "received", "at": row["created_at"]},
     )
-    sub.events = [SubmissionEvent(status="received")]
-    return sub
+    jobs = submission_jobs(sub_id, defn, answers)
+    receipt = Receipt(sub_id, row["receipt_no"], row["access_code"], "received", fv_id)
+    return receipt, jobs
 
 
-def submit_draft(
-    draft: Draft, defn: FormDefinition, ctx: Context
-) -> tuple[Submission | None, Result]:
+def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Receipt | None, Result]:
     """Store the draft as a submission, once: a second submit returns the first."""
     existing = submission_of(draft)
     if existing is not None:
-        return existing, Result()
+        return Receipt.of(existing), Result()
     result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
     if not result.ok:
         return None, result
-    from app.jobs.outbox import add_submission_jobs, dispatch
+    from app.jobs.outbox import dispatch
 
-    sub = _new_submission(draft.form_version, result.values, draft.lang, "web", draft_id=draft.id)
-    db.session.add(sub)
+    fv = version_by_id(draft.form_version_id)
     try:
-        db.session.flush()
-        db.session.execute(
-            update(StoredFile).where(StoredFile.draft_id == draft.id).values(submission_id=sub.id)
+        receipt, jobs = _store(
+            fv.id, fv.procedure_code, defn, result.values, draft.lang, "web", draft_id=draft.id
         )
-        bump(draft.form_version_id, "submitted")
-        jobs = add_submission_jobs(sub, defn)  # the outbox, in the same transaction
+        db.session.execute(
+            update(StoredFile)
+            .where(StoredFile.draft_id == draft.id)
+            .values(submission_id=receipt.id)
+        )
         db.session.commit()
     except IntegrityError:  # the same draft submitted at the same moment, or a receipt clash
         db.session.rollback()
         existing = submission_of(draft)
         if existing is not None:
-            return existing, Result()
+            return Receipt.of(existing), Result()
         return submit_draft(draft, defn, ctx)
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
-    return sub, result
+    return receipt, result
 
 
 def submit_answers(
-    fv: FormVersion,
+    fv: Version,
     defn: FormDefinition,
     answers: Mapping[str, Any],
     lang: str,
     uploads: Mapping[str, list[Upload]],
     idempotency_key: str | None,
-) -> tuple[Submission | None, Result, bool]:
-    """The API's submission → (submission, result, replayed)."""
+) -> tuple[Receipt | None, Result, bool]:
+    """The API's submission → (receipt, result, replayed)."""
     if idempotency_key:
-        existing = db.session.scalar(
-            select(Submission).where(Submission.idempotency_key == idempotency_key)
-        )
+        existing = _by_idempotency_key(idempotency_key)
         if existing is not None:
             return existing, Result(), True
     raw = dict(answers)
@@ -470,30 +577,36 @@ def submit_answers(
     result = validate_all(defn, raw, context(lang, pending_files=pending))
     if not result.ok:
         return None, result, False
-    from app.jobs.outbox import add_submission_jobs, dispatch
+    from app.jobs.outbox import dispatch
 
-    sub = _new_submission(fv, result.values, lang, "api", idempotency_key=idempotency_key)
-    db.session.add(sub)
+    extra = {"idempotency_key": idempotency_key} if idempotency_key else {}
+    stored: list[StoredFile] = []
     try:
-        db.session.flush()
+        receipt, jobs = _store(fv.id, fv.procedure_code, defn, result.values, lang, "api", **extra)
         kept = {ref["id"] for v in result.values.values() for ref in _refs(v)}
         for upload in pending.values():
             if upload.id in kept:
-                store_upload(upload, submission=sub)
-        bump(fv.id, "submitted")
-        jobs = add_submission_jobs(sub, defn)  # the outbox, in the same transaction
+                stored.append(store_upload(upload, submission_id=receipt.id))
         db.session.commit()
     except IntegrityError:
+        discard_files(stored)
         db.session.rollback()
         if idempotency_key:
-            existing = db.session.scalar(
-                select(Submission).where(Submission.idempotency_key == idempotency_key)
-            )
+            existing = _by_idempotency_key(idempotency_key)
             if existing is not None:
                 return existing, Result(), True
         raise
+    except Exception:
+        discard_files(stored)  # storage full, or the database gone: no file without its row
+        db.session.rollback()
+        raise
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
-    return sub, result, False
+    return receipt, result, False
+
+
+def _by_idempotency_key(key: str) -> Receipt | None:
+    sub = db.session.scalar(select(Submission).where(Submission.idempotency_key == key))
+    return Receipt.of(sub) if sub is not None else None
 
 
 def _refs(value) -> list[Mapping]:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from app.extensions import limiter
 from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
+from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind
 from app.formengine.wtf import answers_from, bind
@@ -43,7 +44,7 @@ def _form(form_id: str):
 def _draft(form_id: str, fv) -> Draft | None:
     token = (session.get("drafts") or {}).get(form_id)
     draft = svc.draft_by_token(token)
-    if draft is None or draft.form_version.form_id != form_id:
+    if draft is None or svc.version_by_id(draft.form_version_id).form_id != form_id:
         return None
     return draft
 
@@ -229,7 +230,7 @@ def page(form_id: str, page_id: str):
 
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
-    upload_errors = _take_uploads(draft, pg, raw, lang)
+    upload_errors, storage_full = _take_uploads(draft, pg, raw, lang)
     action = request.form.get("action", "next")
 
     if action.startswith(("lookup:", "add:", "remove:")):
@@ -237,7 +238,8 @@ def page(form_id: str, page_id: str):
         svc.keep_typed(draft, pg, raw)
         svc.db_commit()
         form = bind(defn, pg, lang, answers=raw)
-        return _render_page(fv, defn, draft, pg, form, upload_errors)
+        status = 507 if storage_full else 200
+        return _render_page(fv, defn, draft, pg, form, upload_errors, status=status)
     if action == "save":
         svc.keep_typed(draft, pg, raw)
         svc.save_for_later(draft)
@@ -249,7 +251,7 @@ def page(form_id: str, page_id: str):
         if result.ok:  # only an upload failed: keep what was typed on the page
             svc.keep_typed(draft, pg, raw)
             svc.db_commit()
-        return _render_page(fv, defn, draft, pg, form, errors, status=422)
+        return _render_page(fv, defn, draft, pg, form, errors, status=507 if storage_full else 422)
     if request.args.get("from") == "check":
         return redirect(url_for(".check", form_id=form_id))
     following = _next_page(defn, draft, pg, lang)
@@ -258,11 +260,15 @@ def page(form_id: str, page_id: str):
     return redirect(url_for(".page", form_id=form_id, page_id=following))
 
 
-def _take_uploads(draft: Draft, pg: Page, raw: dict, lang: str) -> dict[str, list[str]]:
-    """Store new uploads of the page's file fields; keep earlier ones not removed."""
+def _take_uploads(
+    draft: Draft, pg: Page, raw: dict, lang: str
+) -> tuple[dict[str, list[str]], bool]:
+    """Store new uploads of the page's file fields; keep earlier ones not removed.
+    → (errors by field, whether the upload folder was full: the page is then a 507)"""
     from flask import request as rq
 
     errors: dict[str, list[str]] = {}
+    storage_full = False
     existing = _existing_files(draft, pg)
     for f in pg.fields:
         if f.type != "file":
@@ -276,11 +282,18 @@ def _take_uploads(draft: Draft, pg: Page, raw: dict, lang: str) -> dict[str, lis
             if error:
                 errors.setdefault(f.id, []).append(error)
                 continue
-            svc.store_upload(upload, draft=draft)
+            try:
+                svc.store_upload(upload, draft=draft)
+            except svc.StorageFull:
+                errors.setdefault(f.id, []).append(
+                    message("file_not_saved", lang, name=upload.name)
+                )
+                storage_full = True
+                continue
             refs = (refs if f.get("multiple") else []) + [upload.ref()]
         raw[f.id] = (refs if f.get("multiple") else (refs[-1] if refs else None)) or None
     svc.db_commit()
-    return errors
+    return errors, storage_full
 
 
 def _adjust(pg: Page, raw: dict, action: str, form) -> None:

@@ -55,10 +55,10 @@ def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
     """A submission that is not stored leaves no job behind, and the reverse."""
     from app.jobs import outbox as ob
 
-    def broken(sub, defn):
+    def broken(submission_id, defn, answers):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(ob, "add_submission_jobs", broken)
+    monkeypatch.setattr(ob, "submission_jobs", broken)
     r = jobs_app.test_client().post(
         "/api/v1/forms/jobs-permit/submissions", json={"answers": ANSWERS}
     )

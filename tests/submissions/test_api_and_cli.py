@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -207,3 +208,30 @@ def test_funnel_report(form_app):
     out = cli(form_app, "funnel", "test-permit").output
     assert "test-permit v1" in out and "(1/1)" in out and "100.0%" in out
     assert re.search(r"page:applicant\s+1\s+100\.0%", out) and re.search(r"page:docs\s+0", out)
+
+
+def test_a_version_loaded_by_another_process_is_taken_up_after_the_cache_time(form_app):
+    """Web processes keep the newest version for FORM_VERSION_CACHE_SECONDS; a version
+    stored by another process (here: a plain INSERT) is used once that time is over."""
+    from app.extensions import db
+    from app.submissions.models import FormVersion
+
+    form_app.config["FORM_VERSION_CACHE_SECONDS"] = 0.5
+    client = form_app.test_client()
+    assert post(client, ANSWERS).get_json()["form_version"] == 1  # now cached
+    with form_app.app_context():
+        v1 = db.session.scalar(db.select(FormVersion))
+        db.session.add(
+            FormVersion(
+                form_id=v1.form_id,
+                version=2,
+                procedure_code=v1.procedure_code,
+                title_ja=v1.title_ja,
+                content_hash="other-process",
+                yaml_text=v1.yaml_text.replace("version: 1", "version: 2"),
+            )
+        )
+        db.session.commit()
+    assert post(client, ANSWERS).get_json()["form_version"] == 1  # still within the time
+    time.sleep(0.6)
+    assert post(client, ANSWERS).get_json()["form_version"] == 2
