@@ -149,6 +149,11 @@ MESSAGES = MappingProxyType(
             "en": "{name} is empty.",
             "ja-easy": "{name}は なかみが ありません。",
         },
+        "file_not_saved": {
+            "ja": "{name} を保存できませんでした。時間をおいて、もう一度添付してください。ほかの入力内容は保存されています。",
+            "en": "We could not save {name}. Please attach it again later. Your other answers have been kept.",
+            "ja-easy": "{name}を ほぞん できませんでした。しばらく してから もう いちど つけてください。ほかの こたえは のこっています。",
+        },
         "max_files": {
             "ja": "{label}は{n}ファイルまで添付できます。",
             "en": "Attach no more than {n} file(s) for {label}.",
