@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e bench lint install install-dev translations demo clean chromium vendor tokens fonts
+.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,15 @@ tokens:
 # Benchmarks: each against a floor in the same run; JSON in bench/results/ (groundwork).
 bench: install-dev fonts
 	$(BIN)/python bench/run.py
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@ $(VENV)/.installed
+
+# Load on loopback: gunicorn, PostgreSQL, Redis and RQ workers of its own, 200 residents
+# for 60 s (LOAD_USERS, LOAD_SECONDS, …: see bench/load.py); bench/results/load.json.
+load: $(VENV)/.installed-bench translations fonts
+	$(BIN)/python bench/load.py
 
 lint: install-dev
 	$(BIN)/ruff check app tests config.py bench

@@ -1,0 +1,1011 @@
+"""`make load`: residents completing forms against the production set-up, on loopback only.
+
+Starts everything it needs and removes it again, also on Ctrl-C or failure:
+
+- a PostgreSQL database of its own (`tetsuzuki_load_<pid>_<random>`, on the server of
+  TEST_DATABASE_URL), migrated with `flask db upgrade` and filled with `flask demo`
+  (the shipped catalogue and forms);
+- a Redis key prefix of its own, in an empty database number of the server of
+  TEST_REDIS_URL (the queue, RQ's own keys and the rate-limit counters);
+- an instance folder of its own in a temporary directory (receipt PDFs, uploads, mails);
+- gunicorn bound to 127.0.0.1 on a free port, and RQ workers (`flask worker`).
+
+Then LOAD_USERS residents (200) work for LOAD_SECONDS (60): each opens a form's start
+page, starts it, fills every page (POSTing the CSRF token read from the page), reaches
+the check page, submits and reads the receipt number on the done page — and starts over.
+A share of them (LOAD_API_SHARE, 0.1) submit through the JSON API instead (201).
+
+Afterwards it waits (at most LOAD_DRAIN_SECONDS, 120) for the workers to finish every
+job, then checks that every acknowledged submission has its row in PostgreSQL and that
+its receipt PDF is served (application/pdf, from the endpoint the resident uses).
+
+Writes bench/results/load.json and prints a table; exits 1 unless there was no 5xx, no
+connection error or timeout, no unexpected status, no missing row or PDF and no failed
+job. The only limits changed for the run are the rate limits, raised by configuration
+(LOOKUP_RATE_LIMIT, LOGIN_RATE_LIMIT): all the load comes from one address, 127.0.0.1.
+
+Settings (environment): LOAD_USERS, LOAD_SECONDS, LOAD_API_SHARE, LOAD_THINK_SECONDS
+(mean pause between a resident's steps, 0 = none), LOAD_DRAIN_SECONDS, LOAD_WEB_WORKERS
+(4), LOAD_WORKER_CLASS (gthread), LOAD_THREADS (4), LOAD_RQ_WORKERS (2), LOAD_TIMEOUT
+(seconds a request may take before it counts as an error, 30), TEST_DATABASE_URL,
+TEST_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from config import TestConfig  # noqa: E402  (the same server addresses as the tests)
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
+USERS = _int("LOAD_USERS", 200)
+SECONDS = _float("LOAD_SECONDS", 60)
+API_SHARE = _float("LOAD_API_SHARE", 0.1)
+THINK = _float("LOAD_THINK_SECONDS", 0)
+DRAIN_SECONDS = _float("LOAD_DRAIN_SECONDS", 120)
+WEB_WORKERS = _int("LOAD_WEB_WORKERS", 4)
+WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS") or "gthread"
+THREADS = _int("LOAD_THREADS", 4)
+RQ_WORKERS = _int("LOAD_RQ_WORKERS", 2)
+TIMEOUT = _float("LOAD_TIMEOUT", 30)
+# the rate limits for the run: every simulated resident comes from 127.0.0.1
+RATE_LIMIT = "100000 per minute"
+
+FORMS = ("information-disclosure", "vocational-training")
+RUN_ID = f"{os.getpid()}_{secrets.token_hex(4)}"
+
+
+def log(message: str) -> None:
+    print(f"[load {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- what the residents answer --------------------------------------------------------------
+
+
+def answers(form: str, n: int) -> dict:
+    """Plausible answers in the API's JSON shape; the web flow posts the same values."""
+    today = date.today()
+    name = random.choice(
+        [
+            {"family": "山田", "given": "太郎", "family_kana": "ヤマダ", "given_kana": "タロウ"},
+            {"family": "鈴木", "given": "花子", "family_kana": "スズキ", "given_kana": "ハナコ"},
+            {"family": "伊藤", "given": "健", "family_kana": "イトウ", "given_kana": "ケン"},
+        ]
+    )
+    address = {
+        "postal_code": "514-8570",
+        "prefecture": "三重県",
+        "city": "津市",
+        "street": f"広明町{n % 50 + 1}番地",
+        "building": "",
+    }
+    common = {
+        "name": name,
+        "address": address,
+        "phone": f"059-224-{n % 10000:04d}",
+        "email": f"resident{n}@example.jp",
+    }
+    if form == "information-disclosure":
+        method = random.choice(["copy_online", "copy_mail"])
+        out = {
+            **common,
+            "requester_type": "individual",
+            "document_description": f"令和7年度 負荷試験事業の委託契約書 その{n}",
+            "department": "somu",
+            "receive_method": method,
+            "understand_cost": True,
+            "understand_partial": True,
+        }
+        if method == "copy_mail":
+            out.update(copy_colour="mono", delivery_to="same")
+        return out
+    if form == "vocational-training":
+        return {
+            **common,
+            "birth_date": (today - timedelta(days=365 * 30 + n % 300)).isoformat(),
+            "age": 30,
+            "course": "web_design",
+            "preferred_start": (today + timedelta(days=60)).isoformat(),
+            "motivation": "Webデザインの技能を身に付け、県内の企業で働きたいと考えています。",
+            "education": "high_school",
+            "graduation": "graduated",
+            "employment_status": "unemployed",
+            "work_history": "2015年から2024年まで小売業で販売を担当。",
+            "unemployment_insurance": "eligible",
+            "hellowork": "tsu",
+            "insured_number": "1234-567890-1",
+            "attend_selection": True,
+        }
+    raise ValueError(form)
+
+
+def web_fields(value, field_id: str) -> list[tuple[str, str]]:
+    """One answer as the HTML form posts it (name-family, birth_date-year, a checkbox's y)."""
+    if isinstance(value, bool):
+        return [(field_id, "y")] if value else []
+    if isinstance(value, dict):
+        return [(f"{field_id}-{k}", str(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [(field_id, str(v)) for v in value]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        y, m, d = value.split("-")
+        return [
+            (f"{field_id}-era", ""),
+            (f"{field_id}-year", str(int(y))),
+            (f"{field_id}-month", str(int(m))),
+            (f"{field_id}-day", str(int(d))),
+        ]
+    return [(field_id, str(value))]
+
+
+# --- measurements --------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    channel: str  # web | api
+    form: str
+    receipt_no: str
+    access_code: str
+    resident: int
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: Counter = field(default_factory=Counter)
+    unexpected: Counter = field(default_factory=Counter)  # "step status" → count
+    errors: Counter = field(default_factory=Counter)  # connection errors, timeouts
+    submissions: list[Submission] = field(default_factory=list)
+    flows_started: int = 0
+    flows_abandoned: int = 0  # stopped by the end of the run, between two steps
+    examples: list[str] = field(default_factory=list)
+    started: float = 0.0
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (end s, ms)
+
+    def note(self, text: str) -> None:
+        if len(self.examples) < 20:
+            self.examples.append(text)
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile of milliseconds."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return round(ordered[k], 1)
+
+
+class Unexpected(Exception):
+    """A status or page the resident did not expect: the flow stops there."""
+
+
+# --- the simulated residents ---------------------------------------------------------------
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+RECEIPT = re.compile(r'class="receipt">([^<]+)<')
+
+
+class Resident:
+    def __init__(self, n: int, base: str, connector, stats: Stats, pages: dict, deadline: float):
+        import aiohttp
+
+        self.n = n
+        self.base = base
+        self.stats = stats
+        self.pages = pages  # form → page id → field ids
+        self.deadline = deadline
+        self.session = aiohttp.ClientSession(
+            base_url=base,
+            connector=connector,
+            connector_owner=False,
+            timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+            cookie_jar=aiohttp.CookieJar(unsafe=True),  # an IP address host
+        )
+        self.count = 0
+
+    async def request(self, step: str, method: str, url: str, expect: int, **kw):
+        import aiohttp
+
+        if time.monotonic() >= self.deadline:
+            raise asyncio.CancelledError  # the run is over: no new request
+        if THINK:
+            await asyncio.sleep(random.uniform(0, 2 * THINK))
+        start = time.perf_counter()
+        try:
+            async with self.session.request(method, url, allow_redirects=False, **kw) as r:
+                body = await r.read()
+                status = r.status
+                headers = r.headers
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            ms = (time.perf_counter() - start) * 1000
+            self.stats.errors[f"{step} {type(exc).__name__}"] += 1
+            self.stats.note(f"{step} {method} {url}: {type(exc).__name__} after {ms:.0f} ms")
+            raise Unexpected from exc
+        ms = (time.perf_counter() - start) * 1000
+        self.stats.latencies[step].append(ms)
+        self.stats.timeline.append((time.monotonic() - self.stats.started, ms))
+        self.stats.statuses[status] += 1
+        if status != expect:
+            self.stats.unexpected[f"{step} {status}"] += 1
+            text = body[:300].decode("utf-8", "replace").replace("\n", " ")
+            self.stats.note(f"{step} {method} {url}: {status} (expected {expect}) {text}")
+            raise Unexpected
+        return body, headers
+
+    def location(self, headers) -> str:
+        loc = headers.get("Location", "")
+        return loc.removeprefix(self.base)
+
+    async def web(self, form: str) -> None:
+        self.count += 1
+        data = answers(form, self.n * 10000 + self.count)
+        html, _ = await self.request("start_page", "GET", f"/apply/{form}", 200)
+        token = self.csrf(html)
+        _, h = await self.request(
+            "start", "POST", f"/apply/{form}/start", 302, data={"csrf_token": token}
+        )
+        url = self.location(h)
+        while not url.endswith("/check"):
+            page_id = url.rsplit("/", 1)[-1]
+            if page_id not in self.pages[form]:
+                raise Unexpected(url)
+            html, _ = await self.request("page_get", "GET", url, 200)
+            post = [("csrf_token", self.csrf(html)), ("action", "next")]
+            for fid in self.pages[form][page_id]:
+                if fid in data:
+                    post += web_fields(data[fid], fid)
+            _, h = await self.request("page_post", "POST", url, 302, data=post)
+            url = self.location(h)
+        html, _ = await self.request("check", "GET", url, 200)
+        _, h = await self.request(
+            "submit",
+            "POST",
+            f"/apply/{form}/submit",
+            302,
+            data={"csrf_token": self.csrf(html), "declaration": "y"},
+        )
+        done = self.location(h)
+        m = re.fullmatch(rf"/apply/{form}/done/([0-9A-Z-]+)", done)
+        if m is None:
+            self.stats.note(f"submit redirected to {done}")
+            raise Unexpected(done)
+        # stored: the receipt number is in the answer (the PDF is checked with the session)
+        sub = Submission("web", form, m.group(1), "", self.n)
+        self.stats.submissions.append(sub)
+        html, _ = await self.request("done", "GET", done, 200)
+        found = [x.strip() for x in RECEIPT.findall(html.decode("utf-8"))]
+        if len(found) < 2 or found[0] != sub.receipt_no:
+            self.stats.note(f"done page without its receipt number: {done}")
+            raise Unexpected(done)
+        sub.access_code = found[1]
+
+    async def api(self, form: str) -> None:
+        self.count += 1
+        body, _ = await self.request(
+            "api_submit",
+            "POST",
+            f"/api/v1/forms/{form}/submissions",
+            201,
+            json={"answers": answers(form, self.n * 10000 + self.count), "lang": "ja"},
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+        answer = json.loads(body)
+        self.stats.submissions.append(
+            Submission("api", form, answer["receipt_no"], answer["access_code"], self.n)
+        )
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    def csrf(self, html: bytes) -> str:
+        m = CSRF.search(html.decode("utf-8"))
+        if m is None:
+            self.stats.note("a page without a CSRF token")
+            raise Unexpected("no csrf token")
+        return m.group(1)
+
+    async def run(self) -> None:
+        # a fixed share of the residents use the API, the others the pages
+        api_user = self.n < round(USERS * API_SHARE)
+        while time.monotonic() < self.deadline:
+            form = FORMS[(self.n + self.count) % len(FORMS)]
+            self.stats.flows_started += 1
+            try:
+                await (self.api(form) if api_user else self.web(form))
+            except asyncio.CancelledError:
+                self.stats.flows_abandoned += 1
+                return
+            except Unexpected:
+                await asyncio.sleep(0.5)  # then start over, as a resident would
+
+
+async def run_load(base: str, pages: dict) -> tuple[Stats, list[Resident], float]:
+    import aiohttp
+
+    stats = Stats(started=time.monotonic())
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    start = time.monotonic()
+    deadline = start + SECONDS
+    residents = [Resident(n, base, connector, stats, pages, deadline) for n in range(USERS)]
+
+    async def staggered(r: Resident):
+        await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not all in one tick
+        await r.run()
+
+    progress = asyncio.create_task(report_progress(stats, start, deadline))
+    await asyncio.gather(*(staggered(r) for r in residents))
+    progress.cancel()
+    elapsed = time.monotonic() - start
+    return stats, residents + [connector], elapsed  # closed by the caller after the checks
+
+
+async def report_progress(stats: Stats, start: float, deadline: float) -> None:
+    while True:
+        await asyncio.sleep(10)
+        n = sum(len(v) for v in stats.latencies.values())
+        log(
+            f"{time.monotonic() - start:4.0f} s: {n} requests, {len(stats.submissions)} "
+            f"submissions, {sum(stats.errors.values())} errors, "
+            f"{sum(stats.unexpected.values())} unexpected"
+        )
+
+
+# --- checks after the run ----------------------------------------------------------------
+
+
+async def check_pdfs(base: str, residents: list, subs: list[Submission], stats: Stats) -> dict:
+    """GET every receipt PDF as its resident would: the done page's link (web, same
+    session) or the API with the access code."""
+    import aiohttp
+
+    by_n = {r.n: r for r in residents if isinstance(r, Resident)}
+    sem = asyncio.Semaphore(8)
+    missing, statuses = [], Counter()
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+
+    async def one(s: Submission):
+        async with sem:
+            session = by_n[s.resident].session
+            if s.channel == "web":
+                url, headers = f"/apply/{s.form}/done/{s.receipt_no}/receipt.pdf", {}
+            else:
+                url = f"/api/v1/submissions/{s.receipt_no}/receipt.pdf"
+                headers = {"X-Access-Code": s.access_code}
+            try:
+                async with session.get(url, headers=headers, timeout=timeout) as r:
+                    body = await r.read()
+                    statuses[r.status] += 1
+                    ok = (
+                        r.status == 200
+                        and r.headers.get("Content-Type", "").startswith("application/pdf")
+                        and body.startswith(b"%PDF-")
+                    )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                statuses[type(exc).__name__] += 1
+                ok = False
+            if not ok:
+                missing.append(s.receipt_no)
+
+    await asyncio.gather(*(one(s) for s in subs))
+    if missing:
+        stats.note(f"receipt PDFs not served: {missing[:5]}")
+    return {"missing": missing, "statuses": {str(k): v for k, v in statuses.items()}}
+
+
+def check_rows(db_url: str, subs: list[Submission]) -> dict:
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        rows = dict(conn.execute("SELECT receipt_no, access_code FROM submissions").fetchall())
+        jobs = dict(conn.execute("SELECT state, count(*) FROM outbox_jobs GROUP BY state"))
+        failed = [
+            r[0]
+            for r in conn.execute(
+                "SELECT key || ': ' || coalesce(last_error, '') FROM outbox_jobs"
+                " WHERE state <> 'done' LIMIT 5"
+            )
+        ]
+    missing = [
+        s.receipt_no
+        for s in subs
+        if s.receipt_no not in rows or (s.access_code and rows[s.receipt_no] != s.access_code)
+    ]
+    acknowledged = {s.receipt_no for s in subs}
+    return {
+        "missing": missing,
+        "in_database": len(rows),
+        "unacknowledged": len(set(rows) - acknowledged),  # stored, but the answer was lost
+        "jobs": jobs,
+        "jobs_not_done": failed,
+    }
+
+
+def drain(db_url: str, limit: float) -> tuple[float, bool, dict]:
+    """Wait until no outbox job is pending, queued or running → (seconds, drained, counts)."""
+    import psycopg
+
+    start = time.monotonic()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        while True:
+            counts = dict(conn.execute("SELECT state, count(*) FROM outbox_jobs GROUP BY state"))
+            busy = sum(counts.get(s, 0) for s in ("pending", "queued", "running"))
+            if busy == 0:
+                return time.monotonic() - start, True, counts
+            if time.monotonic() - start > limit:
+                return time.monotonic() - start, False, counts
+            time.sleep(0.5)
+
+
+# --- the servers ---------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM if this script dies without cleaning up."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class Run:
+    """Everything made for the run, removed again by `close()`."""
+
+    def __init__(self) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="tetsuzuki-load-"))
+        self.instance = self.tmp / "instance"
+        self.admin = make_url(TestConfig.TEST_DATABASE_URL)
+        self.db_name = f"tetsuzuki_load_{RUN_ID}"
+        self.db_created = False
+        self.prefix = f"tetsuzuki_load_{RUN_ID}:"
+        self.redis_url: str | None = None
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.app_spec = f"app:create_app(instance_path={str(self.instance)!r})"
+
+    # databases
+    def libpq(self, database: str | None = None) -> str:
+        url = self.admin.set(drivername="postgresql")
+        if database:
+            url = url.set(database=database)
+        return url.render_as_string(hide_password=False)
+
+    def create_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.libpq(), autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{self.db_name}"')
+        self.db_created = True
+
+    def choose_redis(self) -> None:
+        """An empty database number (from the top), so that RQ's own keys stay apart too."""
+        from redis import Redis
+
+        base = TestConfig.TEST_REDIS_URL
+        probe = Redis.from_url(base, socket_connect_timeout=3)
+        probe.ping()
+        count = int(probe.config_get("databases").get("databases", 16))
+        probe.close()
+        chosen = None
+        for number in range(count - 1, 0, -1):
+            r = Redis.from_url(base, db=number, socket_connect_timeout=3)
+            empty = r.dbsize() == 0
+            r.close()
+            if empty:
+                chosen = number
+                break
+        url = base.rsplit("/", 1)[0] if re.search(r"/\d+$", base) else base.rstrip("/")
+        self.redis_url = f"{url}/{chosen if chosen is not None else 0}"
+
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update(
+            DATABASE_URL=self.admin.set(database=self.db_name).render_as_string(
+                hide_password=False
+            ),
+            REDIS_URL=self.redis_url or "",
+            REDIS_KEY_PREFIX=self.prefix,
+            SECRET_KEY=secrets.token_hex(32),
+            BASE_URL=self.base,
+            LOOKUP_RATE_LIMIT=RATE_LIMIT,
+            LOGIN_RATE_LIMIT=RATE_LIMIT,
+            # the daily and monthly jobs would otherwise be written on the first sweep of an
+            # empty database; they are not part of the residents' load
+            JOB_PERIODIC="false",
+            PYTHONUNBUFFERED="1",
+        )
+        for name in ("FLASK_APP", "UPLOAD_DIR", "DOCUMENT_DIR", "MAIL_URL", "WEBHOOK_SECRET"):
+            env.pop(name, None)  # the instance folder of the run holds every file
+        return env
+
+    def flask(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "flask", "--app", self.app_spec, *args]
+
+    def gunicorn_cmd(self) -> list[str]:
+        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WEB_WORKERS)]
+        cmd += ["--worker-class", WORKER_CLASS]
+        if WORKER_CLASS == "gthread":
+            cmd += ["--threads", str(THREADS)]
+        cmd += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "10"]
+        # no control socket: it would be one shared file in the home folder
+        cmd += ["--no-control-socket", "--error-logfile", str(self.tmp / "gunicorn.log")]
+        cmd.append(self.app_spec)
+        return cmd
+
+    def setup(self) -> None:
+        self.create_database()
+        self.choose_redis()
+        env = self.env()
+        for args in (("db", "upgrade"), ("demo",)):
+            done = subprocess.run(
+                self.flask(*args), cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        self.start("gunicorn", self.gunicorn_cmd(), env)
+        for i in range(RQ_WORKERS):
+            name = f"{self.prefix.rstrip(':')}-worker-{i + 1}"
+            self.start(f"rq-worker-{i + 1}", self.flask("worker", "--name", name), env)
+        self.wait_ready()
+
+    def start(self, name: str, cmd: list[str], env: dict) -> None:
+        out = open(self.tmp / f"{name}.out", "wb")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches this script, which stops them in order
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        out.close()
+        self.procs.append((name, proc))
+
+    def wait_ready(self, limit: float = 60) -> None:
+        import urllib.request
+
+        from redis import Redis
+        from rq import Queue, Worker
+
+        start = time.monotonic()
+        conn = Redis.from_url(self.redis_url)
+        queue = Queue(self.prefix + "default", connection=conn)
+        web = workers = False
+        while time.monotonic() - start < limit:
+            for name, proc in self.procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}:\n{self.tail(name)}")
+            if not web:
+                with (
+                    contextlib.suppress(OSError, ValueError),
+                    urllib.request.urlopen(self.base + "/healthz", timeout=2) as r,
+                ):
+                    body = json.loads(r.read())
+                    web = body.get("database") == "ok" and body.get("queue") == "ok"
+            workers = Worker.count(connection=conn, queue=queue) >= RQ_WORKERS
+            if web and workers:
+                conn.close()
+                return
+            time.sleep(0.3)
+        conn.close()
+        raise RuntimeError(f"not ready after {limit:.0f} s (web {web}, workers {workers})")
+
+    def tail(self, name: str, lines: int = 40) -> str:
+        parts = []
+        for path in (self.tmp / f"{name}.out", self.tmp / f"{name}.log"):
+            if path.exists():
+                parts += path.read_text(errors="replace").splitlines()[-lines:]
+        return "\n".join(parts)
+
+    def server_errors(self) -> list[str]:
+        """Tracebacks and worker timeouts that the servers logged."""
+        found = []
+        for path in sorted(self.tmp.glob("*.out")) + sorted(self.tmp.glob("*.log")):
+            for line in path.read_text(errors="replace").splitlines():
+                if re.search(r"Traceback|WORKER TIMEOUT|\bERROR\b|CRITICAL|Exception", line):
+                    found.append(f"{path.stem}: {line.strip()[:200]}")
+        return found
+
+    def keep_logs(self) -> None:
+        """Copy the servers' logs next to the results (bench/results is not committed)."""
+        folder = RESULTS / "load-logs"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in list(self.tmp.glob("*.out")) + list(self.tmp.glob("*.log")):
+            shutil.copy(path, folder / path.name)
+
+    def stop_processes(self) -> None:
+        # gunicorn first (no new submissions), then the workers (they finish their job)
+        for _name, proc in self.procs:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for _name, proc in self.procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        # anything left in their process groups (gunicorn's workers after a kill)
+        for _name, proc in self.procs:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by the web server, the RQ workers, the run's PostgreSQL
+        backends and this script (the simulated residents). Linux /proc; else empty."""
+        import psycopg
+
+        if not Path("/proc/self/stat").exists():
+            return {}
+        tick = os.sysconf("SC_CLK_TCK")
+        groups: dict[int, str] = {
+            proc.pid: "web" if name == "gunicorn" else "rq" for name, proc in self.procs
+        }
+        out = {"web": 0.0, "rq": 0.0, "postgres": 0.0}
+        with contextlib.suppress(Exception), psycopg.connect(self.libpq(), autocommit=True) as c:
+            backends = {
+                r[0]
+                for r in c.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db_name,)
+                )
+            }
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            pid = int(stat.parent.name)
+            fields = text[text.rindex(")") + 2 :].split()
+            used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            if int(fields[2]) in groups:  # process group
+                out[groups[int(fields[2])]] += used
+            elif pid in backends:
+                out["postgres"] += used
+        t = os.times()
+        out["load_client"] = t.user + t.system
+        return out
+
+    def drop_database(self) -> None:
+        import psycopg
+
+        if self.db_created:
+            with psycopg.connect(self.libpq(), autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+            self.db_created = False
+
+    def clean_redis(self) -> int:
+        """The run's keys: the prefix (queue, limits), RQ's job ids (the prefix made to
+        fit) and the workers' keys (named after the prefix)."""
+        from redis import Redis
+
+        if not self.redis_url:
+            return 0
+        conn = Redis.from_url(self.redis_url, socket_connect_timeout=3)
+        stem = self.prefix.rstrip(":")
+        removed = 0
+        for key in list(conn.scan_iter(match=f"*{stem}*", count=1000)):
+            removed += conn.delete(key)
+        for key in ("rq:queues", "rq:workers", f"rq:workers:{self.prefix}default"):
+            for member in conn.smembers(key):
+                if stem.encode() in member:
+                    conn.srem(key, member)
+        conn.close()
+        return removed
+
+    def close(self) -> None:
+        steps = (
+            ("stop processes", self.stop_processes),
+            ("drop database", self.drop_database),
+            ("clean Redis", self.clean_redis),
+            ("remove files", lambda: shutil.rmtree(self.tmp, ignore_errors=True)),
+        )
+        for what, step in steps:
+            try:
+                step()
+            except Exception as exc:  # noqa: BLE001 - go on with the rest of the clean-up
+                log(f"clean-up: {what} failed: {exc}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def form_pages(base: str) -> dict:
+    """form → page id → field ids, from the API's definition of each form."""
+    import urllib.request
+
+    out = {}
+    for form in FORMS:
+        with urllib.request.urlopen(f"{base}/api/v1/forms/{form}", timeout=10) as r:
+            defn = json.loads(r.read())["definition"]
+        out[form] = {p["id"]: [f["id"] for f in p["fields"]] for p in defn["pages"]}
+    return out
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def versions(run: Run) -> dict:
+    import psycopg
+    from redis import Redis
+
+    out = {}
+    with contextlib.suppress(Exception), psycopg.connect(run.libpq(), connect_timeout=3) as c:
+        out["postgresql"] = c.execute("SHOW server_version").fetchone()[0]
+        out["postgresql_max_connections"] = int(c.execute("SHOW max_connections").fetchone()[0])
+    with contextlib.suppress(Exception):
+        out["redis"] = Redis.from_url(run.redis_url).info("server")["redis_version"]
+    return out
+
+
+def machine(run: Run) -> dict:
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "system": platform.platform(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        **versions(run),
+    }
+
+
+def timeline(stats: Stats, bucket: float = 10) -> list[dict]:
+    """Requests, p50 and max by period of the run: a stall shows as a gap."""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for at, ms in stats.timeline:
+        buckets[int(at // bucket)].append(ms)
+    return [
+        {
+            "from_s": int(k * bucket),
+            "requests": len(v),
+            "p50_ms": percentile(v, 50),
+            "p99_ms": percentile(v, 99),
+            "max_ms": round(max(v), 1),
+        }
+        for k, v in sorted(buckets.items())
+    ]
+
+
+def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
+    all_ms = [ms for values in stats.latencies.values() for ms in values]
+    requests = len(all_ms)
+    errors_5xx = sum(n for status, n in stats.statuses.items() if status >= 500)
+    steps = {
+        step: {
+            "requests": len(values),
+            "p50_ms": percentile(values, 50),
+            "p95_ms": percentile(values, 95),
+            "p99_ms": percentile(values, 99),
+            "max_ms": round(max(values), 1),
+        }
+        for step, values in sorted(stats.latencies.items())
+    }
+    subs = stats.submissions
+    meets = (
+        requests > 0
+        and len(subs) > 0
+        and errors_5xx == 0
+        and not stats.errors
+        and not stats.unexpected
+        and not checks["rows"]["missing"]
+        and not checks["pdfs"]["missing"]
+        and checks["drained"]
+        and not checks["rows"]["jobs_not_done"]
+    )
+    instance = "<instance>"
+    return {
+        "name": "load",
+        "users": USERS,
+        "seconds": SECONDS,
+        "elapsed_seconds": round(elapsed, 1),
+        "think_seconds": THINK,
+        "api_share": API_SHARE,
+        "forms": list(FORMS),
+        "requests": requests,
+        "requests_per_second": round(requests / elapsed, 1) if elapsed else None,
+        "submissions": len(subs),
+        "submissions_by_channel": dict(Counter(s.channel for s in subs)),
+        "submissions_per_second": round(len(subs) / elapsed, 2) if elapsed else None,
+        "flows_started": stats.flows_started,
+        "flows_cut_by_end": stats.flows_abandoned,
+        "status_counts": {str(k): v for k, v in sorted(stats.statuses.items())},
+        "unexpected": dict(stats.unexpected),
+        "connection_errors": dict(stats.errors),
+        "p50_ms": percentile(all_ms, 50),
+        "p95_ms": percentile(all_ms, 95),
+        "p99_ms": percentile(all_ms, 99),
+        "max_ms": round(max(all_ms), 1) if all_ms else None,
+        "steps": steps,
+        "timeline": timeline(stats),
+        "cpu_seconds_during_load": checks["cpu"],
+        "errors_5xx": errors_5xx,
+        "drain_seconds": round(checks["drain_seconds"], 1),
+        "drained": checks["drained"],
+        "jobs": checks["rows"]["jobs"],
+        "jobs_not_done": checks["rows"]["jobs_not_done"],
+        "rows_in_database": checks["rows"]["in_database"],
+        "rows_unacknowledged": checks["rows"]["unacknowledged"],
+        "missing_rows": len(checks["rows"]["missing"]),
+        "missing_pdfs": len(checks["pdfs"]["missing"]),
+        "pdf_check_statuses": checks["pdfs"]["statuses"],
+        "server_log_errors": checks["server_errors"][:20],
+        "examples": stats.examples,
+        "meets": bool(meets),
+        "server": {
+            "gunicorn": " ".join(run.gunicorn_cmd()[2:]).replace(str(run.tmp), "<tmp>"),
+            "rq_workers": RQ_WORKERS,
+            "rq_worker": f"flask --app app worker  (×{RQ_WORKERS})",
+            "app": run.app_spec.replace(str(run.instance), instance),
+            "rate_limits": f"LOOKUP_RATE_LIMIT and LOGIN_RATE_LIMIT = {RATE_LIMIT} (one client address)",
+            "job_periodic": False,
+        },
+        "machine": machine(run),
+    }
+
+
+def print_table(r: dict) -> None:
+    print()
+    print(
+        f"load: {r['users']} residents for {r['seconds']:.0f} s "
+        f"({r['api_share']:.0%} through the API, think time {r['think_seconds']} s); "
+        f"gunicorn {WEB_WORKERS} × {WORKER_CLASS}"
+        + (f"/{THREADS} threads" if WORKER_CLASS == "gthread" else "")
+        + f", {r['server']['rq_workers']} RQ workers"
+    )
+    print(f"rate limits for the run: {r['server']['rate_limits']}")
+    print()
+    print(f"{'step':<12} {'requests':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9}")
+    for step, s in r["steps"].items():
+        print(
+            f"{step:<12} {s['requests']:>9} {s['p50_ms']:>9} {s['p95_ms']:>9} "
+            f"{s['p99_ms']:>9} {s['max_ms']:>9}"
+        )
+    print(
+        f"{'all':<12} {r['requests']:>9} {r['p50_ms']!s:>9} {r['p95_ms']!s:>9} "
+        f"{r['p99_ms']!s:>9} {r['max_ms']!s:>9}"
+    )
+    print()
+    print(f"throughput      {r['requests_per_second']} requests/s")
+    print(
+        f"submissions     {r['submissions']} ({r['submissions_per_second']}/s; "
+        f"{r['submissions_by_channel']}), {r['flows_cut_by_end']} forms cut by the end"
+    )
+    print(f"statuses        {r['status_counts']}")
+    cpu = r["cpu_seconds_during_load"]
+    if cpu:
+        print(
+            "CPU seconds     "
+            + ", ".join(f"{k} {v}" for k, v in cpu.items() if k != "capacity")
+            + f" (of {cpu['capacity']} available)"
+        )
+    print(f"5xx             {r['errors_5xx']}")
+    print(f"conn. errors    {r['connection_errors'] or 0}")
+    print(f"unexpected      {r['unexpected'] or 0}")
+    print(
+        f"queue drained   {'yes' if r['drained'] else 'NO'} in {r['drain_seconds']} s; jobs {r['jobs']}"
+    )
+    print(
+        f"stored rows     {r['rows_in_database']} in the database, {r['missing_rows']} missing, "
+        f"{r['rows_unacknowledged']} stored without an answer reaching the resident"
+    )
+    print(f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']}")
+    for line in r["server_log_errors"][:10]:
+        print(f"server log      {line}")
+    for line in r["examples"][:10]:
+        print(f"example         {line}")
+    print(f"meets           {'yes' if r['meets'] else 'NO'}")
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def _terminate(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+async def load_and_check(run: Run) -> dict:
+    pages = form_pages(run.base)
+    log(
+        f"{USERS} residents for {SECONDS:.0f} s against {run.base} "
+        f"(rate limits raised for the run: {RATE_LIMIT})"
+    )
+    cpu_before = run.cpu()
+    stats, closables, elapsed = await run_load(run.base, pages)
+    cpu_after = run.cpu()
+    cpu = {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}
+    if cpu:
+        cpu["capacity"] = round(elapsed * (os.cpu_count() or 1), 1)
+    try:
+        log(f"load done: {len(stats.submissions)} submissions; waiting for the queue to drain")
+        db_url = run.libpq(run.db_name)
+        seconds, drained, _ = await asyncio.to_thread(drain, db_url, DRAIN_SECONDS)
+        log(f"queue {'drained' if drained else 'NOT drained'} after {seconds:.1f} s; checking")
+        rows = await asyncio.to_thread(check_rows, db_url, stats.submissions)
+        pdfs = await check_pdfs(run.base, closables, stats.submissions, stats)
+    finally:
+        for c in closables:
+            await c.close()
+    checks = {
+        "drain_seconds": seconds,
+        "drained": drained,
+        "rows": rows,
+        "pdfs": pdfs,
+        "server_errors": run.server_errors(),
+        "cpu": cpu,
+    }
+    return report(run, stats, elapsed, checks)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    run = Run()
+    result = None
+    try:
+        log(f"setting up: database {run.db_name}, Redis prefix {run.prefix}")
+        run.setup()
+        log(f"ready: {' '.join(run.gunicorn_cmd()[2:-1])} ; {RQ_WORKERS} RQ workers")
+        result = asyncio.run(load_and_check(run))
+        run.keep_logs()
+    except KeyboardInterrupt:
+        log("interrupted: stopping everything")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - report, clean up, fail
+        log(f"failed: {exc}")
+        for name, _proc in run.procs:
+            tail = run.tail(name, 15)
+            if tail:
+                print(f"--- {name} ---\n{tail}")
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
+        log("cleaning up")
+        run.close()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "load.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print_table(result)
+    return 0 if result["meets"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
