@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app, has_request_context
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import utcnow
@@ -85,36 +85,24 @@ def resident_email(defn, answers) -> str | None:
     return None
 
 
-def submission_jobs(submission_id: int, defn, answers) -> list[int]:
-    """Write a new submission's jobs in its transaction → their ids, for `dispatch()`
-    after the commit."""
-    now = utcnow()
-
-    def job(kind: str, key: str, payload: dict | None = None) -> dict:
-        return {
-            "key": key,
-            "kind": kind,
-            "submission_id": submission_id,
-            "payload": payload or {},
-            "state": PENDING,
-            "attempts": 0,
-            "run_after": now,
-            "created_at": now,
-        }
-
-    rows = [job(RECEIPT_PDF, f"{RECEIPT_PDF}:{submission_id}")]
+def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
+    """What a new submission sets off → (kind, key suffix, payload) each; the key is
+    `<kind>:<submission id><suffix>`. Written in the submission's own transaction
+    (submissions.services), handed out by `dispatch()` after its commit."""
+    jobs = [(RECEIPT_PDF, "", {})]
     if resident_email(defn, answers or {}):
-        rows.append(job(MAIL_RESIDENT, f"{MAIL_RESIDENT}:{submission_id}"))
+        jobs.append((MAIL_RESIDENT, "", {}))
     for n, out in enumerate(defn.outputs):
         if out.type == "email" and out.to:
-            rows.append(
-                job(MAIL_DEPARTMENT, f"{MAIL_DEPARTMENT}:{submission_id}:{n}", {"to": out.to})
-            )
+            jobs.append((MAIL_DEPARTMENT, f":{n}", {"to": out.to}))
         elif out.type == "webhook" and out.url:
-            rows.append(job(WEBHOOK, f"{WEBHOOK}:{submission_id}:{n}", {"url": out.url}))
-    table = OutboxJob.__table__
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.connection().execute(stmt, rows).scalars())
+            jobs.append((WEBHOOK, f":{n}", {"url": out.url}))
+    return jobs
+
+
+def new_job(now: datetime) -> dict:
+    """The columns of a job that has not been handed out yet."""
+    return {"state": PENDING, "attempts": 0, "run_after": now, "created_at": now}
 
 
 # --- handing out -----------------------------------------------------------------------------

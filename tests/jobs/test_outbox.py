@@ -55,7 +55,7 @@ def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
     """A submission that is not stored leaves no job behind, and the reverse."""
     from app.jobs import outbox as ob
 
-    def broken(submission_id, defn, answers):
+    def broken(defn, answers):
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(ob, "submission_jobs", broken)
@@ -229,3 +229,39 @@ def test_the_whole_cycle_on_each_database(backend_jobs_app, monkeypatch):
         assert purge_expired().submissions == 1
     assert {r.state for r in outbox_rows(app).values()} == {"done"}
     assert emls(app) == [] and receipts(app) == []
+
+
+def test_a_submission_writes_the_same_rows_on_each_database(backend_jobs_app):
+    """PostgreSQL takes the submission, its first event and its jobs in one statement,
+    SQLite in three: the rows are the same."""
+    from app.submissions.models import SubmissionEvent
+
+    app = backend_jobs_app
+    body = submit(app, key="same-rows")
+    with app.app_context():
+        sub = db.session.scalar(
+            select(Submission).where(Submission.receipt_no == body["receipt_no"])
+        )
+        assert (sub.status, sub.channel, sub.idempotency_key, sub.draft_id) == (
+            "received",
+            "api",
+            "same-rows",
+            None,
+        )
+        assert sub.answers["email"] == ANSWERS["email"]
+        events = db.session.scalars(
+            select(SubmissionEvent).where(SubmissionEvent.submission_id == sub.id)
+        ).all()
+        assert [(e.status, e.at) for e in events] == [("received", sub.created_at)]
+    rows = outbox_rows(app)
+    assert set(rows) == {
+        f"receipt_pdf:{sub.id}",
+        f"mail_resident:{sub.id}",
+        f"mail_department:{sub.id}:0",
+        f"webhook:{sub.id}:1",
+    }
+    assert all(r.submission_id == sub.id and r.state == "done" for r in rows.values())
+    assert rows[f"webhook:{sub.id}:1"].payload["url"].startswith("http://127.0.0.1")
+    # the same key again: the same answer, nothing written twice
+    assert submit(app, key="same-rows")["receipt_no"] == body["receipt_no"]
+    assert len(outbox_rows(app)) == 4
