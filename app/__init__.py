@@ -24,6 +24,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     migrate.init_app(app, db, directory=settings.migrations_dir())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=settings.select_locale)
+    settings.quick_template_gettext(app)
     login.init_app(app)
     limiter.init_app(app)
     settings.configure_sqlite(app, db)

@@ -93,3 +93,29 @@ def select_locale() -> str:
 
 # languages a page's content may be in: the site's, plus やさしい日本語 where a form has it
 CONTENT_LANGUAGES = ("ja", "en", "ja-easy")
+
+
+def quick_template_gettext(app: Flask) -> None:
+    """The templates' _() finds the catalogue once per locale and request, not once per
+    string (Flask-Babel's own lookup costs about as much as a page's fields). A locale
+    made by force_locale() is another object, so it gets its own catalogue."""
+    from flask import g
+    from flask_babel import get_translations
+
+    def translations():
+        ctx = g.get("_flask_babel") if g else None
+        locale = getattr(ctx, "babel_locale", None)
+        if locale is None:  # not chosen yet: Flask-Babel chooses it
+            return get_translations()
+        hit = getattr(ctx, "tetsuzuki_translations", None)
+        if hit is None or hit[0] is not locale:
+            hit = ctx.tetsuzuki_translations = (locale, get_translations())
+        return hit[1]
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

@@ -93,20 +93,20 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 RETRY_AFTER_SECONDS = 5
 
 
+def _cause(exc: Exception) -> str:
+    """The driver's error and its first line: no SQL, no parameters (personal data)."""
+    cause = getattr(exc, "orig", None) or exc
+    return f"{type(cause).__name__}: {(str(cause).strip().splitlines() or [''])[0]}"
+
+
 def _database_unavailable(exc: Exception):
     """503 with Retry-After and the usual page or JSON, never a stack trace; the session
     is rolled back so that its connection goes back to the pool (pre-pinged, replaced
     when dead) and the next request starts clean."""
     from app.extensions import db
 
-    cause = getattr(exc, "orig", None) or exc
-    first_line = (str(cause).strip().splitlines() or [""])[0]  # no SQL, no parameters
     current_app.logger.warning(
-        "database unavailable on %s %s: %s: %s",
-        request.method,
-        request.path,
-        type(cause).__name__,
-        first_line,
+        "database unavailable on %s %s: %s", request.method, request.path, _cause(exc)
     )
     try:
         db.session.rollback()
@@ -115,6 +115,20 @@ def _database_unavailable(exc: Exception):
     response = make_response(_handle(ServiceUnavailable()))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _end_session(_exc: BaseException | None) -> None:
+    """Close the request's session, before Flask-SQLAlchemy's own teardown would: when the
+    connection was lost after the answer was made, closing it (a rollback) fails; that is
+    logged here instead of escaping past the answer, which the server would replace with
+    its own 500."""
+    from app.extensions import db
+
+    try:
+        db.session.remove()
+    except DATABASE_UNAVAILABLE as exc:
+        current_app.logger.warning("database connection lost after an answer: %s", _cause(exc))
+        db.session.remove()  # the dead connection is invalidated now: this hands it back
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -143,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _handle)
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, _database_unavailable)
+    app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's (registered earlier)
 
     @app.context_processor
     def _helpers():

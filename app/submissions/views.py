@@ -24,9 +24,11 @@ from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
 from . import services as svc
+from .fieldcache import field_html
 from .models import STATUSES, Draft, StoredFile
 
 bp = Blueprint("submissions", __name__)
+bp.add_app_template_global(field_html, "field_html")
 
 RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
