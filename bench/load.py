@@ -214,6 +214,10 @@ class Unexpected(Exception):
     """A status or page the resident did not expect: the flow stops there."""
 
 
+class RunOver(Exception):
+    """The time is up: a resident stops between two steps."""
+
+
 # --- the simulated residents ---------------------------------------------------------------
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -242,7 +246,7 @@ class Resident:
         import aiohttp
 
         if time.monotonic() >= self.deadline:
-            raise asyncio.CancelledError  # the run is over: no new request
+            raise RunOver  # no new request once the time is up
         if THINK:
             await asyncio.sleep(random.uniform(0, 2 * THINK))
         start = time.perf_counter()
@@ -347,7 +351,7 @@ class Resident:
             self.stats.flows_started += 1
             try:
                 await (self.api(form) if api_user else self.web(form))
-            except asyncio.CancelledError:
+            except RunOver:
                 self.stats.flows_abandoned += 1
                 return
             except Unexpected:
@@ -368,8 +372,14 @@ async def run_load(base: str, pages: dict) -> tuple[Stats, list[Resident], float
         await r.run()
 
     progress = asyncio.create_task(report_progress(stats, start, deadline))
-    await asyncio.gather(*(staggered(r) for r in residents))
-    progress.cancel()
+    try:
+        await asyncio.gather(*(staggered(r) for r in residents))
+    except BaseException:  # interrupted: close the sessions here
+        for c in [*residents, connector]:
+            await c.close()
+        raise
+    finally:
+        progress.cancel()
     elapsed = time.monotonic() - start
     return stats, residents + [connector], elapsed  # closed by the caller after the checks
 
@@ -455,7 +465,7 @@ def check_rows(db_url: str, subs: list[Submission]) -> dict:
     }
 
 
-def drain(db_url: str, limit: float) -> tuple[float, bool, dict]:
+async def drain(db_url: str, limit: float) -> tuple[float, bool, dict]:
     """Wait until no outbox job is pending, queued or running → (seconds, drained, counts)."""
     import psycopg
 
@@ -468,7 +478,7 @@ def drain(db_url: str, limit: float) -> tuple[float, bool, dict]:
                 return time.monotonic() - start, True, counts
             if time.monotonic() - start > limit:
                 return time.monotonic() - start, False, counts
-            time.sleep(0.5)
+            await asyncio.sleep(0.5)
 
 
 # --- the servers ---------------------------------------------------------------------------
@@ -958,9 +968,9 @@ async def load_and_check(run: Run) -> dict:
     try:
         log(f"load done: {len(stats.submissions)} submissions; waiting for the queue to drain")
         db_url = run.libpq(run.db_name)
-        seconds, drained, _ = await asyncio.to_thread(drain, db_url, DRAIN_SECONDS)
+        seconds, drained, _ = await drain(db_url, DRAIN_SECONDS)
         log(f"queue {'drained' if drained else 'NOT drained'} after {seconds:.1f} s; checking")
-        rows = await asyncio.to_thread(check_rows, db_url, stats.submissions)
+        rows = check_rows(db_url, stats.submissions)
         pdfs = await check_pdfs(run.base, closables, stats.submissions, stats)
     finally:
         for c in closables:
