@@ -108,6 +108,15 @@ class Load:
             with self.lock:
                 self.accepted.append(receipt)
 
+    def seen(self, answered: str, since: float) -> set[str]:
+        """The kinds of client ("api", "web") answered "ok" (< 400) or "503" since then."""
+        with self.lock:
+            return {
+                c.who[:3]
+                for c in self.calls
+                if c.started >= since and (c.status < 400 if answered == "ok" else c.status == 503)
+            }
+
     def run(self, target, *args) -> threading.Thread:
         def body():
             try:
@@ -120,6 +129,15 @@ class Load:
         return thread
 
 
+def wait_for(condition, at_least: float, at_most: float = 30.0) -> None:
+    """At least `at_least` seconds, then until `condition()` holds (a busy machine is slow)."""
+    started = time.monotonic()
+    time.sleep(at_least)
+    while not condition():
+        assert time.monotonic() - started < at_most, "the clients made no progress"
+        time.sleep(0.05)
+
+
 def test_postgresql_restarted_under_load(make_app, tmp_path, private_postgres):
     app = make_app(private_postgres.url, UPLOAD_DIR=str(tmp_path / "uploads"), JOB_PERIODIC=False)
     load_form(app, tmp_path)
@@ -127,13 +145,14 @@ def test_postgresql_restarted_under_load(make_app, tmp_path, private_postgres):
     threads = [load.run(load.api_client, n) for n in range(API_CLIENTS)]
     threads += [load.run(load.resident, n) for n in range(RESIDENTS)]
 
-    time.sleep(1.0)  # the site under load, the server up
+    kinds = {"api", "web"}
+    wait_for(lambda: load.seen("ok", since=0) == kinds, at_least=1.0)  # under load, server up
     down = time.monotonic()
     private_postgres.stop("fast")  # active connections are cut, pooled ones go stale
-    time.sleep(1.5)
+    wait_for(lambda: load.seen("503", since=down) == kinds, at_least=1.5)
     private_postgres.start()
     up = time.monotonic()
-    time.sleep(1.0)
+    wait_for(lambda: load.seen("ok", since=up) == kinds, at_least=1.0)
     load.stop.set()
     for t in threads:
         t.join(timeout=60)
@@ -160,3 +179,43 @@ def test_postgresql_restarted_under_load(make_app, tmp_path, private_postgres):
     assert set(load.accepted) == state.receipts
     assert len(load.accepted) == state.submissions  # no duplicate from a retried request
     assert state.without_event == [] and state.without_jobs == []
+
+
+def test_a_connection_cut_after_the_answer_is_made_still_gives_the_answer(
+    make_app, tmp_path, private_postgres, caplog
+):
+    """The server ends the connection between the answer and the end of the request (as a
+    failover or pg_terminate_backend does): the answer still reaches the client."""
+    import psycopg
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    app = make_app(private_postgres.url, UPLOAD_DIR=str(tmp_path / "uploads"), JOB_PERIODIC=False)
+    load_form(app, tmp_path)
+    admin = f"host=127.0.0.1 port={private_postgres.port} user=postgres dbname=postgres"
+    cut = {"on": True}
+
+    @app.after_request
+    def end_connection(response):
+        if cut["on"]:
+            pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                while conn.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)
+                ).fetchone():
+                    time.sleep(0.01)
+        return response
+
+    client = app.test_client()
+    r = api_submit(client, "cut-after-answer")
+    assert r.status_code == 201, r.get_data(as_text=True)
+    page = client.get(f"/apply/{FORM_ID}")
+    assert page.status_code == 200 and "テスト許可申請" in page.get_data(as_text=True)
+    assert caplog.text.count("database connection lost after an answer") == 2
+
+    cut["on"] = False
+    assert api_submit(client, "cut-after-answer").get_json() == r.get_json()  # stored once
+    state = consistency(app)
+    assert state.receipts == {r.get_json()["receipt_no"]} and not state.without_jobs
