@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -21,11 +22,7 @@ def resolve(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
     if not app.config.get("SECRET_KEY"):
-        key_file = instance / "secret_key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
-        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
@@ -40,6 +37,24 @@ def resolve(app: Flask) -> None:
         opts.pop("pool_pre_ping", None)
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+
+def _instance_secret_key(key_file: Path) -> str:
+    """The key in the instance folder, made once. Several processes may start at the same
+    moment (gunicorn's workers): the key is written under a temporary name and linked into
+    place, so every process reads the same whole key, never an empty or a second one."""
+    if not key_file.exists():
+        tmp = key_file.with_name(f".{key_file.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, key_file)  # fails if another process got there first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return key_file.read_text().strip()
 
 
 def configure_sqlite(app: Flask, db) -> None:
