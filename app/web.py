@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -149,8 +150,20 @@ def security_headers(response):
     return response
 
 
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that a body nested too deeply to read is a bad body (400),
+    like any other JSON that cannot be read, rather than a RecursionError (500)."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
+
 def init_app(app: Flask) -> None:
     app.after_request(security_headers)
+    app.json = JSONProvider(app)
     app.json.ensure_ascii = False  # Japanese stays readable in JSON answers
     app.json.sort_keys = False  # keys in the order interfaces.md lists them
     app.register_error_handler(HTTPException, _handle)

@@ -311,8 +311,6 @@ def submit_form(form_id: str):
     otherwise, so answering every field is safe. An answer for an unknown field id is an
     error. 422 lists the problems by field id (`name.family`, `household[0].age`, …).
     """
-    import json
-
     from app.submissions import services as subs
 
     fv = subs.latest_version(form_id)
@@ -323,7 +321,7 @@ def submit_form(form_id: str):
     errors: dict[str, list[str]] = {}
     if request.mimetype == "multipart/form-data":
         try:
-            body = json.loads(request.form.get("answers") or "{}")
+            body = current_app.json.loads(request.form.get("answers") or "{}")
         except ValueError:
             return json_error(
                 400, "answers パートが JSON ではありません / the answers part is not JSON"

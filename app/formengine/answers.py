@@ -13,7 +13,8 @@ from typing import Any
 from .conditions import evaluate
 from .messages import message
 from .model import Field, FormDefinition, Page
-from .types import Context, GroupType, has_answer, kind
+from .normalise import UNUSABLE
+from .types import Context, GroupType, has_answer, kind, label_of
 
 
 @dataclass
@@ -58,6 +59,11 @@ def validate_fields(
             value, errors = GroupType.validate(f, raw.get(f.id), ctx, answers=known)
         else:
             value, errors = kind(f).validate(f, raw.get(f.id), ctx)
+        bad = unusable_char(value) if value is not None and not errors else None
+        if bad is not None:
+            label, code = label_of(f, ctx.lang), f"U+{ord(bad):04X}"
+            errors = [(f.id, message("unusable_char", ctx.lang, label=label, code=code))]
+            value = None
         for key, msg in errors:
             result.add(key, msg)
         if value is not None:
@@ -65,6 +71,23 @@ def validate_fields(
             result.values[f.id] = value
         else:
             known.pop(f.id, None)
+
+
+def unusable_char(value: Any) -> str | None:
+    """A character of an answer (a text, or the texts inside it) that may not be stored."""
+    stack = [value]
+    while stack:  # not recursive: an answer sent as JSON may be nested deeply
+        item = stack.pop()
+        if isinstance(item, str):
+            found = UNUSABLE.search(item)
+            if found:
+                return found.group()
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return None
 
 
 def validate_page(

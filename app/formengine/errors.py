@@ -62,6 +62,36 @@ class ErrorCode(_Bilingual):
         "キー '{key}' が重複しています（{first} 行目にもあります）",
         "duplicate key '{key}' (also on line {first})",
     )
+    TAG_NOT_ALLOWED = (
+        "tag_not_allowed",
+        "YAML のタグ {tag} は使えません（使えるのは文字列・数・true/false・null・リスト・マップだけです）",
+        "YAML tag {tag} is not allowed (only strings, numbers, true/false, null, lists and maps)",
+    )
+    UNREADABLE_VALUE = (
+        "unreadable_value",
+        "{value} は{kind}として読めません",
+        "{value} cannot be read as {kind}",
+    )
+    NUMBER_TOO_LARGE = (
+        "number_too_large",
+        "数 {value} が大きすぎます（絶対値 {max} まで）",
+        "number {value} is too large (at most {max} either way)",
+    )
+    UNUSABLE_CHAR = (
+        "unusable_char",
+        "使えない文字（{code}）が含まれています",
+        "contains a character that cannot be used ({code})",
+    )
+    TOO_DEEP = (
+        "too_deep",
+        "リストやマップの入れ子が深すぎます（{max} 段まで）",
+        "lists and maps are nested too deeply (at most {max} levels)",
+    )
+    TOO_MANY_VALUES = (
+        "too_many_values",
+        "キーと値が {max} 個を超えています（エイリアス *名前 は展開して数えます）",
+        "more than {max} keys and values (aliases *name count as expanded)",
+    )
     NOT_A_FORM = (
         "not_a_form",
         "フォーム定義は id, version, pages などのキーを持つマップでなければなりません",
@@ -174,7 +204,8 @@ class ErrorCode(_Bilingual):
 class Detail(_Bilingual):
     """A part of a message shared by several codes: what was expected, or why."""
 
-    # what a value must be (invalid_value `expected`, condition_value `expected`)
+    # what a value must be (invalid_value `expected`, condition_value `expected`,
+    # unreadable_value `kind`)
     MAP = ("map", "マップ（キー: 値）", "a map (key: value)")
     LIST = ("list", "リスト", "a list")
     NON_EMPTY_LIST = ("non_empty_list", "空でないリスト", "a non-empty list")

@@ -174,6 +174,11 @@ MESSAGES = MappingProxyType(
             "en": "{label} can have at most {n}.",
             "ja-easy": "{label}は {n}つ までです。",
         },
+        "unusable_char": {
+            "ja": "{label}に使えない文字（{code}）が含まれています。削除してから入力し直してください。",
+            "en": "{label} contains a character that cannot be used ({code}). Remove it and try again.",
+            "ja-easy": "{label}に つかえない もじ（{code}）が あります。けして ください。",
+        },
         "unknown_field": {
             "ja": "この様式にない項目です。",
             "en": "This form has no such field.",

@@ -19,6 +19,11 @@ ERAS = {
 ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
 _ERA_ORDER = sorted(ERAS.items(), key=lambda e: e[1][0], reverse=True)
 
+# Characters no answer or form text may hold: control characters other than tab and line
+# breaks, and lone surrogates (only an escape such as "\ud800" in JSON or YAML can carry
+# one; it cannot be written as UTF-8, so a page or a PDF showing it would fail).
+UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
 
 def nfkc(text: str) -> str:
     """Full-width digits and letters to half-width, half-width kana to full-width."""

@@ -52,6 +52,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from . import types as _field_types  # noqa: F401  (registers the field types)
 from .errors import Detail, ErrorCode, Problem
 from .model import FALLBACK, Fee, Field, FormDefinition, Option, Output, Page, Text
+from .normalise import UNUSABLE
 from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
 
 FORM_ID = re.compile(r"[a-z0-9-]+")
@@ -105,8 +106,23 @@ OWN_ATTRIBUTES = frozenset({"options", "fields", "text"})  # Field attributes, n
 RANGES = (("min_length", "max_length"), ("min_selected", "max_selected"), ("min", "max"))
 DEFAULT_MAXIMA = {("text", "max_length"): 200, ("textarea", "max_length"): 2000}
 
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Limits for a file that is not a form someone wrote by hand: the shipped forms nest at
+# most 12 levels deep and hold at most about 1,300 keys and values.
+MAX_DEPTH = 40  # lists and maps inside each other
+MAX_VALUES = 20_000  # keys and values, every alias (*name) counted as expanded
+MAX_INTEGER = 2**63 - 1  # integers beyond are refused (a form counts days, yen, characters)
+
+_YAML = "tag:yaml.org,2002:"
+_TIMESTAMP_TAG = _YAML + "timestamp"
+_MERGE_TAG = _YAML + "merge"
+# the only tags a value may have (written or implied): no !!python/..., !!binary, !!set
+_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+_COLLECTION_TAGS = frozenset({_YAML + "map", _YAML + "seq"})
+_READ_AS = {
+    _YAML + "int": Detail.INTEGER,
+    _YAML + "float": Detail.NUMBER,
+    _YAML + "bool": Detail.BOOLEAN,
+}
 _INVALID = object()  # a condition operand that did not fit
 
 
@@ -197,11 +213,41 @@ class _Lines:
         return items[index] if index < len(items) else self.start(sequence)
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark):
+        super().__init__(mark)
+        self.mark = mark
+
+
+class _Composer(yaml.SafeLoader):
+    """The safe loader, refusing lists and maps nested more than MAX_DEPTH deep before
+    its recursive composer runs out of stack."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 class _Loader:
     """YAML text → plain dicts, lists and scalars, with their lines (`_Lines`).
 
     Built from the node tree of `yaml.compose` rather than `yaml.safe_load`, because
-    the nodes know their lines and show duplicate keys, which safe_load drops.
+    the nodes know their lines and show duplicate keys, which safe_load drops. Only
+    plain YAML is read: a tag other than those of strings, numbers, booleans, null,
+    lists and maps is a problem (nothing is ever constructed from one), and so are
+    nesting beyond MAX_DEPTH and more than MAX_VALUES values once aliases are
+    expanded ("billion laughs"): an alias reuses the converted object, so converting
+    stays as cheap as the text is long, and the count is checked before anything
+    walks the expanded data.
     """
 
     def __init__(self, report: _Report):
@@ -210,11 +256,16 @@ class _Loader:
         self._constructor = yaml.SafeLoader("")
         self._open: set[int] = set()  # nodes being converted, to stop recursive aliases
         self._done: dict[int, Any] = {}  # converted nodes: an alias reuses the object
+        self._sizes: dict[int, int] = {}  # converted node → its values, aliases expanded
+        self._too_many = False
 
     def load(self, text: str) -> tuple[bool, Any, _Lines]:
-        """(whether the text is YAML at all, the data, the lines)."""
+        """(whether the text is YAML that can be checked, the data, the lines)."""
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=_Composer)
+        except _TooDeep as exc:
+            self.report.add(exc.mark.line + 1, ErrorCode.TOO_DEEP, max=MAX_DEPTH)
+            return False, None, self.lines
         except yaml.MarkedYAMLError as exc:
             self._syntax_error(exc)
             return False, None, self.lines
@@ -223,7 +274,8 @@ class _Loader:
             detail = f"{exc.reason} (#x{exc.character:04x})"
             self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
             return False, None, self.lines
-        return True, (None if node is None else self.convert(node)), self.lines
+        data = None if node is None else self.convert(node)
+        return not self._too_many, data, self.lines
 
     def _syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         """Report at the line the mistake is most likely on; name the other line too.
@@ -250,9 +302,13 @@ class _Loader:
             return self._scalar(node)
         if id(node) in self._done:  # an alias (*name) of a map or list seen before
             return self._done[id(node)]
+        line = node.start_mark.line + 1
         if id(node) in self._open:
-            line = node.start_mark.line + 1
             self.report.add(line, ErrorCode.YAML_SYNTAX, detail="recursive alias")
+            return None
+        if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply:os.system [...]
+            self.report.add(line, ErrorCode.TAG_NOT_ALLOWED, tag=_short_tag(node.tag))
+            self._done[id(node)] = None
             return None
         self._open.add(id(node))
         try:
@@ -260,16 +316,46 @@ class _Loader:
         finally:
             self._open.discard(id(node))
         self._done[id(node)] = result
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, MappingNode)
+            else node.value
+        )
+        size = self._sizes[id(node)] = 1 + sum(self._sizes.get(id(c), 1) for c in children)
+        if size > MAX_VALUES and not self._too_many:  # reported where it first overflows
+            self._too_many = True
+            self.report.add(line, ErrorCode.TOO_MANY_VALUES, max=f"{MAX_VALUES:,}")
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
+        line = node.start_mark.line + 1
+        if node.tag not in _SCALAR_TAGS:  # e.g. !!binary, !!python/name:os.system, !foo
+            self.report.add(line, ErrorCode.TAG_NOT_ALLOWED, tag=_short_tag(node.tag))
+            return None
         if node.tag == _TIMESTAMP_TAG:  # keep dates as written, like `today`
             return node.value
-        try:
-            return self._constructor.construct_object(node)
-        except yaml.constructor.ConstructorError as exc:  # e.g. an unknown tag `!foo`
-            self.report.add(node.start_mark.line + 1, ErrorCode.YAML_SYNTAX, detail=exc.problem)
+        if node.tag == _YAML + "int" and len(node.value) > 40:  # not even read: 5,000 digits
+            self.report.add(line, ErrorCode.NUMBER_TOO_LARGE, value=node.value, max=MAX_INTEGER)
             return None
+        try:
+            value = self._constructor.construct_object(node)
+        except (ValueError, LookupError):  # `!!int abc`, `!!bool maybe`
+            kind = _READ_AS.get(node.tag, Detail.STRING)
+            self.report.add(line, ErrorCode.UNREADABLE_VALUE, value=node.value, kind=kind)
+            return None
+        if _is_int(value) and abs(value) > MAX_INTEGER:
+            self.report.add(line, ErrorCode.NUMBER_TOO_LARGE, value=node.value, max=MAX_INTEGER)
+            return None
+        if isinstance(value, str) and self._unusable(value, line):
+            return None
+        return value
+
+    def _unusable(self, text: str, line: int) -> bool:
+        """Report a character an escape ("\\0", "\\ud800") put in a string."""
+        found = UNUSABLE.search(text)
+        if found:
+            self.report.add(line, ErrorCode.UNUSABLE_CHAR, code=f"U+{ord(found.group()):04X}")
+        return found is not None
 
     def _mapping(self, node: MappingNode) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -280,7 +366,12 @@ class _Loader:
                 detail = "keys must be plain words (no lists, maps or << merges)"
                 self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
                 continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self.report.add(line, ErrorCode.TAG_NOT_ALLOWED, tag=_short_tag(key_node.tag))
+                continue
             key = key_node.value  # as written: `no`, `1`, `on` stay strings
+            if self._unusable(key, line):
+                continue
             if key in key_lines:
                 self.report.add(line, ErrorCode.DUPLICATE_KEY, key=key, first=key_lines[key])
                 continue
@@ -298,6 +389,11 @@ class _Loader:
 
 def _line_of(mark: yaml.Mark | None) -> int | None:
     return None if mark is None else mark.line + 1
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as written: `!!python/object:x` rather than `tag:yaml.org,2002:python/object:x`."""
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
 # --- where each field is, for conditions --------------------------------------------------

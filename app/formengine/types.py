@@ -120,7 +120,8 @@ class TextType(Runtime):
     @classmethod
     def normalise(cls, f, raw):
         if not isinstance(raw, str):
-            return raw if raw is None else str(raw)
+            # a number sent through the API is its digits; anything else is refused by check
+            return str(raw) if isinstance(raw, int | float) and not isinstance(raw, bool) else raw
         text = raw.strip()
         script = f.get("kana")
         if script == "katakana":
@@ -134,6 +135,8 @@ class TextType(Runtime):
     @classmethod
     def check(cls, f, value, ctx):
         label = label_of(f, ctx.lang)
+        if not isinstance(value, str):
+            return [(f.id, message("invalid", ctx.lang, label=label))]
         errs: Errors = []
         lo, hi = f.get("min_length"), f.get("max_length", 200)
         if lo is not None and len(value) < lo:
@@ -163,6 +166,8 @@ class TextareaType(Runtime):
 
     @classmethod
     def check(cls, f, value, ctx):
+        if not isinstance(value, str):
+            return [(f.id, message("invalid", ctx.lang, label=label_of(f, ctx.lang)))]
         hi = f.get("max_length", 2000)
         if len(value) > hi:
             return [(f.id, message("too_long", ctx.lang, label=label_of(f, ctx.lang), n=hi))]

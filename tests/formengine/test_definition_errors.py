@@ -130,8 +130,103 @@ CASES = [
             title: テスト
         """),
         2,
-        ErrorCode.YAML_SYNTAX,
-        "YAML syntax error: could not determine a constructor for the tag '!int'",
+        ErrorCode.TAG_NOT_ALLOWED,
+        "YAML のタグ !int は使えません（使えるのは文字列・数・true/false・null・リスト・マップだけです）"
+        " / YAML tag !int is not allowed (only strings, numbers, true/false, null, lists and maps)",
+    ),
+    case(
+        "yaml python tag is never constructed",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: !!python/object/apply:os.system ["echo owned"]
+        """),
+        4,
+        ErrorCode.TAG_NOT_ALLOWED,
+        "YAML tag !!python/object/apply:os.system is not allowed",
+    ),
+    case(
+        "yaml value that cannot be read as its tag says",
+        with_pages("""
+            id: test-form
+            version: !!int one
+            procedure: P-0001
+            title: テスト
+        """),
+        2,
+        ErrorCode.UNREADABLE_VALUE,
+        "'one' は整数として読めません / 'one' cannot be read as an integer",
+    ),
+    case(
+        "yaml number too long to read",
+        with_pages(f"""
+            id: test-form
+            version: {"9" * 5000}
+            procedure: P-0001
+            title: テスト
+        """),
+        2,
+        ErrorCode.NUMBER_TOO_LARGE,
+        "が大きすぎます（絶対値 9223372036854775807 まで） / number '99999",
+    ),
+    case(
+        "yaml hexadecimal number too large",
+        with_pages(f"""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            fee: {{amount: 0x{"f" * 16}}}
+        """),
+        5,
+        ErrorCode.NUMBER_TOO_LARGE,
+        "number '0xffffffffffffffff' is too large (at most 9223372036854775807 either way)",
+    ),
+    case(
+        "yaml escape of a character that cannot be used",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: "申請\\0書"
+        """),
+        4,
+        ErrorCode.UNUSABLE_CHAR,
+        "使えない文字（U+0000）が含まれています / contains a character that cannot be used (U+0000)",
+    ),
+    case(
+        "yaml nested too deeply",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            description: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+        """),
+        5,
+        ErrorCode.TOO_DEEP,
+        "リストやマップの入れ子が深すぎます（40 段まで） / lists and maps are nested too deeply (at most 40 levels)",
+    ),
+    case(
+        "yaml aliases that expand to too many values",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            a: &a [x, x, x, x, x, x, x, x, x, x]
+            b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+            c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+            d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+            e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+            f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+            description: *f
+        """),
+        9,
+        ErrorCode.TOO_MANY_VALUES,
+        "キーと値が 20,000 個を超えています（エイリアス *名前 は展開して数えます）"
+        " / more than 20,000 keys and values (aliases *name count as expanded)",
     ),
     case(
         "yaml recursive alias",
@@ -1592,6 +1687,12 @@ def test_error_codes_are_stable():
         "yaml_syntax",
         "not_utf8",
         "duplicate_key",
+        "tag_not_allowed",
+        "unreadable_value",
+        "number_too_large",
+        "unusable_char",
+        "too_deep",
+        "too_many_values",
         "not_a_form",
         "unknown_key",
         "key_not_allowed",
