@@ -27,6 +27,12 @@ def resolve(app: Flask) -> None:
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # a Redis that hangs is given up on as quickly as one that is down (the in-memory
+        # fallback then counts), as the job queue does (jobs/queue.py)
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 2, "socket_connect_timeout": 2}
+        )
     app.config.setdefault(
         "RATELIMIT_KEY_PREFIX", app.config.get("REDIS_KEY_PREFIX", "tetsuzuki:") + "limits"
     )

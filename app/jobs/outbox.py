@@ -170,7 +170,7 @@ def _enqueue(ids: list[int]) -> int:
     ).all()
     if not rows:
         return 0
-    conn = queue.connection()
+    conn = queue.connection(timeout=2)  # enqueueing is quick; a hung Redis is not waited for
     q = queue.get_queue(conn)
     prefix = queue.job_id_prefix()
     done = 0

@@ -12,8 +12,9 @@ def mode() -> str:
     return "rq" if current_app.config.get("REDIS_URL") else "inline"
 
 
-def connection(url: str | None = None):
-    """A Redis client that fails fast: a request never waits on a Redis that is down."""
+def connection(url: str | None = None, *, timeout: float = 10):
+    """A Redis client that fails fast: a request never waits on a Redis that is down;
+    `timeout` bounds each answer (a worker's blocking reads need the longer default)."""
     from redis import Redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
@@ -21,7 +22,7 @@ def connection(url: str | None = None):
     return Redis.from_url(
         url or current_app.config["REDIS_URL"],
         socket_connect_timeout=2,
-        socket_timeout=10,
+        socket_timeout=timeout,
         retry=Retry(NoBackoff(), 0),
     )
 

@@ -126,3 +126,62 @@ def resident_code(resident) -> str:
     """The access code the done page showed (kept in the resident's session)."""
     with resident.client.session_transaction() as session:
         return next(iter(session["receipts"].values()))
+
+
+@pytest.fixture
+def silent_redis():
+    """A peer that takes connections and never answers: a Redis that hangs."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_a_redis_that_hangs_costs_seconds_not_the_request(
+    make_app, tmp_path, silent_redis, limiter_reset
+):
+    """Look-ups give up on the limiter's Redis after its socket timeout and are answered;
+    a submission still gets its receipt number, its jobs wait in the outbox."""
+    app = make_app(
+        REDIS_URL=silent_redis,
+        REDIS_KEY_PREFIX="faults:",
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        JOB_PERIODIC=False,
+    )
+    load_form(app, tmp_path / "form")
+    started = time.monotonic()
+    r = app.test_client().post("/status", data=WRONG, environ_base=GUESSER)
+    looked_up_in = time.monotonic() - started
+    assert r.status_code == 404 and "到達番号またはアクセスコードが正しくありません" in r.get_data(
+        as_text=True
+    )
+    assert looked_up_in < 8, looked_up_in
+    started = time.monotonic()
+    api = api_submit(app.test_client(), "redis-hangs")
+    submitted_in = time.monotonic() - started
+    assert api.status_code == 201, api.get_data(as_text=True)
+    assert submitted_in < 8, submitted_in
+    assert set(outbox(app).values()) == {"pending"}
+    print(
+        f"\nRedis hanging: look-up answered in {looked_up_in:.1f} s, submission in {submitted_in:.1f} s"
+    )
