@@ -181,6 +181,7 @@ class Submission:
     receipt_no: str
     access_code: str
     resident: int
+    email: str  # unique to this submission: the pages and the row must show this one
 
 
 @dataclass
@@ -296,6 +297,7 @@ class Resident:
             _, h = await self.request("page_post", "POST", url, 302, data=post)
             url = self.location(h)
         html, _ = await self.request("check", "GET", url, 200)
+        self.own_answers("check", html, data)
         _, h = await self.request(
             "submit",
             "POST",
@@ -309,9 +311,10 @@ class Resident:
             self.stats.note(f"submit redirected to {done}")
             raise Unexpected(done)
         # stored: the receipt number is in the answer (the PDF is checked with the session)
-        sub = Submission("web", form, m.group(1), "", self.n)
+        sub = Submission("web", form, m.group(1), "", self.n, data["email"])
         self.stats.submissions.append(sub)
         html, _ = await self.request("done", "GET", done, 200)
+        self.own_answers("done", html, data)
         found = [x.strip() for x in RECEIPT.findall(html.decode("utf-8"))]
         if len(found) < 2 or found[0] != sub.receipt_no:
             self.stats.note(f"done page without its receipt number: {done}")
@@ -320,18 +323,29 @@ class Resident:
 
     async def api(self, form: str) -> None:
         self.count += 1
+        data = answers(form, self.n * 10000 + self.count)
         body, _ = await self.request(
             "api_submit",
             "POST",
             f"/api/v1/forms/{form}/submissions",
             201,
-            json={"answers": answers(form, self.n * 10000 + self.count), "lang": "ja"},
+            json={"answers": data, "lang": "ja"},
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         answer = json.loads(body)
         self.stats.submissions.append(
-            Submission("api", form, answer["receipt_no"], answer["access_code"], self.n)
+            Submission(
+                "api", form, answer["receipt_no"], answer["access_code"], self.n, data["email"]
+            )
         )
+
+    def own_answers(self, step: str, html: bytes, data: dict) -> None:
+        """The check and done pages show this resident's answers, no one else's."""
+        text = html.decode("utf-8")
+        if data["email"] not in text or data["address"]["street"] not in text:
+            self.stats.unexpected[f"{step} wrong answers"] += 1
+            self.stats.note(f"{step}: the page does not show this resident's answers")
+            raise Unexpected(step)
 
     async def close(self) -> None:
         await self.session.close()
@@ -441,7 +455,12 @@ def check_rows(db_url: str, subs: list[Submission]) -> dict:
     import psycopg
 
     with psycopg.connect(db_url) as conn:
-        rows = dict(conn.execute("SELECT receipt_no, access_code FROM submissions").fetchall())
+        rows = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                "SELECT receipt_no, access_code, answers->>'email' FROM submissions"
+            )
+        }
         jobs = dict(conn.execute("SELECT state, count(*) FROM outbox_jobs GROUP BY state"))
         failed = [
             r[0]
@@ -453,7 +472,9 @@ def check_rows(db_url: str, subs: list[Submission]) -> dict:
     missing = [
         s.receipt_no
         for s in subs
-        if s.receipt_no not in rows or (s.access_code and rows[s.receipt_no] != s.access_code)
+        if s.receipt_no not in rows
+        or (s.access_code and rows[s.receipt_no][0] != s.access_code)
+        or rows[s.receipt_no][1] != s.email  # another resident's answers under this number
     ]
     acknowledged = {s.receipt_no for s in subs}
     return {
