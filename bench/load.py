@@ -592,7 +592,7 @@ class Run:
         cmd += ["--worker-class", WORKER_CLASS]
         if WORKER_CLASS == "gthread":
             cmd += ["--threads", str(THREADS)]
-        cmd += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "10"]
+        cmd += ["--bind", f"127.0.0.1:{self.port}"]
         # no control socket: it would be one shared file in the home folder
         cmd += ["--no-control-socket", "--error-logfile", str(self.tmp / "gunicorn.log")]
         cmd.append(self.app_spec)
@@ -810,12 +810,18 @@ def versions(run: Run) -> dict:
     return out
 
 
-def machine(run: Run) -> dict:
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine(run: Run, checks: dict) -> dict:
+    """Where it ran; the load averages show whether others shared the machine."""
     return {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "system": platform.platform(),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "load_average_before": checks["load_average_before"],
+        "load_average_at_end": checks["load_average_at_end"],
         **versions(run),
     }
 
@@ -910,7 +916,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
             "rate_limits": f"LOOKUP_RATE_LIMIT and LOGIN_RATE_LIMIT = {RATE_LIMIT} (one client address)",
             "job_periodic": False,
         },
-        "machine": machine(run),
+        "machine": machine(run, checks),
     }
 
 
@@ -924,6 +930,11 @@ def print_table(r: dict) -> None:
         + f", {r['server']['rq_workers']} RQ workers"
     )
     print(f"rate limits for the run: {r['server']['rate_limits']}")
+    m = r["machine"]
+    print(
+        f"machine: {m['cpus']} CPUs, load average {m['load_average_before'][0]} before and "
+        f"{m['load_average_at_end'][0]} at the end of the load (others may share it)"
+    )
     print()
     print(f"{'step':<12} {'requests':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9}")
     for step, s in r["steps"].items():
@@ -946,7 +957,7 @@ def print_table(r: dict) -> None:
     if cpu:
         print(
             "CPU seconds     "
-            + ", ".join(f"{k} {v}" for k, v in cpu.items() if k != "capacity")
+            + ", ".join(f"{k} {v}" for k, v in cpu.items() if k != "capacity").replace("_", " ")
             + f" (of {cpu['capacity']} available)"
         )
     print(f"5xx             {r['errors_5xx']}")
@@ -980,12 +991,18 @@ async def load_and_check(run: Run) -> dict:
         f"{USERS} residents for {SECONDS:.0f} s against {run.base} "
         f"(rate limits raised for the run: {RATE_LIMIT})"
     )
+    load_before = load_average()
     cpu_before = run.cpu()
     stats, closables, elapsed = await run_load(run.base, pages)
     cpu_after = run.cpu()
     cpu = {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}
     if cpu:
         cpu["capacity"] = round(elapsed * (os.cpu_count() or 1), 1)
+        # other sessions' processes, or idle: the machine may be shared
+        cpu["other_or_idle"] = round(
+            cpu["capacity"] - sum(cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after), 1
+        )
+    load_at_end = load_average()
     try:
         log(f"load done: {len(stats.submissions)} submissions; waiting for the queue to drain")
         db_url = run.libpq(run.db_name)
@@ -1003,6 +1020,8 @@ async def load_and_check(run: Run) -> dict:
         "pdfs": pdfs,
         "server_errors": run.server_errors(),
         "cpu": cpu,
+        "load_average_before": load_before,
+        "load_average_at_end": load_at_end,
     }
     return report(run, stats, elapsed, checks)
 
