@@ -62,11 +62,22 @@ def error_messages() -> dict[int, str]:
         403: _("このページを表示する権限がありません。"),
         404: _("お探しのページは見つかりませんでした。"),
         405: _("この操作はできません。"),
-        413: _("送信されたデータが大きすぎます。"),
+        413: _too_large(),
         429: _("短時間にアクセスが集中しています。しばらくしてからもう一度お試しください。"),
         500: _("システムでエラーが発生しました。時間をおいてもう一度お試しください。"),
         503: _("ただいまサービスを利用できません。時間をおいてもう一度お試しください。"),
     }
+
+
+def _too_large() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return _("送信されたデータが大きすぎます。")
+    return _(
+        "送信されたデータが大きすぎます。ファイルを小さくするか、分けて送ってください"
+        "（1回に送れるのは合計%(max)sMBまでです）。",
+        max=f"{limit / 1024 / 1024:g}",
+    )
 
 
 def json_error(status: int, message: str, code: str | None = None):
@@ -86,7 +97,10 @@ def _handle(exc: Exception):
         return json_error(
             status, detail if isinstance(detail, str) and detail and status == 400 else message
         )
-    return render_template("error.html", status=status, message=message), status
+    # after a refused upload, the way back to the page of the form (its answers are kept)
+    rule = request.url_rule
+    back = request.path if status == 413 and rule and "GET" in (rule.methods or ()) else None
+    return render_template("error.html", status=status, message=message, back=back), status
 
 
 # the database did not answer: restarting, failing over, refusing connections, locked

@@ -144,6 +144,21 @@ MESSAGES = MappingProxyType(
             "en": "{name} is {size} MB. Attach a file of {max} MB or less.",
             "ja-easy": "{name}は おおきすぎます（{max}MBまで）。",
         },
+        "file_pixels": {
+            "ja": "{name} は{width}×{height}ピクセルの画像で、大きすぎます。{max}以下に縮小してから添付してください。",
+            "en": "{name} is an image of {width} × {height} pixels, which is too large. Make it smaller ({max} at most) and attach it again.",
+            "ja-easy": "{name}は えが おおきすぎます。ちいさく してから つけてください。",
+        },
+        "file_expands": {
+            "ja": "{name} は展開すると{max}MBを超えるため、受け付けられません。ファイルを分けて添付してください。",
+            "en": "{name} expands to more than {max} MB, which we cannot accept. Split it into smaller files.",
+            "ja-easy": "{name}は おおきすぎます。ファイルを わけて ください。",
+        },
+        "file_unreadable": {
+            "ja": "{name} を読み取れませんでした。壊れているか、パスワードが設定されている可能性があります。",
+            "en": "We could not read {name}. It may be damaged or protected by a password.",
+            "ja-easy": "{name}を よめませんでした。",
+        },
         "file_empty": {
             "ja": "{name} は空のファイルです。",
             "en": "{name} is empty.",

@@ -385,14 +385,14 @@ class Upload:
 
 def receive_upload(f, storage, lang: str) -> tuple[Upload | None, str | None]:
     """Read an uploaded file (werkzeug FileStorage), check it against the field."""
-    from app.formengine.files import sniff
+    from app.formengine.files import safe_name, sniff
 
-    name = Path(storage.filename or "file").name[-200:] or "file"
+    name = safe_name(storage.filename)  # shown and offered back, never used as a path
     try:
         data = storage.read()
     finally:
         storage.close()  # large uploads are spooled to a temporary file
-    error = check_upload(f, name, data[:SNIFF_BYTES], len(data), lang)
+    error = check_upload(f, name, data, len(data), lang)
     if error:
         return None, error
     return Upload(

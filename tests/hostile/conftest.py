@@ -89,9 +89,7 @@ VALID = {
 }
 
 
-@pytest.fixture
-def hostile_app(app, worked_example, tmp_path):
-    """The app with the worked-example catalogue and the hostile form published."""
+def _publish(app, worked_example, tmp_path):
     path = tmp_path / f"{FORM_ID}.yaml"
     path.write_text(FORM, encoding="utf-8")
     with app.app_context():
@@ -100,6 +98,18 @@ def hostile_app(app, worked_example, tmp_path):
         assert not report.problems, report.problems
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return app
+
+
+@pytest.fixture
+def hostile_app(app, worked_example, tmp_path):
+    """The app with the worked-example catalogue and the hostile form published."""
+    return _publish(app, worked_example, tmp_path)
+
+
+@pytest.fixture
+def hostile_backend_app(backend_app, worked_example, tmp_path):
+    """The same, on SQLite and on PostgreSQL."""
+    return _publish(backend_app, worked_example, tmp_path)
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -167,3 +177,25 @@ def zip_bomb_xlsx(expanded_mb: int) -> bytes:
             for _ in range(expanded_mb):
                 sheet.write(block)
     return out.getvalue()
+
+
+def multipart(
+    fields: dict[str, str], files: list[tuple[str, bytes, bytes, str]]
+) -> tuple[bytes, str]:
+    """A multipart/form-data body written byte for byte, as a hostile client would:
+    `files` are (part name, filename exactly as sent, content, claimed type). → (body,
+    content type). The test client would otherwise tidy the filenames up."""
+    boundary = b"hostile-boundary-7f3a"
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(b"--" + boundary + b"\r\n")
+        out.write(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+        out.write(value.encode() + b"\r\n")
+    for name, filename, content, ctype in files:
+        out.write(b"--" + boundary + b"\r\n")
+        out.write(f'Content-Disposition: form-data; name="{name}"; filename="'.encode())
+        out.write(filename + b'"\r\n')
+        out.write(f"Content-Type: {ctype}\r\n\r\n".encode())
+        out.write(content + b"\r\n")
+    out.write(b"--" + boundary + b"--\r\n")
+    return out.getvalue(), f"multipart/form-data; boundary={boundary.decode()}"
