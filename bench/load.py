@@ -95,8 +95,33 @@ def log(message: str) -> None:
 # --- what the residents answer --------------------------------------------------------------
 
 
-def answers(form: str, n: int) -> dict:
-    """Plausible answers in the API's JSON shape; the web flow posts the same values."""
+def png() -> bytes:
+    """A small valid PNG (a scan of a certificate, as far as the server can tell)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    width, height = 64, 32
+    rows = b"".join(b"\x00" + bytes([200, 200, 200]) * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = png()
+
+
+def answers(form: str, n: int, upload: bool = False) -> dict:
+    """Plausible answers in the API's JSON shape; the web flow posts the same values.
+    With `upload`, the vocational training form takes the path with an attachment
+    (`_files`: field id → (name, bytes), posted as multipart on its page)."""
     today = date.today()
     name = random.choice(
         [
@@ -133,7 +158,7 @@ def answers(form: str, n: int) -> dict:
             out.update(copy_colour="mono", delivery_to="same")
         return out
     if form == "vocational-training":
-        return {
+        out = {
             **common,
             "birth_date": (today - timedelta(days=365 * 30 + n % 300)).isoformat(),
             "age": 30,
@@ -149,6 +174,10 @@ def answers(form: str, n: int) -> dict:
             "insured_number": "1234-567890-1",
             "attend_selection": True,
         }
+        if upload:  # receiving benefit: the certificate is attached
+            out.update(unemployment_insurance="receiving", benefit_days_left=90)
+            out["_files"] = {"eligibility_certificate": ("受給資格者証.png", PNG)}
+        return out
     raise ValueError(form)
 
 
@@ -182,6 +211,7 @@ class Submission:
     access_code: str
     resident: int
     email: str  # unique to this submission: the pages and the row must show this one
+    files: int = 0  # attachments it must have
 
 
 @dataclass
@@ -277,8 +307,12 @@ class Resident:
         return loc.removeprefix(self.base)
 
     async def web(self, form: str) -> None:
+        import aiohttp
+
         self.count += 1
-        data = answers(form, self.n * 10000 + self.count)
+        upload = (self.n + self.count) % 3 == 0  # a third of these forms carry a file
+        data = answers(form, self.n * 10000 + self.count, upload=upload)
+        files = data.pop("_files", {})
         html, _ = await self.request("start_page", "GET", f"/apply/{form}", 200)
         token = self.csrf(html)
         _, h = await self.request(
@@ -291,10 +325,20 @@ class Resident:
                 raise Unexpected(url)
             html, _ = await self.request("page_get", "GET", url, 200)
             post = [("csrf_token", self.csrf(html)), ("action", "next")]
+            attached = []
             for fid in self.pages[form][page_id]:
                 if fid in data:
                     post += web_fields(data[fid], fid)
-            _, h = await self.request("page_post", "POST", url, 302, data=post)
+                if fid in files:
+                    attached.append((fid, *files[fid]))
+            body = post
+            if attached:  # multipart, as the browser sends a page with a file input
+                body = aiohttp.FormData(post)
+                for fid, filename, content in attached:
+                    body.add_field(fid, content, filename=filename, content_type="image/png")
+            _, h = await self.request(
+                "page_post_file" if attached else "page_post", "POST", url, 302, data=body
+            )
             url = self.location(h)
         html, _ = await self.request("check", "GET", url, 200)
         self.own_answers("check", html, data)
@@ -311,7 +355,7 @@ class Resident:
             self.stats.note(f"submit redirected to {done}")
             raise Unexpected(done)
         # stored: the receipt number is in the answer (the PDF is checked with the session)
-        sub = Submission("web", form, m.group(1), "", self.n, data["email"])
+        sub = Submission("web", form, m.group(1), "", self.n, data["email"], len(files))
         self.stats.submissions.append(sub)
         html, _ = await self.request("done", "GET", done, 200)
         self.own_answers("done", html, data)
@@ -451,10 +495,18 @@ async def check_pdfs(base: str, residents: list, subs: list[Submission], stats: 
     return {"missing": missing, "statuses": {str(k): v for k, v in statuses.items()}}
 
 
-def check_rows(db_url: str, subs: list[Submission]) -> dict:
+def check_rows(db_url: str, subs: list[Submission], uploads: Path) -> dict:
+    """Every acknowledged submission has its row (with its own answers) and its
+    attachments (rows and files of the right size); every job is done."""
     import psycopg
 
     with psycopg.connect(db_url) as conn:
+        files: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for receipt_no, path, size in conn.execute(
+            "SELECT s.receipt_no, f.path, f.size FROM stored_files f"
+            " JOIN submissions s ON s.id = f.submission_id"
+        ):
+            files[receipt_no].append((path, size))
         rows = {
             r[0]: (r[1], r[2])
             for r in conn.execute(
@@ -476,9 +528,23 @@ def check_rows(db_url: str, subs: list[Submission]) -> dict:
         or (s.access_code and rows[s.receipt_no][0] != s.access_code)
         or rows[s.receipt_no][1] != s.email  # another resident's answers under this number
     ]
+    missing_files = [
+        s.receipt_no
+        for s in subs
+        if s.files
+        and (
+            len(files[s.receipt_no]) != s.files
+            or any(
+                not (uploads / path).is_file() or (uploads / path).stat().st_size != size
+                for path, size in files[s.receipt_no]
+            )
+        )
+    ]
     acknowledged = {s.receipt_no for s in subs}
     return {
         "missing": missing,
+        "missing_files": missing_files,
+        "with_files": sum(1 for s in subs if s.files),
         "in_database": len(rows),
         "unacknowledged": len(set(rows) - acknowledged),  # stored, but the answer was lost
         "jobs": jobs,
@@ -865,6 +931,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         and not stats.errors
         and not stats.unexpected
         and not checks["rows"]["missing"]
+        and not checks["rows"]["missing_files"]
         and not checks["pdfs"]["missing"]
         and checks["drained"]
         and not checks["rows"]["jobs_not_done"]
@@ -904,6 +971,8 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "rows_unacknowledged": checks["rows"]["unacknowledged"],
         "missing_rows": len(checks["rows"]["missing"]),
         "missing_pdfs": len(checks["pdfs"]["missing"]),
+        "submissions_with_files": checks["rows"]["with_files"],
+        "missing_files": len(checks["rows"]["missing_files"]),
         "pdf_check_statuses": checks["pdfs"]["statuses"],
         "server_log_errors": checks["server_errors"][:20],
         "examples": stats.examples,
@@ -971,6 +1040,10 @@ def print_table(r: dict) -> None:
         f"{r['rows_unacknowledged']} stored without an answer reaching the resident"
     )
     print(f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']}")
+    print(
+        f"attachments     {r['submissions_with_files']} submissions with a file, "
+        f"{r['missing_files']} of them missing it"
+    )
     for line in r["server_log_errors"][:10]:
         print(f"server log      {line}")
     for line in r["examples"][:10]:
@@ -1008,7 +1081,7 @@ async def load_and_check(run: Run) -> dict:
         db_url = run.libpq(run.db_name)
         seconds, drained, _ = await drain(db_url, DRAIN_SECONDS)
         log(f"queue {'drained' if drained else 'NOT drained'} after {seconds:.1f} s; checking")
-        rows = check_rows(db_url, stats.submissions)
+        rows = check_rows(db_url, stats.submissions, run.instance / "uploads")
         pdfs = await check_pdfs(run.base, closables, stats.submissions, stats)
     finally:
         for c in closables:
