@@ -23,6 +23,9 @@ class Config:
     UPLOAD_DIR = _env("UPLOAD_DIR")
     MAIL_URL = _env("MAIL_URL")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted
+    # (0: none). Behind one proxy set 1, or every resident shares one rate limit.
+    PROXY_HOPS = int(_env("PROXY_HOPS", "0") or 0)
     KPI_BASIS = _env("KPI_BASIS", "latest")
     # The plan's baseline survey year: the dashboard shows basis fixed:<this> beside latest.
     KPI_BASELINE_YEAR = int(_env("KPI_BASELINE_YEAR", "2021") or 2021)

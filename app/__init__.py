@@ -17,6 +17,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
 
     settings.resolve(app)
     app.session_interface = settings.SessionInterface()
+    settings.trust_proxies(app)
 
     from .extensions import babel, csrf, db, limiter, login, migrate
 

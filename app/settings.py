@@ -63,6 +63,15 @@ def _instance_secret_key(key_file: Path) -> str:
     return key_file.read_text().strip()
 
 
+def trust_proxies(app: Flask) -> None:
+    """The client's address and scheme as the PROXY_HOPS trusted proxies report them."""
+    hops = app.config.get("PROXY_HOPS") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def configure_sqlite(app: Flask, db) -> None:
     """WAL journal and foreign keys on every SQLite connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -246,3 +246,25 @@ def test_api_status_lookup_is_rate_limited_too(office):
     assert codes == [404, 404, 429]
     r = client.get(url, environ_base={"REMOTE_ADDR": "192.0.2.77"})
     assert r.status_code == 429 and r.get_json()["error"] == "too_many_requests"
+
+
+@pytest.mark.parametrize("hops, separate", [(0, False), (1, True)])
+def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(
+    make_app, worked_example, hops, separate
+):
+    """Behind a reverse proxy (PROXY_HOPS=1) the limit counts the address the proxy
+    reports; without it every request comes from the proxy, and nobody's header is
+    believed."""
+    from app.extensions import db
+
+    app = make_app(PROXY_HOPS=hops, LOOKUP_RATE_LIMIT="2 per minute", WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    wrong = {"receipt_no": "2026-AAAAAAAA", "access_code": "X"}
+
+    def lookup(address):
+        return client.post("/status", data=wrong, headers={"X-Forwarded-For": address}).status_code
+
+    assert [lookup("198.51.100.1") for _ in range(3)] == [404, 404, 429]
+    assert lookup("198.51.100.2") == (404 if separate else 429)
