@@ -20,9 +20,10 @@ Then LOAD_USERS residents (200) work for LOAD_SECONDS (60): each opens a form's 
 page, starts it, fills every page (POSTing the CSRF token read from the page; a third of
 the vocational training forms attach a certificate), reaches the check page (which must
 show the resident's own answers), submits, reads the receipt number on the done page —
-and starts over. A share of them (LOAD_API_SHARE, 0.1) submit through the JSON API
-instead (201). With no pause between steps (LOAD_THINK_SECONDS, 0) every resident always
-has a request waiting: the server is saturated and the latencies are mostly queueing.
+and starts over. A share of them (LOAD_API_SHARE, 0.1) use an app instead, which reads
+the form's definition from the JSON API and submits there (201). With no pause between
+steps (LOAD_THINK_SECONDS, 0) every resident always has a request waiting: the server is
+saturated and the latencies are mostly queueing.
 
 Afterwards it waits (at most LOAD_DRAIN_SECONDS, 120) for the workers to finish every
 job, then checks that every acknowledged submission has its row in PostgreSQL (with its
@@ -376,8 +377,10 @@ class Resident:
         sub.access_code = found[1]
 
     async def api(self, form: str) -> None:
+        """A resident's app: reads the form's definition to show it, then submits."""
         self.count += 1
         data = answers(form, self.n * 10000 + self.count)
+        await self.request("api_form", "GET", f"/api/v1/forms/{form}", 200)
         body, _ = await self.request(
             "api_submit",
             "POST",
