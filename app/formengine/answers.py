@@ -55,15 +55,15 @@ def validate_fields(
         if not evaluate(f.show_if, known, today=ctx.today):
             known.pop(f.id, None)  # hidden: never validated, never stored
             continue
-        if f.type == "group":  # conditions of its inner fields look at the answers so far
+        bad = unusable_char(raw.get(f.id))  # before any rule can quote the character back
+        if bad is not None:
+            label, code = label_of(f, ctx.lang), f"U+{ord(bad):04X}"
+            value = None
+            errors = [(f.id, message("unusable_char", ctx.lang, label=label, code=code))]
+        elif f.type == "group":  # conditions of its inner fields look at the answers so far
             value, errors = GroupType.validate(f, raw.get(f.id), ctx, answers=known)
         else:
             value, errors = kind(f).validate(f, raw.get(f.id), ctx)
-        bad = unusable_char(value) if value is not None and not errors else None
-        if bad is not None:
-            label, code = label_of(f, ctx.lang), f"U+{ord(bad):04X}"
-            errors = [(f.id, message("unusable_char", ctx.lang, label=label, code=code))]
-            value = None
         for key, msg in errors:
             result.add(key, msg)
         if value is not None:
@@ -121,8 +121,9 @@ def validate_all(
     if unknown_is_error:
         ids = {f.id for _, f in defn.all_fields() if has_answer(f)}
         for key in raw:
-            if key not in ids:
-                result.add(key, message("unknown_field", ctx.lang))
+            if key not in ids:  # named as sent, but always as text that can be written
+                shown = UNUSABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(key))
+                result.add(shown, message("unknown_field", ctx.lang))
     return result
 
 

@@ -19,10 +19,12 @@ ERAS = {
 ERA_LETTERS = {"R": "令和", "H": "平成", "S": "昭和", "T": "大正", "M": "明治"}
 _ERA_ORDER = sorted(ERAS.items(), key=lambda e: e[1][0], reverse=True)
 
-# Characters no answer or form text may hold: control characters other than tab and line
-# breaks, and lone surrogates (only an escape such as "\ud800" in JSON or YAML can carry
-# one; it cannot be written as UTF-8, so a page or a PDF showing it would fail).
-UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Characters no answer or form text may hold: NUL (PostgreSQL text cannot hold it, and
+# programs reading an export stop at it) and lone surrogates (only an escape such as
+# "\ud800" in JSON or YAML can carry one; it cannot be written as UTF-8, so a page or a
+# PDF showing it would fail). Other control characters are harmless and may come from
+# a paste (Word's line break is U+000B): they are kept.
+UNUSABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def nfkc(text: str) -> str:

@@ -152,6 +152,28 @@ PLAUSIBLE = {
     "photo": [{"id": "0" * 32, "size": 1}, {"id": 1}, [{"id": "x", "size": 2}]],
 }
 
+# a hostile value in each part of a composite answer, so that every rule of every part
+# (charset, kana, postcode lookup, era dates) meets them
+NASTY_PARTS = ["\x00", "\ud800", "𠮷", "ﾀﾞ", "", " ", "a" * 100, "\u202e", "\U0001f600",
+               "５１４", 5, 1.5, None, True, ["x"], {"a": 1}]  # fmt: skip
+
+
+def _each_part(base: dict) -> list[dict]:
+    return [{**base, part: nasty} for part in base for nasty in NASTY_PARTS]
+
+
+PLAUSIBLE["name"] += _each_part(VALID["name"])
+PLAUSIBLE["address"] += _each_part(
+    {"postal_code": "514-8570", "prefecture": "三重県", "city": "津市", "street": "広明町13"}
+)
+PLAUSIBLE["born"] += _each_part({"era": "令和", "year": "6", "month": "4", "day": "1"})
+PLAUSIBLE["members"] += [[item] for item in _each_part({"member_name": "鈴木", "age": 30})]
+PLAUSIBLE["topics"] += [[nasty] for nasty in NASTY_PARTS]
+PLAUSIBLE["photo"] += _each_part({"id": "0" * 32, "name": "a.png", "size": 1, "type": "image/png"})
+# field ids no form has, some that cannot even be written as UTF-8
+HOSTILE_KEYS = ["\ud800", "a\x00b", "名前\udfff", "\U0001f600", "x" * 1000, "name.family",
+                "members[0]", " name", "NAME"]  # fmt: skip
+
 SCALARS = NASTY_STRINGS + [
     None, True, False, 0, -1, 1.5, -0.0, 1e308, float("inf"), float("nan"),
     10**40, -(10**40), 2**63, 2**64 + 1,
@@ -203,6 +225,8 @@ def answers(draw):
         out[field_id] = draw(_mixed(field_id))
     for field_id in draw(st.lists(st.sampled_from(sorted(VALID)), max_size=2)):
         out.pop(field_id, None)
+    if draw(st.integers(0, 9)) == 0:
+        out[draw(st.sampled_from(HOSTILE_KEYS))] = draw(st.sampled_from(SCALARS))
     return out
 
 
