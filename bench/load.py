@@ -1017,8 +1017,8 @@ def print_table(r: dict) -> None:
     print(f"rate limits for the run: {r['server']['rate_limits']}")
     m = r["machine"]
     print(
-        f"machine: {m['cpus']} CPUs, load average {m['load_average_before'][0]} before and "
-        f"{m['load_average_at_end'][0]} at the end of the load (others may share it)"
+        f"machine: {m['cpus']} CPUs, load average {m['load_average_before'][0]} before the "
+        f"load (others may share the machine), {m['load_average_at_end'][0]} at its end"
     )
     print()
     print(f"{'step':<12} {'requests':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'max ms':>9}")
