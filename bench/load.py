@@ -239,6 +239,7 @@ class Stats:
     examples: list[str] = field(default_factory=list)
     started: float = 0.0
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (end s, ms)
+    connections: list[int] = field(default_factory=list)  # to the run's database, each second
 
     def note(self, text: str) -> None:
         if len(self.examples) < 20:
@@ -432,7 +433,7 @@ class Resident:
                 await asyncio.sleep(0.5)  # then start over, as a resident would
 
 
-async def run_load(base: str, pages: dict) -> tuple[Stats, list, float]:
+async def run_load(base: str, pages: dict, connections) -> tuple[Stats, list, float]:
     import aiohttp
 
     stats = Stats(started=time.monotonic())
@@ -445,7 +446,7 @@ async def run_load(base: str, pages: dict) -> tuple[Stats, list, float]:
         await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not all in one tick
         await r.run()
 
-    progress = asyncio.create_task(report_progress(stats, start, deadline))
+    progress = asyncio.create_task(report_progress(stats, start, deadline, connections))
     try:
         await asyncio.gather(*(staggered(r) for r in residents))
     except BaseException:  # interrupted: close the sessions here
@@ -458,9 +459,16 @@ async def run_load(base: str, pages: dict) -> tuple[Stats, list, float]:
     return stats, residents + [connector], elapsed  # closed by the caller after the checks
 
 
-async def report_progress(stats: Stats, start: float, deadline: float) -> None:
+async def report_progress(stats: Stats, start: float, deadline: float, connections) -> None:
+    """Every second: the run's PostgreSQL connections; every 10 s: a line of progress."""
+    tick = 0
     while True:
-        await asyncio.sleep(10)
+        await asyncio.sleep(1)
+        with contextlib.suppress(Exception):
+            stats.connections.append(await asyncio.to_thread(connections))
+        tick += 1
+        if tick % 10:
+            continue
         n = sum(len(v) for v in stats.latencies.values())
         log(
             f"{time.monotonic() - start:4.0f} s: {n} requests, {len(stats.submissions)} "
@@ -817,6 +825,15 @@ class Run:
         out["load_client"] = t.user + t.system
         return out
 
+    def connections(self) -> int:
+        """Connections to the run's database now (web workers, RQ workers, this script)."""
+        import psycopg
+
+        with psycopg.connect(self.libpq(), autocommit=True, connect_timeout=3) as c:
+            return c.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (self.db_name,)
+            ).fetchone()[0]
+
     def drop_database(self) -> None:
         import psycopg
 
@@ -978,6 +995,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "steps": steps,
         "timeline": timeline(stats),
         "cpu_seconds_during_load": checks["cpu"],
+        "postgres_connections_max": max(stats.connections, default=None),
         "errors_5xx": errors_5xx,
         "drain_seconds": round(checks["drain_seconds"], 1),
         "drained": checks["drained"],
@@ -1038,6 +1056,9 @@ def print_table(r: dict) -> None:
         f"{r['submissions_by_channel']}), {r['flows_cut_by_end']} forms cut by the end"
     )
     print(f"statuses        {r['status_counts']}")
+    print(
+        f"PostgreSQL      at most {r['postgres_connections_max']} connections to the run's database"
+    )
     cpu = r["cpu_seconds_during_load"]
     if cpu:
         print(
@@ -1082,7 +1103,7 @@ async def load_and_check(run: Run) -> dict:
     )
     load_before = load_average()
     cpu_before = run.cpu()
-    stats, closables, elapsed = await run_load(run.base, pages)
+    stats, closables, elapsed = await run_load(run.base, pages, run.connections)
     cpu_after = run.cpu()
     cpu = {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}
     if cpu:
