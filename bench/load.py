@@ -1155,6 +1155,16 @@ def main() -> int:
             tail = run.tail(name, 15)
             if tail:
                 print(f"--- {name} ---\n{tail}")
+        failed = {
+            "name": "load",
+            "users": USERS,
+            "seconds": SECONDS,
+            "meets": False,
+            "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "load.json").write_text(json.dumps(failed, indent=2) + "\n")
         return 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the clean-up finish
