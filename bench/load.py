@@ -683,8 +683,11 @@ class Run:
         if WORKER_CLASS == "gthread":
             cmd += ["--threads", str(THREADS)]
         cmd += ["--bind", f"127.0.0.1:{self.port}"]
-        # no control socket: it would be one shared file in the home folder
-        cmd += ["--no-control-socket", "--error-logfile", str(self.tmp / "gunicorn.log")]
+        import gunicorn
+
+        if gunicorn.version_info >= (25, 1):  # its control socket: one file in the home folder
+            cmd.append("--no-control-socket")
+        cmd += ["--error-logfile", str(self.tmp / "gunicorn.log")]
         cmd.append(self.app_spec)
         return cmd
 
