@@ -362,6 +362,11 @@ def resume(code: str) -> Draft | None:
     return draft
 
 
+def is_submitted(draft: Draft) -> bool:
+    conn = db.session.connection()
+    return conn.scalar(select(Submission.id).where(Submission.draft_id == draft.id)) is not None
+
+
 def submission_of(draft: Draft) -> Submission | None:
     return db.session.scalar(select(Submission).where(Submission.draft_id == draft.id))
 

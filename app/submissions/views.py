@@ -186,7 +186,7 @@ def start(form_id: str):
 def begin(form_id: str):
     fv, defn = _form(form_id)
     draft = _draft(form_id, fv)
-    if draft is None or draft.form_version_id != fv.id or svc.submission_of(draft) is not None:
+    if draft is None or draft.form_version_id != fv.id or svc.is_submitted(draft):
         draft = svc.start_draft(fv, _lang(defn))
         _remember_draft(form_id, draft)
     first = _next_page(defn, draft, None, _lang(defn))
@@ -217,7 +217,7 @@ def page(form_id: str, page_id: str):
     draft = _draft(form_id, fv)
     if draft is None:
         return redirect(url_for(".start", form_id=form_id))
-    if svc.submission_of(draft) is not None:
+    if svc.is_submitted(draft):
         return redirect(url_for(".start", form_id=form_id))
     pg = defn.page(page_id)
     if pg is None:
@@ -345,7 +345,7 @@ def check(form_id: str):
     draft = _draft(form_id, fv)
     if draft is None:
         return redirect(url_for(".start", form_id=form_id))
-    if svc.submission_of(draft) is not None:
+    if svc.is_submitted(draft):
         return redirect(url_for(".start", form_id=form_id))
     lang = _lang(defn)
     missing = _first_incomplete(defn, draft, lang)
