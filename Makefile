@@ -92,9 +92,10 @@ vendor: tokens
 tokens:
 	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
 
-# Benchmarks: each against a floor in the same run; JSON in bench/results/ (groundwork).
-bench: install-dev fonts
-	$(BIN)/python bench/run.py
+# Benchmarks, each against a floor in the same run (bench/run.py), then the load test;
+# JSON in bench/results/, figures in docs/operations.md. Fails when a target is missed.
+bench: install-dev $(VENV)/.installed-bench translations fonts
+	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/load.py || rc=1; exit $$rc
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
