@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -41,21 +41,22 @@ def load_kpi_facts() -> list[ProcedureFacts]:
     vt, st = VolumeRecord.__table__, StatusChange.__table__
     volumes: dict[int, dict[int, int]] = defaultdict(dict)
     online: dict[int, dict[int, int]] = defaultdict(dict)
-    for pid, fy, receipts, online_receipts in conn.execute(
+    for pid, fy, receipts, online_receipts in _plain_rows(
+        conn,
         select(vt.c.procedure_id, vt.c.fiscal_year, vt.c.receipts, vt.c.online_receipts).order_by(
             vt.c.id
-        )
+        ),
     ):
         volumes[pid][fy] = receipts
-        if online_receipts is None:
-            online[pid].pop(fy, None)
-        else:
+        if online_receipts is not None:
             online[pid][fy] = online_receipts
+        elif pid in online:  # a later row without the online count takes it back
+            online[pid].pop(fy, None)
     history: dict[int, list] = defaultdict(list)
-    for pid, day, status in conn.execute(
-        select(st.c.procedure_id, st.c.effective_date, st.c.status).order_by(st.c.id)
+    for pid, day, status in _plain_rows(
+        conn, select(st.c.procedure_id, st.c.effective_date, st.c.status).order_by(st.c.id)
     ):
-        history[pid].append((day, status))
+        history[pid].append((day if isinstance(day, date) else date.fromisoformat(day), status))
     pt, dt = Procedure.__table__, Department.__table__
     rows = conn.execute(
         select(
@@ -88,6 +89,19 @@ def load_kpi_facts() -> list[ProcedureFacts]:
         )
         for pid, code, name, name_en, priority, form, dcode, dname, dname_en in rows
     ]
+
+
+def _plain_rows(conn, stmt):
+    """The rows of a parameterless query as the driver's own tuples: volumes and status
+    rows are the catalogue's largest tables, and SQLAlchemy's per-row work (a date parsed
+    from SQLite's text in Python) would cost more than the KPI arithmetic. Numbers and
+    text come back alike from every driver; dates are text from SQLite."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(stmt.compile(dialect=conn.dialect)))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def department_last_updates() -> dict[str, datetime | None]:
