@@ -96,12 +96,11 @@ def _plain_rows(conn, stmt):
     rows are the catalogue's largest tables, and SQLAlchemy's per-row work (a date parsed
     from SQLite's text in Python) would cost more than the KPI arithmetic. Numbers and
     text come back alike from every driver; dates are text from SQLite."""
-    cursor = conn.connection.dbapi_connection.cursor()
+    result = conn.exec_driver_sql(str(stmt.compile(dialect=conn.dialect)))
     try:
-        cursor.execute(str(stmt.compile(dialect=conn.dialect)))
-        return cursor.fetchall()
+        return result.cursor.fetchall()
     finally:
-        cursor.close()
+        result.close()
 
 
 def department_last_updates() -> dict[str, datetime | None]:
