@@ -146,9 +146,11 @@ def _end_session(_exc: BaseException | None) -> None:
         db.session.remove()  # the dead connection is invalidated now: this hands it back
 
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
-       "object-src 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
 
 
 def security_headers(response):

@@ -218,8 +218,8 @@ def kpi_statements(app: Flask) -> int:
 def bench_kpi(app: Flask, small: Flask) -> dict:
     """/api/v1/kpi after a change (nothing cached) against one hand-written SQL aggregate;
     the statements of one answer, on this catalogue and on one a tenth of its size."""
-    from app.dashboard import services
     from app.catalogue.models import Procedure, StatusChange, VolumeRecord
+    from app.dashboard import services
 
     client = app.test_client()
 
@@ -276,7 +276,9 @@ def bench_page(app: Flask) -> dict:
     assert client.get("/bench-floor/page").get_data(as_text=True) == html
     with counted(app) as seen:
         client.get(url)
-    value, base = interleaved_rates(lambda: client.get(url), lambda: client.get("/bench-floor/page"))
+    value, base = interleaved_rates(
+        lambda: client.get(url), lambda: client.get("/bench-floor/page")
+    )
     return result(
         "page",
         "requests/s",
