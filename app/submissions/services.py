@@ -620,10 +620,8 @@ def _tables():
 
 
 def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Receipt | None, Result]:
-    """Store the draft as a submission, once: a second submit returns the first."""
-    existing = submission_of(draft)
-    if existing is not None:
-        return Receipt.of(existing), Result()
+    """Store the draft as a submission, once: a second submit (the caller looks first; two
+    at the same moment meet the unique draft_id) returns the first."""
     result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
     if not result.ok:
         return None, result
