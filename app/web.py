@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -93,14 +93,24 @@ def _handle(exc: Exception):
     messages = error_messages()
     message = messages.get(status) or exc.description or ""
     if wants_json():
-        detail = getattr(exc, "description", None) if status < 500 else None
-        return json_error(
-            status, detail if isinstance(detail, str) and detail and status == 400 else message
-        )
+        return json_error(status, _in_both_languages(status, exc))
     # after a refused upload, the way back to the page of the form (its answers are kept)
     rule = request.url_rule
     back = request.path if status == 413 and rule and "GET" in (rule.methods or ()) else None
     return render_template("error.html", status=status, message=message, back=back), status
+
+
+def _in_both_languages(status: int, exc: HTTPException) -> str:
+    """An API error says what happened as every API message does: "日本語 / English"
+    (a 400 gives the parser's own English detail: it names what could not be read)."""
+    texts = []
+    for lang in ("ja", "en"):
+        with force_locale(lang):
+            texts.append(error_messages().get(status) or "")
+    detail = exc.description if status == 400 else None
+    if isinstance(detail, str) and detail:
+        texts[1] = detail
+    return " / ".join(t for t in texts if t) or (exc.description or "")
 
 
 # the database did not answer: restarting, failing over, refusing connections, locked

@@ -100,3 +100,19 @@ def test_kpi_reads_a_constant_number_of_statements(backend_app, write_catalogue,
             seen.append(len(statements))
     # two stamps, three catalogue loads, one count of submissions received here
     assert seen[0] == seen[1] <= 6
+
+
+@pytest.mark.parametrize("language", [None, "en", "ja"])
+def test_errors_of_the_shared_handler_are_in_both_languages(api, language):
+    """404 and 405 come from the application's error handler, not from a view: they say
+    it in Japanese and English alike, whatever the client's languages."""
+    headers = {"Accept-Language": language} if language else {}
+    r = api.get("/api/v1/no-such-thing", headers=headers)
+    assert r.status_code == 404 and r.get_json() == {
+        "error": "not_found",
+        "message": "お探しのページは見つかりませんでした。 / "
+        "We could not find the page you were looking for.",
+    }
+    r = api.delete("/api/v1/kpi", headers=headers)
+    assert r.status_code == 405 and " / " in r.get_json()["message"]
+    assert r.get_json()["message"].startswith("この操作はできません。")

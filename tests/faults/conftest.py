@@ -87,7 +87,10 @@ def assert_unavailable(r) -> None:
     assert int(r.headers["Retry-After"]) > 0
     assert_no_leak(body)
     if r.request.path.startswith("/api/"):
-        assert r.get_json() == {"error": "unavailable", "message": UNAVAILABLE_JA}
+        assert r.get_json() == {
+            "error": "unavailable",
+            "message": f"{UNAVAILABLE_JA} / The service is unavailable right now. Please try again later.",
+        }
     else:
         assert r.mimetype == "text/html"
         assert f"<h1>{UNAVAILABLE_JA}</h1>" in body and '<html lang="ja">' in body
