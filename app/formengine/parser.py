@@ -87,6 +87,7 @@ TOP_KEYS = frozenset(
     }
 )
 TOP_REQUIRED = ("id", "version", "procedure", "title", "pages")
+MAX_VERSION = 2**31 - 1
 FEE_KEYS = frozenset({"amount", "label"})
 OUTPUT_TARGETS = {"email": "to", "webhook": "url"}  # output type → the key it needs
 OUTPUT_KEYS = frozenset({"type", *OUTPUT_TARGETS.values()})
@@ -657,6 +658,11 @@ class _FormParser:
     def positive_int(self, value: Any, line: int, key: str) -> int | None:
         return self.rule(value, line, key, _is_int(value) and value > 0, Detail.POSITIVE_INT)
 
+    def version_number(self, value: Any, line: int, key: str) -> int | None:
+        """A version is stored as a 32-bit integer, as every database has one."""
+        ok = _is_int(value) and 0 < value <= MAX_VERSION
+        return self.rule(value, line, key, ok, Detail.VERSION)
+
     def non_negative_int(self, value: Any, line: int, key: str) -> int | None:
         ok = _is_int(value) and value >= 0
         return self.rule(value, line, key, ok, Detail.NON_NEGATIVE_INT)
@@ -781,7 +787,7 @@ class _FormParser:
         p = _FormParser
         return FormDefinition(
             id=self.get(data, "id", p.form_id),
-            version=self.get(data, "version", p.positive_int),
+            version=self.get(data, "version", p.version_number),
             procedure=self.get(data, "procedure", p.procedure),
             title=self.get(data, "title", p.text),
             description=self.get(data, "description", p.text),

@@ -321,7 +321,20 @@ CASES = [
         """),
         2,
         ErrorCode.INVALID_VALUE,
-        "'version' には 正の整数 を指定してください（0） / 'version' must be a positive integer (got 0)",
+        "'version' には 2147483647 以下の正の整数 を指定してください（0）"
+        " / 'version' must be a positive integer up to 2147483647 (got 0)",
+    ),
+    case(
+        "version too large to be stored",
+        with_pages("""
+            id: test-form
+            version: 3000000000
+            procedure: P-0001
+            title: テスト
+        """),
+        2,
+        ErrorCode.INVALID_VALUE,
+        "'version' must be a positive integer up to 2147483647 (got 3000000000)",
     ),
     case(
         "version a string",
@@ -333,7 +346,7 @@ CASES = [
         """),
         2,
         ErrorCode.INVALID_VALUE,
-        "'version' must be a positive integer (got '3')",
+        "'version' must be a positive integer up to 2147483647 (got '3')",
     ),
     case(
         "procedure code read as a number",
