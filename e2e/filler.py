@@ -127,6 +127,9 @@ def fill_field(page, field: dict, prefix: str) -> None:
 
 
 def fill_page(page, page_def: dict) -> None:
+    # the page fully loaded first: a choice made while it was still loading could be lost
+    # (seen once on a busy machine: the first radio group of a page found unchosen)
+    page.wait_for_load_state("load")
     for field in page_def["fields"]:
         t = field["type"]
         if t in ("heading", "paragraph"):
