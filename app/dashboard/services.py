@@ -11,6 +11,7 @@ from app import kpi
 from app.catalogue.queries import catalogue_stamp, department_last_updates, load_kpi_facts
 from app.clock import JST, today
 from app.extensions import db
+from app.gcpause import gc_paused
 from app.submissions.services import submission_counts, submissions_stamp
 
 
@@ -33,9 +34,11 @@ def kpi_facts() -> list[kpi.ProcedureFacts]:
     if hit is not None and hit[0] == stamp:
         return hit[1]
     counts = submission_counts()
-    facts = [
-        replace(f, submissions=counts[f.code]) if f.code in counts else f for f in load_kpi_facts()
-    ]
+    with gc_paused():
+        facts = [
+            replace(f, submissions=counts[f.code]) if f.code in counts else f
+            for f in load_kpi_facts()
+        ]
     _cache[key] = (stamp, facts)
     return facts
 
