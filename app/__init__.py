@@ -28,6 +28,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     settings.quick_template_gettext(app)
     login.init_app(app)
     limiter.init_app(app)
+    settings.limits_on_routes_only(app, limiter)
     settings.configure_sqlite(app, db)
 
     from . import web

@@ -72,6 +72,15 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+def limits_on_routes_only(app: Flask, limiter) -> None:
+    """Every rate limit here is declared on its route, whose decorator checks it; there are
+    no application-wide limits. The limiter's own check before every request would only
+    look for them (about a sixth of a plain request's time), so it is not installed."""
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return  # a deployment that sets default limits keeps the check
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+
 def configure_sqlite(app: Flask, db) -> None:
     """WAL journal and foreign keys on every SQLite connection."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -90,16 +99,26 @@ def configure_sqlite(app: Flask, db) -> None:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, without `Vary: Cookie` on the stateless JSON API.
+    """The signed-cookie session, except on the JSON API, which is stateless: its requests
+    neither read the cookie (no signature to check) nor set or clear it, and its answers
+    do not vary by cookie, so that shared caches keep them.
 
-    Flask-Login peeks at the session after every request, which would otherwise mark
-    every public API answer as varying by cookie and keep it out of shared caches.
+    Flask-Login peeks at the session after every request; on the API it finds an empty
+    one, never saved.
     """
 
+    def open_session(self, app, request):
+        if _stateless(request.path):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def save_session(self, app, session, response):
-        super().save_session(app, session, response)
-        if request.path.startswith("/api/") and not session.modified:
-            response.vary.discard("Cookie")
+        if not _stateless(request.path):
+            super().save_session(app, session, response)
+
+
+def _stateless(path: str) -> bool:
+    return path.startswith("/api/")
 
 
 def select_locale() -> str:

@@ -42,3 +42,15 @@ def test_public_api_answers_do_not_vary_by_cookie(client):
     """A shared cache may keep public API answers: no session is read for them."""
     assert "Cookie" not in (client.get("/api/v1/kpi").headers.get("Vary") or "")
     assert "Cookie" in (client.get("/dashboard").headers.get("Vary") or "")
+
+
+def test_the_api_leaves_a_residents_cookie_alone(client):
+    """The API is stateless: with the cookie of a browser that has a language chosen, an
+    API answer neither sets nor clears it, and the pages still find the choice."""
+    client.get("/?lang=en")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    for r in (client.get("/api/v1/kpi"), client.post("/api/v1/forms/none/submissions", json={})):
+        assert "Set-Cookie" not in r.headers
+    assert client.get_cookie("session").value == cookie.value
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 from app.settings import _instance_secret_key
 
@@ -40,3 +43,36 @@ def test_secret_key_kept(tmp_path):
     key_file = tmp_path / "secret_key"
     first = _instance_secret_key(key_file)
     assert _instance_secret_key(key_file) == first
+
+
+DEFAULT_LIMITS = """
+import sys
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+app = create_app(TestConfig, instance_path=sys.argv[1], RATELIMIT_DEFAULT="2 per minute")
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+print([client.get("/healthz").status_code for _ in range(3)])
+"""
+
+
+def test_a_deployment_with_default_rate_limits_keeps_them(tmp_path):
+    """Limits are declared on their routes; one who sets RATELIMIT_DEFAULT still gets it on
+    every page. (A process of its own: the limiter keeps default limits process-wide.)"""
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", DEFAULT_LIMITS, str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[200, 200, 429]"
+
+
+def test_without_default_limits_a_page_is_not_limited(make_app):
+    client = make_app().test_client()
+    assert {client.get("/healthz").status_code for _ in range(30)} == {200}
