@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
@@ -121,14 +123,14 @@ def _stateless(path: str) -> bool:
     return path.startswith("/api/")
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
     from flask import current_app
 
     langs = current_app.config["LANGUAGES"]
     if request.path.startswith("/api/"):
         # the API is stateless: no session read, so public answers stay cacheable
-        return (
+        return _locale(
             request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     asked = request.args.get("lang")
@@ -136,8 +138,16 @@ def select_locale() -> str:
         session["lang"] = asked
     chosen = session.get("lang")
     if chosen in CONTENT_LANGUAGES:
-        return "ja" if chosen == "ja-easy" else chosen  # やさしい日本語 pages keep Japanese chrome
-    return request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale("ja" if chosen == "ja-easy" else chosen)  # やさしい日本語: Japanese chrome
+    return _locale(
+        request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """One Locale per language code: Flask-Babel would parse the code again per request."""
+    return Locale.parse(code)
 
 
 # languages a page's content may be in: the site's, plus やさしい日本語 where a form has it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from flask import (
     Flask,
@@ -223,7 +223,9 @@ def lang_url(code: str) -> str:
             return url_for("catalogue.index", lang=code)
         query = {k: v for k, v in parse_qsl(referrer.query) if k != "lang"} | {"lang": code}
         return referrer.path + "?" + urlencode(query)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # the page itself: its own path (as url_for would build it again) with the new query
+    path = quote(request.script_root + request.path, safe="/!$&'()*+,:;=@")
+    return path + "?" + urlencode(args, safe="!$'()*,/:;?@")
 
 
 def percent(rate: float | None) -> str:

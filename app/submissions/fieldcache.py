@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import get_locale
@@ -28,91 +29,123 @@ MAX_MULTI_OPTIONS = 8  # a checkboxes field with more options is rendered by its
 MAX_ENTRIES = 20_000  # a bound on the cache of one application
 
 
-def _slots(wt: WTField) -> list[tuple[WTField, str]] | None:
-    """The parts of a bound field whose data changes its HTML, with how: `text` (written
-    out), `choice` (which option), `bool` or `multi` (which options); None: not cached."""
+@dataclass(frozen=True)
+class Slot:
+    """A part of a question whose data changes its HTML: the field itself, or one part of a
+    composite (`part`, a sub-field of a FormField); how (`kind`: text written out, which
+    option is chosen, a box ticked, which options are ticked); the options there are."""
+
+    part: str | None
+    kind: str
+    values: frozenset[str] = frozenset()
+
+
+def slots_of(wt: WTField) -> tuple[Slot, ...] | None:
+    """The slots of a bound field, in the order of its HTML's markers; None: not cached."""
     if isinstance(wt, FormField):
-        parts = [(sub, _kind(sub)) for sub in wt]
-        return None if any(k is None for _, k in parts) else parts
-    k = _kind(wt)
-    return None if k is None else [(wt, k)]
+        parts = tuple(_slot(sub, sub.short_name) for sub in wt)
+        return None if any(s is None for s in parts) else parts
+    one = _slot(wt, None)
+    return None if one is None else (one,)
 
 
-def _kind(wt: WTField) -> str | None:
+def _slot(wt: WTField, part: str | None) -> Slot | None:
     if isinstance(wt, SelectMultipleField):
-        return "multi" if len(wt.choices) <= MAX_MULTI_OPTIONS else None
+        if len(wt.choices) > MAX_MULTI_OPTIONS:
+            return None
+        return Slot(part, "multi", frozenset(c.value for c in wt.choices))
     if isinstance(wt, (SelectField, RadioField)):
-        return "choice"
+        return Slot(part, "choice", frozenset(c.value for c in wt.choices))
     if isinstance(wt, BooleanField):
-        return "bool"
-    if wt.type in ("StringField", "TextAreaField", "IntegerField", "EmailField", "TelField"):
-        return "text"
+        return Slot(part, "bool")
+    if wt.type in ("StringField", "TextAreaField"):
+        return Slot(part, "text")
     return None
+
+
+def _data(wt: WTField) -> list:
+    """The data of each slot of a bound field."""
+    return [sub.data for sub in wt] if isinstance(wt, FormField) else [wt.data]
 
 
 def _empty(value) -> bool:
     return value is None or value == ""
 
 
-def _state(slots: list[tuple[WTField, str]]) -> tuple | None:
+def state(slots: tuple[Slot, ...], data: list) -> tuple | None:
     """What of the data shapes the HTML; None when a value is not one the cache takes."""
     out = []
-    for wt, k in slots:
-        v = wt.data
-        if k == "text":
-            if not _empty(v) and not isinstance(v, (str, int)):
+    for slot, v in zip(slots, data, strict=True):
+        if slot.kind == "text":
+            if not _empty(v) and not isinstance(v, str):
                 return None
             out.append(v if _empty(v) else 1)  # 1: some text, put in at its marker
-        elif k == "choice":
-            if not (v is None or (isinstance(v, str) and v in _values(wt))):
+        elif slot.kind == "choice":
+            if not (v is None or (isinstance(v, str) and v in slot.values)):
                 return None
             out.append(v)
-        elif k == "bool":
+        elif slot.kind == "bool":
             out.append(bool(v))
         else:  # multi
             if v is not None and not (
-                isinstance(v, list) and all(isinstance(x, str) and x in _values(wt) for x in v)
+                isinstance(v, list) and all(isinstance(x, str) and x in slot.values for x in v)
             ):
                 return None
             out.append(tuple(sorted(set(v or []))))
     return tuple(out)
 
 
-def _values(wt: WTField) -> set:
-    return {c.value for c in wt.choices}
-
-
-def _compile(macro: Callable, f, wt: WTField, slots) -> list:
+def _compile(macro: Callable, f, wt: WTField, slots: tuple[Slot, ...]) -> list:
     """Render the macro with a marker for each written-out part → [text, slot index, …]."""
-    saved = [s.data for s, _ in slots]
+    subs = list(wt) if isinstance(wt, FormField) else [wt]
+    saved = [s.data for s in subs]
     try:
-        for i, (s, k) in enumerate(slots):
-            if k == "text" and not _empty(s.data):
+        for i, (s, slot) in enumerate(zip(subs, slots, strict=True)):
+            if slot.kind == "text" and not _empty(s.data):
                 s.data = MARK.format(i)
         html = str(macro(f, wt, f.id, {}))
     finally:
-        for (s, _), v in zip(slots, saved, strict=True):
+        for s, v in zip(subs, saved, strict=True):
             s.data = v
-    pieces = _MARKS.split(html)
-    return [int(p) if n % 2 else p for n, p in enumerate(pieces)]
+    return pieces_of(html)
+
+
+def pieces_of(html: str) -> list:
+    """HTML with markers → [text, marker number, text, …]."""
+    return [int(p) if n % 2 else p for n, p in enumerate(_MARKS.split(html))]
+
+
+def key(fv, f, lang: str, locale: str, shape: tuple) -> tuple:
+    """Where the pieces of a question of this shape are kept in `entries()`."""
+    return (fv.id, fv.content_hash, f.id, lang, locale, shape)
+
+
+def entries() -> dict:
+    """This application's pieces, by `key()`."""
+    return current_app.extensions.setdefault("field_html", {})
+
+
+def fill(pieces: list, data: list) -> str:
+    return "".join(p if isinstance(p, str) else escape(data[p]) for p in pieces)
 
 
 def field_html(
     macro: Callable, fv, f, wt: WTField, errors: Mapping[str, list], lang: str
 ) -> Markup:
     """The field's HTML as `macro(f, wt, f.id, errors)` writes it."""
-    slots = _slots(wt)
-    state = _state(slots) if slots is not None and not _has_errors(f.id, errors) else None
-    if state is None:
+    slots = slots_of(wt)
+    data = _data(wt)
+    shape = state(slots, data) if slots is not None and not _has_errors(f.id, errors) else None
+    if shape is None:
         return macro(f, wt, f.id, errors)
-    cache = current_app.extensions.setdefault("field_html", {})
-    key = (fv.id, fv.content_hash, f.id, lang, str(get_locale()), state)
-    pieces = cache.get(key)
+    cache = entries()
+    where = key(fv, f, lang, str(get_locale()), shape)
+    pieces = cache.get(where)
     if pieces is None:
         if len(cache) >= MAX_ENTRIES:
             cache.clear()
-        pieces = cache[key] = _compile(macro, f, wt, slots)
-    return Markup("".join(p if isinstance(p, str) else escape(slots[p][0].data) for p in pieces))
+        pieces = cache[where] = _compile(macro, f, wt, slots)
+    return Markup(fill(pieces, data))
 
 
 def _has_errors(field_id: str, errors: Mapping[str, list]) -> bool:
@@ -120,3 +153,41 @@ def _has_errors(field_id: str, errors: Mapping[str, list]) -> bool:
         return False
     prefixes = (field_id + ".", field_id + "[")
     return any(k == field_id or k.startswith(prefixes) for k in errors)
+
+
+_UNSET = object()
+
+
+def data_from(slots: tuple[Slot, ...], present: bool, value) -> list | None:
+    """The data each slot of a field would hold once bound by `bind(answers=…)` with this
+    value (the field type's `to_wtforms`; `present`: the answers have the field), without
+    binding WTForms: text as given, a choice as given when it is a string, a box as a
+    bool, ticked options as a list. None for a value of another kind (the caller binds)."""
+    out = []
+    for slot in slots:
+        raw = value if present else _UNSET
+        if slot.part is not None:  # a part of a composite: WTForms reads it from a dict
+            if raw is _UNSET or raw is None:
+                raw = _UNSET
+            elif isinstance(raw, dict):
+                raw = raw.get(slot.part, _UNSET)
+            else:
+                return None
+        if slot.kind == "text":
+            out.append(None if raw is _UNSET else raw)
+        elif slot.kind == "choice":
+            if raw is _UNSET or raw is None:
+                out.append(None)
+            elif isinstance(raw, str):
+                out.append(raw)
+            else:
+                return None
+        elif slot.kind == "bool":
+            out.append(False if raw is _UNSET else bool(raw))
+        elif raw is _UNSET or raw is None:  # multi
+            out.append(None)
+        elif isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+            out.append(list(raw))
+        else:
+            return None
+    return out

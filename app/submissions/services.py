@@ -26,6 +26,7 @@ from app.formengine.files import SNIFF_BYTES, check_upload
 from app.formengine.parser import check_file, parse
 from app.formengine.postal import lookup as postal_lookup
 from app.kpi import fiscal_year_of
+from app.prepared import Prepared
 
 from .models import Draft, FormVersion, FunnelCount, StoredFile, Submission, SubmissionEvent
 
@@ -291,12 +292,53 @@ def draft_by_token(token: str | None) -> Draft | None:
     return db.session.scalar(select(Draft).where(Draft.token == token))
 
 
-def reach_page(draft: Draft, step: str) -> None:
+@dataclass(frozen=True)
+class DraftState:
+    """A draft as the pages that only show it read it: its row and whether it was
+    submitted, in one statement and without the ORM (the form pages' fast path)."""
+
+    id: int
+    token: str
+    form_version_id: int
+    answers: dict
+    pending: dict
+    pages_seen: list
+    submitted: bool
+
+
+@cache
+def _draft_state_statement() -> Prepared:
+    from sqlalchemy import bindparam
+
+    d, s = Draft.__table__, Submission.__table__
+    submitted = select(s.c.id).where(s.c.draft_id == d.c.id).scalar_subquery()
+    return Prepared(
+        select(
+            d.c.id, d.c.token, d.c.form_version_id, d.c.answers, d.c.pending, d.c.pages_seen,
+            submitted.label("submitted"),
+        ).where(d.c.token == bindparam("token", type_=d.c.token.type))
+    )  # fmt: skip
+
+
+def draft_state(token: str | None) -> DraftState | None:
+    if not token:
+        return None
+    rows = _draft_state_statement().read(db.engine, {"token": token})
+    if not rows:
+        return None
+    id_, token, fv_id, answers, pending, seen, submitted = rows[0]
+    return DraftState(
+        id_, token, fv_id, answers or {}, pending or {}, seen or [], submitted is not None
+    )
+
+
+def reach_page(draft: Draft | DraftState, step: str) -> None:
     """Count the first time this draft reaches a page (or the check page)."""
     if step in (draft.pages_seen or []):
         return
-    draft.pages_seen = [*(draft.pages_seen or []), step]
-    bump(draft.form_version_id, step)
+    row = draft if isinstance(draft, Draft) else db.session.get(Draft, draft.id)
+    row.pages_seen = [*(row.pages_seen or []), step]
+    bump(row.form_version_id, step)
     db.session.commit()
 
 
@@ -531,32 +573,32 @@ def _store(
 
 
 def _insert_one_by_one(conn, row: dict, jobs: list[dict]) -> tuple[int, list[int]]:
-    subs, events, outbox = _tables()
-    sub_id = conn.execute(insert(subs).returning(subs.c.id), row).scalar_one()
-    conn.execute(
-        insert(events), {"submission_id": sub_id, "status": "received", "at": row["created_at"]}
-    )
-    rows = [
-        {
-            "submission_id": sub_id,
-            "key": f"{j['kind']}:{sub_id}{j['suffix']}",
-            **{k: v for k, v in j.items() if k != "suffix"},
-        }
-        for j in jobs
-    ]
-    stmt = insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True)
-    return sub_id, list(conn.execute(stmt, rows).scalars())
+    (sub_id,) = _statements().submission.rows(conn, _submission_params(row))[0]
+    _statements().first_event.rows(conn, _submission_params(row) | {"s_id": sub_id})
+    job = _statements().job
+    job_ids = [job.rows(conn, _job_params(0, j) | {"s_id": sub_id})[0][0] for j in jobs]
+    return sub_id, job_ids
 
 
 def _insert_at_once(conn, row: dict, jobs: list[dict]) -> tuple[int, list[int]]:
     """The same rows in one statement (PostgreSQL runs INSERTs inside WITH): one round
     trip to the server instead of three."""
-    params = {f"s_{k}": row.get(k) for k in _SUBMISSION_COLUMNS}
+    params = _submission_params(row)
     for n, j in enumerate(jobs):
-        params |= {f"j{n}_{k}": v for k, v in j.items()}
-        params[f"j{n}_prefix"] = f"{j['kind']}:"
-    got = conn.execute(_at_once_statement(len(jobs)), params).all()
-    return got[0].submission_id, sorted(r.id for r in got)
+        params |= _job_params(n, j)
+    got = _at_once_statement(len(jobs)).rows(conn, params)
+    return got[0][1], sorted(r[0] for r in got)
+
+
+def _submission_params(row: dict) -> dict:
+    return {f"s_{k}": row.get(k) for k in _SUBMISSION_COLUMNS}
+
+
+def _job_params(n: int, job: dict) -> dict:
+    params = {f"j{n}_{k}": job[k] for k in _JOB_COLUMNS}
+    params[f"j{n}_prefix"] = f"{job['kind']}:"
+    params[f"j{n}_suffix"] = job["suffix"]
+    return params
 
 
 _SUBMISSION_COLUMNS = (
@@ -566,19 +608,69 @@ _SUBMISSION_COLUMNS = (
 _JOB_COLUMNS = ("kind", "payload", "state", "attempts", "run_after", "created_at")
 
 
+def _param(name: str, column):
+    from sqlalchemy import bindparam
+
+    return bindparam(name, type_=column.type)
+
+
+def _job_key(n: int, submission_id, outbox):
+    """`<kind>:<submission id><suffix>`, made by the database from the new id."""
+    from sqlalchemy import String, cast
+
+    return (
+        _param(f"j{n}_prefix", outbox.c.key)
+        + cast(submission_id, String)
+        + _param(f"j{n}_suffix", outbox.c.key)
+    )
+
+
+@dataclass(frozen=True)
+class _OneByOne:
+    submission: Prepared
+    first_event: Prepared
+    job: Prepared
+
+
 @cache
-def _at_once_statement(jobs: int):
+def _statements() -> _OneByOne:
+    """The rows of a submission, one statement each (SQLite: no INSERT inside WITH)."""
+    subs, events, outbox = _tables()
+    sub_id = _param("s_id", events.c.submission_id)
+    return _OneByOne(
+        submission=Prepared(
+            insert(subs)
+            .values({c: _param(f"s_{c}", subs.c[c]) for c in _SUBMISSION_COLUMNS})
+            .returning(subs.c.id)
+        ),
+        first_event=Prepared(
+            insert(events).values(
+                submission_id=sub_id,
+                status=_param("s_status", events.c.status),
+                at=_param("s_created_at", events.c.at),
+            )
+        ),
+        job=Prepared(
+            insert(outbox)
+            .values(
+                submission_id=sub_id,
+                key=_job_key(0, sub_id, outbox),
+                **{c: _param(f"j0_{c}", outbox.c[c]) for c in _JOB_COLUMNS},
+            )
+            .returning(outbox.c.id)
+        ),
+    )
+
+
+@cache
+def _at_once_statement(jobs: int) -> Prepared:
     """Built once per number of jobs, with parameters for every value."""
-    from sqlalchemy import String, bindparam, cast, union_all
+    from sqlalchemy import union_all
 
     subs, events, outbox = _tables()
-
-    def param(name: str, column):
-        return bindparam(name, type_=column.type)
-
     new = (
         insert(subs)
-        .values({c: param(f"s_{c}", subs.c[c]) for c in _SUBMISSION_COLUMNS})
+        .values({c: _param(f"s_{c}", subs.c[c]) for c in _SUBMISSION_COLUMNS})
         .returning(subs.c.id)
         .cte("new_submission")
     )
@@ -587,7 +679,7 @@ def _at_once_statement(jobs: int):
         .from_select(
             ["submission_id", "status", "at"],
             select(
-                new.c.id, param("s_status", events.c.status), param("s_created_at", events.c.at)
+                new.c.id, _param("s_status", events.c.status), _param("s_created_at", events.c.at)
             ),
         )
         .cte("first_event")
@@ -595,14 +687,12 @@ def _at_once_statement(jobs: int):
     parts = [
         select(
             new.c.id,
-            param(f"j{n}_prefix", outbox.c.key)
-            + cast(new.c.id, String)
-            + param(f"j{n}_suffix", outbox.c.key),
-            *(param(f"j{n}_{c}", outbox.c[c]) for c in _JOB_COLUMNS),
+            _job_key(n, new.c.id, outbox),
+            *(_param(f"j{n}_{c}", outbox.c[c]) for c in _JOB_COLUMNS),
         )
         for n in range(jobs)
     ]
-    return (
+    return Prepared(
         insert(outbox)
         .from_select(
             ["submission_id", "key", *_JOB_COLUMNS],

@@ -21,8 +21,9 @@ from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind
 from app.formengine.wtf import answers_from, bind
-from app.web import content_lang
+from app.web import content_lang, lang_url
 
+from . import pagecache
 from . import services as svc
 from .fieldcache import field_html
 from .models import STATUSES, Draft, StoredFile
@@ -51,6 +52,14 @@ def _draft(form_id: str, fv) -> Draft | None:
     return draft
 
 
+def _draft_state(form_id: str) -> svc.DraftState | None:
+    """The resident's draft of this form as a page that only shows it reads it."""
+    state = svc.draft_state((session.get("drafts") or {}).get(form_id))
+    if state is None or svc.version_by_id(state.form_version_id).form_id != form_id:
+        return None
+    return state
+
+
 def _remember_draft(form_id: str, draft: Draft) -> None:
     drafts = dict(session.get("drafts") or {})
     drafts[form_id] = draft.token
@@ -71,13 +80,6 @@ def _next_page(defn, draft: Draft, after: Page | None, lang: str) -> str | None:
         return ids[i + 1] if i + 1 < len(ids) else None
     later = [p.id for p in defn.pages[defn.pages.index(after) + 1 :] if p.id in ids]
     return later[0] if later else None
-
-
-def _previous_page(defn, draft: Draft, page: Page, lang: str) -> str | None:
-    ids = [p.id for p in visible_pages(defn, draft.answers or {}, svc.context(lang))]
-    if page.id in ids and ids.index(page.id) > 0:
-        return ids[ids.index(page.id) - 1]
-    return None
 
 
 def anchor(key: str, page: Page) -> str:
@@ -143,33 +145,50 @@ def _conditions(defn, page: Page, answers, lang: str, ctx):
     return hidden, notes
 
 
-def _render_page(fv, defn, draft, page, form, errors=None, status=200):
-    lang = _lang(defn)
+def _layout(defn, draft, page: Page, lang: str) -> dict:
+    """What a question page shows besides its questions' data, errors and files."""
     ctx = svc.context(lang)
-    pages = visible_pages(defn, draft.answers or {}, ctx)
-    hidden, notes = _conditions(defn, page, draft.answers or {}, lang, ctx)
-    number = next((i + 1 for i, p in enumerate(pages) if p.id == page.id), None)
+    answers = draft.answers or {}
+    ids = [p.id for p in visible_pages(defn, answers, ctx)]
+    hidden, notes = _conditions(defn, page, answers, lang, ctx)
+    at = ids.index(page.id) if page.id in ids else None
+    return {
+        "defn": defn,
+        "page": page,
+        "lang": lang,
+        "number": None if at is None else at + 1,
+        "total": len(ids),
+        "previous": ids[at - 1] if at else None,
+        "from_check": request.args.get("from") == "check",
+        "group_title": GroupType.item_title,
+        "hidden": hidden,
+        "notes": notes,
+    }
+
+
+def _render_page(fv, defn, draft, page, form, errors=None, status=200):
     summary = [(anchor(k, page), m) for k, msgs in (errors or {}).items() for m in msgs]
     return render_template(
         "apply/page.html",
         fv=fv,
-        defn=defn,
-        page=page,
+        **_layout(defn, draft, page, _lang(defn)),
         form=form,
         errors=errors or {},
         summary=summary,
-        lang=lang,
-        number=number,
-        total=len(pages),
-        previous=_previous_page(defn, draft, page, lang),
-        from_check=request.args.get("from") == "check",
         files=_existing_files(draft, page),
-        draft=draft,
-        group_title=GroupType.item_title,
-        expires=draft.resume_expires_at,
-        hidden=hidden,
-        notes=notes,
     ), status
+
+
+def _show_page(fv, defn, draft, page: Page, lang: str):
+    """A question page as the resident left it: their answers, or what they typed."""
+    typed = (draft.pending or {}).get(page.id)
+    shown = typed if typed is not None else (draft.answers or {})
+    html = pagecache.page_html(
+        fv, defn, page, lang, shown, _layout(defn, draft, page, lang), lang_url
+    )
+    if html is not None:
+        return html
+    return _render_page(fv, defn, draft, page, bind(defn, page, lang, answers=shown))
 
 
 # --- routes ----------------------------------------------------------------------------------
@@ -214,22 +233,24 @@ def resume(form_id: str, code: str | None = None):
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
 def page(form_id: str, page_id: str):
     fv, defn = _form(form_id)
+    if request.method == "GET":  # the most asked page: the draft read as it is shown
+        state = _draft_state(form_id)
+        if state is None or state.submitted:
+            return redirect(url_for(".start", form_id=form_id))
+        pg = defn.page(page_id)
+        if pg is None:
+            abort(404)
+        svc.reach_page(state, f"page:{pg.id}")
+        return _show_page(fv, defn, state, pg, _lang(defn))
+
     draft = _draft(form_id, fv)
-    if draft is None:
-        return redirect(url_for(".start", form_id=form_id))
-    if svc.is_submitted(draft):
+    if draft is None or svc.is_submitted(draft):
         return redirect(url_for(".start", form_id=form_id))
     pg = defn.page(page_id)
     if pg is None:
         abort(404)
     lang = _lang(defn)
     ctx = svc.context(lang, draft)
-    if request.method == "GET":
-        svc.reach_page(draft, f"page:{pg.id}")
-        typed = (draft.pending or {}).get(pg.id)
-        form = bind(defn, pg, lang, answers=typed if typed is not None else (draft.answers or {}))
-        return _render_page(fv, defn, draft, pg, form)
-
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
     upload_errors, storage_full = _take_uploads(draft, pg, raw, lang)
