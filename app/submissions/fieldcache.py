@@ -95,8 +95,8 @@ def state(slots: tuple[Slot, ...], data: list) -> tuple | None:
     return tuple(out)
 
 
-def _compile(macro: Callable, f, wt: WTField, slots: tuple[Slot, ...]) -> list:
-    """Render the macro with a marker for each written-out part → [text, slot index, …]."""
+def _compile(macro: Callable, f, wt: WTField, slots: tuple[Slot, ...]) -> str:
+    """Render the macro with a marker for each written-out part → its `template_of()`."""
     subs = list(wt) if isinstance(wt, FormField) else [wt]
     saved = [s.data for s in subs]
     try:
@@ -107,26 +107,32 @@ def _compile(macro: Callable, f, wt: WTField, slots: tuple[Slot, ...]) -> list:
     finally:
         for s, v in zip(subs, saved, strict=True):
             s.data = v
-    return pieces_of(html)
+    return template_of(html)[0]
 
 
-def pieces_of(html: str) -> list:
-    """HTML with markers → [text, marker number, text, …]."""
-    return [int(p) if n % 2 else p for n, p in enumerate(_MARKS.split(html))]
+def template_of(html: str) -> tuple[str, frozenset[int]]:
+    """HTML with markers → (a `str.format` template where marker n is `{n}`, the markers)."""
+    parts = _MARKS.split(html)
+    text = "".join(
+        "{" + p + "}" if n % 2 else p.replace("{", "{{").replace("}", "}}")
+        for n, p in enumerate(parts)
+    )
+    return text, frozenset(int(p) for p in parts[1::2])
 
 
 def key(fv, f, lang: str, locale: str, shape: tuple) -> tuple:
-    """Where the pieces of a question of this shape are kept in `entries()`."""
+    """Where the template of a question of this shape is kept in `entries()`."""
     return (fv.id, fv.content_hash, f.id, lang, locale, shape)
 
 
 def entries() -> dict:
-    """This application's pieces, by `key()`."""
+    """This application's question templates, by `key()`."""
     return current_app.extensions.setdefault("field_html", {})
 
 
-def fill(pieces: list, data: list) -> str:
-    return "".join(p if isinstance(p, str) else escape(data[p]) for p in pieces)
+def fill(template: str, data: list) -> str:
+    """The question's HTML: its text parts, escaped, where their markers were."""
+    return template.format(*[escape(v) if v.__class__ is str else v for v in data])
 
 
 def field_html(
@@ -140,12 +146,12 @@ def field_html(
         return macro(f, wt, f.id, errors)
     cache = entries()
     where = key(fv, f, lang, str(get_locale()), shape)
-    pieces = cache.get(where)
-    if pieces is None:
+    template = cache.get(where)
+    if template is None:
         if len(cache) >= MAX_ENTRIES:
             cache.clear()
-        pieces = cache[where] = _compile(macro, f, wt, slots)
-    return Markup(fill(pieces, data))
+        template = cache[where] = _compile(macro, f, wt, slots)
+    return Markup(fill(template, data))
 
 
 def _has_errors(field_id: str, errors: Mapping[str, list]) -> bool:

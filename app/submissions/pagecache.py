@@ -25,7 +25,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from app.formengine import FormDefinition, Page
-from app.formengine.types import has_answer, kind
+from app.formengine.types import Runtime, has_answer, kind
 from app.formengine.wtf import bind
 
 from . import fieldcache
@@ -34,6 +34,7 @@ from .fieldcache import MARK, Slot
 LANGUAGES = ("ja", "en", "ja-easy")  # the language links a page may offer
 _CSRF, _LANG, _FIELD = 0, 1, 10  # marker numbers: the token, a language link, a question
 MAX_LAYOUTS = 2_000  # a bound on the layouts one application keeps
+_TEXT = (Slot(None, "text"),)
 
 
 def _plan(fv, defn: FormDefinition, page: Page, lang: str):
@@ -51,7 +52,9 @@ def _plan(fv, defn: FormDefinition, page: Page, lang: str):
             if slots is None:
                 plan = None
                 break
-            plan.append((j, f, slots, kind(f).to_wtforms))
+            # a text the answers hold as it is shown (to_wtforms keeps it): read directly
+            plain = slots == _TEXT and kind(f).to_wtforms.__func__ is Runtime.to_wtforms.__func__
+            plan.append((j, f, slots, None if plain else kind(f).to_wtforms))
         plans[key] = plan
     return plans[key]
 
@@ -75,19 +78,26 @@ def page_html(
         return None
     locale = str(get_locale())
     made = fieldcache.entries()
-    fills: dict[int, str] = {}
+    fills = [""] * (_FIELD + len(page.fields))  # by marker number
     missing = []
     for j, f, slots, to_wtforms in plan:
-        present = f.id in shown
-        data = fieldcache.data_from(slots, present, to_wtforms(f, shown[f.id]) if present else None)
-        shape = fieldcache.state(slots, data) if data is not None else None
-        if shape is None:
-            return None
-        pieces = made.get(fieldcache.key(fv, f, lang, locale, shape))
-        if pieces is None:
+        if to_wtforms is None:  # plain text, the most common question
+            v = shown.get(f.id)
+            if v.__class__ is not str and v is not None:
+                return None
+            data, shape = [v], (v if not v else 1,)
+        else:
+            present = f.id in shown
+            value = to_wtforms(f, shown[f.id]) if present else None
+            data = fieldcache.data_from(slots, present, value)
+            shape = fieldcache.state(slots, data) if data is not None else None
+            if shape is None:
+                return None
+        template = made.get(fieldcache.key(fv, f, lang, locale, shape))
+        if template is None:
             missing.append(f)
         else:
-            fills[_FIELD + j] = fieldcache.fill(pieces, data)
+            fills[_FIELD + j] = fieldcache.fill(template, data)
     if missing:  # shapes not seen yet: the macro makes them, from a bound form
         form = bind(defn, page, lang, answers=shown)
         macros = current_app.jinja_env.get_template("apply/_fields.html").make_module(
@@ -99,18 +109,18 @@ def page_html(
                 macros.widget, fv, f, form[f.id], {}, lang
             )
 
-    pieces = _skeleton(fv, page, lang, locale, layout)
+    template, marks = _skeleton(fv, page, lang, locale, layout)
     fills[_CSRF] = escape(generate_csrf())
     for n, code in enumerate(LANGUAGES):
-        if _LANG + n in pieces[1]:
+        if _LANG + n in marks:
             fills[_LANG + n] = escape(lang_url(code))
-    return "".join(p if isinstance(p, str) else fills[p] for p in pieces[0])
+    return template.format(*fills)
 
 
 def _skeleton(
     fv, page: Page, lang: str, locale: str, layout: dict[str, Any]
-) -> tuple[list, frozenset]:
-    """The page rendered with markers → (pieces: text and marker numbers, the markers)."""
+) -> tuple[str, frozenset[int]]:
+    """The page rendered with markers → its `template_of()`."""
     from flask import render_template
 
     cache = current_app.extensions.setdefault("page_layouts", {})
@@ -142,8 +152,7 @@ def _skeleton(
         lang_url=lambda code: mark(_LANG + LANGUAGES.index(code)),
         field_html=lambda macro, fv, f, wt, errors, lang: mark(_FIELD + index[f.id]),
     )
-    pieces = fieldcache.pieces_of(html)
-    hit = (pieces, frozenset(p for p in pieces if isinstance(p, int)))
+    hit = fieldcache.template_of(html)
     if len(cache) >= MAX_LAYOUTS:
         cache.clear()
     cache[key] = hit
