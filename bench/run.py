@@ -16,8 +16,8 @@ network: the load test (bench/load.py) measures the whole thing over HTTP.
     pdf_receipt          a receipt PDF against WeasyPrint rendering the same HTML
 
 Beside a floor, `page` and the submissions measure a bound: a bare route doing only the
-part of the work that cannot be left out (reading the resident's draft; writing the rows a
-submission is). Its ratio to the floor is the most any implementation doing that work can
+part of the work that cannot be left out (a question page's draft read, language and CSRF
+token; the rows a submission is). Its ratio to the floor is the most any implementation doing that work can
 reach here: below the target, the target cannot be met by making the rest faster.
 
 Environment: BENCH_PROCEDURES (default 10000), BENCH_DATABASE_URL (a PostgreSQL server
@@ -168,16 +168,22 @@ def make_app(tmp: Path, procedures: int, database_url: str | None = None) -> Fla
     def floor_page():
         return FLOOR_PAGE["template"].render()
 
-    # the floor plus only the reads a question page cannot do without (the resident's draft,
-    # and whether it was submitted): how much of the target is left for everything else
+    # the floor plus only what a question page cannot do without, however it is rendered:
+    # read the resident's draft (and whether it was submitted), choose the language, issue
+    # the form's CSRF token — each as the page itself does it. How much of the target is left
+    # for everything else.
     @app.get("/bench-floor/page-with-reads")
     def floor_page_with_reads():
         from flask import session
+        from flask_babel import get_locale
+        from flask_wtf.csrf import generate_csrf
 
         from app.submissions import services as svc
 
-        draft = svc.draft_by_token((session.get("drafts") or {}).get("bench-form"))
-        assert draft is not None and not svc.is_submitted(draft)
+        draft = svc.draft_state((session.get("drafts") or {}).get("bench-form"))
+        assert draft is not None and not draft.submitted
+        get_locale()
+        generate_csrf()
         return FLOOR_PAGE["template"].render()
 
     with app.app_context():
@@ -318,7 +324,9 @@ def bench_page(app: Flask) -> dict:
         statements=len(seen),
         html_bytes=len(html.encode("utf-8")),
         bound=bound(
-            "the floor plus reading the resident's draft, nothing rendered", reads, base_again
+            "the floor plus the draft read, the language chosen and a CSRF token, nothing rendered",
+            reads,
+            base_again,
         ),
     )
 
