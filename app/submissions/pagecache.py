@@ -80,7 +80,10 @@ def page_html(
     made = fieldcache.entries()
     fills = [""] * (_FIELD + len(page.fields))  # by marker number
     missing = []
+    hidden = layout["hidden"]
     for j, f, slots, to_wtforms in plan:
+        if f.id in hidden:  # not on the page for these answers
+            continue
         if to_wtforms is None:  # plain text, the most common question
             v = shown.get(f.id)
             if v.__class__ is not str and v is not None:

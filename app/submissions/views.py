@@ -363,10 +363,8 @@ def saved(form_id: str):
 @bp.get("/apply/<form_id>/check")
 def check(form_id: str):
     fv, defn = _form(form_id)
-    draft = _draft(form_id, fv)
-    if draft is None:
-        return redirect(url_for(".start", form_id=form_id))
-    if svc.is_submitted(draft):
+    draft = _draft_state(form_id)
+    if draft is None or draft.submitted:
         return redirect(url_for(".start", form_id=form_id))
     lang = _lang(defn)
     missing = _first_incomplete(defn, draft, lang)
