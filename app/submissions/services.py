@@ -573,10 +573,10 @@ def _store(
 
 
 def _insert_one_by_one(conn, row: dict, jobs: list[dict]) -> tuple[int, list[int]]:
-    (sub_id,) = _statements().submission.rows(conn, _submission_params(row))[0]
-    _statements().first_event.rows(conn, _submission_params(row) | {"s_id": sub_id})
-    job = _statements().job
-    job_ids = [job.rows(conn, _job_params(0, j) | {"s_id": sub_id})[0][0] for j in jobs]
+    statements, params = _statements(), _submission_params(row)
+    (sub_id,) = statements.submission.rows(conn, params)[0]
+    statements.first_event.rows(conn, params | {"s_id": sub_id})
+    job_ids = [statements.job.rows(conn, _job_params(0, j) | {"s_id": sub_id})[0][0] for j in jobs]
     return sub_id, job_ids
 
 

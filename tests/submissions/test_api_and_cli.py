@@ -141,6 +141,7 @@ def test_a_submission_takes_at_most_ten_statements(form_app, count_statements):
         assert post(client, ANSWERS, headers={"Idempotency-Key": "k-1"}).status_code == 201
     writes = [s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
     assert len(writes) <= 10, writes
+    assert any("INSERT INTO submissions" in s for s in writes), writes  # all of them counted
 
 
 # --- flask forms check | load ------------------------------------------------------------------
