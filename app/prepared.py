@@ -55,10 +55,6 @@ class Prepared:
         procs = c.results
         return [tuple(p(v) if p else v for p, v in zip(procs, r, strict=True)) for r in got]
 
-    def one_or_none(self, conn: Connection, params: Mapping[str, Any]) -> tuple | None:
-        got = self.rows(conn, params)
-        return got[0] if got else None
-
     def read(self, engine: Engine, params: Mapping[str, Any]) -> list[tuple]:
         """Run a read on a connection of its own, outside any session: a fifth of the cost
         of beginning the session's transaction for it (it sees only what is committed)."""

@@ -128,8 +128,7 @@ def select_locale() -> Locale:
     from flask import current_app
 
     langs = current_app.config["LANGUAGES"]
-    if request.path.startswith("/api/"):
-        # the API is stateless: no session read, so public answers stay cacheable
+    if _stateless(request.path):  # no session read: public answers stay cacheable
         return _locale(
             request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, render_template, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -27,11 +27,12 @@ from markupsafe import Markup, escape
 from app.formengine import FormDefinition, Page
 from app.formengine.types import Runtime, has_answer, kind
 from app.formengine.wtf import bind
+from app.settings import CONTENT_LANGUAGES
+from app.web import lang_url
 
 from . import fieldcache
 from .fieldcache import MARK, Slot
 
-LANGUAGES = ("ja", "en", "ja-easy")  # the language links a page may offer
 _CSRF, _LANG, _FIELD = 0, 1, 10  # marker numbers: the token, a language link, a question
 MAX_LAYOUTS = 2_000  # a bound on the layouts one application keeps
 _TEXT = (Slot(None, "text"),)
@@ -44,7 +45,7 @@ def _plan(fv, defn: FormDefinition, page: Page, lang: str):
     key = (fv.id, fv.content_hash, page.id, lang)
     if key not in plans:
         form = bind(defn, page, lang, answers={})
-        plan: list[tuple[int, Any, tuple[Slot, ...], Callable]] | None = []
+        plan: list[tuple[int, Any, tuple[Slot, ...], Callable | None]] | None = []
         for j, f in enumerate(page.fields):
             if not has_answer(f):
                 continue
@@ -66,7 +67,6 @@ def page_html(
     lang: str,
     shown: Mapping[str, Any],
     layout: dict[str, Any],
-    lang_url: Callable[[str], str],
 ) -> str | None:
     """The question page for these answers (`shown`: what bind() would fill it with) and
     this layout (the template's other variables, without form, errors and files); None
@@ -98,7 +98,7 @@ def page_html(
                 return None
         template = made.get(fieldcache.key(fv, f, lang, locale, shape))
         if template is None:
-            missing.append(f)
+            missing.append((j, f))
         else:
             fills[_FIELD + j] = fieldcache.fill(template, data)
     if missing:  # shapes not seen yet: the macro makes them, from a bound form
@@ -106,15 +106,12 @@ def page_html(
         macros = current_app.jinja_env.get_template("apply/_fields.html").make_module(
             {"lang": lang}
         )
-        index = {f.id: j for j, f in enumerate(page.fields)}
-        for f in missing:
-            fills[_FIELD + index[f.id]] = fieldcache.field_html(
-                macros.widget, fv, f, form[f.id], {}, lang
-            )
+        for j, f in missing:
+            fills[_FIELD + j] = fieldcache.field_html(macros.widget, fv, f, form[f.id], {}, lang)
 
     template, marks = _skeleton(fv, page, lang, locale, layout)
     fills[_CSRF] = escape(generate_csrf())
-    for n, code in enumerate(LANGUAGES):
+    for n, code in enumerate(CONTENT_LANGUAGES):  # the language links a page may offer
         if _LANG + n in marks:
             fills[_LANG + n] = escape(lang_url(code))
     return template.format(*fills)
@@ -124,8 +121,6 @@ def _skeleton(
     fv, page: Page, lang: str, locale: str, layout: dict[str, Any]
 ) -> tuple[str, frozenset[int]]:
     """The page rendered with markers → its `template_of()`."""
-    from flask import render_template
-
     cache = current_app.extensions.setdefault("page_layouts", {})
     key = (
         fv.id,
@@ -152,7 +147,7 @@ def _skeleton(
         summary=[],
         files={},
         csrf_token=lambda: mark(_CSRF),
-        lang_url=lambda code: mark(_LANG + LANGUAGES.index(code)),
+        lang_url=lambda code: mark(_LANG + CONTENT_LANGUAGES.index(code)),
         field_html=lambda macro, fv, f, wt, errors, lang: mark(_FIELD + index[f.id]),
     )
     hit = fieldcache.template_of(html)

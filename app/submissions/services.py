@@ -15,7 +15,7 @@ from time import monotonic
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import String, bindparam, cast, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
@@ -315,15 +315,13 @@ class DraftState:
 
 @cache
 def _draft_state_statement() -> Prepared:
-    from sqlalchemy import bindparam
-
     d, s = Draft.__table__, Submission.__table__
     submitted = select(s.c.id).where(s.c.draft_id == d.c.id).scalar_subquery()
     return Prepared(
         select(
             d.c.id, d.c.token, d.c.form_version_id, d.c.answers, d.c.pending, d.c.pages_seen,
             submitted.label("submitted"),
-        ).where(d.c.token == bindparam("token", type_=d.c.token.type))
+        ).where(d.c.token == _param("token", d.c.token))
     )  # fmt: skip
 
 
@@ -616,15 +614,11 @@ _JOB_COLUMNS = ("kind", "payload", "state", "attempts", "run_after", "created_at
 
 
 def _param(name: str, column):
-    from sqlalchemy import bindparam
-
     return bindparam(name, type_=column.type)
 
 
 def _job_key(n: int, submission_id, outbox):
     """`<kind>:<submission id><suffix>`, made by the database from the new id."""
-    from sqlalchemy import String, cast
-
     return (
         _param(f"j{n}_prefix", outbox.c.key)
         + cast(submission_id, String)
@@ -672,8 +666,6 @@ def _statements() -> _OneByOne:
 @cache
 def _at_once_statement(jobs: int) -> Prepared:
     """Built once per number of jobs, with parameters for every value."""
-    from sqlalchemy import union_all
-
     subs, events, outbox = _tables()
     new = (
         insert(subs)

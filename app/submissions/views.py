@@ -21,7 +21,7 @@ from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind
 from app.formengine.wtf import answers_from, bind
-from app.web import content_lang, lang_url
+from app.web import content_lang
 
 from . import pagecache
 from . import services as svc
@@ -183,9 +183,7 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
     """A question page as the resident left it: their answers, or what they typed."""
     typed = (draft.pending or {}).get(page.id)
     shown = typed if typed is not None else (draft.answers or {})
-    html = pagecache.page_html(
-        fv, defn, page, lang, shown, _layout(defn, draft, page, lang), lang_url
-    )
+    html = pagecache.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
     if html is not None:
         return html
     return _render_page(fv, defn, draft, page, bind(defn, page, lang, answers=shown))

@@ -14,7 +14,6 @@ from app.formengine.types import has_answer
 from app.formengine.wtf import bind
 from app.submissions import fieldcache, pagecache, views
 from app.submissions.services import Version
-from app.web import lang_url
 
 from .test_fieldcache import FORMS, answer
 
@@ -83,7 +82,7 @@ def test_the_fast_path_writes_what_the_template_writes(page_app, lang, data):
         draft = SimpleNamespace(answers=answers, pending={})
         for _ in range(2):  # made, then taken from the caches
             layout = views._layout(defn, draft, page, lang)
-            fast = pagecache.page_html(fv, defn, page, lang, shown, layout, lang_url)
+            fast = pagecache.page_html(fv, defn, page, lang, shown, layout)
             if fast is None:  # files or groups, or an answer of a kind the questions' cache
                 return  # does not take (a choice not among the options): the template's
             assert fast == template_page(fv, defn, page, lang, shown, layout)
@@ -104,7 +103,7 @@ def test_pages_without_files_or_groups_take_the_fast_path(page_app):
         with page_app.test_request_context(f"/apply/{defn.id}/{page.id}"):
             draft = SimpleNamespace(answers={}, pending={})
             layout = views._layout(defn, draft, page, "ja")
-            fast = pagecache.page_html(fv, defn, page, "ja", {}, layout, lang_url)
+            fast = pagecache.page_html(fv, defn, page, "ja", {}, layout)
             assert (fast is not None) == plain, (defn.id, page.id)
             taken += fast is not None
     assert taken >= 10
@@ -118,4 +117,4 @@ def test_flashed_messages_are_shown_by_the_template(page_app):
 
         flash("一時保存しました")
         layout = views._layout(defn, SimpleNamespace(answers={}, pending={}), page, "ja")
-        assert pagecache.page_html(fv, defn, page, "ja", {}, layout, lang_url) is None
+        assert pagecache.page_html(fv, defn, page, "ja", {}, layout) is None
