@@ -23,3 +23,19 @@ def test_every_message_is_translated_to_english():
     assert not missing, "untranslated (run the update in docs/development.md): " + "; ".join(
         missing
     )
+
+
+def test_the_language_links_lead_to_the_same_page_with_its_query(app):
+    """A page's links to its other languages are the URL url_for would build: the same
+    path (quoted as routing quotes it) and query, with lang= changed."""
+    from flask import request, url_for
+
+    from app.web import lang_url
+
+    for path in ("/apply/test-form/about", "/procedures/A", "/dashboard"):
+        with app.test_request_context(path + "?from=check&q=%E4%BF%9D+%E8%82%B2&lang=ja"):
+            app.preprocess_request()
+            built = url_for(
+                request.endpoint, **request.view_args, **{"from": "check", "q": "保 育"}, lang="en"
+            )
+            assert lang_url("en") == built
