@@ -53,6 +53,8 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     # a form version loaded by `flask forms load` reaches running web processes within this
     FORM_VERSION_CACHE_SECONDS = float(_env("FORM_VERSION_CACHE_SECONDS", "5") or 5)
+    # an API Idempotency-Key answers a retry of its request for this long, then is free again
+    IDEMPOTENCY_KEY_HOURS = int(_env("IDEMPOTENCY_KEY_HOURS", "24") or 24)
 
     # background jobs (app/jobs, docs/jobs.md): RQ on REDIS_URL, else inline
     JOB_QUEUE = _env("JOB_QUEUE", "default")  # RQ queue name, under REDIS_KEY_PREFIX

@@ -387,7 +387,7 @@ class Resident:
             "POST",
             f"/api/v1/forms/{form}/submissions",
             201,
-            json={"answers": data, "lang": "ja"},
+            json={"answers": data, "lang": "ja", "declaration": True},
             headers={"Idempotency-Key": str(uuid.uuid4())},
         )
         answer = json.loads(body)

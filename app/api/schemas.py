@@ -389,11 +389,22 @@ class SubmissionInputSchema(Schema):
         },
     )
     lang = fields.String(metadata={"description": "ja, en …", "example": "ja"})
+    declaration = fields.Boolean(
+        metadata={
+            "description": "様式の宣誓（definition.declaration）に同意する。宣誓のある様式では必須"
+            " / confirms the form's declaration (definition.declaration); required when the"
+            " form has one",
+            "example": True,
+        }
+    )
 
 
 class SubmissionMultipartSchema(Schema):
     answers = fields.String(required=True, metadata={"description": "answers の JSON / as JSON"})
     lang = fields.String()
+    declaration = fields.String(
+        metadata={"description": "true: 宣誓に同意する / confirms the declaration"}
+    )
 
 
 class SubmissionCreatedSchema(Schema):

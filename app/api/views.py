@@ -278,7 +278,9 @@ def get_form(form_id: str):
             "in": "header",
             "name": "Idempotency-Key",
             "required": False,
-            "description": "同じキーの再送には同じ答え / a retry with the same key gets the same answer",
+            "description": "同じ申請の再送には同じ答え（24時間）。別の内容に同じキーを使うと422"
+            " / a retry of the same request with the same key gets the same answer (for 24 h);"
+            " the key with a different request is a 422",
             "schema": {"type": "string", "maxLength": 200},
         }
     ],
@@ -288,7 +290,6 @@ def get_form(form_id: str):
         201: s.SubmissionCreatedSchema,
         400: s.ErrorSchema,
         404: s.ErrorSchema,
-        409: s.ErrorSchema,
         413: s.ErrorSchema,
         415: s.ErrorSchema,
         422: s.ValidationErrorSchema,
@@ -327,11 +328,13 @@ def submit_form(form_id: str):
                 400, "answers パートが JSON ではありません / the answers part is not JSON"
             )
         lang = request.form.get("lang")
+        declared = (request.form.get("declaration") or "").strip().lower() in ("true", "1", "yes")
     elif request.is_json:
         payload = request.get_json(silent=True)
         if not isinstance(payload, dict):
             return json_error(400, "JSON のオブジェクトを送ってください / send a JSON object")
         body, lang = payload.get("answers"), payload.get("lang")
+        declared = payload.get("declaration") is True
     else:
         return json_error(
             415,
@@ -366,7 +369,16 @@ def submit_form(form_id: str):
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
     try:
-        sub, result, replayed = subs.submit_answers(fv, defn, body, lang, uploads, key)
+        sub, result, replayed = subs.submit_answers(
+            fv, defn, body, lang, uploads, key, declared=declared
+        )
+    except subs.IdempotencyConflict:
+        return json_error(
+            422,
+            "この Idempotency-Key は別の内容の申請に使われています。新しいキーで送ってください"
+            " / this Idempotency-Key was used for a different request: send this one with a new key",
+            "idempotency_key_reused",
+        )
     except subs.StorageFull:
         return json_error(
             507,
@@ -382,20 +394,17 @@ def submit_form(form_id: str):
                 "errors": result.errors,
             }
         ), 422
-    stored_version = subs.version_by_id(sub.form_version_id)
-    if replayed and stored_version.form_id != form_id:
-        return json_error(
-            409,
-            "この Idempotency-Key は別の様式で使われています / key used for another form",
-            "conflict",
-        )
     answer = {
         "receipt_no": sub.receipt_no,
         "access_code": sub.access_code,
         "status": sub.status,
-        "form_version": stored_version.version,
+        "form_version": subs.version_by_id(sub.form_version_id).version,
     }
-    return jsonify(answer), 201  # a replay gives the same answer
+    response = jsonify(answer)
+    response.status_code = 201  # a replay of the same request gets the same answer
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 ACCESS_CODE = {

@@ -4,7 +4,7 @@ Pure: no Flask, no database. Import what you need from here.
 """
 
 from . import types as _types  # noqa: F401  (registers the field types)
-from .answers import Result, prune, validate_all, validate_page, visible_pages
+from .answers import Result, confirm_declaration, prune, validate_all, validate_page, visible_pages
 from .conditions import evaluate
 from .model import Field, FormDefinition, Option, Page, Text
 from .render import Row, Section, flat, render
@@ -20,6 +20,7 @@ __all__ = [
     "Row",
     "Section",
     "Text",
+    "confirm_declaration",
     "evaluate",
     "flat",
     "kind",

@@ -127,6 +127,15 @@ def validate_all(
     return result
 
 
+def confirm_declaration(
+    defn: FormDefinition, confirmed: bool, ctx: Context, result: Result
+) -> None:
+    """A form with a declaration (宣誓) is submitted only with it confirmed: on the check
+    page and in the API alike (the error's key is `declaration`)."""
+    if defn.declaration and confirmed is not True:
+        result.add("declaration", message("declaration", ctx.lang))
+
+
 def prune(defn: FormDefinition, answers: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
     """The answers that stay visible, in form order (after a change on an earlier page)."""
     known: dict[str, Any] = {}

@@ -24,6 +24,11 @@ MESSAGES = MappingProxyType(
             "en": "Tick the box: {label}",
             "ja-easy": "{label}に チェックを いれてください。",
         },
+        "declaration": {
+            "ja": "申請内容を確認し、宣誓欄にチェックを入れてください。",
+            "en": "Check your answers, then tick the box to confirm the declaration.",
+            "ja-easy": "ないようを たしかめて、「どういします」に チェックを いれてください。",
+        },
         "required_file": {
             "ja": "{label}を添付してください。",
             "en": "Attach {label}.",

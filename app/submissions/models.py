@@ -64,7 +64,12 @@ class Submission(db.Model):
     lang: Mapped[str] = mapped_column(String(10), default="ja")
     status: Mapped[str] = mapped_column(String(20), default="received")
     channel: Mapped[str] = mapped_column(String(10), default="web")  # web | api
+    # an API client's Idempotency-Key, with a fingerprint of the request it came with: a
+    # retry of the same request gets the same answer, any other request with the key a 422
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # when the resident confirmed the form's declaration (宣誓), on the check page or in the API
+    declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # one submission per draft: a double tap or a resend finds the first one
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

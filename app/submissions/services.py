@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,10 +22,20 @@ from sqlalchemy.exc import IntegrityError
 from app.catalogue.models import Procedure, utcnow
 from app.clock import today
 from app.extensions import db
-from app.formengine import Context, FormDefinition, Page, Result, prune, validate_all, validate_page
+from app.formengine import (
+    Context,
+    FormDefinition,
+    Page,
+    Result,
+    confirm_declaration,
+    prune,
+    validate_all,
+    validate_page,
+)
 from app.formengine.files import SNIFF_BYTES, check_upload
 from app.formengine.parser import check_file, parse
 from app.formengine.postal import lookup as postal_lookup
+from app.jobs.outbox import dispatch
 from app.kpi import fiscal_year_of
 from app.prepared import Prepared
 
@@ -293,6 +304,28 @@ def start_draft(fv: FormVersion, lang: str) -> Draft:
     return draft
 
 
+def move_draft(draft: Draft, fv: Version, ctx: Context) -> None:
+    """Take a draft to a newer version of its form, at the resident's request: answers to
+    questions the new version still has, with the same type, are kept (pruned by its
+    conditions); what was typed but not saved is dropped. Whatever the new version asks
+    that the answers do not satisfy is then asked again (views._first_incomplete), so a
+    submission never holds half of one version and half of another."""
+    old = definition(version_by_id(draft.form_version_id))
+    new = definition(fv)
+    same = {
+        f.id
+        for _, f in new.all_fields()
+        if (before := old.field(f.id)) is not None and before.type == f.type
+    }
+    kept = {k: v for k, v in (draft.answers or {}).items() if k in same}
+    draft.form_version_id = fv.id
+    draft.answers = prune(new, kept, ctx)
+    draft.pending = {}
+    draft.pages_seen = []
+    bump(fv.id, "start")
+    db.session.commit()
+
+
 def draft_by_token(token: str | None) -> Draft | None:
     if not token:
         return None
@@ -391,11 +424,12 @@ def save_for_later(draft: Draft) -> Draft:
 
 def _expired(draft: Draft) -> bool:
     at = draft.resume_expires_at
-    if at is None:
-        return True
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=utcnow().tzinfo)
-    return at < utcnow()
+    return at is None or _aware(at) < utcnow()
+
+
+def _aware(at: datetime) -> datetime:
+    """A stored time (UTC; SQLite gives it back without a zone) with its zone."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=utcnow().tzinfo)
 
 
 def resume(code: str) -> Draft | None:
@@ -609,6 +643,7 @@ def _job_params(n: int, job: dict) -> dict:
 _SUBMISSION_COLUMNS = (
     "receipt_no", "access_code", "form_version_id", "procedure_code", "fiscal_year",
     "answers", "lang", "status", "channel", "created_at", "draft_id", "idempotency_key",
+    "request_fingerprint", "declared_at",
 )  # fmt: skip
 _JOB_COLUMNS = ("kind", "payload", "state", "attempts", "run_after", "created_at")
 
@@ -708,19 +743,21 @@ def _tables():
     return Submission.__table__, SubmissionEvent.__table__, OutboxJob.__table__
 
 
-def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Receipt | None, Result]:
-    """Store the draft as a submission, once: a second submit (the caller looks first; two
-    at the same moment meet the unique draft_id) returns the first."""
+def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt | None, Result]:
+    """Store the draft as a submission of the version it was answered on, once: a second
+    submit (the caller looks first; two at the same moment meet the unique draft_id)
+    returns the first. `declared`: the resident ticked the declaration (宣誓)."""
+    fv = version_by_id(draft.form_version_id)
+    defn = definition(fv)
     result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
+    confirm_declaration(defn, declared, ctx, result)
     if not result.ok:
         return None, result
-    from app.jobs.outbox import dispatch
-
-    fv = version_by_id(draft.form_version_id)
     try:
         receipt, jobs = _store(
-            fv.id, fv.procedure_code, defn, result.values, draft.lang, "web", draft_id=draft.id
-        )
+            fv.id, fv.procedure_code, defn, result.values, draft.lang, "web",
+            draft_id=draft.id, declared_at=utcnow() if defn.declaration else None,
+        )  # fmt: skip
         db.session.execute(
             update(StoredFile)
             .where(StoredFile.draft_id == draft.id)
@@ -732,9 +769,39 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Rece
         existing = submission_of(draft)
         if existing is not None:
             return Receipt.of(existing), Result()
-        return submit_draft(draft, defn, ctx)
+        return submit_draft(draft, ctx, declared=declared)
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return receipt, result
+
+
+class IdempotencyConflict(Exception):
+    """An Idempotency-Key already used with another request (another form or other
+    answers): nothing of the earlier submission is told (422)."""
+
+
+def request_fingerprint(
+    form_id: str,
+    answers: Mapping[str, Any],
+    lang: str,
+    declared: bool,
+    uploads: Mapping[str, list[Upload]],
+) -> str:
+    """What makes two API requests the same request: the form, the answers as JSON with
+    sorted keys, the language, the declaration and each file's content (not the way the
+    body was laid out: a multipart boundary changes with every send)."""
+    files = sorted(
+        (field_id, hashlib.sha256(u.data).hexdigest())
+        for field_id, items in uploads.items()
+        for u in items
+    )
+    payload = {"form": form_id, "answers": answers, "lang": lang, "declared": declared}
+    try:
+        text = json.dumps(
+            payload | {"files": files}, sort_keys=True, ensure_ascii=False, default=str
+        )
+    except (RecursionError, ValueError, TypeError):  # too deep to write: never a match
+        text = secrets.token_hex(16)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def submit_answers(
@@ -744,10 +811,19 @@ def submit_answers(
     lang: str,
     uploads: Mapping[str, list[Upload]],
     idempotency_key: str | None,
+    *,
+    declared: bool = False,
 ) -> tuple[Receipt | None, Result, bool]:
-    """The API's submission → (receipt, result, replayed)."""
+    """The API's submission → (receipt, result, replayed).
+
+    With an Idempotency-Key, a repeat of the same request (same form, answers, files,
+    language and declaration) within IDEMPOTENCY_KEY_HOURS gets the first submission's
+    receipt (replayed); the key with any other request raises IdempotencyConflict. An
+    expired key is free again."""
+    fingerprint = None
     if idempotency_key:
-        existing = _by_idempotency_key(idempotency_key)
+        fingerprint = request_fingerprint(fv.form_id, answers, lang, declared, uploads)
+        existing = _replay(idempotency_key, fingerprint)
         if existing is not None:
             return existing, Result(), True
     raw = dict(answers)
@@ -757,12 +833,14 @@ def submit_answers(
         f = defn.field(field_id)
         raw[field_id] = refs if f is not None and f.get("multiple") else (refs[0] if refs else None)
         pending.update({u.id: u for u in files})
-    result = validate_all(defn, raw, context(lang, pending_files=pending))
+    ctx = context(lang, pending_files=pending)
+    result = validate_all(defn, raw, ctx)
+    confirm_declaration(defn, declared, ctx, result)
     if not result.ok:
         return None, result, False
-    from app.jobs.outbox import dispatch
-
-    extra = {"idempotency_key": idempotency_key} if idempotency_key else {}
+    extra = {"declared_at": utcnow() if defn.declaration else None}
+    if idempotency_key:
+        extra |= {"idempotency_key": idempotency_key, "request_fingerprint": fingerprint}
     stored: list[StoredFile] = []
     try:
         receipt, jobs = _store(fv.id, fv.procedure_code, defn, result.values, lang, "api", **extra)
@@ -774,8 +852,8 @@ def submit_answers(
     except IntegrityError:
         discard_files(stored)
         db.session.rollback()
-        if idempotency_key:
-            existing = _by_idempotency_key(idempotency_key)
+        if idempotency_key:  # the same key at the same moment: the first one stored wins
+            existing = _replay(idempotency_key, fingerprint)
             if existing is not None:
                 return existing, Result(), True
         raise
@@ -787,9 +865,23 @@ def submit_answers(
     return receipt, result, False
 
 
-def _by_idempotency_key(key: str) -> Receipt | None:
+def _replay(key: str, fingerprint: str) -> Receipt | None:
+    """The receipt of the submission made by this very request, if it was made already.
+    Raises IdempotencyConflict when the key was used by another request; frees the key
+    when it has expired."""
     sub = db.session.scalar(select(Submission).where(Submission.idempotency_key == key))
-    return Receipt.of(sub) if sub is not None else None
+    if sub is None:
+        return None
+    hours = current_app.config["IDEMPOTENCY_KEY_HOURS"]
+    if _aware(sub.created_at) < utcnow() - timedelta(hours=hours):
+        sub.idempotency_key = sub.request_fingerprint = None  # expired: the key is free again
+        db.session.flush()
+        return None
+    if sub.request_fingerprint is None or not hmac.compare_digest(
+        sub.request_fingerprint, fingerprint
+    ):
+        raise IdempotencyConflict(key)
+    return Receipt.of(sub)
 
 
 def _refs(value) -> list[Mapping]:

@@ -38,13 +38,21 @@ RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
 
 def _form(form_id: str):
+    """The newest version of a form: the one a new draft starts on."""
     fv = svc.latest_version(form_id)
     if fv is None:
         abort(404)
     return fv, svc.definition(fv)
 
 
-def _draft(form_id: str, fv) -> Draft | None:
+def _answered_on(draft) -> tuple:
+    """The version a draft was started on, and its definition: a draft is shown, checked
+    and submitted on its own version until the resident moves it to a newer one."""
+    fv = svc.version_by_id(draft.form_version_id)
+    return fv, svc.definition(fv)
+
+
+def _draft(form_id: str) -> Draft | None:
     token = (session.get("drafts") or {}).get(form_id)
     draft = svc.draft_by_token(token)
     if draft is None or svc.version_by_id(draft.form_version_id).form_id != form_id:
@@ -195,17 +203,32 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
 @bp.get("/apply/<form_id>")
 def start(form_id: str):
     fv, defn = _form(form_id)
-    draft = _draft(form_id, fv)
-    return render_template("apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft)
+    draft = _draft(form_id)
+    if draft is not None and svc.is_submitted(draft):
+        draft = None
+    older = draft is not None and draft.form_version_id != fv.id
+    return render_template(
+        "apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, older=older
+    )
 
 
 @bp.post("/apply/<form_id>/start")
 def begin(form_id: str):
+    """Start a draft on the newest version, or continue the resident's draft on the version
+    it was started on; `move` takes it to the newest version, where whatever the new
+    version asks that the draft does not answer yet is asked."""
     fv, defn = _form(form_id)
-    draft = _draft(form_id, fv)
-    if draft is None or draft.form_version_id != fv.id or svc.is_submitted(draft):
+    draft = _draft(form_id)
+    if draft is None or svc.is_submitted(draft):
         draft = svc.start_draft(fv, _lang(defn))
         _remember_draft(form_id, draft)
+    elif draft.form_version_id != fv.id and request.form.get("action") == "move":
+        svc.move_draft(draft, fv, svc.context(_lang(defn), draft))
+        missing = _first_incomplete(defn, draft, _lang(defn))
+        if missing:
+            return redirect(url_for(".page", form_id=form_id, page_id=missing))
+        return redirect(url_for(".check", form_id=form_id))
+    _, defn = _answered_on(draft)
     first = _next_page(defn, draft, None, _lang(defn))
     return redirect(url_for(".page", form_id=form_id, page_id=first))
 
@@ -230,20 +253,23 @@ def resume(form_id: str, code: str | None = None):
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
 def page(form_id: str, page_id: str):
-    fv, defn = _form(form_id)
     if request.method == "GET":  # the most asked page: the draft read as it is shown
         state = _draft_state(form_id)
         if state is None or state.submitted:
+            _form(form_id)  # 404 for a form that does not exist
             return redirect(url_for(".start", form_id=form_id))
+        fv, defn = _answered_on(state)
         pg = defn.page(page_id)
         if pg is None:
             abort(404)
         svc.reach_page(state, f"page:{pg.id}")
         return _show_page(fv, defn, state, pg, _lang(defn))
 
-    draft = _draft(form_id, fv)
+    draft = _draft(form_id)
     if draft is None or svc.is_submitted(draft):
+        _form(form_id)
         return redirect(url_for(".start", form_id=form_id))
+    fv, defn = _answered_on(draft)
     pg = defn.page(page_id)
     if pg is None:
         abort(404)
@@ -348,10 +374,10 @@ def _adjust(pg: Page, raw: dict, action: str, form) -> None:
 
 @bp.get("/apply/<form_id>/saved")
 def saved(form_id: str):
-    fv, defn = _form(form_id)
-    draft = _draft(form_id, fv)
+    draft = _draft(form_id)
     if draft is None or not draft.resume_code:
         return redirect(url_for(".start", form_id=form_id))
+    fv, defn = _answered_on(draft)
     link = url_for(".resume", form_id=form_id, code=draft.resume_code, _external=True)
     return render_template(
         "apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link
@@ -360,10 +386,11 @@ def saved(form_id: str):
 
 @bp.get("/apply/<form_id>/check")
 def check(form_id: str):
-    fv, defn = _form(form_id)
     draft = _draft_state(form_id)
     if draft is None or draft.submitted:
+        _form(form_id)
         return redirect(url_for(".start", form_id=form_id))
+    fv, defn = _answered_on(draft)
     lang = _lang(defn)
     missing = _first_incomplete(defn, draft, lang)
     if missing:
@@ -390,27 +417,29 @@ def _first_incomplete(defn, draft, lang) -> str | None:
 
 @bp.post("/apply/<form_id>/submit")
 def submit(form_id: str):
-    fv, defn = _form(form_id)
-    draft = _draft(form_id, fv)
+    draft = _draft(form_id)
     if draft is None:
+        _form(form_id)
         return redirect(url_for(".start", form_id=form_id))
+    fv, defn = _answered_on(draft)
     lang = _lang(defn)
     done = svc.submission_of(draft)
     if done is None:
-        if defn.declaration and request.form.get("declaration") != "y":
-            sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
+        missing = _first_incomplete(defn, draft, lang)
+        if missing:
+            return redirect(url_for(".page", form_id=form_id, page_id=missing))
+        ctx = svc.context(lang, draft)
+        done, result = svc.submit_draft(draft, ctx, declared=request.form.get("declaration") == "y")
+        if done is None and "declaration" in result.errors:
+            sections = render(defn, draft.answers or {}, lang, ctx)
             return render_template(
                 "apply/check.html",
                 fv=fv,
                 defn=defn,
                 lang=lang,
                 sections=sections,
-                error=_("申請内容を確認し、宣誓欄にチェックを入れてください。"),
+                error=result.errors["declaration"][0],
             ), 422
-        missing = _first_incomplete(defn, draft, lang)
-        if missing:
-            return redirect(url_for(".page", form_id=form_id, page_id=missing))
-        done, result = svc.submit_draft(draft, defn, svc.context(lang, draft))
         if done is None:
             return redirect(url_for(".check", form_id=form_id))
     receipts = dict(session.get("receipts") or {})
@@ -435,8 +464,7 @@ def done(form_id: str, receipt_no: str):
 
 @bp.get("/apply/<form_id>/files/<file_id>")
 def draft_file(form_id: str, file_id: str):
-    fv, _defn = _form(form_id)
-    draft = _draft(form_id, fv)
+    draft = _draft(form_id)
     row = svc.db_get(StoredFile, file_id)
     if draft is None or row is None or row.draft_id != draft.id:
         abort(404)

@@ -201,11 +201,15 @@ def main() -> int:
             break  # this script sends no attachments: take a form that needs none
     answers = answers_for(form["definition"])
     print(f"\nform {form['id']} v{form['version']} ({form['title']['ja']}): {len(answers)} answers")
+    body = {"answers": answers, "lang": "ja"}
+    if form["definition"].get("declaration"):  # the resident must confirm it, as on the pages
+        print(f"  宣誓 / declaration: {form['definition']['declaration']['ja']}  → confirmed")
+        body["declaration"] = True
     key = str(uuid.uuid4())
     status, made, _ = api.call(
         "submit_form",
         path={"form_id": chosen},
-        body={"answers": answers, "lang": "ja"},
+        body=body,
         headers={"Idempotency-Key": key},
     )
     if status != 201:
@@ -215,7 +219,7 @@ def main() -> int:
     status, again, _ = api.call(
         "submit_form",
         path={"form_id": chosen},
-        body={"answers": answers, "lang": "ja"},
+        body=body,
         headers={"Idempotency-Key": key},
     )
     print(

@@ -9,7 +9,10 @@ from tests.submissions.test_api_and_cli import ANSWERS
 
 @pytest.fixture
 def submitted(api):
-    r = api.post("/api/v1/forms/test-permit/submissions", json={"answers": ANSWERS, "lang": "ja"})
+    r = api.post(
+        "/api/v1/forms/test-permit/submissions",
+        json={"answers": ANSWERS, "lang": "ja", "declaration": True},
+    )
     assert r.status_code == 201, r.get_json()
     r.close()  # inline jobs (the PDF) run once the response is closed, as after sending it
     return r.get_json()

@@ -158,7 +158,11 @@ def submit(client, form_id: str, lang: str = "ja"):
 
     definition = client.get(f"/api/v1/forms/{form_id}").get_json()["definition"]
     answers, files = answers_and_files(definition)
-    data = {"answers": json.dumps(answers, ensure_ascii=False), "lang": lang}
+    data = {
+        "answers": json.dumps(answers, ensure_ascii=False),
+        "lang": lang,
+        "declaration": "true",
+    }
     for fid, (content, name, mime) in files.items():
         data[fid] = (io.BytesIO(content), name, mime)
     response = client.post(

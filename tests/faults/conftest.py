@@ -60,13 +60,16 @@ def api_submit(client, key: str | None = None, *, photo: bytes | None = None):
     """One API submission (the response is not closed: no inline job runs in the test)."""
     headers = {"Idempotency-Key": key} if key else {}
     if photo is None:
-        return client.post(SUBMIT_URL, json={"answers": API_ANSWERS}, headers=headers)
+        return client.post(
+            SUBMIT_URL, json={"answers": API_ANSWERS, "declaration": True}, headers=headers
+        )
     import io
 
     return client.post(
         SUBMIT_URL,
         data={
             "answers": json.dumps(API_ANSWERS, ensure_ascii=False),
+            "declaration": "true",
             "photo": (io.BytesIO(photo), "photo.png", "image/png"),
         },
         headers=headers,

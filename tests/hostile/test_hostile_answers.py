@@ -22,7 +22,9 @@ def api(hostile_app):
 def submit(api, answers: dict, lang: str = "ja", raw: bytes | None = None):
     if raw is not None:
         return api.post(URL, data=raw, content_type="application/json")
-    body = json.dumps({"answers": {**VALID, **answers}, "lang": lang})  # escapes: "\ud800"
+    body = json.dumps(
+        {"answers": {**VALID, **answers}, "lang": lang, "declaration": True}
+    )  # escapes: "\ud800"
     return api.post(URL, data=body, content_type="application/json")
 
 

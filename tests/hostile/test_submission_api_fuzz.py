@@ -278,6 +278,8 @@ def requests(draw):
     if shape <= 5:  # a JSON object with answers
         payload = {"answers": draw(answers())}
         if draw(st.booleans()):
+            payload["declaration"] = draw(st.sampled_from([True, False, "true", 1, None]))
+        if draw(st.booleans()):
             payload["lang"] = draw(languages)
         body = json.dumps(payload, ensure_ascii=draw(st.booleans()))
         return body.encode("utf-8", "surrogatepass"), "application/json", headers

@@ -79,7 +79,8 @@ class Api:
 
     def upload(self, field: str, filename: bytes, content: bytes, ctype: str = "image/jpeg"):
         body, content_type = multipart(
-            {"answers": json.dumps(VALID)}, [(field, filename, content, ctype)]
+            {"answers": json.dumps(VALID), "declaration": "true"},
+            [(field, filename, content, ctype)],
         )
         r = self.client.post(URL, data=body, content_type=content_type)
         assert r.status_code in (201, 422), r.get_data(as_text=True)

@@ -120,7 +120,11 @@ def png() -> bytes:
 
 def submit(app, answers=None, *, lang="ja", photo=True, key=None):
     """POST through the API and close the response (inline jobs then run) → JSON."""
-    data = {"answers": json.dumps(answers or ANSWERS, ensure_ascii=False), "lang": lang}
+    data = {
+        "answers": json.dumps(answers or ANSWERS, ensure_ascii=False),
+        "lang": lang,
+        "declaration": "true",
+    }
     if photo:
         data["photo"] = (io.BytesIO(png()), "photo.png", "image/png")
     headers = {"Idempotency-Key": key} if key else {}

@@ -60,7 +60,7 @@ def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
 
     monkeypatch.setattr(ob, "submission_jobs", broken)
     r = jobs_app.test_client().post(
-        "/api/v1/forms/jobs-permit/submissions", json={"answers": ANSWERS}
+        "/api/v1/forms/jobs-permit/submissions", json={"answers": ANSWERS, "declaration": True}
     )
     assert r.status_code == 500
     with jobs_app.app_context():

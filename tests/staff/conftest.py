@@ -42,7 +42,9 @@ def office(form_app, tmp_path):  # noqa: F811
     client = form_app.test_client()
     receipts = {}
     for dept, form in (("01", "test-permit"), ("02", "test-permit-c")):
-        r = client.post(f"/api/v1/forms/{form}/submissions", json={"answers": ANSWERS})
+        r = client.post(
+            f"/api/v1/forms/{form}/submissions", json={"answers": ANSWERS, "declaration": True}
+        )
         assert r.status_code == 201, r.get_json()
         receipts[dept] = r.get_json()
     return form_app, receipts

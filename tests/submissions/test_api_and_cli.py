@@ -27,7 +27,7 @@ ANSWERS = {
 
 
 def post(client, answers, **kw):
-    return client.post(API, json={"answers": answers, "lang": "ja"}, **kw)
+    return client.post(API, json={"answers": answers, "lang": "ja", "declaration": True}, **kw)
 
 
 def test_201_with_receipt_and_status_lookup(form_app):
@@ -62,10 +62,56 @@ def test_same_idempotency_key_gives_the_same_answer_and_one_row(form_app):
     again = post(client, ANSWERS, headers={"Idempotency-Key": "abc-123"})
     assert first.status_code == again.status_code == 201
     assert first.get_json() == again.get_json()
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
     other = post(client, ANSWERS, headers={"Idempotency-Key": "abc-124"})
     assert other.get_json()["receipt_no"] != first.get_json()["receipt_no"]
     with form_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 2
+
+
+def test_the_api_asks_for_the_declaration_as_the_pages_do_and_records_it(form_app):
+    client = form_app.test_client()
+    for body in (
+        {"answers": ANSWERS},
+        {"answers": ANSWERS, "declaration": False},
+        {"answers": ANSWERS, "declaration": "yes"},  # only JSON true confirms
+        {"answers": {**ANSWERS, "declaration": True}},  # not an answer: a field id it is not
+    ):
+        r = client.post(API, json=body)
+        assert r.status_code == 422, body
+        errors = r.get_json()["errors"]["declaration"]
+        assert "申請内容を確認し、宣誓欄にチェックを入れてください。" in errors
+    r = client.post(API, json={"answers": ANSWERS, "lang": "en"})
+    assert r.get_json()["errors"]["declaration"] == [
+        "Check your answers, then tick the box to confirm the declaration."
+    ]
+    data = {"answers": json.dumps({**ANSWERS, "kind": "a"}), "photo": (io.BytesIO(png()), "p.png")}
+    r = client.post(API, data=data, content_type="multipart/form-data")
+    assert r.status_code == 422 and "declaration" in r.get_json()["errors"]
+    with form_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+    assert post(client, ANSWERS).status_code == 201
+    with form_app.app_context():
+        declared = db.session.scalar(select(Submission.declared_at))
+    assert declared is not None
+    spec = client.get("/api/openapi.json").get_json()
+    schema = spec["components"]["schemas"]["SubmissionInput"]["properties"]
+    assert schema["declaration"]["type"] == "boolean"
+
+
+def test_the_pages_record_when_the_declaration_was_confirmed(resident, form_app):
+    resident.start()
+    resident.page("applicant", GOOD)
+    resident.page("more", {"count": "３"})
+    resident.page("docs", {})
+    refused = resident.post("/apply/test-permit/submit", {})
+    assert refused.status_code == 422
+    assert "申請内容を確認し、宣誓欄にチェックを入れてください。" in refused.get_data(as_text=True)
+    resident.post("/apply/test-permit/submit", {"declaration": "y"})
+    with form_app.app_context():
+        rows = db.session.execute(select(Submission.channel, Submission.declared_at)).all()
+    assert len(rows) == 1 and rows[0].channel == "web" and rows[0].declared_at is not None
 
 
 def test_422_names_each_field_unknown_fields_are_errors_hidden_ones_dropped(form_app):
@@ -96,12 +142,14 @@ def test_multipart_with_a_file_checked_by_content(form_app):
     client = form_app.test_client()
     data = {
         "answers": json.dumps({**ANSWERS, "kind": "a"}),
+        "declaration": "true",
         "photo": (io.BytesIO(PDF), "photo.png"),
     }
     r = client.post(API, data=data, content_type="multipart/form-data")
     assert r.status_code == 422 and "photo" in r.get_json()["errors"]
     data = {
         "answers": json.dumps({**ANSWERS, "kind": "a"}),
+        "declaration": "true",
         "photo": (io.BytesIO(png()), "photo.png"),
     }
     r = client.post(API, data=data, content_type="multipart/form-data")
