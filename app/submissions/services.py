@@ -19,7 +19,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, select, union_all,
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
-from app.clock import today
+from app.clock import as_utc, today
 from app.extensions import db
 from app.formengine import Context, FormDefinition, Page, Result, prune, validate_all, validate_page
 from app.formengine.files import SNIFF_BYTES, check_upload
@@ -393,9 +393,7 @@ def _expired(draft: Draft) -> bool:
     at = draft.resume_expires_at
     if at is None:
         return True
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=utcnow().tzinfo)
-    return at < utcnow()
+    return as_utc(at) < utcnow()
 
 
 def resume(code: str) -> Draft | None:
