@@ -18,6 +18,8 @@ from flask import (
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -233,15 +235,19 @@ def lang_url(code: str) -> str:
     return path + "?" + urlencode(args, safe="!$'()*,/:;?@")
 
 
-def local_time(at: datetime | None, zone: bool | None = None, seconds: bool = False) -> Markup:
+@pass_context
+def local_time(
+    context: Context, at: datetime | None, zone: bool | None = None, seconds: bool = False
+) -> Markup:
     """`{{ sub.created_at|local_time }}`: a stored time in Japan time, in the page's language
-    (app.clock.format_time), inside `<time datetime="…+09:00">`; "—" when there is none.
-    `zone=True` shows JST on Japanese pages too (pages compared with server logs)."""
+    (its `lang`, else the site's; app.clock.format_time), inside `<time datetime="…+09:00">`;
+    "—" when there is none. `zone=True` shows JST on Japanese pages too (the pages operators
+    compare with server logs)."""
     if at is None:
         return Markup("—")
     return Markup('<time datetime="{}">{}</time>').format(
         iso_time(at, timespec="seconds"),
-        format_time(at, current_lang(), zone=zone, seconds=seconds),
+        format_time(at, context.get("lang") or current_lang(), zone=zone, seconds=seconds),
     )
 
 
