@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from flask import (
@@ -17,9 +18,13 @@ from flask import (
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app.clock import format_time, iso_time, japan_time
 from app.kpi import fiscal
 
 ERROR_CODES = {
@@ -197,6 +202,8 @@ def init_app(app: Flask) -> None:
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, _database_unavailable)
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's (registered earlier)
+    app.add_template_filter(local_time)
+    app.add_template_filter(local_date)
 
     @app.context_processor
     def _helpers():
@@ -226,6 +233,27 @@ def lang_url(code: str) -> str:
     # the page itself: its own path (as url_for would build it again) with the new query
     path = quote(request.script_root + request.path, safe="/!$&'()*+,:;=@")
     return path + "?" + urlencode(args, safe="!$'()*,/:;?@")
+
+
+@pass_context
+def local_time(
+    context: Context, at: datetime | None, zone: bool | None = None, seconds: bool = False
+) -> Markup:
+    """`{{ sub.created_at|local_time }}`: a stored time in Japan time, in the page's language
+    (its `lang`, else the site's; app.clock.format_time), inside `<time datetime="…+09:00">`;
+    "—" when there is none. `zone=True` shows JST on Japanese pages too (the pages operators
+    compare with server logs)."""
+    if at is None:
+        return Markup("—")
+    return Markup('<time datetime="{}">{}</time>').format(
+        iso_time(at, timespec="seconds"),
+        format_time(at, context.get("lang") or current_lang(), zone=zone, seconds=seconds),
+    )
+
+
+def local_date(at: datetime) -> str:
+    """`{{ when|local_date }}`: the day of a stored time in Japan, as 2026-12-03."""
+    return japan_time(at).date().isoformat()
 
 
 def percent(rate: float | None) -> str:

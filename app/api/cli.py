@@ -7,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from app.clock import iso_time
 from app.extensions import db
 
 from . import tokens
@@ -18,7 +19,8 @@ def api_tokens_cli() -> None:
 
 
 def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+    """Japan time with its offset (2026-12-03T15:39+09:00): never mistaken for the server's UTC."""
+    return iso_time(value, timespec="minutes") if value else "—"
 
 
 @api_tokens_cli.command("create")

@@ -69,6 +69,9 @@ The prefecture's procedures catalogue, its digitization KPI and online applicati
 - 台帳の一覧はページ分け（`page`、`per_page`、`Link` ヘッダー）し、`ETag` を付けます。
   `If-None-Match` に同じ値を送ると 304 を返します。 / The catalogue is paged and carries
   an `ETag`; send it back in `If-None-Match` to get 304 when nothing changed.
+- 時刻はすべて日本時間の時差付き ISO 8601（`2026-12-03T16:17:59.929147+09:00`）、日付は
+  日本の日付で `YYYY-MM-DD` です。 / Every time is ISO 8601 in Japan time with its offset
+  (`+09:00`); dates are Japan's, as `YYYY-MM-DD`.
 - 書き込み（状態・件数の記録）には部局ごとの API トークンが必要です:
   `Authorization: Bearer <token>`。 / Writes need a department's API token.
 - データは CC BY 4.0 で利用できます（出典: 三重県（Tetsuzuki））。一括ダウンロードは /opendata 。

@@ -11,6 +11,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from app.clock import iso_time
 from app.kpi.status import STATUSES
 
 MAX_COUNT = 2_000_000_000  # receipts a year: far above any real figure, within a 32-bit column
@@ -56,6 +57,22 @@ STATUS_CHOICE = validate.OneOf(
     + " のいずれかです / status must be one of "
     + ", ".join(STATUSES),
 )
+
+
+class Time(fields.AwareDateTime):
+    """A time in an answer: ISO 8601 with its offset, in Japan time (app.clock.iso_time);
+    `format: date-time` in the document."""
+
+    def __init__(self, **kwargs) -> None:
+        metadata = {
+            "description": "日本時間、時差付きの ISO 8601 / ISO 8601 in Japan time, with its offset",
+            "example": "2026-12-03T16:17:59.929147+09:00",
+            **kwargs.pop("metadata", {}),
+        }
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs) -> str | None:
+        return None if value is None else iso_time(value)
 
 
 class InputSchema(Schema):
@@ -339,7 +356,7 @@ class StatusRecordedSchema(Schema):
     status = fields.String(required=True, validate=STATUS_CHOICE)
     effective_date = fields.Date(required=True)
     note = fields.String(required=True, allow_none=True)
-    recorded_at = fields.DateTime(required=True)
+    recorded_at = Time(required=True)
     current_status = fields.String(
         required=True,
         validate=STATUS_CHOICE,
@@ -352,7 +369,7 @@ class VolumeRecordedSchema(Schema):
     fiscal_year = fields.Integer(required=True)
     receipts = fields.Integer(required=True)
     online_receipts = fields.Integer(required=True, allow_none=True)
-    recorded_at = fields.DateTime(required=True)
+    recorded_at = Time(required=True)
 
 
 # --- forms and submissions -------------------------------------------------------------------
@@ -421,7 +438,7 @@ class SubmissionCreatedSchema(Schema):
 
 class SubmissionEventSchema(Schema):
     status = fields.String(required=True)
-    at = fields.String(required=True, metadata={"description": "ISO 8601"})
+    at = Time(required=True)
     message = fields.String(required=True, allow_none=True)
 
 
@@ -433,7 +450,7 @@ class SubmissionStatusSchema(Schema):
         required=True,
         metadata={"description": "received, in_review, returned, approved, rejected"},
     )
-    submitted_at = fields.String(required=True, metadata={"description": "ISO 8601"})
+    submitted_at = Time(required=True)
     history = fields.List(fields.Nested(SubmissionEventSchema), required=True)
 
 

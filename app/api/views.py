@@ -432,17 +432,18 @@ def get_submission(receipt_no: str):
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
     return jsonify(
-        {
-            "receipt_no": sub.receipt_no,
-            "form": sub.form_version.form_id,
-            "form_version": sub.form_version.version,
-            "status": sub.status,
-            "submitted_at": sub.created_at.isoformat(),
-            "history": [
-                {"status": e.status, "at": e.at.isoformat(), "message": e.message}
-                for e in sub.events
-            ],
-        }
+        s.SubmissionStatusSchema().dump(
+            {
+                "receipt_no": sub.receipt_no,
+                "form": sub.form_version.form_id,
+                "form_version": sub.form_version.version,
+                "status": sub.status,
+                "submitted_at": sub.created_at,
+                "history": [
+                    {"status": e.status, "at": e.at, "message": e.message} for e in sub.events
+                ],
+            }
+        )
     )
 
 

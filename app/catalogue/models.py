@@ -6,7 +6,7 @@ current value is the latest row. Nothing in the code updates or deletes them.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -22,14 +22,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow  # other modules still import it from here for now
 from app.extensions import db
 from app.kpi.status import STATUSES
 
 _STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Department(db.Model):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 
 from app import kpi
 from app.catalogue.queries import catalogue_stamp, department_last_updates, load_kpi_facts
-from app.clock import JST, today
+from app.clock import JST, as_utc, today
 from app.extensions import db
 from app.gcpause import gc_paused
 from app.submissions.services import submission_counts, submissions_stamp
@@ -114,8 +114,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
     stale = []
     names = {f.department_code: f.department_name for f in facts}
     for code, when in sorted(department_last_updates().items()):
-        if when is not None and when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
+        when = as_utc(when) if when is not None else None
         if when is None or when < start:
             stale.append((code, names.get(code, code), when))
     return Dashboard(

@@ -3,14 +3,13 @@ every answer through the shared renderer, what happens next, a QR code to the st
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import force_locale
 
-from app.clock import JST
+from app.clock import format_time, iso_time
 
 from . import pdf
 from .services import document_dir, write_once
@@ -35,20 +34,6 @@ def render_receipt(sub) -> bytes:
 def ui_locale(lang: str) -> str:
     """The site's language for a content language (やさしい日本語 keeps Japanese labels)."""
     return "en" if lang == "en" else "ja"
-
-
-def local_time(at: datetime) -> datetime:
-    """A stored time (UTC; SQLite gives it back without a zone) in Japan time."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(JST)
-
-
-def format_time(at: datetime, lang: str) -> str:
-    t = local_time(at)
-    if ui_locale(lang) == "en":
-        return f"{t.day} {t:%B %Y, %H:%M} (JST)"
-    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"
 
 
 def status_url(sub) -> str:
@@ -83,7 +68,7 @@ def receipt_html(sub) -> str:
             sections=sections,
             received_at=format_time(sub.created_at, lang),
             status_link=link,
-            created_w3c=local_time(sub.created_at).isoformat(timespec="seconds"),
+            created_w3c=iso_time(sub.created_at, timespec="seconds"),
             qr=qr_data_uri(link),
             t=lambda text: text.get(lang) if text is not None else "",
         )

@@ -13,11 +13,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import kpi
+from app.clock import format_time, utcnow
 from app.dashboard import charts
 from app.dashboard import services as dash
 
 from . import pdf
-from .receipts import format_time
 from .services import document_dir, write_once
 
 # the chart's look, inside the SVG (the web page takes it from app.css)
@@ -95,8 +95,6 @@ def _chart(data: dash.Dashboard, lang: str) -> tuple[str, str]:
 def kpi_report_html(
     fiscal_year: int | None = None, *, lang: str = "ja", month: str | None = None
 ) -> str:
-    from app.catalogue.models import utcnow
-
     locale = "en" if lang == "en" else "ja"
     with force_locale(locale):
         data = dash.dashboard(fiscal_year)

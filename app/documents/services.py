@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from app.clock import as_utc, utcnow
+
 READY, PENDING, FAILED, DELETED = "ready", "pending", "failed", "deleted"
 
 
@@ -99,7 +101,6 @@ def _catch_up_inline(sub) -> bool:
 
     from sqlalchemy import select
 
-    from app.catalogue.models import utcnow
     from app.extensions import db
     from app.jobs import outbox, queue
     from app.jobs.models import PENDING as JOB_PENDING
@@ -114,10 +115,7 @@ def _catch_up_inline(sub) -> bool:
     )
     if job is None:
         return False
-    created = (
-        job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=utcnow().tzinfo)
-    )
-    if utcnow() - created < timedelta(seconds=CATCH_UP_AFTER_SECONDS):
+    if utcnow() - as_utc(job.created_at) < timedelta(seconds=CATCH_UP_AFTER_SECONDS):
         return False
     outbox.dispatch_now([job.id])
     return True

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import utcnow
-from app.clock import JST
+from app.clock import japan_time
 from app.extensions import db
 
 from . import queue
@@ -372,7 +372,7 @@ def _requeue_lost(before: datetime, now: datetime, limit: int) -> int:
 def schedule_periodic(now: datetime) -> int:
     """Write the periodic jobs that are due, once each: today's retention run and the
     monthly KPI report of the month just ended."""
-    local = now.astimezone(JST)
+    local = japan_time(now)
     made = 0
     day = local.date().isoformat()
     last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")

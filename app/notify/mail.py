@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.clock import format_time
 from app.documents.services import write_once
 
 
@@ -90,7 +91,7 @@ def _message(to: str, subject: str, body: str) -> EmailMessage:
 
 
 def _common(sub) -> dict:
-    from app.documents.receipts import format_time, status_url
+    from app.documents.receipts import status_url
     from app.submissions.services import definition
 
     defn = definition(sub.form_version)
@@ -121,7 +122,6 @@ def resident_mail(sub) -> EmailMessage:
 
 def department_mail(sub, to: str) -> EmailMessage:
     """新着申請: every answer through the shared renderer, in Japanese (staff read Japanese)."""
-    from app.documents.receipts import format_time
     from app.formengine import render
     from app.formengine.render import flat
     from app.submissions.services import context, files_of

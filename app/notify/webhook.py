@@ -18,6 +18,8 @@ import urllib.request
 
 from flask import current_app
 
+from app.clock import iso_time
+
 SIGNATURE_HEADER = "X-Tetsuzuki-Signature"
 TIMESTAMP_HEADER = "X-Tetsuzuki-Timestamp"
 DELIVERY_HEADER = "X-Tetsuzuki-Delivery"
@@ -56,7 +58,7 @@ def submission_payload(sub) -> dict:
         "form_version": sub.form_version.version,
         "procedure": sub.procedure_code,
         "fiscal_year": sub.fiscal_year,
-        "submitted_at": sub.created_at.isoformat(),
+        "submitted_at": iso_time(sub.created_at),
         "lang": sub.lang,
         "channel": sub.channel,
         "answers": sub.answers,

@@ -7,7 +7,7 @@ them as CSV or JSON. The catalogue is also given as CPSV-AP JSON-LD (cpsv.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, url_for
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import kpi
 from app.api import queries
 from app.catalogue.models import Procedure, StatusChange
-from app.clock import today
+from app.clock import iso_time, today
 from app.dashboard.services import kpi_facts
 from app.extensions import db
 from app.kpi.status import DIGITIZED, STATUSES
@@ -267,7 +267,12 @@ def envelope(dataset: DataSet, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+    return {k: _iso(v) if isinstance(v, date) else v for k, v in row.items()}
+
+
+def _iso(value: date) -> str:
+    """A day as `2026-12-03`; a time with its offset, in Japan time (app.clock.iso_time)."""
+    return iso_time(value) if isinstance(value, datetime) else value.isoformat()
 
 
 def csv_cell(value: Any) -> str:
@@ -278,5 +283,5 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(map(str, value))
     if isinstance(value, date):
-        return value.isoformat()
+        return _iso(value)
     return str(value)

@@ -20,7 +20,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, select, union_all,
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
-from app.clock import today
+from app.clock import as_utc, today
 from app.extensions import db
 from app.formengine import (
     Context,
@@ -424,12 +424,9 @@ def save_for_later(draft: Draft) -> Draft:
 
 def _expired(draft: Draft) -> bool:
     at = draft.resume_expires_at
-    return at is None or _aware(at) < utcnow()
-
-
-def _aware(at: datetime) -> datetime:
-    """A stored time (UTC; SQLite gives it back without a zone) with its zone."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=utcnow().tzinfo)
+    if at is None:
+        return True
+    return as_utc(at) < utcnow()
 
 
 def resume(code: str) -> Draft | None:
@@ -873,7 +870,7 @@ def _replay(key: str, fingerprint: str) -> Receipt | None:
     if sub is None:
         return None
     hours = current_app.config["IDEMPOTENCY_KEY_HOURS"]
-    if _aware(sub.created_at) < utcnow() - timedelta(hours=hours):
+    if as_utc(sub.created_at) < utcnow() - timedelta(hours=hours):
         sub.idempotency_key = sub.request_fingerprint = None  # expired: the key is free again
         db.session.flush()
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -78,6 +79,8 @@ def test_cli_create_list_revoke(api_app):
     listed = runner.invoke(args=["api-tokens", "list"])
     assert f"#{token_id}\t02\t統計システム\t{plaintext[:12]}…" in listed.output
     assert plaintext not in listed.output and "有効 active" in listed.output
+    created = re.search(r"作成 created (\S+)", listed.output).group(1)
+    assert datetime.fromisoformat(created).utcoffset() == timedelta(hours=9)  # not the server's UTC
     revoked = runner.invoke(args=["api-tokens", "revoke", str(token_id)])
     assert revoked.exit_code == 0 and "revoked" in revoked.output
     assert "失効 revoked" in runner.invoke(args=["api-tokens", "list"]).output

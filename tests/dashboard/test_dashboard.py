@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.catalogue.models import Procedure
+from app.catalogue.models import Procedure, StatusChange, VolumeRecord
 from app.catalogue.services import import_catalogue, record_status
 from app.extensions import db
 from tests.conftest import ROOT
@@ -117,3 +117,16 @@ def test_empty_catalogue_still_renders(client):
     r = client.get("/dashboard")
     assert r.status_code == 200
     assert "0.0%" in r.get_data(as_text=True)
+
+
+def test_a_departments_last_update_is_the_day_in_japan(app, client, worked_example, monkeypatch):
+    """Recorded at 00:30 on New Year's Day in Japan, which is still 31 December in UTC."""
+    monkeypatch.setattr("app.dashboard.services.today", lambda: date(2026, 6, 1))
+    with app.app_context():
+        assert import_catalogue(worked_example).ok
+        new_year = datetime(2025, 12, 31, 15, 30, tzinfo=UTC)
+        for model in (StatusChange, VolumeRecord):
+            db.session.execute(update(model).values(recorded_at=new_year))
+        db.session.commit()
+    page = text(client.get("/dashboard").get_data(as_text=True))
+    assert "部局01 — 最終更新 2026-01-01" in page and "2025-12-31" not in page

@@ -6,6 +6,7 @@ import email
 import json
 import socketserver
 import threading
+from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
@@ -157,6 +158,9 @@ def test_the_webhook_posts_the_submission_signed(jobs_app, receiver):
     assert payload["receipt_no"] == body["receipt_no"] and payload["form"] == "jobs-permit"
     assert payload["answers"]["name"]["family"] == "伊勢"
     assert [f["name"] for f in payload["files"]] == ["photo.png"]
+    submitted = datetime.fromisoformat(payload["submitted_at"])  # Japan time, with its offset
+    assert submitted.utcoffset() == timedelta(hours=9)
+    assert abs(datetime.now(UTC) - submitted) < timedelta(minutes=1)
     assert headers["x-tetsuzuki-delivery"].startswith("webhook:")
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from app.clock import format_time, iso_time
 from app.extensions import db
 from app.submissions import services
 from app.submissions.models import Draft, StoredFile, Submission
@@ -113,7 +114,10 @@ def test_save_and_resume_with_a_code_and_its_expiry(resident, form_app):
     )
     html = r.get_data(as_text=True)
     code = re.search(r'class="receipt">([A-Z0-9]{5}-[A-Z0-9]{5})<', html).group(1)
-    assert "有効期限" in html
+    with form_app.app_context():
+        expires = db.session.scalar(select(Draft.resume_expires_at))
+    shown = f'<time datetime="{iso_time(expires, "seconds")}">{format_time(expires)}</time>'
+    assert f"有効期限: {shown} まで" in html  # Japan time, as stored plus 30 days
     other = type(resident)(form_app)  # another browser
     r = other.post("/apply/test-permit/resume", {"code": code.lower().replace("-", "")})
     html = r.get_data(as_text=True)
