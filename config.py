@@ -73,6 +73,8 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM", "三重県 行政手続オンライン <no-reply@example.pref.mie.lg.jp>")
     WEBHOOK_SECRET = _env("WEBHOOK_SECRET")  # HMAC-SHA256 key; webhooks are not sent without it
     WEBHOOK_TIMEOUT_SECONDS = int(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    # /healthz/ready says "degraded" when the oldest job waiting is older than this
+    HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
     KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 from flask import Flask
 
 from config import Config
+
+try:
+    __version__ = version("tetsuzuki")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    __version__ = "0+unknown"
 
 
 def create_app(config_class: type = Config, instance_path: str | None = None, **overrides) -> Flask:

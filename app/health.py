@@ -1,33 +1,106 @@
-"""/healthz for operators and load balancers."""
+"""Health for operators and load balancers.
+
+- `/healthz/live`: the process answers (200 always).
+- `/healthz/ready` (and `/healthz`): whether this deployment can do its work now — the
+  database answers and is at the newest migration, Redis answers when it is configured,
+  a worker has been heard from in the last minute while jobs wait, and the oldest job
+  waiting is younger than HEALTH_MAX_JOB_AGE_SECONDS. 503 when any of these fails, with
+  the failing checks named. The database (down, or not at the newest migration) makes
+  it 503 `unavailable`: no page can work. Redis, the workers and old waiting jobs make
+  it 200 `degraded`: residents can still apply (their jobs wait in the outbox), so a load
+  balancer keeps the node, while monitoring sees the problem. Failed jobs are counted
+  (they wait for an admin).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
+from datetime import timedelta
+from functools import cache
 
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import func, select
+
+from app import __version__, settings
+from app.clock import as_utc, utcnow
 from app.extensions import db
+from app.jobs import queue
+from app.jobs.models import FAILED, PENDING, QUEUED, OutboxJob
 
 bp = Blueprint("health", __name__)
 
+WORKER_SILENT_SECONDS = 60
+
+
+@cache
+def schema_head() -> str | None:
+    """The newest migration of this code (the migrations folder does not change at run time)."""
+    return ScriptDirectory(settings.migrations_dir()).get_current_head()
+
+
+@bp.get("/healthz/live")
+def live():
+    return jsonify({"status": "ok", "version": __version__})
+
 
 @bp.get("/healthz")
-def healthz():
-    body = {"status": "ok", "database": "ok", "queue": "inline"}
+@bp.get("/healthz/ready")
+def ready():
+    body: dict = {"status": "ok", "version": __version__}
+    problems: list[str] = []
     try:
-        db.session.execute(text("SELECT 1"))
+        conn = db.session.connection()
+        revision = MigrationContext.configure(conn).get_current_revision()
+        body["database"] = "ok"
+        body["schema"] = revision
+        if revision != schema_head():
+            problems.append("schema")
+            body["schema_expected"] = schema_head()
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
         db.session.rollback()
         body["database"] = "down"
-        body["status"] = "down"
-    url = current_app.config.get("REDIS_URL")
-    if url:
-        from redis import Redis
-        from redis.exceptions import RedisError
+        problems.append("database")
+    if "database" not in problems and "schema" not in problems:
+        _jobs(body, problems)
+    else:
+        body["queue"] = queue.mode()
+    fatal = {"database", "schema"} & set(problems)
+    body["status"] = "unavailable" if fatal else ("degraded" if problems else "ok")
+    if problems:
+        body["problems"] = problems
+    return jsonify(body), (503 if fatal else 200)
 
-        try:
-            Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
-            body["queue"] = "ok"
-        except (RedisError, OSError):
-            body["queue"] = "down"
-            body["status"] = "degraded" if body["status"] == "ok" else body["status"]
-    return jsonify(body), (200 if body["database"] == "ok" else 503)
+
+def _jobs(body: dict, problems: list[str]) -> None:
+    """The queue, the workers and the outbox: what waits, for how long, what failed."""
+    counts = dict(
+        db.session.execute(
+            select(OutboxJob.state, func.count())
+            .where(OutboxJob.state.in_((PENDING, QUEUED, FAILED)))
+            .group_by(OutboxJob.state)
+        ).all()
+    )
+    waiting = counts.get(PENDING, 0) + counts.get(QUEUED, 0)
+    oldest = db.session.scalar(
+        select(func.min(OutboxJob.run_after)).where(OutboxJob.state.in_((PENDING, QUEUED)))
+    )
+    age = (utcnow() - as_utc(oldest)).total_seconds() if oldest is not None else 0
+    body["jobs"] = {
+        "waiting": waiting,
+        "oldest_waiting_seconds": max(0, int(age)),
+        "failed": counts.get(FAILED, 0),
+    }
+    if age > current_app.config["HEALTH_MAX_JOB_AGE_SECONDS"]:
+        problems.append("jobs")
+    body["queue"] = queue.mode()
+    if queue.mode() != "rq":
+        return
+    heard = queue.workers_heard_within(timedelta(seconds=WORKER_SILENT_SECONDS))
+    if heard is None:
+        body["queue"] = "down"
+        problems.append("queue")
+        return
+    body["workers"] = heard
+    if waiting and not heard:
+        problems.append("workers")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from flask import current_app
+from redis.exceptions import RedisError
+from rq import Worker
 
 
 def mode() -> str:
@@ -45,3 +48,17 @@ def get_queue(conn=None):
         connection=conn or connection(),
         default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"],
     )
+
+
+def workers_heard_within(window) -> int | None:
+    """How many workers of this queue sent a heartbeat within `window` (a timedelta);
+    None when Redis does not answer."""
+    conn = connection(timeout=2)
+    try:
+        workers = Worker.all(queue=get_queue(conn))
+    except (RedisError, OSError):
+        return None
+    finally:
+        conn.close()
+    since = datetime.now(UTC) - window
+    return sum(1 for w in workers if w.last_heartbeat is not None and w.last_heartbeat >= since)
