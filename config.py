@@ -70,7 +70,13 @@ class Config:
     DOCUMENT_DIR = _env("DOCUMENT_DIR")  # None → <instance>/documents (PDF receipts, reports)
     MAIL_FROM = _env("MAIL_FROM", "三重県 行政手続オンライン <no-reply@example.pref.mie.lg.jp>")
     WEBHOOK_SECRET = _env("WEBHOOK_SECRET")  # HMAC-SHA256 key; webhooks are not sent without it
-    WEBHOOK_TIMEOUT_SECONDS = int(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    # each wait for the receiver's answer, and for a connection to open
+    WEBHOOK_TIMEOUT_SECONDS = float(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    WEBHOOK_CONNECT_TIMEOUT_SECONDS = float(_env("WEBHOOK_CONNECT_TIMEOUT_SECONDS", "3") or 3)
+    # webhooks go by https to public addresses only; these two are for development and
+    # tests (a receiver on this machine), never for production (docs/jobs.md)
+    WEBHOOK_ALLOW_HTTP = (_env("WEBHOOK_ALLOW_HTTP", "") or "").lower() in _TRUE
+    WEBHOOK_ALLOW_PRIVATE = (_env("WEBHOOK_ALLOW_PRIVATE", "") or "").lower() in _TRUE
     KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
 
 
