@@ -64,7 +64,9 @@ class Config:
     JOB_LEASE_SECONDS = int(_env("JOB_LEASE_SECONDS", "600") or 600)
     # a queued job missing from Redis this long after it was queued is enqueued again
     JOB_REQUEUE_AFTER_SECONDS = int(_env("JOB_REQUEUE_AFTER_SECONDS", "60") or 60)
-    JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)  # sweep inside the worker
+    # how often a worker sweeps the outbox; without Redis, the web process does (sweeper.py)
+    JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)
+    JOB_INLINE_SWEEP = (_env("JOB_INLINE_SWEEP", "true") or "true").lower() in _TRUE
     # the sweep writes the periodic jobs: retention daily, the KPI report monthly
     JOB_PERIODIC = (_env("JOB_PERIODIC", "true") or "true").lower() in _TRUE
     DOCUMENT_DIR = _env("DOCUMENT_DIR")  # None → <instance>/documents (PDF receipts, reports)
@@ -90,6 +92,7 @@ class TestConfig(Config):
     # generous limits: the tests that check throttling set their own
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
+    JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
 
     # Real servers for the tests that need them; under CI their absence is a failure.
     TEST_DATABASE_URL = _env(
