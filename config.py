@@ -37,6 +37,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = (_env("BASE_URL", "") or "").startswith("https://")
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30") or 30)
+    # sent with every answer served over https (as PROXY_HOPS' proxy reports the scheme)
+    STRICT_TRANSPORT_SECURITY = _env(
+        "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
+    )
     # rate limits (Flask-Limiter): per client address
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
