@@ -199,6 +199,13 @@ def may_see_submission(user: User, sub: Submission) -> bool:
     return dept == user.department_id
 
 
+def may_manage_token(user: User, department_id: int | None) -> bool:
+    """API tokens: admins manage every department's, department staff their own's."""
+    if user.role == "admin":
+        return True
+    return user.role == "department" and department_id == user.department_id
+
+
 def may_process(user: User, sub: Submission) -> bool:
     """Department staff process their own department's submissions (admins may step in)."""
     if user.role == "admin":

@@ -61,9 +61,9 @@ MATRIX = [
     (
         "POST",
         "/staff/tokens/{tid}/revoke",
-        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+        {"anon": RE, "d02": NOTFOUND, "bureau": FORBID, "d01": RE},
     ),
-    ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND}),
+    ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND, "admin": NOTFOUND}),
     ("GET", "/staff/jobs", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     (
         "POST",
@@ -268,3 +268,36 @@ def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(
 
     assert [lookup("198.51.100.1") for _ in range(3)] == [404, 404, 429]
     assert lookup("198.51.100.2") == (404 if separate else 429)
+
+
+def test_revoking_another_departments_token_reads_like_an_unknown_one(office):
+    """Token ids cannot be found out by trying them: another department's token and one
+    that does not exist answer alike (404), the token keeps working, and both attempts
+    are in the audit log."""
+    app, _ = office
+    from sqlalchemy import select
+
+    from app.api.models import ApiToken
+    from app.api.tokens import create_token
+    from app.extensions import db
+    from app.staff.models import AuditEvent
+
+    with app.app_context():
+        theirs = create_token("01", "農林システム", by="test")[0].id
+        unknown = db.session.scalar(select(ApiToken.id).order_by(ApiToken.id.desc())) + 1000
+        db.session.commit()
+    client = sign_in(app, "d02@example.jp")
+    answers = [client.post(f"/staff/tokens/{tid}/revoke") for tid in (theirs, unknown)]
+    assert [a.status_code for a in answers] == [404, 404]
+    bodies = [a.get_data(as_text=True) for a in answers]
+    assert bodies[0] == bodies[1]
+    with app.app_context():
+        assert db.session.get(ApiToken, theirs).revoked_at is None
+        events = db.session.execute(
+            select(AuditEvent.actor, AuditEvent.target, AuditEvent.status_code).where(
+                AuditEvent.action == "token.revoke.denied"
+            )
+        ).all()
+    assert sorted(events) == sorted(
+        [("d02@example.jp", f"token:{tid}", 404) for tid in (theirs, unknown)]
+    )
