@@ -41,8 +41,10 @@ class Config:
     STRICT_TRANSPORT_SECURITY = _env(
         "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
     )
-    # rate limits (Flask-Limiter): per client address
-    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    # rate limits (Flask-Limiter). Staff sign-in: per client address (generous: a whole
+    # office may sign in from behind one NAT) and per account (the normalised e-mail)
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
     RATELIMIT_HEADERS_ENABLED = False  # it would overwrite our own Retry-After (receipt.pdf 202)
     # Redis down: count in this process's memory meanwhile (Redis is tried again now and
@@ -95,6 +97,7 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True  # argon2id with minimal cost: the tests sign in hundreds of times
     # generous limits: the tests that check throttling set their own
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
     JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
 

@@ -112,12 +112,16 @@ def login_page():
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])  # per client address
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=lambda: services.sign_in_key(request.form.get("email")),
+)
 def login_submit():
     email = request.form.get("email", "")
     user = services.authenticate(email, request.form.get("password", ""))
     if user is None:
-        services.audit(None, "login.failed", f"user:{email.strip().lower()[:200]}")
+        services.audit(None, "login.failed", f"user:{services.normalise_email(email)[:200]}")
         db.session.commit()
         return render_template(
             "staff/login.html",
