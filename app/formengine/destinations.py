@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import Detail
 
@@ -32,6 +32,7 @@ _PRIVATE = tuple(
 _NAT64 = (IPv6Network("64:ff9b::/96"), IPv6Network("64:ff9b:1::/48"))
 _IPV4_COMPATIBLE = IPv6Network("::/96")
 
+_AS_SENT = "/?#[]@!$&'()*+,;=:%-._~"  # characters a request target keeps as they are
 _DECIMAL = re.compile(r"[0-9]+")
 _OCTAL = re.compile(r"0[0-7]*")
 _HEX = re.compile(r"0[xX][0-9a-fA-F]*")
@@ -108,8 +109,11 @@ def destination(url: Any, rules: Rules = STRICT) -> Destination:
             kind = address_problem(literal)
             if kind is not None:
                 raise Refused(Detail.NOT_PUBLIC, kind=kind)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Destination(scheme, host, port or (443 if scheme == "https" else 80), target, literal)
+    # as sent in the request line: ASCII, what was already escaped left as it is
+    target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), _AS_SENT)
+    if port is None:
+        port = 443 if scheme == "https" else 80
+    return Destination(scheme, host, port, target, literal)
 
 
 def _host(hostname: str, *, bracketed: bool) -> tuple[str, IPAddress | None]:

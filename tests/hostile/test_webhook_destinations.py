@@ -237,6 +237,23 @@ def test_the_connection_goes_to_the_address_that_was_checked(make_app, resolver,
     assert req["path"] == "/in?x=1"
 
 
+def test_a_japanese_name_and_path_are_sent_as_idna_and_percent_escapes(
+    make_app, resolver, receiver
+):
+    app = make_app(WEBHOOK_SECRET=SECRET, **LOCAL_RECEIVER)
+    port = receiver.server.server_address[1]
+    ascii_name = "受付.三重.test".encode("idna").decode()
+    resolver.names[ascii_name] = ["127.0.0.1"]
+    with app.app_context():
+        status = webhook.deliver(
+            f"http://受付.三重.test:{port}/申請/受付?種類=甲", {}, delivery_id="webhook:1:0"
+        )
+    assert status == 200 and resolver.asked == [ascii_name]
+    [req] = receiver.requests
+    assert req["headers"]["Host"] == f"{ascii_name}:{port}"
+    assert req["path"] == "/%E7%94%B3%E8%AB%8B/%E5%8F%97%E4%BB%98?%E7%A8%AE%E9%A1%9E=%E7%94%B2"
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()
