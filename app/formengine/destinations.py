@@ -66,10 +66,6 @@ class Refused(ValueError):
         self.reason = reason
         self.params = params
 
-    def message(self) -> str:
-        """`日本語 / English`, as every message for staff and operators reads."""
-        return f"{self.reason.render('ja', self.params)} / {self.reason.render('en', self.params)}"
-
 
 @dataclass(frozen=True)
 class Destination:

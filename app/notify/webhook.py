@@ -148,7 +148,8 @@ def checked_destination(url: str) -> Destination:
     except destinations.Malformed:
         raise WebhookRefused("URL として読めません / not a URL that can be sent to") from None
     except destinations.Refused as refused:
-        raise WebhookRefused(f"送信しません / not sent: {refused.message()}") from None
+        ja, en = (refused.reason.render(lang, refused.params) for lang in ("ja", "en"))
+        raise WebhookRefused(f"送信しません（{ja}） / not sent: {en}") from None
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
