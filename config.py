@@ -37,8 +37,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = (_env("BASE_URL", "") or "").startswith("https://")
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30") or 30)
-    # rate limits (Flask-Limiter): per client address
-    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;30 per hour")
+    # sent with every answer served over https (as PROXY_HOPS' proxy reports the scheme)
+    STRICT_TRANSPORT_SECURITY = _env(
+        "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
+    )
+    # rate limits (Flask-Limiter). Staff sign-in: per client address (generous: a whole
+    # office may sign in from behind one NAT) and per account (the normalised e-mail)
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
     RATELIMIT_HEADERS_ENABLED = False  # it would overwrite our own Retry-After (receipt.pdf 202)
     # Redis down: count in this process's memory meanwhile (Redis is tried again now and
@@ -66,13 +72,21 @@ class Config:
     JOB_LEASE_SECONDS = int(_env("JOB_LEASE_SECONDS", "600") or 600)
     # a queued job missing from Redis this long after it was queued is enqueued again
     JOB_REQUEUE_AFTER_SECONDS = int(_env("JOB_REQUEUE_AFTER_SECONDS", "60") or 60)
-    JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)  # sweep inside the worker
+    # how often a worker sweeps the outbox; without Redis, the web process does (sweeper.py)
+    JOB_SWEEP_SECONDS = int(_env("JOB_SWEEP_SECONDS", "60") or 60)
+    JOB_INLINE_SWEEP = (_env("JOB_INLINE_SWEEP", "true") or "true").lower() in _TRUE
     # the sweep writes the periodic jobs: retention daily, the KPI report monthly
     JOB_PERIODIC = (_env("JOB_PERIODIC", "true") or "true").lower() in _TRUE
     DOCUMENT_DIR = _env("DOCUMENT_DIR")  # None → <instance>/documents (PDF receipts, reports)
     MAIL_FROM = _env("MAIL_FROM", "三重県 行政手続オンライン <no-reply@example.pref.mie.lg.jp>")
     WEBHOOK_SECRET = _env("WEBHOOK_SECRET")  # HMAC-SHA256 key; webhooks are not sent without it
-    WEBHOOK_TIMEOUT_SECONDS = int(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    # each wait for the receiver's answer, and for a connection to open
+    WEBHOOK_TIMEOUT_SECONDS = float(_env("WEBHOOK_TIMEOUT_SECONDS", "10") or 10)
+    WEBHOOK_CONNECT_TIMEOUT_SECONDS = float(_env("WEBHOOK_CONNECT_TIMEOUT_SECONDS", "3") or 3)
+    # webhooks go by https to public addresses only; these two are for development and
+    # tests (a receiver on this machine), never for production (docs/jobs.md)
+    WEBHOOK_ALLOW_HTTP = (_env("WEBHOOK_ALLOW_HTTP", "") or "").lower() in _TRUE
+    WEBHOOK_ALLOW_PRIVATE = (_env("WEBHOOK_ALLOW_PRIVATE", "") or "").lower() in _TRUE
     # /healthz/ready says "degraded" when the oldest job waiting is older than this
     HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
     KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
@@ -87,7 +101,9 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True  # argon2id with minimal cost: the tests sign in hundreds of times
     # generous limits: the tests that check throttling set their own
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
+    JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
 
     # Real servers for the tests that need them; under CI their absence is a failure.
     TEST_DATABASE_URL = _env(

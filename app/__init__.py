@@ -79,4 +79,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     app.cli.add_command(worker_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(report_cli)
+    from .jobs import sweeper
+
+    sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself
     return app

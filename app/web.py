@@ -23,6 +23,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.serving import WSGIRequestHandler
 
 from app.clock import format_time, iso_time, japan_time
 from app.kpi import fiscal
@@ -169,13 +170,17 @@ CSP = (
 
 
 def security_headers(response):
-    """A CSP without inline script, no framing, no MIME sniffing, no referrer leaks."""
+    """A CSP without inline script, no framing, no MIME sniffing, no referrer leaks; over
+    https (as the trusted proxy reports it, settings.trust_proxies), HSTS."""
     h = response.headers
     h.setdefault("Content-Security-Policy", CSP)
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts and request.is_secure:
+        h.setdefault("Strict-Transport-Security", hsts)
     if request.path.startswith(("/staff", "/apply", "/status")):
         h.setdefault("Cache-Control", "no-store")  # personal data stays out of caches
     return response
@@ -192,7 +197,20 @@ class JSONProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deeply") from exc
 
 
+def _server_name_only(_handler) -> str:
+    return "Werkzeug"
+
+
+def quiet_development_server() -> None:
+    """Werkzeug's development server (`flask run`, `make run`) would name itself and
+    Python with their versions in every answer (`Server: Werkzeug/3.1 Python/3.11`);
+    it names itself only, as gunicorn does (`Server: gunicorn`). The header is the
+    server's own, sent before the application's headers: it cannot be set from here."""
+    WSGIRequestHandler.version_string = _server_name_only  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
+    quiet_development_server()
     app.after_request(security_headers)
     app.json = JSONProvider(app)
     app.json.ensure_ascii = False  # Japanese stays readable in JSON answers

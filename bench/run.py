@@ -159,6 +159,7 @@ def make_app(tmp: Path, procedures: int, database_url: str | None = None) -> Fla
         instance_path=str(tmp / f"instance-{procedures}"),
         SQLALCHEMY_DATABASE_URI=database_url or f"sqlite:///{tmp / f'bench-{procedures}.db'}",
         REDIS_URL=None,  # jobs inline, after the response: the request's own work is measured
+        JOB_INLINE_SWEEP=False,  # no sweep (nor periodic report) running beside the timings
         LOGIN_RATE_LIMIT="100000 per second",
         LOOKUP_RATE_LIMIT="100000 per second",
     )

@@ -38,7 +38,10 @@ def main() -> None:
             (folder / name).write_text(text, encoding="utf-8")
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         app = create_app(
-            Config, instance_path=str(Path(tmp) / "instance"), SQLALCHEMY_DATABASE_URI=url
+            Config,
+            instance_path=str(Path(tmp) / "instance"),
+            SQLALCHEMY_DATABASE_URI=url,
+            JOB_INLINE_SWEEP=False,  # no sweep beside the timings
         )
         with app.app_context():
             db.drop_all()

@@ -195,6 +195,12 @@ class ErrorCode(_Bilingual):
         "条件 '{operator}' の値 {value} が不正です: {expected}",
         "invalid value {value} for '{operator}': {expected}",
     )
+    # outputs
+    WEBHOOK_URL = (
+        "webhook_url",
+        "{value} は webhook の送信先にできません: {reason}",
+        "{value} cannot be a webhook destination: {reason}",
+    )
 
     def message(self, **params: Any) -> str:
         """The message `日本語 / English` with the parameters filled in."""
@@ -272,6 +278,40 @@ class Detail(_Bilingual):
     )
     EMAIL = ("email", "メールアドレス", "an email address")
     HTTP_URL = ("http_url", "http または https の URL", "an http or https URL")
+    # why a webhook URL cannot be a destination (webhook_url `reason`; delivery says the same)
+    HTTPS_ONLY = (
+        "https_only",
+        "https の URL だけが使えます（http は開発用の設定 WEBHOOK_ALLOW_HTTP があるときだけです）",
+        "only https URLs can be used (http only where the development setting"
+        " WEBHOOK_ALLOW_HTTP is on)",
+    )
+    CREDENTIALS = (
+        "credentials",
+        "URL に利用者名やパスワードを含めることはできません",
+        "a URL cannot carry a user name or password",
+    )
+    LOCALHOST = (
+        "localhost",
+        "localhost はこの機械自身の名前です",
+        "localhost is the name of this machine itself",
+    )
+    NUMERIC_HOST = (
+        "numeric_host",
+        "数字で終わるホスト名は IP アドレスとして読めなければなりません",
+        "a host name ending in a number must be an IP address",
+    )
+    NOT_PUBLIC = (
+        "not_public",
+        "公開されていないアドレス（{kind}）には送れません",
+        "it is not a public address ({kind})",
+    )
+    # kinds of address that are not public (not_public `kind`)
+    LOOPBACK = ("loopback", "ループバック", "loopback")
+    PRIVATE = ("private", "プライベート", "private")
+    LINK_LOCAL = ("link_local", "リンクローカル", "link-local")
+    MULTICAST = ("multicast", "マルチキャスト", "multicast")
+    UNSPECIFIED = ("unspecified", "未指定", "unspecified")
+    RESERVED = ("reserved", "特別な用途に予約済み", "reserved for special use")
     OUTPUT_TYPE = ("output_type", "email か webhook", "email or webhook")
     OPTION_VALUE = (
         "option_value",

@@ -20,6 +20,9 @@ Where the spec is silent:
   must be quoted; condition values for option and text fields are turned into
   strings the same way;
 - `languages` always contains `ja`: it is put first when missing;
+- a webhook `url` is https to a public host (destinations.py: no literal address that
+  is not public, no `localhost`, no user name or password; http and private hosts
+  only where the caller's `webhooks` rules allow them);
 - `max_selected` and `max_files` are positive; `accept` takes exact MIME types only;
 - `min_length` is also checked against the default `max_length` (text: 200);
 - relative dates are compared with each other only when both count days or both
@@ -44,11 +47,11 @@ from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from . import destinations
 from . import types as _field_types  # noqa: F401  (registers the field types)
 from .errors import Detail, ErrorCode, Problem
 from .model import FALLBACK, Fee, Field, FormDefinition, Option, Output, Page, Text
@@ -128,24 +131,32 @@ _INVALID = object()  # a condition operand that did not fit
 
 
 def parse(
-    text: str, *, path: str = "<form>", procedures: Collection[str] | None = None
+    text: str,
+    *,
+    path: str = "<form>",
+    procedures: Collection[str] | None = None,
+    webhooks: destinations.Rules = destinations.STRICT,
 ) -> tuple[FormDefinition | None, list[Problem]]:
     """The form defined by `text` and every problem in it, sorted by line.
 
     The form is None unless there is no problem. `procedures` are the catalogue codes;
-    when given, `procedure` must be one of them.
+    when given, `procedure` must be one of them. `webhooks` says what a webhook URL may
+    be besides https to a public host (destinations.py).
     """
     report = _Report(path)
     loaded, data, lines = _Loader(report).load(text)
     if not loaded:
         return None, report.sorted()
-    form = _FormParser(report, lines, _index_fields(data), procedures).form(data)
+    index = _index_fields(data)
+    form = _FormParser(report, lines, index, procedures, webhooks).form(data)
     problems = report.sorted()
     return (None if problems else form), problems
 
 
 def check_file(
-    path: Path, procedures: Collection[str] | None = None
+    path: Path,
+    procedures: Collection[str] | None = None,
+    webhooks: destinations.Rules = destinations.STRICT,
 ) -> tuple[FormDefinition | None, list[Problem]]:
     """`parse` a UTF-8 file; problems name the file as `str(path)`."""
     raw = Path(path).read_bytes()
@@ -154,7 +165,7 @@ def check_file(
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(path), line, ErrorCode.NOT_UTF8, ErrorCode.NOT_UTF8.message())]
-    return parse(text, path=str(path), procedures=procedures)
+    return parse(text, path=str(path), procedures=procedures, webhooks=webhooks)
 
 
 # --- collecting problems ------------------------------------------------------------------
@@ -570,11 +581,13 @@ class _FormParser:
         lines: _Lines,
         index: _Index,
         procedures: Collection[str] | None,
+        webhooks: destinations.Rules = destinations.STRICT,
     ):
         self.report = report
         self.lines = lines
         self.index = index
         self.procedures = procedures
+        self.webhooks = webhooks
         self.page_ids: dict[str, int] = {}
         self.field_ids: dict[str, int] = {}
 
@@ -694,12 +707,19 @@ class _FormParser:
         ok = isinstance(value, str) and EMAIL_ADDRESS.fullmatch(value) is not None
         return self.rule(value, line, key, ok, Detail.EMAIL)
 
-    def http_url(self, value: Any, line: int, key: str) -> str | None:
-        ok = isinstance(value, str) and not any(c.isspace() for c in value)
-        if ok:
-            parts = urlsplit(value)
-            ok = parts.scheme in ("http", "https") and bool(parts.netloc)
-        return self.rule(value, line, key, ok, Detail.HTTP_URL)
+    def webhook_url(self, value: Any, line: int, key: str) -> str | None:
+        """An https URL of a public host, as far as can be seen without a network."""
+        try:
+            destinations.destination(value, self.webhooks)
+        except destinations.Malformed:
+            self.invalid(line, key, value, Detail.HTTP_URL)
+            return None
+        except destinations.Refused as refused:
+            self.problem(
+                line, ErrorCode.WEBHOOK_URL, value=value, reason=refused.reason, **refused.params
+            )
+            return None
+        return value
 
     def rule(self, value: Any, line: int, key: str, ok: bool, expected: Detail) -> Any:
         """`value` if `ok`, else None after reporting what was expected."""
@@ -820,7 +840,7 @@ class _FormParser:
         return tuple(o for o in outputs if o is not None)
 
     def output(self, spec: Any, line: int) -> Output | None:
-        """`{type: email, to: address}` or `{type: webhook, url: http(s) URL}`."""
+        """`{type: email, to: address}` or `{type: webhook, url: https URL}`."""
         if not isinstance(spec, dict):
             self.invalid(line, "outputs", spec, Detail.MAP)
             return None
@@ -832,7 +852,7 @@ class _FormParser:
         required = ("type", target) if target else ("type",)
         self.check_keys(spec, allowed, required, type_name=kind, known=OUTPUT_KEYS)
         to = self.get(spec, "to", _FormParser.email_address)
-        url = self.get(spec, "url", _FormParser.http_url)
+        url = self.get(spec, "url", _FormParser.webhook_url)
         return Output(kind, to=to, url=url) if target else None
 
     # pages

@@ -4,7 +4,8 @@ inline otherwise — the same job functions either way (docs/jobs.md).
 - `outbox.submission_jobs(submission_id, defn, answers)` inside the submission's transaction,
   `outbox.dispatch(ids)` after its commit;
 - `outbox.sweep()` hands out again what is pending, abandoned or lost
-  (`flask jobs sweep`, and the worker every JOB_SWEEP_SECONDS);
+  (`flask jobs sweep`, and the worker every JOB_SWEEP_SECONDS — without Redis the web
+  process, sweeper.py);
 - `outbox.failed_jobs()` and `outbox.retry(id)` for the admin pages
   (template partial `jobs/_failed_jobs.html`).
 """

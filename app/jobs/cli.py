@@ -21,8 +21,8 @@ from . import outbox, queue
 def worker_command(burst: bool, name: str | None) -> None:
     if queue.mode() != "rq":
         click.echo(
-            "REDIS_URL が未設定です。ジョブはウェブの処理の中で実行されます（flask jobs sweep を定期実行してください）"
-            " / REDIS_URL is not set: jobs run inline (run `flask jobs sweep` from cron)",
+            "REDIS_URL が未設定です。ジョブはウェブの処理の中で実行され、未処理のジョブもウェブの処理が定期的に再実行します"
+            " / REDIS_URL is not set: jobs run inline, and the web process sweeps the outbox itself",
             err=True,
         )
         sys.exit(2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -9,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import request
+from flask import current_app, request
 from sqlalchemy import Select, select
 
 from app.catalogue.models import Department, Procedure, utcnow
@@ -24,8 +26,6 @@ _hashers: dict[bool, tuple[PasswordHasher, str]] = {}
 
 def _hasher() -> tuple[PasswordHasher, str]:
     """argon2id with the library's defaults; tests may ask for cheap settings (config)."""
-    from flask import current_app
-
     fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
     if fast not in _hashers:
         hasher = (
@@ -41,6 +41,19 @@ class AccountError(ValueError):
     """Why an account cannot be created or changed (日本語 / English)."""
 
 
+def normalise_email(email: str | None) -> str:
+    """An account's e-mail as stored and as looked up: no surrounding spaces, lower case."""
+    return (email or "").strip().lower()
+
+
+def sign_in_key(email: str | None) -> str:
+    """What the per-account sign-in limit counts under: a keyed hash of the normalised
+    e-mail, so that neither Redis keys nor the limiter's log lines carry the address."""
+    secret = current_app.config["SECRET_KEY"].encode("utf-8")
+    mac = hmac.new(secret, b"sign-in:" + normalise_email(email).encode("utf-8"), hashlib.sha256)
+    return "account:" + mac.hexdigest()[:32]
+
+
 def hash_password(password: str) -> str:
     return _hasher()[0].hash(password)
 
@@ -53,7 +66,7 @@ def create_user(
     name: str | None = None,
     department_code: str | None = None,
 ) -> User:
-    email = email.strip().lower()
+    email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(
             f"役割は {', '.join(ROLES)} のいずれかです / role must be one of {', '.join(ROLES)}"
@@ -90,7 +103,7 @@ def create_user(
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None (same work either way)."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     hasher, dummy = _hasher()
     try:
         hasher.verify(user.password_hash if user else dummy, password or "")
@@ -197,6 +210,13 @@ def may_see_submission(user: User, sub: Submission) -> bool:
         select(Procedure.department_id).where(Procedure.code == sub.procedure_code)
     )
     return dept == user.department_id
+
+
+def may_manage_token(user: User, department_id: int | None) -> bool:
+    """API tokens: admins manage every department's, department staff their own's."""
+    if user.role == "admin":
+        return True
+    return user.role == "department" and department_id == user.department_id
 
 
 def may_process(user: User, sub: Submission) -> bool:

@@ -112,12 +112,16 @@ def login_page():
 
 
 @bp.post("/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])  # per client address
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=lambda: services.sign_in_key(request.form.get("email")),
+)
 def login_submit():
     email = request.form.get("email", "")
     user = services.authenticate(email, request.form.get("password", ""))
     if user is None:
-        services.audit(None, "login.failed", f"user:{email.strip().lower()[:200]}")
+        services.audit(None, "login.failed", f"user:{services.normalise_email(email)[:200]}")
         db.session.commit()
         return render_template(
             "staff/login.html",
@@ -566,10 +570,12 @@ def revoke_token(token_id: int):
     from app.api.models import ApiToken
 
     token = db.session.get(ApiToken, token_id)
-    if token is None:
+    if token is None or not services.may_manage_token(current_user, token.department_id):
+        # another department's token answers as one that does not exist: token ids are
+        # not to be found out by trying them; the attempt is in the audit log
+        services.audit(current_user, "token.revoke.denied", f"token:{token_id}", status_code=404)
+        db.session.commit()
         abort(404)
-    if current_user.role != "admin" and token.department_id != current_user.department_id:
-        abort(403)
     api_tokens.revoke_token(token_id, by=current_user.email)
     services.audit(current_user, "token.revoke", f"token:{token_id}")
     db.session.commit()

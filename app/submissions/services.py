@@ -32,11 +32,13 @@ from app.formengine import (
     validate_all,
     validate_page,
 )
+from app.formengine.destinations import ANY as ANY_WEBHOOK
 from app.formengine.files import SNIFF_BYTES, check_upload
 from app.formengine.parser import check_file, parse
 from app.formengine.postal import lookup as postal_lookup
 from app.jobs.outbox import dispatch
 from app.kpi import fiscal_year_of
+from app.notify import webhook
 from app.prepared import Prepared
 
 from .models import Draft, FormVersion, FunnelCount, StoredFile, Submission, SubmissionEvent
@@ -63,11 +65,15 @@ _definitions: dict[tuple[int, str], FormDefinition] = {}
 
 
 def definition(fv: FormVersion) -> FormDefinition:
-    """The parsed definition of a stored version (parsed once per process)."""
+    """The parsed definition of a stored version (parsed once per process). Its webhook
+    URLs were checked against the settings of the day it was loaded; delivery checks
+    them again against today's (notify/webhook.py), so a version stays readable."""
     key = (fv.id, fv.content_hash)
     defn = _definitions.get(key)
     if defn is None:
-        defn, problems = parse(fv.yaml_text, path=f"{fv.form_id}@{fv.version}")
+        defn, problems = parse(
+            fv.yaml_text, path=f"{fv.form_id}@{fv.version}", webhooks=ANY_WEBHOOK
+        )
         if defn is None:  # stored versions were checked when loaded
             raise ValueError("; ".join(map(str, problems)))
         _definitions[key] = defn
@@ -165,10 +171,11 @@ def form_files(paths: Iterable[Path]) -> list[Path]:
 def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[list, list[str]]:
     """Parse every file → ([(path, definition, text)], problems as `path:line: message`)."""
     codes = set(db.session.scalars(select(Procedure.code))) if with_catalogue else None
+    rules = webhook.rules()
     ok, problems = [], []
     seen: dict[str, Path] = {}
     for path in form_files(paths):
-        defn, found = check_file(path, procedures=codes or None)
+        defn, found = check_file(path, procedures=codes or None, webhooks=rules)
         problems += [str(p) for p in found]
         if defn is None:
             continue

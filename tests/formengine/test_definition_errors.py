@@ -637,6 +637,20 @@ CASES = [
         "unknown key 'ur' (did you mean 'url'?)",
     ),
     case(
+        "webhook url that is no url",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            outputs:
+              - {type: webhook, url: "backoffice.example/in"}
+        """),
+        6,
+        ErrorCode.INVALID_VALUE,
+        "'url' must be an http or https URL (got 'backoffice.example/in')",
+    ),
+    case(
         "webhook to a non-http url",
         with_pages("""
             id: test-form
@@ -647,8 +661,28 @@ CASES = [
               - {type: webhook, url: "ftp://backoffice.example/in"}
         """),
         6,
-        ErrorCode.INVALID_VALUE,
-        "'url' must be an http or https URL (got 'ftp://backoffice.example/in')",
+        ErrorCode.WEBHOOK_URL,
+        "'ftp://backoffice.example/in' は webhook の送信先にできません: https の URL だけが使えます"
+        "（http は開発用の設定 WEBHOOK_ALLOW_HTTP があるときだけです） / "
+        "'ftp://backoffice.example/in' cannot be a webhook destination: only https URLs can be"
+        " used (http only where the development setting WEBHOOK_ALLOW_HTTP is on)",
+    ),
+    case(
+        "webhook to the cloud's metadata address",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            outputs:
+              - {type: email, to: shizen@example.pref.mie.lg.jp}
+              - {type: webhook, url: "https://169.254.169.254/latest/meta-data/"}
+        """),
+        7,
+        ErrorCode.WEBHOOK_URL,
+        "は webhook の送信先にできません: 公開されていないアドレス（リンクローカル）には送れません"
+        " / 'https://169.254.169.254/latest/meta-data/' cannot be a webhook destination:"
+        " it is not a public address (link-local)",
     ),
     case(
         "no pages",
@@ -1726,6 +1760,7 @@ def test_error_codes_are_stable():
         "condition_later_field",
         "condition_operator",
         "condition_value",
+        "webhook_url",
     ]
     assert ErrorCode("unknown_key") is ErrorCode.UNKNOWN_KEY
     assert ErrorCode.UNKNOWN_KEY == "unknown_key"

@@ -21,6 +21,8 @@ from app.submissions import services
 from tests.conftest import WORKED_EXAMPLE, _unavailable
 
 SECRET = "webhook-test-secret"
+# the receiver listens on 127.0.0.1 over http: allowed only by these development settings
+LOCAL_RECEIVER = {"WEBHOOK_ALLOW_HTTP": True, "WEBHOOK_ALLOW_PRIVATE": True}
 
 FORM = """\
 id: jobs-permit
@@ -56,7 +58,8 @@ class Receiver:
 
     def __init__(self):
         self.requests: list[dict] = []
-        self.answers: list[int] = []  # statuses to answer in turn; then 200
+        # statuses (or (status, headers)) to answer in turn; then 200
+        self.answers: list[int | tuple[int, dict]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -65,8 +68,11 @@ class Receiver:
                 receiver.requests.append(
                     {"headers": dict(self.headers), "body": body, "path": self.path}
                 )
-                status = receiver.answers.pop(0) if receiver.answers else 200
+                answer = receiver.answers.pop(0) if receiver.answers else 200
+                status, headers = answer if isinstance(answer, tuple) else (answer, {})
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -107,7 +113,12 @@ def load(app, tmp_path: Path, webhook_url: str) -> None:
 @pytest.fixture
 def jobs_app(make_app, tmp_path, receiver):
     """Inline jobs (no Redis), .eml files for mail, a webhook to `receiver`."""
-    app = make_app(UPLOAD_DIR=str(tmp_path / "uploads"), WEBHOOK_SECRET=SECRET, JOB_PERIODIC=False)
+    app = make_app(
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        WEBHOOK_SECRET=SECRET,
+        JOB_PERIODIC=False,
+        **LOCAL_RECEIVER,
+    )
     load(app, tmp_path, receiver.url)
     return app
 
@@ -238,7 +249,11 @@ def backend_jobs_app(request, make_app, tmp_path, receiver):
     """`jobs_app` on SQLite and on PostgreSQL (a database of this run's own)."""
     url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
     app = make_app(
-        url, UPLOAD_DIR=str(tmp_path / "uploads"), WEBHOOK_SECRET=SECRET, JOB_PERIODIC=False
+        url,
+        UPLOAD_DIR=str(tmp_path / "uploads"),
+        WEBHOOK_SECRET=SECRET,
+        JOB_PERIODIC=False,
+        **LOCAL_RECEIVER,
     )
     load(app, tmp_path, receiver.url)
     yield app

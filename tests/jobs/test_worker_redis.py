@@ -22,7 +22,7 @@ from app.jobs import outbox
 from app.jobs.models import OutboxJob
 from tests.conftest import ROOT
 
-from .conftest import SECRET, load, outbox_rows, submit, work
+from .conftest import LOCAL_RECEIVER, SECRET, load, outbox_rows, submit, work
 
 pytestmark = pytest.mark.redis
 
@@ -38,6 +38,7 @@ def settings(tmp_path, url: str, prefix: str, **extra) -> dict:
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "WEBHOOK_SECRET": SECRET,
         "JOB_PERIODIC": False,
+        **LOCAL_RECEIVER,
         **extra,
     }
 

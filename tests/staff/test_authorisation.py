@@ -61,9 +61,9 @@ MATRIX = [
     (
         "POST",
         "/staff/tokens/{tid}/revoke",
-        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+        {"anon": RE, "d02": NOTFOUND, "bureau": FORBID, "d01": RE},
     ),
-    ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND}),
+    ("POST", "/staff/tokens/999999/revoke", {"d01": NOTFOUND, "admin": NOTFOUND}),
     ("GET", "/staff/jobs", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     (
         "POST",
@@ -232,6 +232,111 @@ def test_rate_limits_are_shared_through_redis(make_app, redis_server, worked_exa
     assert limiter.enabled
 
 
+def sign_in_attempt(app, email, password="wrong password", address="192.0.2.1"):
+    return app.test_client().post(
+        "/staff/login",
+        data={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_sign_in_is_limited_per_account_whatever_the_address(office):
+    """Guessing one account's password from many addresses: the account's own count
+    stops it, with the same page as the per-address limit; other accounts sign in."""
+    app, _ = office
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = "3 per minute"
+    spellings = ["d01@example.jp", " D01@Example.JP ", "d01@EXAMPLE.jp"]
+    codes = [
+        sign_in_attempt(app, email, address=f"198.51.100.{i}").status_code
+        for i, email in enumerate(spellings, 1)
+    ]
+    assert codes == [401, 401, 401]
+    locked = sign_in_attempt(app, "d01@example.jp", PASSWORD, address="198.51.100.9")
+    assert locked.status_code == 429  # even with the right password, for the minute
+    assert "短時間にアクセスが集中しています" in locked.get_data(as_text=True)
+    assert (
+        sign_in_attempt(app, "d02@example.jp", PASSWORD, address="198.51.100.1").status_code == 302
+    )
+
+
+def test_sign_in_is_limited_per_address_too(office):
+    app, _ = office
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    emails = ["d01@example.jp", "d02@example.jp", "bureau@example.jp", "admin@example.jp"]
+    codes = [sign_in_attempt(app, e, address="198.51.100.7").status_code for e in emails]
+    assert codes == [401, 401, 401, 429]
+    assert sign_in_attempt(app, "admin@example.jp", address="198.51.100.8").status_code == 401
+
+
+def test_a_whole_office_behind_one_address_signs_in_under_the_default_limits(make_app):
+    """Twelve colleagues behind one NAT sign in within a minute; one account is still
+    stopped after 10 wrong passwords."""
+    from app.extensions import db
+    from app.staff import services as staff
+    from config import Config
+
+    app = make_app(
+        LOGIN_RATE_LIMIT=Config.LOGIN_RATE_LIMIT,
+        LOGIN_ACCOUNT_RATE_LIMIT=Config.LOGIN_ACCOUNT_RATE_LIMIT,
+    )
+    emails = [f"staff{n:02}@example.jp" for n in range(13)]
+    with app.app_context():
+        db.create_all()
+        for email in emails:
+            staff.create_user(email, PASSWORD, "bureau")
+        db.session.commit()
+    office_nat = "203.0.113.5"
+    codes = [sign_in_attempt(app, e, PASSWORD, address=office_nat).status_code for e in emails[:12]]
+    assert codes == [302] * 12
+    guesses = [sign_in_attempt(app, emails[12], address=office_nat).status_code for _ in range(11)]
+    assert guesses == [401] * 10 + [429]
+
+
+@pytest.mark.redis
+def test_the_per_account_count_is_shared_through_redis_under_a_hashed_key(
+    make_app, redis_server, caplog
+):
+    import logging
+    import uuid
+
+    from redis import Redis
+
+    from app.extensions import db
+    from app.staff import services as staff
+
+    url, prefix = redis_server
+    apps = [
+        make_app(
+            REDIS_URL=url,
+            RATELIMIT_KEY_PREFIX=prefix + "limits",
+            LOGIN_ACCOUNT_RATE_LIMIT="2 per minute",
+        )
+        for _ in range(2)
+    ]
+    for a in apps:
+        with a.app_context():
+            db.create_all()
+    local = f"guess{uuid.uuid4().hex[:12]}"  # an account of this run's own
+    email = f"{local}@example.jp"
+    caplog.set_level(logging.DEBUG)
+    codes = [
+        sign_in_attempt(apps[0], email, address="192.0.2.11").status_code,
+        sign_in_attempt(apps[1], email.upper(), address="192.0.2.12").status_code,
+        sign_in_attempt(apps[0], email, address="192.0.2.13").status_code,
+    ]
+    assert codes == [401, 401, 429]
+    with apps[0].app_context():
+        digest = staff.sign_in_key(email).removeprefix("account:")
+    client = Redis.from_url(url)
+    keys = [k.decode() for k in client.scan_iter(match=f"*{digest}*")]
+    assert keys and all("login_submit" in k for k in keys), "the account's count is in Redis"
+    assert list(client.scan_iter(match=f"*{local}*")) == []  # the address is in no key
+    assert local not in caplog.text and digest in caplog.text  # nor in the log
+    for k in keys:
+        client.delete(k)
+    client.close()
+
+
 def test_api_status_lookup_is_rate_limited_too(office):
     app, receipts = office
     app.config["LOOKUP_RATE_LIMIT"] = "2 per minute"
@@ -268,3 +373,36 @@ def test_behind_a_trusted_proxy_each_resident_has_their_own_limit(
 
     assert [lookup("198.51.100.1") for _ in range(3)] == [404, 404, 429]
     assert lookup("198.51.100.2") == (404 if separate else 429)
+
+
+def test_revoking_another_departments_token_reads_like_an_unknown_one(office):
+    """Token ids cannot be found out by trying them: another department's token and one
+    that does not exist answer alike (404), the token keeps working, and both attempts
+    are in the audit log."""
+    app, _ = office
+    from sqlalchemy import select
+
+    from app.api.models import ApiToken
+    from app.api.tokens import create_token
+    from app.extensions import db
+    from app.staff.models import AuditEvent
+
+    with app.app_context():
+        theirs = create_token("01", "農林システム", by="test")[0].id
+        unknown = db.session.scalar(select(ApiToken.id).order_by(ApiToken.id.desc())) + 1000
+        db.session.commit()
+    client = sign_in(app, "d02@example.jp")
+    answers = [client.post(f"/staff/tokens/{tid}/revoke") for tid in (theirs, unknown)]
+    assert [a.status_code for a in answers] == [404, 404]
+    bodies = [a.get_data(as_text=True) for a in answers]
+    assert bodies[0] == bodies[1]
+    with app.app_context():
+        assert db.session.get(ApiToken, theirs).revoked_at is None
+        events = db.session.execute(
+            select(AuditEvent.actor, AuditEvent.target, AuditEvent.status_code).where(
+                AuditEvent.action == "token.revoke.denied"
+            )
+        ).all()
+    assert sorted(events) == sorted(
+        [("d02@example.jp", f"token:{tid}", 404) for tid in (theirs, unknown)]
+    )
