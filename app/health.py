@@ -61,10 +61,8 @@ def ready():
         db.session.rollback()
         body["database"] = "down"
         problems.append("database")
-    if "database" not in problems and "schema" not in problems:
-        _jobs(body, problems)
-    else:
-        body["queue"] = queue.mode()
+    waiting = _outbox(body, problems) if not problems else 0
+    _queue(body, problems, waiting)
     fatal = {"database", "schema"} & set(problems)
     body["status"] = "unavailable" if fatal else ("degraded" if problems else "ok")
     if problems:
@@ -72,8 +70,8 @@ def ready():
     return jsonify(body), (503 if fatal else 200)
 
 
-def _jobs(body: dict, problems: list[str]) -> None:
-    """The queue, the workers and the outbox: what waits, for how long, what failed."""
+def _outbox(body: dict, problems: list[str]) -> int:
+    """What waits in the outbox, for how long, and what failed → how many wait."""
     counts = dict(
         db.session.execute(
             select(OutboxJob.state, func.count())
@@ -93,6 +91,11 @@ def _jobs(body: dict, problems: list[str]) -> None:
     }
     if age > current_app.config["HEALTH_MAX_JOB_AGE_SECONDS"]:
         problems.append("jobs")
+    return waiting
+
+
+def _queue(body: dict, problems: list[str], waiting: int) -> None:
+    """Redis, and the workers heard from lately (with REDIS_URL)."""
     body["queue"] = queue.mode()
     if queue.mode() != "rq":
         return

@@ -183,7 +183,7 @@ def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
     submit(jobs_app)
     with jobs_app.test_request_context():
         html = render_template_string(
-            '{% from "jobs/_failed_jobs.html" import failed_jobs_table %}{{ failed_jobs_table(jobs, "health.healthz") }}',
+            '{% from "jobs/_failed_jobs.html" import failed_jobs_table %}{{ failed_jobs_table(jobs, "staff.retry_job") }}',
             jobs=outbox.failed_jobs(),
         )
     assert (
