@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from app import csvfile
+from app.formengine.normalise import UNUSABLE
 from app.kpi.status import EXCLUDED, STATUSES
 
 from .features import FEATURES, parse_features
@@ -210,6 +211,17 @@ def read_table(
                 h: (_value(values[i]) if i < len(values) else "")
                 for i, h in enumerate(table.header)
             }
+            for h in columns:  # the row is still checked below: all problems at once
+                found = UNUSABLE.search(row.get(h, ""))
+                if found:
+                    code = f"U+{ord(found.group()):04X}"
+                    problems.append(
+                        Problem(
+                            label,
+                            start,
+                            f"{h} に使えない文字（{code}）が含まれています / {h} contains a character that cannot be stored ({code})",
+                        )
+                    )
             table.rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(label, line, f"CSV として読めません / not valid CSV: {exc}"))

@@ -281,3 +281,23 @@ def test_the_import_takes_off_only_the_writers_mark(app, write_catalogue, cell, 
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(Procedure.name_ja)) == stored
+
+
+def test_a_character_that_cannot_be_stored_is_reported_and_nothing_written(
+    backend_app, write_catalogue
+):
+    """PostgreSQL cannot hold a NUL: the import says where it is instead of failing."""
+    folder = write_catalogue(
+        {
+            "procedures.csv": "code,name_ja,department_code,department_name,priority\n"
+            "A,手続\x00A,01,部局,1\nB,手続B,01,部局,1\n",
+            "status_history.csv": "code,status,effective_date,note\nB,paper,2021-04-01,\x00=1\n",
+        }
+    )
+    result = run(backend_app, "import", folder)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "procedures.csv:2: name_ja に使えない文字（U+0000）が含まれています" in result.output
+    assert "status_history.csv:2: note に使えない文字（U+0000）" in result.output
+    assert "name_ja contains a character that cannot be stored (U+0000)" in result.output
+    with backend_app.app_context():
+        assert counts() == (0, 0, 0)
