@@ -33,7 +33,6 @@ TRIGGERS = frozenset("=+-@\t\r")
 MARK = "'"
 REPLACEMENT = "\ufffd"
 BOM = "\ufeff"
-_QUOTE_IF = frozenset(',"\r\n')
 
 
 def is_marked(text: str) -> bool:
@@ -43,7 +42,8 @@ def is_marked(text: str) -> bool:
 
 def neutralise(text: str) -> str:
     """The text as written into a cell: with a leading `'` if a spreadsheet could run it."""
-    if text[:1] in TRIGGERS or is_marked(text):
+    first = text[:1]
+    if first in TRIGGERS or (first == MARK and is_marked(text)):
         return MARK + text
     return text
 
@@ -63,33 +63,46 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, Decimal) and value.is_finite()
 
 
-def cell(value: Any) -> str:
-    """One value as its cell: None is empty, a finite number its digits, anything else text."""
+def _written(value: Any) -> str:
+    """`cell` before UNUSABLE characters are replaced (done once per file, it is faster)."""
+    kind = type(value)
+    if kind is str:
+        return neutralise(value)
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if _is_number(value):
         return str(value)
-    text = value if isinstance(value, str) else str(value)
-    return neutralise(UNUSABLE.sub(REPLACEMENT, text))
+    return neutralise(str(value))
+
+
+def cell(value: Any) -> str:
+    """One value as its cell: None is empty, a finite number its digits, anything else text."""
+    return UNUSABLE.sub(REPLACEMENT, _written(value))
 
 
 def _quoted(text: str) -> str:
-    if _QUOTE_IF.isdisjoint(text):
-        return text
-    return '"' + text.replace('"', '""') + '"'
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _line(values: Sequence[Any]) -> str:
+    if len(values) == 1 and _written(values[0]) == "":
+        return '""'  # a row of one empty cell, told apart from a blank line
+    return ",".join([_quoted(_written(v)) for v in values])
 
 
 def line(values: Sequence[Any]) -> str:
     """One row, without its line end."""
-    cells = [_quoted(cell(v)) for v in values]
-    if cells == [""]:
-        return '""'  # a row of one empty cell, told apart from a blank line
-    return ",".join(cells)
+    return UNUSABLE.sub(REPLACEMENT, _line(values))
 
 
 def encode(rows: Iterable[Sequence[Any]], *, newline: str) -> bytes:
     """The rows (the header first) as UTF-8 with a BOM, so that Excel opens it as UTF-8."""
-    return (BOM + "".join(line(row) + newline for row in rows)).encode("utf-8")
+    text = "".join([_line(row) + newline for row in rows])
+    return (BOM + UNUSABLE.sub(REPLACEMENT, text)).encode("utf-8")
 
 
 def write(path: Path, rows: Iterable[Sequence[Any]], *, newline: str) -> None:
