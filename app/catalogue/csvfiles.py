@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app import csvfile
+from app.formengine.normalise import UNUSABLE
 from app.kpi.status import EXCLUDED, STATUSES
 
 from .features import FEATURES, parse_features
@@ -206,14 +208,34 @@ def read_table(
                 )
                 continue
             row = {
-                h: (values[i].strip() if i < len(values) else "")
+                h: (_value(values[i]) if i < len(values) else "")
                 for i, h in enumerate(table.header)
             }
+            for h in columns:  # the row is still checked below: all problems at once
+                found = UNUSABLE.search(row.get(h, ""))
+                if found:
+                    code = f"U+{ord(found.group()):04X}"
+                    problems.append(
+                        Problem(
+                            label,
+                            start,
+                            f"{h} に使えない文字（{code}）が含まれています / {h} contains a character that cannot be stored ({code})",
+                        )
+                    )
             table.rows.append((start, row))
     except csv.Error as exc:
         problems.append(Problem(label, line, f"CSV として読めません / not valid CSV: {exc}"))
         return None
     return table
+
+
+def _value(raw: str) -> str:
+    """A cell as written: our writer's mark taken off (the rest kept exactly), else stripped.
+
+    Stripping a marked cell would lose what the mark protects (a note that begins with a
+    tab); any other cell loses the spaces a spreadsheet may leave around it.
+    """
+    return csvfile.restore(raw) if csvfile.is_marked(raw) else raw.strip()
 
 
 def _optional(row: dict[str, str], key: str) -> str | None:
@@ -416,9 +438,5 @@ def check_statuses(
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """UTF-8 with BOM (as Excel expects), `\\n` line ends, minimal quoting."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+    """UTF-8 with BOM (as Excel expects), `\\n` line ends; cells as `app.csvfile` writes them."""
+    csvfile.write(path, [columns, *rows], newline="\n")

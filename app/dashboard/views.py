@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app import kpi
+from app import csvfile, kpi
 from app.web import current_lang
 
 from . import charts
@@ -99,42 +96,38 @@ def departments_csv():
         f = svc.figures(fy, scope, request.args.get("basis"))
     except kpi.KpiInputError:
         abort(400)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "fiscal_year",
-            "scope",
-            "basis",
-            "department_code",
-            "department_name",
-            "weighted_numerator",
-            "weighted_denominator",
-            "weighted_rate",
-            "count_digitized",
-            "count_total",
-            "count_rate",
-            "paper_receipts",
-        ]
+    header = (
+        "fiscal_year",
+        "scope",
+        "basis",
+        "department_code",
+        "department_name",
+        "weighted_numerator",
+        "weighted_denominator",
+        "weighted_rate",
+        "count_digitized",
+        "count_total",
+        "count_rate",
+        "paper_receipts",
     )
-    for d in f.departments:
-        w.writerow(
-            [
-                f.fiscal_year,
-                str(f.scope),
-                str(f.basis),
-                d.code,
-                d.name,
-                d.weighted.numerator,
-                d.weighted.denominator,
-                f"{d.weighted.rate:.6f}",
-                d.count.numerator,
-                d.count.denominator,
-                f"{d.count.rate:.6f}",
-                d.paper_receipts,
-            ]
+    rows = [
+        (
+            f.fiscal_year,
+            str(f.scope),
+            str(f.basis),
+            d.code,
+            d.name,
+            d.weighted.numerator,
+            d.weighted.denominator,
+            f"{d.weighted.rate:.6f}",
+            d.count.numerator,
+            d.count.denominator,
+            f"{d.count.rate:.6f}",
+            d.paper_receipts,
         )
-    body = "\ufeff" + buf.getvalue()
+        for d in f.departments
+    ]
+    body = csvfile.encode([header, *rows], newline="\n")
     filename = f"departments-{f.fiscal_year}-{scope}.csv"
     return Response(
         body,

@@ -275,13 +275,15 @@ def _iso(value: date) -> str:
     return iso_time(value) if isinstance(value, datetime) else value.isoformat()
 
 
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
+def csv_cell(value: Any) -> Any:
+    """A row's value as the CSV writer takes it: flags as 1/0, lists `;`-joined, dates ISO.
+
+    Numbers stay numbers and texts stay texts: `app.csvfile` decides how each is written.
+    """
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, list):
         return ";".join(map(str, value))
     if isinstance(value, date):
         return _iso(value)
-    return str(value)
+    return value

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from app import csvfile
 from app.kpi.status import STATUSES
 from app.web import current_lang
 
@@ -66,11 +65,7 @@ def download(name: str, ext: str):
 
 
 def _csv(dataset: od.DataSet, rows: list[dict]) -> bytes:
-    """UTF-8 with BOM (Excel opens it as UTF-8), a header of the column names."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    """UTF-8 with BOM (Excel opens it as UTF-8), `\\r\\n` line ends, a header of the column names."""
     names = [c.name for c in dataset.columns]
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([od.csv_cell(row.get(n)) for n in names])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    table = [names, *([od.csv_cell(row.get(n)) for n in names] for row in rows)]
+    return csvfile.encode(table, newline="\r\n")

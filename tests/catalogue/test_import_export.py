@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.catalogue import services
-from app.catalogue.models import AppendOnlyError, Procedure, StatusChange, VolumeRecord
+from app.catalogue.models import (
+    AppendOnlyError,
+    Department,
+    Procedure,
+    StatusChange,
+    VolumeRecord,
+)
 from app.extensions import db
-from tests.conftest import ROOT, WORKED_EXAMPLE
+from tests.conftest import HOSTILE_TEXTS, ROOT, WORKED_EXAMPLE, record_hostile_catalogue
 
 SHIPPED = ROOT / "procedures"
 
@@ -209,3 +218,86 @@ def test_history_rows_cannot_be_edited_or_deleted(ctx, worked_example):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_formulas_in_names_and_notes_are_marked_and_come_back_byte_identical(backend_app, tmp_path):
+    """A name or note a spreadsheet would run is exported with a leading ', and the import
+    takes exactly that ' back off: export → import → export is byte-identical."""
+    with backend_app.app_context():
+        record_hostile_catalogue(tmp_path / "sent")
+        names = dict(db.session.execute(select(Procedure.code, Procedure.name_ja)).all())
+        depts = dict(db.session.execute(select(Department.code, Department.name_ja)).all())
+        notes = db.session.scalars(select(StatusChange.note)).all()
+        assert [names[f"H{i:02d}"] for i in range(len(HOSTILE_TEXTS))] == list(HOSTILE_TEXTS)
+        assert [depts[f"H{i:02d}"] for i in range(len(HOSTILE_TEXTS))] == list(HOSTILE_TEXTS)
+        assert set(HOSTILE_TEXTS) <= set(notes)
+        before = counts()
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run(backend_app, "export", first).exit_code == 0
+    for name in ("procedures.csv", "volumes.csv", "status_history.csv"):
+        text = (first / name).read_bytes().decode("utf-8-sig")
+        for row in csv.reader(io.StringIO(text, newline="")):
+            for cell in row:
+                assert not cell or cell[0] not in "=+-@\t\r" or re.fullmatch(r"-\d+", cell), cell
+    exported = (first / "procedures.csv").read_bytes().decode("utf-8-sig")
+    assert "H00,'=1+2,'=1+2,H00,'=1+2," in exported
+    assert "H11,'''=x,'''=x" not in exported and "H11,''=x,''=x,H11,''=x," in exported
+    assert "H12,','," in exported  # a lone ' is no mark: written as it is
+    assert '"\'\r=1+2"' in exported  # quoted, so the CR does not end the row
+
+    result = run(backend_app, "import", first)
+    assert result.exit_code == 0, result.output
+    assert (
+        "~0" in result.output and "statuses +0" in result.output and "volumes +0" in result.output
+    )
+    with backend_app.app_context():
+        assert counts() == before  # nothing new recorded
+    assert run(backend_app, "export", second).exit_code == 0
+    for name in ("procedures.csv", "volumes.csv", "status_history.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("'=1+2", "=1+2"),  # as our export, or Excel saving what it opened, writes it
+        ("''=x", "'=x"),
+        ("'''", "''"),
+        ("'\t休止", "\t休止"),  # the mark keeps the tab that stripping would lose
+        ('"\'=1+2 "', "=1+2 "),  # a marked cell is taken as it is, spaces too
+        ("'", "'"),  # not a mark
+        ("'abc", "'abc"),
+        ("  =1+2 ", "=1+2"),  # unmarked: stripped as before, and stored as the text it is
+        ("-休止", "-休止"),
+    ],
+)
+def test_the_import_takes_off_only_the_writers_mark(app, write_catalogue, cell, stored):
+    folder = write_catalogue(
+        {
+            "procedures.csv": f"code,name_ja,department_code,department_name,priority\nA,{cell},01,部局,1\n"
+        }
+    )
+    result = run(app, "import", folder)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(Procedure.name_ja)) == stored
+
+
+def test_a_character_that_cannot_be_stored_is_reported_and_nothing_written(
+    backend_app, write_catalogue
+):
+    """PostgreSQL cannot hold a NUL: the import says where it is instead of failing."""
+    folder = write_catalogue(
+        {
+            "procedures.csv": "code,name_ja,department_code,department_name,priority\n"
+            "A,手続\x00A,01,部局,1\nB,手続B,01,部局,1\n",
+            "status_history.csv": "code,status,effective_date,note\nB,paper,2021-04-01,\x00=1\n",
+        }
+    )
+    result = run(backend_app, "import", folder)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "procedures.csv:2: name_ja に使えない文字（U+0000）が含まれています" in result.output
+    assert "status_history.csv:2: note に使えない文字（U+0000）" in result.output
+    assert "name_ja contains a character that cannot be stored (U+0000)" in result.output
+    with backend_app.app_context():
+        assert counts() == (0, 0, 0)

@@ -50,6 +50,14 @@ def test_the_page_links_every_download_and_credits_the_source(example):
     assert "Source: Mie Prefecture (Tetsuzuki), CC BY 4.0" in en and "Open data" in en
 
 
+def test_the_page_says_what_a_leading_quote_in_the_csv_means(example):
+    ja = example.get("/opendata").get_data(as_text=True)
+    assert "表計算ソフトが式として実行しないため" in ja and "'=1+2 は =1+2 という文字列です" in ja
+    en = example.get("/opendata?lang=en").get_data(as_text=True)
+    assert "so that spreadsheets do not run it as a formula" in en
+    assert "('=1+2 is the text =1+2)" in en
+
+
 def test_procedures_csv_and_json_agree(example):
     r = example.get("/opendata/procedures.csv")
     assert r.headers["Link"] == f'<{LICENSE}>; rel="license"'
