@@ -7,7 +7,9 @@ does. A `Prepared` statement is an ordinary Core statement, compiled once per di
 runs on the connection's own DBAPI cursor through the connection's `_cursor_execute`, so
 that it is still logged and counted (`before_cursor_execute`), its errors are still
 SQLAlchemy's (IntegrityError, OperationalError, a lost connection invalidated), and it
-belongs to the session's transaction. Values go through the columns' own bind and result
+belongs to the session's transaction. `_cursor_execute` is private to SQLAlchemy:
+pyproject.toml pins the release range that tests/test_prepared.py checks this against.
+Values go through the columns' own bind and result
 processors: what is stored and read back is what SQLAlchemy itself would store and read.
 
 Only for statements without SQLAlchemy-side defaults: every value a statement binds is

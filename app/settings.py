@@ -77,7 +77,12 @@ def trust_proxies(app: Flask) -> None:
 def limits_on_routes_only(app: Flask, limiter) -> None:
     """Every rate limit here is declared on its route, whose decorator checks it; there are
     no application-wide limits. The limiter's own check before every request would only
-    look for them (about a sixth of a plain request's time), so it is not installed."""
+    look for them (about a sixth of a plain request's time), so it is not installed.
+
+    Flask-Limiter has no public switch for this: its private `_check_request_limit` is
+    taken out of the app's before-request functions. pyproject.toml pins the release
+    range this is tested with (tests/test_settings.py); a release without it fails here,
+    at start-up, not silently."""
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         return  # a deployment that sets default limits keeps the check
     app.before_request_funcs[None].remove(limiter._check_request_limit)
