@@ -8,6 +8,7 @@ the bytes on disk.
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -16,8 +17,13 @@ import pytest
 
 from app.catalogue.services import import_catalogue
 from app.submissions import services
+from config import TestConfig
 
 FORM_ID = "hostile-form"
+
+# The fuzzers try a few hundred cases in `make test` and their full count in CI
+# (`.ci/run` sets CI=true), or what FUZZ_EXAMPLES says.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (10_000 if TestConfig.CI else 300))
 
 FORM = """\
 id: hostile-form

@@ -19,11 +19,13 @@ import json
 import re
 import time
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.formengine.errors import ErrorCode
 from app.formengine.parser import check_file, parse
+from tests.hostile.conftest import FUZZ_EXAMPLES
 
 PATH = "forms/fuzz.yaml"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -328,8 +330,9 @@ def check_result(form, problems, text: str) -> None:
         p.message.encode("utf-8")  # printable in a terminal and a log
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=10_000,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture],

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.conftest import FORM_ID, PDF, VALID, png
+from app.submissions import services as submission_services
+from tests.hostile.conftest import FORM_ID, FUZZ_EXAMPLES, PDF, VALID, png
 
 URL = f"/api/v1/forms/{FORM_ID}/submissions"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -351,15 +352,14 @@ def check_answer(response, english: bool) -> None:
 
 @pytest.fixture
 def api(hostile_app, monkeypatch):
-    from app.jobs import outbox
-
     # the jobs of an accepted submission (receipt PDF, mail) are tested elsewhere
-    monkeypatch.setattr(outbox, "dispatch", lambda ids: 0)
+    monkeypatch.setattr(submission_services, "dispatch", lambda ids: 0)
     return hostile_app.test_client()
 
 
+@pytest.mark.slow
 @settings(
-    max_examples=10_000,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large],
