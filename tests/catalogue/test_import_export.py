@@ -99,11 +99,11 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app
         f"{p}:4: code P-1 は 2 行目と重複",
         f"{p}:4: 部局 02 は初出のため department_name が必要です",
         f"{p}:4: features に不明な値があります: fax",
-        f"{v}:2: receipts '-5'",
+        f"{v}:2: 受付件数は0から100,000,000までの整数で入力してください",
         f"{v}:3: 手続 P-9 が procedures.csv にもデータベースにもありません",
-        f"{v}:3: fiscal_year 'R3'",
-        f"{s}:2: status 'digital'",
-        f"{s}:2: effective_date '2021-13-01'",
+        f"{v}:3: 年度は1990から2100までの西暦で入力してください",
+        f"{s}:2: 状態は paper、planned、partial、online、end_to_end、excluded のいずれかです",
+        f"{s}:2: 適用日は1990-01-01から",
         f"{s}:3: 対象外（excluded）には理由が必要です",
     ]
     for line in expected:
