@@ -153,6 +153,10 @@ def read_table(
         )
         return None
     table = Table(label)
+    # A field may be as long as the file, which is in memory already: the rules, not the
+    # reader, say how long a value may be (and say it in words staff can act on).
+    if len(text) > csv.field_size_limit():
+        csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
