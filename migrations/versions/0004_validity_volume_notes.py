@@ -18,18 +18,14 @@ depends_on = None
 
 def upgrade():
     # empty dates: no bound, so every procedure already recorded keeps counting as before
-    with op.batch_alter_table('procedures', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('valid_from', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('valid_until', sa.Date(), nullable=True))
-
-    with op.batch_alter_table('volume_records', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('note', sa.Text(), nullable=True))
+    op.add_column('procedures', sa.Column('valid_from', sa.Date(), nullable=True))
+    op.add_column('procedures', sa.Column('valid_until', sa.Date(), nullable=True))
+    op.add_column('volume_records', sa.Column('note', sa.Text(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('volume_records', schema=None) as batch_op:
-        batch_op.drop_column('note')
-
-    with op.batch_alter_table('procedures', schema=None) as batch_op:
-        batch_op.drop_column('valid_until')
-        batch_op.drop_column('valid_from')
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35 and later): a batch copy of the table
+    # would drop `procedures`, which the other tables' foreign keys refuse once rows exist
+    op.drop_column('volume_records', 'note')
+    op.drop_column('procedures', 'valid_until')
+    op.drop_column('procedures', 'valid_from')
