@@ -368,7 +368,7 @@ class VolumeInputSchema(InputSchema):
         metadata={
             "description": f"最も近い他の年度の{rules.JUMP}倍を超える（{rules.JUMP}分の1未満の）"
             "件数を、note を添えて確認する / confirm, with a note, receipts more than"
-            f" {rules.JUMP}× (or under 1/{rules.JUMP} of) the nearest other recorded year"
+            f" {rules.JUMP} times (or under 1/{rules.JUMP} of) the nearest other recorded year"
         },
     )
 

@@ -274,7 +274,7 @@ def _jump(
             + (f"{JUMP}倍を超えています" if more else f"{JUMP}分の1未満です")
             + "。正しい値なら、確認のうえ理由をメモに書いてください",
             f"receipts {receipts:,} for FY{fiscal_year} are "
-            + (f"more than {JUMP}×" if more else f"less than 1/{JUMP} of")
+            + (f"more than {JUMP} times" if more else f"less than 1/{JUMP} of")
             + f" those of FY{other} ({before:,}): if they are right, confirm them with a note",
             JUMP_CODE,
         )

@@ -30,7 +30,7 @@ YEAR = ("年度は1990から2100までの西暦で入力してください（例
 ONLINE_OVER = ("オンライン件数（50,000）が受付件数（40,000）を上回っています", "online_receipts (50,000) exceed receipts (40,000)")  # fmt: skip
 LONG_NOTE = ("メモは2,000文字までです（1,000,000文字あります）", "note must be at most 2,000 characters (it has 1,000,000)")  # fmt: skip
 NUL_NOTE = ("メモに使えない文字（U+0000）があります", "note holds a character that cannot be used (U+0000)")  # fmt: skip
-JUMP_UP = ("2024年度の受付件数 400,001 は 2023年度（40,000）の10倍を超えています。正しい値なら、確認のうえ理由をメモに書いてください", "receipts 400,001 for FY2024 are more than 10× those of FY2023 (40,000): if they are right, confirm them with a note")  # fmt: skip
+JUMP_UP = ("2024年度の受付件数 400,001 は 2023年度（40,000）の10倍を超えています。正しい値なら、確認のうえ理由をメモに書いてください", "receipts 400,001 for FY2024 are more than 10 times those of FY2023 (40,000): if they are right, confirm them with a note")  # fmt: skip
 JUMP_DOWN = ("2024年度の受付件数 3,999 は 2023年度（40,000）の10分の1未満です。正しい値なら、確認のうえ理由をメモに書いてください", "receipts 3,999 for FY2024 are less than 1/10 of those of FY2023 (40,000): if they are right, confirm them with a note")  # fmt: skip
 REASON = ("対象外（excluded）には理由が必要です（メモ、または手続の対象外理由）", "excluded needs a reason: a note, or the procedure's exclusion_reason")  # fmt: skip
 
