@@ -209,3 +209,31 @@ def test_history_rows_cannot_be_edited_or_deleted(ctx, worked_example):
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_jump_in_the_file_needs_a_note_which_is_kept_and_exported(
+    app, worked_example, write_catalogue, tmp_path
+):
+    assert run(app, "import", worked_example).exit_code == 0
+    files = dict(WORKED_EXAMPLE)
+    files["volumes.csv"] = "code,fiscal_year,receipts,note\nA,2024,400001,\n"
+    result = run(app, "import", write_catalogue(files))
+    assert result.exit_code == 1
+    assert (
+        "volumes.csv:2: 2024年度の受付件数 400,001 は 2023年度（40,000）の10倍を超えています"
+        in result.output
+    )
+    files["volumes.csv"] = (
+        "code,fiscal_year,receipts,note\nA,2024,400001,県外からの申請を受付開始\n"
+    )
+    assert run(app, "import", write_catalogue(files)).exit_code == 0
+    assert run(app, "export", tmp_path / "out").exit_code == 0
+    exported = (tmp_path / "out" / "volumes.csv").read_text("utf-8-sig")
+    assert exported.startswith("code,fiscal_year,receipts,online_receipts,note\n")
+    assert "A,2024,400001,,県外からの申請を受付開始\n" in exported
+    # the export imports as no change: the jump is recorded already, nothing is checked again
+    again = run(app, "import", tmp_path / "out")
+    assert again.exit_code == 0 and "volumes +0 =7" in again.output
+    files["volumes.csv"] = "code,fiscal_year,receipts\nA,2024,400001\n"  # an older file
+    again = run(app, "import", write_catalogue(files))
+    assert again.exit_code == 0 and "volumes +0 =1" in again.output
