@@ -321,8 +321,8 @@ def check_procedures(
                 form,
                 _optional(row, "exclusion_reason"),
                 ";".join(features) or None,
-                valid_from,  # type: ignore[arg-type]  (checked above: a date or None)
-                valid_until,  # type: ignore[arg-type]
+                valid_from if isinstance(valid_from, date) else None,  # else refused above
+                valid_until if isinstance(valid_until, date) else None,
             )
         )
     return out
