@@ -365,15 +365,19 @@ def check_volumes(
         if not errs and isinstance(fy, int) and isinstance(receipts, int):
             years.setdefault(code, {})[fy] = receipts
     out: list[VolumeRow] = []
+    nothing: dict[int, int] = {}
     for line, code, fy, receipts, online, note, errs in parsed:
-        unchanged = isinstance(fy, int) and recorded.get(code, {}).get(fy) == (receipts, online)
-        others = {} if unchanged else years.get(code, {})
-        errs = errs + [
-            str(p)
-            for p in rules.check_volume(
-                fy, receipts, online, note, confirmed=bool(note), other_years=others
+        before = recorded.get(code)
+        unchanged = before is not None and before.get(fy) == (receipts, online)
+        others = nothing if unchanged else years.get(code, nothing)
+        errs.extend(
+            map(
+                str,
+                rules.check_volume(
+                    fy, receipts, online, note, confirmed=bool(note), other_years=others
+                ),
             )
-        ]
+        )
         if code and isinstance(fy, int):
             if (code, fy) in seen:
                 errs.append(
