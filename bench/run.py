@@ -233,6 +233,8 @@ FROM procedures p
 JOIN v ON v.procedure_id = p.id AND v.rn = 1
 LEFT JOIN s ON s.procedure_id = p.id AND s.rn = 1
 WHERE COALESCE(s.status, 'paper') <> 'excluded'
+  AND (p.valid_from IS NULL OR p.valid_from <= :day)
+  AND (p.valid_until IS NULL OR p.valid_until >= :first_day)
 """
 KPI_URL = "/api/v1/kpi?scope=all&fiscal_year=2025"
 
@@ -260,7 +262,9 @@ def bench_kpi(app: Flask, small: Flask) -> dict:
 
     def floor():
         with app.app_context():
-            db.session.execute(text(FLOOR_SQL), {"fy": 2025, "day": "2026-03-31"}).one()
+            db.session.execute(
+                text(FLOOR_SQL), {"fy": 2025, "day": "2026-03-31", "first_day": "2025-04-01"}
+            ).one()
             db.session.remove()
 
     value, base = median_time(real), median_time(floor)

@@ -57,8 +57,10 @@ PROCEDURE_COLUMNS = [
     "form",
     "exclusion_reason",
     "features",
+    "valid_from",
+    "valid_until",
 ]
-VOLUME_COLUMNS = ["code", "fiscal_year", "receipts", "online_receipts"]
+VOLUME_COLUMNS = ["code", "fiscal_year", "receipts", "online_receipts", "note"]
 STATUS_COLUMNS = ["code", "status", "effective_date", "note"]
 
 DEPARTMENTS = {
@@ -710,10 +712,12 @@ def build():
             p["form"],
             p["reason"],
             ";".join(features_for(p, current)),
+            "",  # valid_from: every procedure here existed before the FY2021 survey
+            "",  # valid_until: none abolished
         ])
         for status, date, note in rows:
             hist_rows.append([p["code"], status, date.isoformat(), note])
-        vol_rows.extend(list(r) for r in volume_rows(p, rows))
+        vol_rows.extend([*r, ""] for r in volume_rows(p, rows))  # no notes
     proc_rows.sort(key=lambda r: r[0])
     vol_rows.sort(key=lambda r: (r[0], r[1]))
     hist_rows.sort(key=lambda r: (r[0], r[2]))  # stable: keeps same-day order

@@ -7,15 +7,13 @@ so the document and the code cannot drift apart.
 
 from __future__ import annotations
 
-from datetime import date
-
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.clock import iso_time
+from app.catalogue import rules
 from app.kpi.status import STATUSES
 
-MAX_COUNT = 2_000_000_000  # receipts a year: far above any real figure, within a 32-bit column
-YEARS = (1900, 2999)
+YEARS = (1900, 2999)  # fiscal years a KPI may be asked for (as the dashboard's parameter)
 
 # --- messages: 日本語 / English ------------------------------------------------------------
 
@@ -272,6 +270,16 @@ class ProcedureSchema(Schema):
     form = fields.String(required=True, allow_none=True)
     features = fields.List(fields.String(), required=True)
     exclusion_reason = fields.String(required=True, allow_none=True)
+    valid_from = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "この日から有効（null: 制限なし） / valid from (null: no bound)"},
+    )
+    valid_until = fields.Date(
+        required=True,
+        allow_none=True,
+        metadata={"description": "この日まで有効（廃止） / valid until, when abolished"},
+    )
     status = fields.String(required=True, validate=STATUS_CHOICE)
     status_label = fields.Nested(LabelSchema, required=True)
     status_since = fields.Date(required=True, allow_none=True)
@@ -311,43 +319,74 @@ class ProcedureListSchema(Schema):
 # --- writes by departmental systems ----------------------------------------------------------
 
 
+# Writes only type-check here: what a row may hold (bounds, online ≤ receipts, the note,
+# excluded needs a reason, jumps) is app/catalogue/rules.py, the same for the staff pages
+# and the CSV import; its problems come back as 422 with `errors` by field. The bounds
+# below only describe the rule in the OpenAPI document.
+
+NOTE_DOC = {"maxLength": rules.NOTE_MAX}
+COUNT_DOC = {"minimum": 0, "maximum": rules.MAX_COUNT}
+
+
 class StatusInputSchema(InputSchema):
-    status = fields.String(required=True, validate=STATUS_CHOICE, error_messages=STR)
+    status = fields.String(
+        required=True,
+        error_messages=STR,
+        metadata={"description": "状態 / status", "enum": list(STATUSES)},
+    )
     effective_date = fields.Date(
         required=True,
         error_messages=DATE,
-        validate=validate.Range(
-            min=date(YEARS[0], 1, 1),
-            max=date(YEARS[1], 12, 31),
-            error=f"{YEARS[0]}年から{YEARS[1]}年までの日付です / must be in {YEARS[0]}–{YEARS[1]}",
-        ),
-        metadata={"description": "この状態になる日 / the day it takes effect"},
+        metadata={
+            "description": f"この状態になる日（{rules.FIRST_DAY.isoformat()}から今日の"
+            f"{rules.YEARS_AHEAD}年後まで） / the day it takes effect"
+            f" ({rules.FIRST_DAY.isoformat()} to {rules.YEARS_AHEAD} years from today)"
+        },
     )
     note = fields.String(
         allow_none=True,
         load_default=None,
-        validate=_length(2000),
         error_messages=STR,
         metadata={
-            "description": "対象外（excluded）では理由が必要 / a reason, required for excluded"
+            "description": "対象外（excluded）では理由が必要 / a reason, required for excluded",
+            **NOTE_DOC,
         },
     )
 
 
 class VolumeInputSchema(InputSchema):
     fiscal_year = fields.Integer(
-        required=True, strict=True, validate=_range(*YEARS), error_messages=INT
+        required=True,
+        strict=True,
+        error_messages=INT,
+        metadata={"minimum": rules.FIRST_FISCAL_YEAR, "maximum": rules.LAST_FISCAL_YEAR},
     )
-    receipts = fields.Integer(
-        required=True, strict=True, validate=_range(0, MAX_COUNT), error_messages=INT
-    )
+    receipts = fields.Integer(required=True, strict=True, error_messages=INT, metadata=COUNT_DOC)
     online_receipts = fields.Integer(
         allow_none=True,
         load_default=None,
         strict=True,
-        validate=_range(0, MAX_COUNT),
         error_messages=INT,
-        metadata={"description": "そのうちオンライン / of which online (any channel)"},
+        metadata={
+            "description": "そのうちオンライン（receipts 以下） / of which online (any channel),"
+            " at most receipts",
+            **COUNT_DOC,
+        },
+    )
+    note = fields.String(
+        allow_none=True,
+        load_default=None,
+        error_messages=STR,
+        metadata={"description": "メモ（確認の理由） / a note (why, when confirming)", **NOTE_DOC},
+    )
+    confirm = fields.Boolean(
+        load_default=False,
+        error_messages=BOOL,
+        metadata={
+            "description": f"最も近い他の年度の{rules.JUMP}倍を超える（{rules.JUMP}分の1未満の）"
+            "件数を、note を添えて確認する / confirm, with a note, receipts more than"
+            f" {rules.JUMP} times (or under 1/{rules.JUMP} of) the nearest other recorded year"
+        },
     )
 
 
@@ -369,6 +408,7 @@ class VolumeRecordedSchema(Schema):
     fiscal_year = fields.Integer(required=True)
     receipts = fields.Integer(required=True)
     online_receipts = fields.Integer(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True)
     recorded_at = Time(required=True)
 
 

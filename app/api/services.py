@@ -42,9 +42,9 @@ def writable_procedure(token: ApiToken, code: str) -> Procedure:
     return procedure
 
 
-def _invalid(exc: catalogue.CatalogueError, field: str) -> ApiProblem:
+def _invalid(exc: catalogue.CatalogueError) -> ApiProblem:
     message = "入力内容に誤りがあります / invalid request"
-    return ApiProblem(422, "invalid", message, {field: [str(exc)]})
+    return ApiProblem(422, "invalid", message, exc.by_field())
 
 
 def record_status(token: ApiToken, code: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def record_status(token: ApiToken, code: str, data: dict[str, Any]) -> dict[str,
         )
     except catalogue.CatalogueError as exc:
         db.session.rollback()
-        raise _invalid(exc, "note" if data["status"] == "excluded" else "status") from exc
+        raise _invalid(exc) from exc
     history = db.session.execute(
         select(StatusChange.effective_date, StatusChange.status)
         .where(StatusChange.procedure_id == procedure.id)
@@ -87,16 +87,19 @@ def record_volume(token: ApiToken, code: str, data: dict[str, Any]) -> dict[str,
             data["fiscal_year"],
             data["receipts"],
             data.get("online_receipts"),
+            note=data.get("note"),
+            confirmed=data.get("confirm", False),
             by=token.label(),
         )
     except catalogue.CatalogueError as exc:
         db.session.rollback()
-        raise _invalid(exc, "receipts") from exc
+        raise _invalid(exc) from exc
     answer = {
         "procedure": procedure.code,
         "fiscal_year": row.fiscal_year,
         "receipts": row.receipts,
         "online_receipts": row.online_receipts,
+        "note": row.note,
         "recorded_at": row.recorded_at,
     }
     db.session.commit()

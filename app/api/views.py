@@ -78,6 +78,8 @@ def _procedure_json(e: queries.Entry) -> dict:
         "form": p.form,
         "features": [f for f in (p.features or "").split(";") if f],
         "exclusion_reason": p.exclusion_reason,
+        "valid_from": p.valid_from,
+        "valid_until": p.valid_until,
         "status": e.status,
         "status_label": {"ja": label.ja, "en": label.en},
         "status_since": e.status_since,

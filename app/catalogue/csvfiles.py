@@ -9,15 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from app import csvfile
 from app.formengine.normalise import UNUSABLE
-from app.kpi.status import EXCLUDED, STATUSES
 
+from . import rules
 from .features import FEATURES, parse_features
 
 BOM = b"\xef\xbb\xbf"
@@ -38,9 +38,11 @@ PROCEDURE_COLUMNS = (
     "form",
     "exclusion_reason",
     "features",
+    "valid_from",
+    "valid_until",
 )
 PROCEDURE_REQUIRED = ("code", "name_ja", "department_code", "priority")
-VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts")
+VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts", "note")
 VOLUME_REQUIRED = ("code", "fiscal_year", "receipts")
 STATUS_COLUMNS = ("code", "status", "effective_date", "note")
 STATUS_REQUIRED = ("code", "status", "effective_date")
@@ -48,7 +50,6 @@ STATUS_REQUIRED = ("code", "status", "effective_date")
 _TRUE = {"1", "true", "yes", "○", "〇", "◯"}
 _FALSE = {"0", "false", "no", ""}
 _FORM_ID = re.compile(r"^[a-z0-9-]+$")
-_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 LIMITS = {
     "code": 32,
     "name_ja": 300,
@@ -85,6 +86,8 @@ class ProcedureRow:
     form: str | None
     exclusion_reason: str | None
     features: str | None
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class VolumeRow:
     fiscal_year: int
     receipts: int
     online_receipts: int | None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,10 @@ def read_table(
         )
         return None
     table = Table(label)
+    # A field may be as long as the file, which is in memory already: the rules, not the
+    # reader, say how long a value may be (and say it in words staff can act on).
+    if len(text) > csv.field_size_limit():
+        csv.field_size_limit(len(text))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
@@ -243,24 +251,6 @@ def _optional(row: dict[str, str], key: str) -> str | None:
     return value or None
 
 
-def _integer(text: str) -> int | None:
-    """Digits, full-width digits and thousands separators as Excel may save them."""
-    text = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
-    return None
-
-
-def parse_date(text: str) -> date | None:
-    m = _DATE.match(unicodedata.normalize("NFKC", text).strip())
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
 def parse_priority(text: str) -> bool | None:
     t = text.strip().lower()
     if t in _TRUE:
@@ -271,7 +261,7 @@ def parse_priority(text: str) -> bool | None:
 
 
 def check_procedures(
-    table: Table, known_departments: set[str], problems: list[Problem]
+    table: Table, known_departments: set[str], problems: list[Problem], today: date
 ) -> list[ProcedureRow]:
     out: list[ProcedureRow] = []
     first_line: dict[str, int] = {}
@@ -323,6 +313,16 @@ def check_procedures(
                 errs.append(
                     f"{key} が長すぎます（{limit}文字まで） / {key} is longer than {limit} characters"
                 )
+        for key in PROCEDURE_COLUMNS:
+            found = UNUSABLE.search(row.get(key, ""))
+            if found:
+                errs.append(
+                    f"{key} に使えない文字（U+{ord(found.group()):04X}）があります"
+                    f" / {key} holds a character that cannot be used (U+{ord(found.group()):04X})"
+                )
+        valid_from = rules.read_day(row.get("valid_from"))
+        valid_until = rules.read_day(row.get("valid_until"))
+        errs.extend(str(p) for p in rules.check_validity(valid_from, valid_until, today=today))
         problems.extend(Problem(table.name, line, e) for e in errs)
         if code and code not in first_line:
             first_line[code] = line
@@ -342,6 +342,8 @@ def check_procedures(
                 form,
                 _optional(row, "exclusion_reason"),
                 ";".join(features) or None,
+                valid_from if isinstance(valid_from, date) else None,  # else refused above
+                valid_until if isinstance(valid_until, date) else None,
             )
         )
     return out
@@ -359,31 +361,45 @@ def _reference_errors(code: str, known_codes: set[str]) -> list[str]:
 
 
 def check_volumes(
-    table: Table, known_codes: set[str], problems: list[Problem], warnings: list[Problem]
+    table: Table,
+    known_codes: set[str],
+    recorded: Mapping[str, Mapping[int, tuple[int, int | None]]],
+    problems: list[Problem],
 ) -> list[VolumeRow]:
-    out: list[VolumeRow] = []
+    """Each row through rules.check_volume. `recorded`: code → FY → (receipts, online) as
+    the database holds them now; a row that changes a year (or adds one) is checked for a
+    jump against the nearest other year of the database and the file together, and a
+    non-empty `note` confirms it."""
+    parsed = []
     seen: dict[tuple[str, int], int] = {}
     for line, row in table.rows:
-        errs: list[str] = []
-        code = row.get("code", "")
-        errs.extend(_reference_errors(code, known_codes))
-        fy = _integer(row.get("fiscal_year", ""))
-        if fy is None or not 1900 <= fy <= 2999:
-            errs.append(
-                f"fiscal_year '{row.get('fiscal_year')}' は西暦の年度（例: 2024）で入力してください / fiscal_year must be a year such as 2024"
+        errs = _reference_errors(row.get("code", ""), known_codes)
+        fy = rules.read_count(row.get("fiscal_year"))
+        receipts = rules.read_count(row.get("receipts"))
+        online = rules.read_count(row.get("online_receipts"))
+        note = rules.read_note(row.get("note"))
+        parsed.append((line, row.get("code", ""), fy, receipts, online, note, errs))
+    years: dict[str, dict[int, int]] = {
+        code: {fy: r for fy, (r, _) in by_year.items()} for code, by_year in recorded.items()
+    }
+    for _, code, fy, receipts, _, _, errs in parsed:
+        if not errs and isinstance(fy, int) and isinstance(receipts, int):
+            years.setdefault(code, {})[fy] = receipts
+    out: list[VolumeRow] = []
+    nothing: dict[int, int] = {}
+    for line, code, fy, receipts, online, note, errs in parsed:
+        before = recorded.get(code)
+        unchanged = before is not None and before.get(fy) == (receipts, online)
+        others = nothing if unchanged else years.get(code, nothing)
+        errs.extend(
+            map(
+                str,
+                rules.check_volume(
+                    fy, receipts, online, note, confirmed=bool(note), other_years=others
+                ),
             )
-        receipts = _integer(row.get("receipts", ""))
-        if receipts is None or receipts < 0:
-            errs.append(
-                f"receipts '{row.get('receipts')}' は0以上の整数で入力してください / receipts must be a whole number ≥ 0"
-            )
-        online_text = row.get("online_receipts", "")
-        online = _integer(online_text) if online_text else None
-        if online_text and (online is None or online < 0):
-            errs.append(
-                f"online_receipts '{online_text}' は0以上の整数か空欄です / online_receipts must be a whole number ≥ 0 or empty"
-            )
-        if code and fy is not None:
+        )
+        if code and isinstance(fy, int):
             if (code, fy) in seen:
                 errs.append(
                     f"{code} の {fy} 年度は {seen[(code, fy)]} 行目と重複しています / {code} FY{fy} duplicates line {seen[(code, fy)]}"
@@ -393,46 +409,37 @@ def check_volumes(
         problems.extend(Problem(table.name, line, e) for e in errs)
         if errs:
             continue
-        assert fy is not None and receipts is not None
-        if online is not None and online > receipts:
-            warnings.append(
-                Problem(
-                    table.name,
-                    line,
-                    f"online_receipts ({online}) が receipts ({receipts}) を上回っています / online_receipts exceed receipts",
-                )
-            )
-        out.append(VolumeRow(line, code, fy, receipts, online))
+        assert isinstance(fy, int) and isinstance(receipts, int)
+        assert online is None or isinstance(online, int)
+        out.append(VolumeRow(line, code, fy, receipts, online, note))
     return out
 
 
 def check_statuses(
-    table: Table, known_codes: set[str], reasons: dict[str, str | None], problems: list[Problem]
+    table: Table,
+    known_codes: set[str],
+    reasons: dict[str, str | None],
+    problems: list[Problem],
+    today: date,
 ) -> list[StatusRow]:
+    """Each row through rules.check_status; `reasons`: code → exclusion_reason."""
     out: list[StatusRow] = []
     for line, row in table.rows:
-        errs: list[str] = []
         code = row.get("code", "")
-        errs.extend(_reference_errors(code, known_codes))
+        errs = _reference_errors(code, known_codes)
         status = row.get("status", "")
-        if status not in STATUSES:
-            errs.append(
-                f"status '{status}' は {', '.join(STATUSES)} のいずれかです / status must be one of {', '.join(STATUSES)}"
+        day = rules.read_day(row.get("effective_date"))
+        note = rules.read_note(row.get("note"))
+        errs.extend(
+            str(p)
+            for p in rules.check_status(
+                status, day, note, exclusion_reason=reasons.get(code), today=today
             )
-        day = parse_date(row.get("effective_date", ""))
-        if day is None:
-            errs.append(
-                f"effective_date '{row.get('effective_date')}' は YYYY-MM-DD の日付で入力してください / effective_date must be a date YYYY-MM-DD"
-            )
-        note = _optional(row, "note")
-        if status == EXCLUDED and not note and code in known_codes and not reasons.get(code):
-            errs.append(
-                "対象外（excluded）には理由が必要です（note または procedures.csv の exclusion_reason） / excluded needs a reason: a note, or exclusion_reason in procedures.csv"
-            )
+        )
         problems.extend(Problem(table.name, line, e) for e in errs)
         if errs:
             continue
-        assert day is not None
+        assert isinstance(day, date)
         out.append(StatusRow(line, code, status, day, note))
     return out
 

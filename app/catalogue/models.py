@@ -59,6 +59,10 @@ class Procedure(db.Model):
     form: Mapped[str | None] = mapped_column(String(100))
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(String(200))  # ;-separated, canonical order
+    # the days it exists (設置・廃止), both inclusive; empty: no bound. The KPI of a fiscal
+    # year counts only the procedures valid on some day of it.
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -83,6 +87,7 @@ class VolumeRecord(db.Model):
     fiscal_year: Mapped[int] = mapped_column(Integer)
     receipts: Mapped[int] = mapped_column(Integer)
     online_receipts: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)  # why, e.g. when confirming a jump
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     recorded_by: Mapped[str | None] = mapped_column(String(200))
 

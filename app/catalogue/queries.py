@@ -66,6 +66,8 @@ def load_kpi_facts() -> list[ProcedureFacts]:
             pt.c.name_en,
             pt.c.priority,
             pt.c.form,
+            pt.c.valid_from,
+            pt.c.valid_until,
             dt.c.code,
             dt.c.name_ja,
             dt.c.name_en,
@@ -86,8 +88,22 @@ def load_kpi_facts() -> list[ProcedureFacts]:
             volumes=volumes.get(pid, {}),
             history=tuple(history.get(pid, ())),
             online_receipts=online.get(pid, {}),
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
-        for pid, code, name, name_en, priority, form, dcode, dname, dname_en in rows
+        for (
+            pid,
+            code,
+            name,
+            name_en,
+            priority,
+            form,
+            valid_from,
+            valid_until,
+            dcode,
+            dname,
+            dname_en,
+        ) in rows
     ]
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from app.clock import today
 from app.extensions import db
-from app.kpi.status import STATUSES
 
 from . import csvfiles as cf
+from . import rules
 from .models import Department, Procedure, StatusChange, VolumeRecord, utcnow
 
 
@@ -55,6 +56,7 @@ def current_volume_rows():
         VolumeRecord.fiscal_year,
         VolumeRecord.receipts,
         VolumeRecord.online_receipts,
+        VolumeRecord.note,
     ).where(VolumeRecord.id.in_(latest))
 
 
@@ -82,6 +84,7 @@ def import_catalogue(
 
     departments = {d.code: d for d in db.session.scalars(select(Department))}
     procedures = {p.code: p for p in db.session.scalars(select(Procedure))}
+    day = today()
 
     table = cf.read_table(
         directory / cf.PROCEDURES,
@@ -91,7 +94,21 @@ def import_catalogue(
         cf.PROCEDURE_COLUMNS,
         cf.PROCEDURE_REQUIRED,
     )
-    proc_rows = cf.check_procedures(table, set(departments), report.problems) if table else []
+    proc_rows = cf.check_procedures(table, set(departments), report.problems, day) if table else []
+    # the validity columns are optional: a file without them leaves the recorded dates alone
+    validity_given = table is not None and "valid_from" in table.header
+    until_given = table is not None and "valid_until" in table.header
+    if procedures:
+        report.warnings.extend(
+            cf.Problem(
+                label(cf.PROCEDURES),
+                row.line,
+                f"新しい手続 {row.code} に valid_from がないため、過去のすべての年度の数字に入ります"
+                f" / new procedure {row.code} has no valid_from: it will count in every past fiscal year",
+            )
+            for row in proc_rows
+            if row.code not in procedures and row.valid_from is None
+        )
     file_codes = {line_row[1].get("code", "") for line_row in (table.rows if table else [])}
     known_codes = set(procedures) | file_codes
     reasons = {code: p.exclusion_reason for code, p in procedures.items()}
@@ -109,7 +126,11 @@ def import_catalogue(
             cf.VOLUME_REQUIRED,
         )
         if t:
-            vol_rows = cf.check_volumes(t, known_codes, report.problems, report.warnings)
+            code_of = {p.id: code for code, p in procedures.items()}
+            recorded: dict[str, dict[int, tuple[int, int | None]]] = {}
+            for pid, fy, r, o, _ in db.session.execute(current_volume_rows()):
+                recorded.setdefault(code_of[pid], {})[fy] = (r, o)
+            vol_rows = cf.check_volumes(t, known_codes, recorded, report.problems)
             tick(len(t.rows))
     status_rows: list[cf.StatusRow] = []
     if (directory / cf.STATUS_HISTORY).exists():
@@ -122,7 +143,7 @@ def import_catalogue(
             cf.STATUS_REQUIRED,
         )
         if t:
-            status_rows = cf.check_statuses(t, known_codes, reasons, report.problems)
+            status_rows = cf.check_statuses(t, known_codes, reasons, report.problems, day)
             tick(len(t.rows))
     if report.problems:
         return report
@@ -155,6 +176,10 @@ def import_catalogue(
                 "exclusion_reason": row.exclusion_reason,
                 "features": row.features,
             }
+            if validity_given:
+                values["valid_from"] = row.valid_from
+            if until_given:
+                values["valid_until"] = row.valid_until
             proc = procedures.get(row.code)
             if proc is None:
                 proc = Procedure(code=row.code, **values)
@@ -171,7 +196,9 @@ def import_catalogue(
         ids = {code: p.id for code, p in procedures.items()}
 
         # volumes: append where the value differs from the current one
-        current = {(pid, fy): (r, o) for pid, fy, r, o in db.session.execute(current_volume_rows())}
+        current = {
+            (pid, fy): (r, o) for pid, fy, r, o, _ in db.session.execute(current_volume_rows())
+        }
         new_volumes = []
         for v in vol_rows:
             key = (ids[v.code], v.fiscal_year)
@@ -184,6 +211,7 @@ def import_catalogue(
                     "fiscal_year": v.fiscal_year,
                     "receipts": v.receipts,
                     "online_receipts": v.online_receipts,
+                    "note": v.note,
                     "recorded_at": now,
                     "recorded_by": recorded_by,
                 }
@@ -259,12 +287,15 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                 p.form,
                 p.exclusion_reason,
                 p.features,
+                p.valid_from.isoformat() if p.valid_from else None,
+                p.valid_until.isoformat() if p.valid_until else None,
             )
             for p, d in procs
         ],
     )
     volumes = sorted(
-        (code_of[pid], fy, r, o) for pid, fy, r, o in db.session.execute(current_volume_rows())
+        (code_of[pid], fy, r, o, note)
+        for pid, fy, r, o, note in db.session.execute(current_volume_rows())
     )
     cf.write_csv(directory / cf.VOLUMES, cf.VOLUME_COLUMNS, volumes)
     statuses = sorted(
@@ -291,27 +322,41 @@ def export_catalogue(directory: Path) -> dict[str, int]:
 
 
 class CatalogueError(ValueError):
-    """A change that cannot be recorded; the message says why, in Japanese and English."""
+    """A change that cannot be recorded: the problems of rules.py, each at its field."""
+
+    def __init__(self, problems: list[rules.Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+    def by_field(self) -> dict[str, list[str]]:
+        """Field → messages (日本語 / English), as the API answers them."""
+        out: dict[str, list[str]] = {}
+        for p in self.problems:
+            out.setdefault(p.field, []).append(str(p))
+        return out
 
 
 def record_status(
     procedure: Procedure,
     status: str,
-    effective: date,
+    effective: date | rules.Unreadable | None,
     *,
     note: str | None = None,
     by: str | None = None,
 ) -> StatusChange:
-    """Append a status row (a correction is a new row too)."""
-    if status not in STATUSES:
-        raise CatalogueError(f"不明な状態です: {status} / unknown status: {status}")
-    if status == "excluded" and not (note or procedure.exclusion_reason):
-        raise CatalogueError("対象外には理由が必要です / excluded needs a reason")
+    """Append a status row (a correction is a new row too) if rules.check_status allows it."""
+    note = rules.read_note(note)
+    problems = rules.check_status(
+        status, effective, note, exclusion_reason=procedure.exclusion_reason, today=today()
+    )
+    if problems:
+        raise CatalogueError(problems)
+    assert isinstance(effective, date)
     row = StatusChange(
         procedure_id=procedure.id,
         status=status,
         effective_date=effective,
-        note=note or None,
+        note=note,
         recorded_by=by,
     )
     db.session.add(row)
@@ -319,24 +364,66 @@ def record_status(
     return row
 
 
+def recorded_volumes(procedure: Procedure) -> dict[int, int]:
+    """Fiscal year → current receipts of one procedure (the latest row of each year)."""
+    out: dict[int, int] = {}
+    for fy, receipts in db.session.execute(
+        select(VolumeRecord.fiscal_year, VolumeRecord.receipts)
+        .where(VolumeRecord.procedure_id == procedure.id)
+        .order_by(VolumeRecord.id)
+    ):
+        out[fy] = receipts
+    return out
+
+
 def record_volume(
     procedure: Procedure,
-    fiscal_year: int,
-    receipts: int,
-    online_receipts: int | None = None,
+    fiscal_year: int | rules.Unreadable | None,
+    receipts: int | rules.Unreadable | None,
+    online_receipts: int | rules.Unreadable | None = None,
     *,
+    note: str | None = None,
+    confirmed: bool = False,
     by: str | None = None,
 ) -> VolumeRecord:
-    """Append a yearly volume; it becomes the current value for that fiscal year."""
-    if receipts < 0 or (online_receipts is not None and online_receipts < 0):
-        raise CatalogueError("件数は0以上で入力してください / counts must be ≥ 0")
+    """Append a yearly volume if rules.check_volume allows it (a jump against the nearest
+    other recorded year needs `confirmed` and a note); it becomes that year's current value."""
+    note = rules.read_note(note)
+    problems = rules.check_volume(
+        fiscal_year,
+        receipts,
+        online_receipts,
+        note,
+        confirmed=confirmed,
+        other_years=recorded_volumes(procedure),
+    )
+    if problems:
+        raise CatalogueError(problems)
     row = VolumeRecord(
         procedure_id=procedure.id,
         fiscal_year=fiscal_year,
         receipts=receipts,
         online_receipts=online_receipts,
+        note=note,
         recorded_by=by,
     )
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def set_validity(
+    procedure: Procedure,
+    valid_from: date | rules.Unreadable | None,
+    valid_until: date | rules.Unreadable | None,
+) -> tuple[date | None, date | None]:
+    """Set the days a procedure is valid (empty: no bound) → the dates it had before."""
+    problems = rules.check_validity(valid_from, valid_until, today=today())
+    if problems:
+        raise CatalogueError(problems)
+    assert not isinstance(valid_from, rules.Unreadable)
+    assert not isinstance(valid_until, rules.Unreadable)
+    before = (procedure.valid_from, procedure.valid_until)
+    procedure.valid_from, procedure.valid_until = valid_from, valid_until
+    db.session.flush()
+    return before

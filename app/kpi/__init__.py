@@ -24,7 +24,16 @@ from .compute import (
     to_json,
     weight,
 )
-from .fiscal import as_of, fiscal_year_of, fy_end, fy_start, label, label_en, label_ja
+from .fiscal import (
+    as_of,
+    fiscal_year_of,
+    fy_end,
+    fy_start,
+    label,
+    label_en,
+    label_ja,
+    valid_in,
+)
 from .status import DIGITIZED, EXCLUDED, PAPER, STATUSES, status_label
 
 __all__ = [
@@ -57,6 +66,7 @@ __all__ = [
     "label",
     "label_en",
     "label_ja",
+    "valid_in",
     "DIGITIZED",
     "EXCLUDED",
     "PAPER",

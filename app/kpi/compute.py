@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .fiscal import as_of as fy_as_of
+from .fiscal import valid_in
 from .status import DIGITIZED, EXCLUDED, PAPER
 
 _EMPTY: Mapping[int, int] = {}
@@ -38,6 +39,12 @@ class ProcedureFacts:
     form: str | None = None
     name_en: str | None = None
     department_name_en: str | None = None
+    valid_from: date | None = None  # established (None: always existed)
+    valid_until: date | None = None  # last valid day, when abolished (None: still valid)
+
+    def valid_in(self, fiscal_year: int) -> bool:
+        """Valid on some day of the fiscal year: only then does it count in its figures."""
+        return valid_in(fiscal_year, self.valid_from, self.valid_until)
 
 
 # --- scope and basis -------------------------------------------------------------
@@ -190,7 +197,7 @@ def compute(
     missing: list[ProcedureFacts] = []
     open_items: list[tuple[ProcedureFacts, str, int]] = []
     for p in procedures:
-        if not scope.includes(p):
+        if not scope.includes(p) or not p.valid_in(fiscal_year):
             continue
         status = status_on(p.history, day)
         if status == EXCLUDED:
@@ -327,8 +334,9 @@ class TakeUp:
 
 
 def take_up(p: ProcedureFacts, fiscal_year: int, basis: Basis = Basis()) -> TakeUp | None:
-    """How much of the real demand arrives online; only for procedures with a form here."""
-    if not p.form:
+    """How much of the real demand arrives online; only for procedures with a form here
+    that are valid in the fiscal year."""
+    if not p.form or not p.valid_in(fiscal_year):
         return None
     w = weight(p.volumes, fiscal_year, basis)
     if fiscal_year in p.online_receipts:

@@ -25,6 +25,14 @@ def as_of(fiscal_year: int, today: date) -> date:
     return min(fy_end(fiscal_year), today)
 
 
+def valid_in(fiscal_year: int, valid_from: date | None, valid_until: date | None) -> bool:
+    """Whether a procedure valid from `valid_from` until `valid_until` (both inclusive, None:
+    no bound) exists on some day of the fiscal year, and so counts in its figures."""
+    return (valid_from is None or valid_from <= fy_end(fiscal_year)) and (
+        valid_until is None or valid_until >= fy_start(fiscal_year)
+    )
+
+
 def reiwa(fiscal_year: int) -> int | None:
     return fiscal_year - 2018 if fiscal_year >= REIWA_START else None
 

@@ -22,12 +22,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
 from app.catalogue.queries import current_statuses
 from app.clock import today
 from app.extensions import db, limiter, login
 from app.formengine import render
+from app.formengine.normalise import parse_date
 from app.kpi import STATUSES as PROCEDURE_STATUSES
 from app.kpi import fiscal_year_of, status_label, status_on
 from app.submissions import services as submissions
@@ -221,7 +223,9 @@ def procedure(code: str):
     return _procedure_page(p)
 
 
-def _procedure_page(p: Procedure, errors: dict | None = None, status: int = 200):
+def _procedure_page(
+    p: Procedure, errors: dict | None = None, status: int = 200, *, show_confirm: bool = False
+):
     history = list(
         db.session.scalars(
             select(StatusChange)
@@ -250,6 +254,7 @@ def _procedure_page(p: Procedure, errors: dict | None = None, status: int = 200)
         can_edit=current_user.can_edit(p.department_id),
         this_year=fiscal_year_of(today()),
         form_data=request.form,
+        show_confirm=show_confirm or request.form.get("confirm") == "1",
     ), status
 
 
@@ -260,28 +265,42 @@ def _editable(code: str) -> Procedure:
     return p
 
 
+def _refused(p: Procedure, exc: catalogue.CatalogueError, rename: dict[str, str] | None = None):
+    """The procedure page again (422) with each problem at its field, in the page's language."""
+    lang, errors = current_lang(), {}
+    for problem in exc.problems:
+        key = (rename or {}).get(problem.field, problem.field)
+        errors[key] = f"{errors[key]} {problem.text(lang)}" if key in errors else problem.text(lang)
+    jump = any(problem.code == rules.JUMP_CODE for problem in exc.problems)
+    return _procedure_page(p, errors, 422, show_confirm=jump)
+
+
 @bp.post("/procedures/<code>/status")
 @login_required
 def record_status(code: str):
     p = _editable(code)
-    errors = {}
     status = request.form.get("status", "")
-    day = _date(request.form.get("effective_date", ""))
-    note = (request.form.get("note") or "").strip()
-    if status not in PROCEDURE_STATUSES:
-        errors["status"] = _("状態を選んでください。")
-    if day is None:
-        errors["effective_date"] = _("適用日を正しい日付（例: 2026-04-01）で入力してください。")
-    if status == "excluded" and not (note or p.exclusion_reason):
-        errors["note"] = _("対象外とする理由を入力してください。")
-    if errors:
-        return _procedure_page(p, errors, 422)
-    row = catalogue.record_status(p, status, day, note=note or None, by=current_user.email)
+    note = rules.read_note(request.form.get("note"))
+    try:
+        row = catalogue.record_status(
+            p,
+            status,
+            rules.read_day(request.form.get("effective_date")),
+            note=note,
+            by=current_user.email,
+        )
+    except catalogue.CatalogueError as exc:
+        return _refused(p, exc)
     services.audit(
         current_user,
         "procedure.status",
         f"procedure:{p.code}",
-        {"status": status, "effective_date": day.isoformat(), "note": note, "row": row.id},
+        {
+            "status": status,
+            "effective_date": row.effective_date.isoformat(),
+            "note": note,
+            "row": row.id,
+        },
     )
     db.session.commit()
     flash(_("状態を記録しました。"), "success")
@@ -292,30 +311,62 @@ def record_status(code: str):
 @login_required
 def record_volume(code: str):
     p = _editable(code)
-    errors = {}
-    fy = _int(request.form.get("fiscal_year"))
-    receipts = _int(request.form.get("receipts"))
-    online_text = (request.form.get("online_receipts") or "").strip()
-    online = _int(online_text) if online_text else None
-    if fy is None or not 1990 <= fy <= 2100:
-        errors["fiscal_year"] = _("年度を西暦で入力してください（例: 2025）。")
-    if receipts is None or receipts < 0:
-        errors["receipts"] = _("受付件数を0以上の整数で入力してください。")
-    if online_text and (online is None or online < 0):
-        errors["online_receipts"] = _(
-            "オンライン件数を0以上の整数で入力するか、空欄にしてください。"
+    note = rules.read_note(request.form.get("volume_note"))
+    confirmed = request.form.get("confirm") == "1"
+    try:
+        row = catalogue.record_volume(
+            p,
+            rules.read_count(request.form.get("fiscal_year")),
+            rules.read_count(request.form.get("receipts")),
+            rules.read_count(request.form.get("online_receipts")),
+            note=note,
+            confirmed=confirmed,
+            by=current_user.email,
         )
-    if errors:
-        return _procedure_page(p, errors, 422)
-    row = catalogue.record_volume(p, fy, receipts, online, by=current_user.email)
+    except catalogue.CatalogueError as exc:
+        return _refused(p, exc, {"note": "volume_note"})
     services.audit(
         current_user,
         "procedure.volume",
         f"procedure:{p.code}",
-        {"fiscal_year": fy, "receipts": receipts, "online_receipts": online, "row": row.id},
+        {
+            "fiscal_year": row.fiscal_year,
+            "receipts": row.receipts,
+            "online_receipts": row.online_receipts,
+            "note": note,
+            "confirmed": confirmed,
+            "row": row.id,
+        },
     )
     db.session.commit()
     flash(_("件数を記録しました。"), "success")
+    return redirect(url_for(".procedure", code=p.code))
+
+
+@bp.post("/procedures/<code>/validity")
+@login_required
+def set_validity(code: str):
+    p = _editable(code)
+    try:
+        before = catalogue.set_validity(
+            p,
+            rules.read_day(request.form.get("valid_from")),
+            rules.read_day(request.form.get("valid_until")),
+        )
+    except catalogue.CatalogueError as exc:
+        return _refused(p, exc)
+    after = (p.valid_from, p.valid_until)
+    services.audit(
+        current_user,
+        "procedure.validity",
+        f"procedure:{p.code}",
+        {
+            "from": [d.isoformat() if d else None for d in before],
+            "to": [d.isoformat() if d else None for d in after],
+        },
+    )
+    db.session.commit()
+    flash(_("有効期間を保存しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
 
 
@@ -337,16 +388,7 @@ def link_form(code: str):
 
 
 def _date(text: str) -> date | None:
-    from app.formengine.normalise import parse_date
-
     return parse_date(text) if text else None
-
-
-def _int(text: str | None) -> int | None:
-    from app.formengine.normalise import nfkc
-
-    t = nfkc(text or "").replace(",", "").strip()
-    return int(t) if t.lstrip("-").isdigit() else None
 
 
 # --- submissions inbox -----------------------------------------------------------------------

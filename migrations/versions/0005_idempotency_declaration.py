@@ -2,7 +2,7 @@
 and when the declaration (宣誓) was confirmed
 
 Revision ID: 0005_idempotency_declaration
-Revises: 0003_staff_jobs_tokens
+Revises: 0004_validity_volume_notes
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005_idempotency_declaration'
-down_revision = '0003_staff_jobs_tokens'
+down_revision = '0004_validity_volume_notes'
 branch_labels = None
 depends_on = None
 

@@ -108,7 +108,10 @@ def test_excluded_needs_a_reason(api, make_token):
     )
     assert r.status_code == 422
     assert r.get_json()["errors"] == {
-        "note": ["対象外には理由が必要です / excluded needs a reason"]
+        "note": [
+            "対象外（excluded）には理由が必要です（メモ、または手続の対象外理由）"
+            " / excluded needs a reason: a note, or the procedure's exclusion_reason"
+        ]
     }
     ok = api.post(
         STATUSES.format(code="C"),
@@ -168,7 +171,7 @@ def test_record_volume_becomes_the_current_value(api, api_app, make_token):
     with api_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(VolumeRecord)) == 7
     without_online = api.post(
-        VOLUMES.format(code="C"), json={"fiscal_year": 2024, "receipts": 0}, headers=auth
+        VOLUMES.format(code="C"), json={"fiscal_year": 2024, "receipts": 25000}, headers=auth
     )
     assert (
         without_online.status_code == 201 and without_online.get_json()["online_receipts"] is None

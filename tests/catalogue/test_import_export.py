@@ -108,11 +108,11 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app
         f"{p}:4: code P-1 は 2 行目と重複",
         f"{p}:4: 部局 02 は初出のため department_name が必要です",
         f"{p}:4: features に不明な値があります: fax",
-        f"{v}:2: receipts '-5'",
+        f"{v}:2: 受付件数は0から100,000,000までの整数で入力してください",
         f"{v}:3: 手続 P-9 が procedures.csv にもデータベースにもありません",
-        f"{v}:3: fiscal_year 'R3'",
-        f"{s}:2: status 'digital'",
-        f"{s}:2: effective_date '2021-13-01'",
+        f"{v}:3: 年度は1990から2100までの西暦で入力してください",
+        f"{s}:2: 状態は paper、planned、partial、online、end_to_end、excluded のいずれかです",
+        f"{s}:2: 適用日は1990-01-01から",
         f"{s}:3: 対象外（excluded）には理由が必要です",
     ]
     for line in expected:
@@ -301,3 +301,31 @@ def test_a_character_that_cannot_be_stored_is_reported_and_nothing_written(
     assert "name_ja contains a character that cannot be stored (U+0000)" in result.output
     with backend_app.app_context():
         assert counts() == (0, 0, 0)
+
+
+def test_a_jump_in_the_file_needs_a_note_which_is_kept_and_exported(
+    app, worked_example, write_catalogue, tmp_path
+):
+    assert run(app, "import", worked_example).exit_code == 0
+    files = dict(WORKED_EXAMPLE)
+    files["volumes.csv"] = "code,fiscal_year,receipts,note\nA,2024,400001,\n"
+    result = run(app, "import", write_catalogue(files))
+    assert result.exit_code == 1
+    assert (
+        "volumes.csv:2: 2024年度の受付件数 400,001 は 2023年度（40,000）の10倍を超えています"
+        in result.output
+    )
+    files["volumes.csv"] = (
+        "code,fiscal_year,receipts,note\nA,2024,400001,県外からの申請を受付開始\n"
+    )
+    assert run(app, "import", write_catalogue(files)).exit_code == 0
+    assert run(app, "export", tmp_path / "out").exit_code == 0
+    exported = (tmp_path / "out" / "volumes.csv").read_text("utf-8-sig")
+    assert exported.startswith("code,fiscal_year,receipts,online_receipts,note\n")
+    assert "A,2024,400001,,県外からの申請を受付開始\n" in exported
+    # the export imports as no change: the jump is recorded already, nothing is checked again
+    again = run(app, "import", tmp_path / "out")
+    assert again.exit_code == 0 and "volumes +0 =7" in again.output
+    files["volumes.csv"] = "code,fiscal_year,receipts\nA,2024,400001\n"  # an older file
+    again = run(app, "import", write_catalogue(files))
+    assert again.exit_code == 0 and "volumes +0 =1" in again.output

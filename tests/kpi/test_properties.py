@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.kpi import DIGITIZED, STATUSES, Basis, ProcedureFacts, compute, parse_scope
+from app.kpi import DIGITIZED, STATUSES, Basis, ProcedureFacts, compute, parse_scope, status_on
 
 TODAY = date(2026, 11, 29)
 YEARS = st.integers(2018, 2027)
@@ -31,6 +32,8 @@ def procedures(draw):
                 draw(st.booleans()),
                 volumes,
                 history,
+                valid_from=draw(st.none() | days),
+                valid_until=draw(st.none() | days),
             )
         )
     return out
@@ -58,19 +61,9 @@ def test_digitizing_one_more_procedure_never_lowers_the_rate(ps, fy, scope, basi
     i = data.draw(st.integers(0, len(ps) - 1))
     p = ps[i]
     day = min(date(fy + 1, 3, 31), TODAY)
-    from app.kpi import status_on
-
     if status_on(p.history, day) == "excluded":
         return  # digitizing means an excluded one comes back in: not this property
-    online = ProcedureFacts(
-        p.code,
-        p.name,
-        p.department_code,
-        p.department_name,
-        p.priority,
-        p.volumes,
-        (*p.history, (day - timedelta(days=0), "online")),
-    )
+    online = replace(p, history=(*p.history, (day - timedelta(days=0), "online")))
     after = compute([*ps[:i], online, *ps[i + 1 :]], fy, scope, basis, TODAY)
     assert after.weighted.rate >= before.weighted.rate - 1e-12
     assert after.count.numerator >= before.count.numerator

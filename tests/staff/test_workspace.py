@@ -76,7 +76,7 @@ def test_record_a_status_and_the_dashboard_moves_at_once(office):
     )
     assert r.status_code == 422
     page = text(r)
-    assert "適用日を正しい日付" in page and "対象外とする理由を入力してください" in page
+    assert "適用日は1990-01-01から" in page and "対象外（excluded）には理由が必要です" in page
 
 
 def test_volumes_are_appended_and_the_newest_counts(office):
@@ -94,7 +94,8 @@ def test_volumes_are_appended_and_the_newest_counts(office):
     page = text(client.get("/staff/procedures/A"))
     assert "45,000" in page and "40,000" in page  # the earlier figure is kept
     r = client.post("/staff/procedures/A/volumes", data={"fiscal_year": "R5", "receipts": "-1"})
-    assert r.status_code == 422 and "年度を西暦で入力してください" in text(r)
+    assert r.status_code == 422 and "年度は1990から2100までの西暦で入力してください" in text(r)
+    assert "受付件数は0から100,000,000までの整数で入力してください" in text(r)
 
 
 def test_process_a_submission_and_the_resident_sees_it(office):
@@ -218,13 +219,13 @@ def test_department_makes_and_revokes_an_api_token(office):
     api = app.test_client()
     ok = api.post(
         "/api/v1/procedures/A/volumes",
-        json={"fiscal_year": 2025, "receipts": 10},
+        json={"fiscal_year": 2025, "receipts": 41000},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert ok.status_code == 201  # scoped to its own department (01), whatever the form said
     other = api.post(
         "/api/v1/procedures/C/volumes",
-        json={"fiscal_year": 2025, "receipts": 10},
+        json={"fiscal_year": 2025, "receipts": 41000},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert other.status_code == 403
@@ -236,7 +237,7 @@ def test_department_makes_and_revokes_an_api_token(office):
     client.post(f"/staff/tokens/{tid}/revoke")
     again = api.post(
         "/api/v1/procedures/A/volumes",
-        json={"fiscal_year": 2025, "receipts": 11},
+        json={"fiscal_year": 2025, "receipts": 42000},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert again.status_code == 401
