@@ -45,7 +45,9 @@ def aware(text: str) -> datetime:
 
 def test_a_submissions_times_have_their_offset(times_app):
     client = times_app.test_client()
-    made = client.post("/api/v1/forms/test-permit/submissions", json={"answers": ANSWERS})
+    made = client.post(
+        "/api/v1/forms/test-permit/submissions", json={"answers": ANSWERS, "declaration": True}
+    )
     assert made.status_code == 201, made.get_json()
     body = made.get_json()
     with times_app.app_context():
@@ -78,7 +80,7 @@ def test_recorded_at_has_its_offset(times_app):
     )
     volume = client.post(
         "/api/v1/procedures/C/volumes",
-        json={"fiscal_year": 2024, "receipts": 10},
+        json={"fiscal_year": 2024, "receipts": 24000},
         headers=bearer(plaintext),
     )
     assert status.status_code == volume.status_code == 201
