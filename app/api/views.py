@@ -341,6 +341,7 @@ def submit_form(form_id: str):
     if not isinstance(body, dict):
         return json_error(400, "answers はオブジェクトです / answers must be an object")
     lang = lang if lang in defn.languages else "ja"  # stateless: no session for the API
+    used = subs.Usage()
     for field_id in request.files:
         f = defn.field(field_id)
         if f is None or f.type != "file":
@@ -350,10 +351,12 @@ def submit_form(form_id: str):
             continue
         for storage in request.files.getlist(field_id):
             upload, error = subs.receive_upload(f, storage, lang)
+            error = error or subs.quota_error(used, upload, lang)
             if error:
                 errors.setdefault(field_id, []).append(error)
             else:
                 uploads.setdefault(field_id, []).append(upload)
+                used += subs.Usage(len(upload.data), 1)
     if errors:
         return jsonify(
             {

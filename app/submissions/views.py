@@ -17,9 +17,8 @@ from flask_babel import gettext as _
 from app.extensions import limiter
 from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
-from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
-from app.formengine.types import FileType, GroupType, kind
+from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
@@ -103,17 +102,6 @@ def anchor(key: str, page: Page) -> str:
     return base
 
 
-def _existing_files(draft: Draft, page: Page) -> dict[str, list[dict]]:
-    out = {}
-    for f in page.fields:
-        if f.type == "file":
-            value = (draft.pending or {}).get(page.id, {}).get(f.id) or (draft.answers or {}).get(
-                f.id
-            )
-            out[f.id] = FileType.refs(value)
-    return out
-
-
 def _conditions(defn, page: Page, answers, lang: str, ctx):
     """Fields hidden by answers on earlier pages, and words for conditions on this page.
 
@@ -175,7 +163,7 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
         form=form,
         errors=errors or {},
         summary=summary,
-        files=_existing_files(draft, page),
+        files=svc.files_on_page(draft, page),
     ), status
 
 
@@ -228,6 +216,21 @@ def resume(form_id: str, code: str | None = None):
     ), status
 
 
+@bp.get("/apply/<form_id>/resume/<path:_old>")
+def resume_old_link(form_id: str, _old: str):
+    """Links of the old form (the code in the path) no longer resume: they lead to the
+    resume page, where the resident types the code (never read from the path)."""
+    _form(form_id)
+    return redirect(url_for(".resume", form_id=form_id))
+
+
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
+def _count_upload() -> None:
+    """One more page posted with files from this address (UPLOAD_RATE_LIMIT; 429 past it).
+    Declared here rather than on the route: the question pages' GETs, the most asked
+    pages, and their posts without files do not pay for the limiter's check."""
+
+
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
 def page(form_id: str, page_id: str):
     fv, defn = _form(form_id)
@@ -241,6 +244,9 @@ def page(form_id: str, page_id: str):
         svc.reach_page(state, f"page:{pg.id}")
         return _show_page(fv, defn, state, pg, _lang(defn))
 
+    sent = _files_sent()
+    if sent:
+        _count_upload()
     draft = _draft(form_id, fv)
     if draft is None or svc.is_submitted(draft):
         return redirect(url_for(".start", form_id=form_id))
@@ -251,7 +257,9 @@ def page(form_id: str, page_id: str):
     ctx = svc.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
-    upload_errors, storage_full = _take_uploads(draft, pg, raw, lang)
+    uploads = svc.take_uploads(draft, pg, sent, _files_removed(pg), lang)
+    raw.update(uploads.values)
+    upload_errors, storage_full = uploads.errors, uploads.storage_full
     action = request.form.get("action", "next")
 
     if action.startswith(("lookup:", "add:", "remove:")):
@@ -281,40 +289,20 @@ def page(form_id: str, page_id: str):
     return redirect(url_for(".page", form_id=form_id, page_id=following))
 
 
-def _take_uploads(
-    draft: Draft, pg: Page, raw: dict, lang: str
-) -> tuple[dict[str, list[str]], bool]:
-    """Store new uploads of the page's file fields; keep earlier ones not removed.
-    → (errors by field, whether the upload folder was full: the page is then a 507)"""
-    from flask import request as rq
+def _files_sent() -> dict[str, list]:
+    """The files chosen in the request, by input name (empty file inputs left out)."""
+    sent: dict[str, list] = {}
+    for name, storage in request.files.items(multi=True):
+        if storage and storage.filename:
+            sent.setdefault(name, []).append(storage)
+    return sent
 
-    errors: dict[str, list[str]] = {}
-    storage_full = False
-    existing = _existing_files(draft, pg)
-    for f in pg.fields:
-        if f.type != "file":
-            continue
-        removed = set(rq.form.getlist(f"remove-{f.id}"))
-        refs = [r for r in existing.get(f.id, []) if r.get("id") not in removed]
-        for storage in rq.files.getlist(f.id):
-            if not storage or not storage.filename:
-                continue
-            upload, error = svc.receive_upload(f, storage, lang)
-            if error:
-                errors.setdefault(f.id, []).append(error)
-                continue
-            try:
-                svc.store_upload(upload, draft=draft)
-            except svc.StorageFull:
-                errors.setdefault(f.id, []).append(
-                    message("file_not_saved", lang, name=upload.name)
-                )
-                storage_full = True
-                continue
-            refs = (refs if f.get("multiple") else []) + [upload.ref()]
-        raw[f.id] = (refs if f.get("multiple") else (refs[-1] if refs else None)) or None
-    svc.db_commit()
-    return errors, storage_full
+
+def _files_removed(pg: Page) -> dict[str, set[str]]:
+    """The files the resident ticked 削除する, by field."""
+    return {
+        f.id: set(request.form.getlist(f"remove-{f.id}")) for f in pg.fields if f.type == "file"
+    }
 
 
 def _adjust(pg: Page, raw: dict, action: str, form) -> None:
