@@ -406,7 +406,8 @@ def _jsonable(value):
 
 
 def save_for_later(draft: Draft) -> Draft:
-    """一時保存: a resume code valid for RESUME_DAYS days."""
+    """一時保存: a resume code valid for RESUME_DAYS days; the draft and its files are
+    deleted once it has expired (purge_drafts)."""
     if not draft.resume_code or _expired(draft):
         draft.resume_code = f"{random_code(5)}-{random_code(5)}"
     draft.resume_expires_at = utcnow() + timedelta(days=RESUME_DAYS)
@@ -432,6 +433,75 @@ def resume(code: str) -> Draft | None:
     if draft is None or _expired(draft) or submission_of(draft) is not None:
         return None
     return draft
+
+
+@dataclass
+class DraftPurge:
+    drafts: int = 0
+    files: int = 0
+    emptied: int = 0  # submitted drafts that still held a copy of the answers
+
+
+def purge_drafts(now: datetime | None = None, *, batch: int = 500) -> DraftPurge:
+    """Delete, with their files, the drafts never submitted whose resume code (if they
+    have one) has expired and that have not changed for DRAFT_IDLE_DAYS; empty submitted
+    drafts that still hold answers (the submission has them). Part of the daily retention
+    run. Files go first: a run cut short repeats the deletion, never leaves a file behind."""
+    now = now or utcnow()
+    idle = timedelta(days=current_app.config["DRAFT_IDLE_DAYS"])
+    submitted = exists().where(Submission.draft_id == Draft.id)
+    stale = (
+        select(Draft.id)
+        .where(
+            Draft.updated_at < now - idle,
+            or_(Draft.resume_expires_at.is_(None), Draft.resume_expires_at < now),
+            ~submitted,
+        )
+        .order_by(Draft.id)
+        .limit(batch)
+    )
+    report = DraftPurge()
+    while ids := list(db.session.scalars(stale)):
+        files = list(
+            db.session.scalars(
+                select(StoredFile).where(
+                    StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None)
+                )
+            )
+        )
+        discard_files(files)
+        db.session.execute(
+            delete(StoredFile)
+            .where(StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(  # a submission's files are never deleted here
+            update(StoredFile)
+            .where(StoredFile.draft_id.in_(ids))
+            .values(draft_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            delete(Draft).where(Draft.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        report.drafts += len(ids)
+        report.files += len(files)
+    report.emptied = db.session.execute(
+        update(Draft)
+        .where(
+            submitted,
+            or_(
+                Draft.resume_code.is_not(None),
+                cast(Draft.answers, Text) != "{}",
+                cast(Draft.pending, Text) != "{}",
+            ),
+        )
+        .values(answers={}, pending={}, resume_code=None, resume_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return report
 
 
 def is_submitted(draft: Draft) -> bool:
