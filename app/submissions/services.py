@@ -1113,6 +1113,18 @@ def _refs(value) -> list[Mapping]:
     return []
 
 
+def own_submission(receipt_no: str, draft_token: str) -> Submission | None:
+    """The submission made from the draft with this token: how the resident's own session
+    finds it again (it keeps the receipt number and this reference, never the access code)."""
+    if not receipt_no or not draft_token:
+        return None
+    return db.session.scalar(
+        select(Submission)
+        .join(Draft, Draft.id == Submission.draft_id)
+        .where(Submission.receipt_no == receipt_no, Draft.token == draft_token)
+    )
+
+
 def find_submission(receipt_no: str, access_code: str) -> Submission | None:
     """The submission for this receipt number and access code; None for either wrong."""
     receipt_no = (receipt_no or "").strip().upper()

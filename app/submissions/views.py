@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from app.clock import japan_time
 from app.extensions import limiter
 from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
@@ -199,12 +200,15 @@ def begin(form_id: str):
 
 
 @bp.route("/apply/<form_id>/resume", methods=["GET", "POST"])
-@bp.get("/apply/<form_id>/resume/<code>")
-def resume(form_id: str, code: str | None = None):
+@limiter.limit(lambda: current_app.config["RESUME_RATE_LIMIT"], methods=["POST"])
+def resume(form_id: str):
+    """The resume code is only ever POSTed: the link on the save page carries it in its
+    fragment (`…/resume#ABCDE-FGHJK`), which browsers never send; static/resume.js puts it
+    in the form."""
     fv, defn = _form(form_id)
-    code = code or request.form.get("code")
+    code = request.form.get("code", "") if request.method == "POST" else ""
     error = None
-    if code:
+    if request.method == "POST":
         draft = svc.resume(code)
         if draft is not None and draft.form_version.form_id == form_id:
             _remember_draft(form_id, draft)
@@ -212,7 +216,7 @@ def resume(form_id: str, code: str | None = None):
         error = _("再開コードが正しくないか、有効期限が切れています。")
     status = 422 if error else 200
     return render_template(
-        "apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error, code=code or ""
+        "apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error, code=code
     ), status
 
 
@@ -340,9 +344,16 @@ def saved(form_id: str):
     draft = _draft(form_id, fv)
     if draft is None or not draft.resume_code:
         return redirect(url_for(".start", form_id=form_id))
-    link = url_for(".resume", form_id=form_id, code=draft.resume_code, _external=True)
+    # the code after '#': browsers never send a fragment, so no server or proxy logs it
+    link = url_for(".resume", form_id=form_id, _external=True) + "#" + draft.resume_code
     return render_template(
-        "apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link
+        "apply/saved.html",
+        fv=fv,
+        defn=defn,
+        lang=_lang(defn),
+        draft=draft,
+        link=link,
+        expires=japan_time(draft.resume_expires_at),
     )
 
 
@@ -401,16 +412,29 @@ def submit(form_id: str):
         done, result = svc.submit_draft(draft, defn, svc.context(lang, draft))
         if done is None:
             return redirect(url_for(".check", form_id=form_id))
-    receipts = dict(session.get("receipts") or {})
-    receipts[done.receipt_no] = done.access_code
-    session["receipts"] = receipts
+    _remember_receipt(done.receipt_no, draft.token)
     return redirect(url_for(".done", form_id=form_id, receipt_no=done.receipt_no))
+
+
+def _remember_receipt(receipt_no: str, draft_token: str) -> None:
+    """The session keeps the resident's own receipt numbers with a reference the server
+    checks (the token of the draft they were made from), never the access code: the
+    cookie is signed, not secret."""
+    session.pop("receipts", None)  # what sessions kept before: receipt number → access code
+    own = {k: v for k, v in (session.get("own_receipts") or {}).items() if k != receipt_no}
+    own[receipt_no] = draft_token
+    session["own_receipts"] = dict(list(own.items())[-20:])
+
+
+def _own(receipt_no: str):
+    """The resident's own submission, found through the reference in their session."""
+    token = (session.get("own_receipts") or {}).get(receipt_no)
+    return svc.own_submission(receipt_no, token) if isinstance(token, str) else None
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>")
 def done(form_id: str, receipt_no: str):
-    code = (session.get("receipts") or {}).get(receipt_no)
-    sub = svc.find_submission(receipt_no, code) if code else None
+    sub = _own(receipt_no)
     if sub is None or sub.form_version.form_id != form_id:
         abort(404)
     defn = svc.definition(sub.form_version)
@@ -450,12 +474,10 @@ def status():
 
 
 def _verified(receipt_no: str):
-    own = (session.get("receipts") or {}).get(receipt_no)
-    if receipt_no in (session.get("verified") or []) or own:
-        sub = svc.find_by_receipt(receipt_no)
-        if sub is not None and (own is None or own == sub.access_code):
-            return sub
-    return None
+    """The submission, if this session looked it up with its access code or made it."""
+    if receipt_no in (session.get("verified") or []):
+        return svc.find_by_receipt(receipt_no)
+    return _own(receipt_no)
 
 
 @bp.get("/status/<receipt_no>")
@@ -509,8 +531,7 @@ def _receipt_pdf(sub):
 
 @bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")
 def done_receipt_pdf(form_id: str, receipt_no: str):
-    code = (session.get("receipts") or {}).get(receipt_no)
-    sub = svc.find_submission(receipt_no, code) if code else None
+    sub = _own(receipt_no)
     if sub is None or sub.form_version.form_id != form_id:
         abort(404)
     return _receipt_pdf(sub)
