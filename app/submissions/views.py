@@ -189,6 +189,7 @@ def start(form_id: str):
 
 
 @bp.post("/apply/<form_id>/start")
+@limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
 def begin(form_id: str):
     fv, defn = _form(form_id)
     draft = _draft(form_id, fv)
