@@ -209,7 +209,9 @@ def resume(form_id: str):
     fv, defn = _form(form_id)
     code = request.form.get("code", "") if request.method == "POST" else ""
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and not code.strip():
+        error = _("再開コードを入力してください。")
+    elif request.method == "POST":
         draft = svc.resume(code)
         if draft is not None and draft.form_version.form_id == form_id:
             _remember_draft(form_id, draft)

@@ -152,3 +152,10 @@ def test_a_session_reference_that_does_not_match_opens_nothing(resident, form_ap
         s["receipts"] = {receipt: code}  # what sessions held before: no longer believed
         s.pop("own_receipts")
     assert stranger.client.get(f"/apply/test-permit/done/{receipt}").status_code == 404
+
+
+def test_an_empty_resume_code_is_asked_for(form_app):
+    r = Resident(form_app).post("/apply/test-permit/resume", {"code": " "})
+    assert r.status_code == 422 and "再開コードを入力してください。" in r.get_data(as_text=True)
+    r = Resident(form_app).post("/apply/test-permit/resume?lang=en", {"code": ""})
+    assert "Enter your resume code." in r.get_data(as_text=True)
