@@ -1018,14 +1018,23 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Rece
         receipt, jobs = _store(
             fv.id, fv.procedure_code, defn, result.values, draft.lang, "web", draft_id=draft.id
         )
-        db.session.execute(
-            update(StoredFile)
-            .where(StoredFile.draft_id == draft.id, StoredFile.id.in_(kept))
-            .values(submission_id=receipt.id)
-        )
+        if kept:
+            db.session.execute(
+                update(StoredFile)
+                .where(StoredFile.draft_id == draft.id, StoredFile.id.in_(kept))
+                .values(submission_id=receipt.id)
+            )
         # the submission holds the answers now: the draft keeps no copy, no resume code,
         # and no file the submission does not have
-        unused = _forget_files(draft, set(_ids_of_draft_files(draft)) - kept)
+        unused = list(
+            db.session.scalars(
+                select(StoredFile).where(
+                    StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
+                )
+            )
+        )
+        for row in unused:
+            db.session.delete(row)
         draft.answers, draft.pending = {}, {}
         draft.resume_code = draft.resume_expires_at = None
         db.session.commit()
@@ -1038,16 +1047,6 @@ def submit_draft(draft: Draft, defn: FormDefinition, ctx: Context) -> tuple[Rece
     discard_files(unused)
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return receipt, result
-
-
-def _ids_of_draft_files(draft: Draft) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(StoredFile.id).where(
-                StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
-            )
-        )
-    )
 
 
 def submit_answers(

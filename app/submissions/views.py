@@ -396,6 +396,7 @@ def submit(form_id: str):
     draft = _draft(form_id, fv)
     if draft is None:
         return redirect(url_for(".start", form_id=form_id))
+    token = draft.token  # read now: submitting commits, which expires the row
     lang = _lang(defn)
     done = svc.submission_of(draft)
     if done is None:
@@ -415,7 +416,7 @@ def submit(form_id: str):
         done, result = svc.submit_draft(draft, defn, svc.context(lang, draft))
         if done is None:
             return redirect(url_for(".check", form_id=form_id))
-    _remember_receipt(done.receipt_no, draft.token)
+    _remember_receipt(done.receipt_no, token)
     return redirect(url_for(".done", form_id=form_id, receipt_no=done.receipt_no))
 
 
