@@ -252,6 +252,28 @@ def test_a_draft_never_reaches_another_drafts_files(hostile_app):
     assert "mine.png" in r.get_data(as_text=True)
 
 
+def test_saving_a_page_with_files_again_and_again_keeps_only_the_last_ones(hostile_app):
+    """The hardening report's case: a page saved five times with the same two files grew
+    the upload folder by five times their size. Each save now replaces the files before."""
+    web = Web(hostile_app)
+    uploads = Path(hostile_app.config["UPLOAD_DIR"])
+    other = b"\x00" * (200 * 1024)
+    for _ in range(5):
+        body, ctype = multipart(
+            {"action": "save"},
+            [
+                ("photo", b"photo.png", png(), "image/png"),
+                ("other", b"scan.bin", other, "application/octet-stream"),
+            ],
+        )
+        r = web.resident.client.post(f"/apply/{FORM_ID}/attachments", data=body, content_type=ctype)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/saved")
+    rows = stored(hostile_app)
+    assert sorted(row.original_name for row in rows) == ["photo.png", "scan.bin"]
+    assert sorted(p.name for p in files_under(uploads)) == sorted(row.id for row in rows)
+    assert sum(p.stat().st_size for p in files_under(uploads)) == len(png()) + len(other)
+
+
 # --- size ---------------------------------------------------------------------------------------
 
 
