@@ -12,6 +12,18 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+# every rate limit's setting (Flask-Limiter strings, per client address); bench/ raises them
+# all for its runs, which come from one address
+RATE_LIMITS = (
+    "LOGIN_RATE_LIMIT",
+    "LOOKUP_RATE_LIMIT",
+    "START_RATE_LIMIT",
+    "UPLOAD_RATE_LIMIT",
+    "RESUME_RATE_LIMIT",
+    "API_SUBMIT_RATE_LIMIT",
+)
+
+
 class Config:
     # None → generated once into the instance folder (see app.settings)
     SECRET_KEY = _env("SECRET_KEY")
@@ -46,6 +58,12 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
+    # the resident's side, per client address: starting a form, posting a page that
+    # carries files, resume-code look-ups, API submissions without an API token
+    START_RATE_LIMIT = _env("START_RATE_LIMIT", "30 per minute;300 per hour")
+    UPLOAD_RATE_LIMIT = _env("UPLOAD_RATE_LIMIT", "10 per minute;60 per hour")
+    RESUME_RATE_LIMIT = _env("RESUME_RATE_LIMIT", "10 per minute;100 per hour")
+    API_SUBMIT_RATE_LIMIT = _env("API_SUBMIT_RATE_LIMIT", "10 per minute;100 per hour")
     RATELIMIT_HEADERS_ENABLED = False  # it would overwrite our own Retry-After (receipt.pdf 202)
     # Redis down: count in this process's memory meanwhile (Redis is tried again now and
     # then), and never let a failing limiter turn a request into an error
@@ -57,6 +75,14 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # what one draft (or one API submission) may hold: total size and number of files
+    DRAFT_UPLOAD_MAX_MB = float(_env("DRAFT_UPLOAD_MAX_MB", "50") or 50)
+    DRAFT_UPLOAD_MAX_FILES = int(_env("DRAFT_UPLOAD_MAX_FILES", "20") or 20)
+    # an upload that would leave less free space than this in UPLOAD_DIR is refused (507)
+    UPLOAD_MIN_FREE_MB = float(_env("UPLOAD_MIN_FREE_MB", "1024") or 0)
+    # a draft never saved for later is deleted this long after its last change (a saved
+    # one when its resume code expires, or this long after its last change if later)
+    DRAFT_IDLE_DAYS = float(_env("DRAFT_IDLE_DAYS", "7") or 7)
     # a form version loaded by `flask forms load` reaches running web processes within this
     FORM_VERSION_CACHE_SECONDS = float(_env("FORM_VERSION_CACHE_SECONDS", "5") or 5)
     # an API Idempotency-Key answers a retry of its request for this long, then is free again
@@ -104,6 +130,9 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
     JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
+    START_RATE_LIMIT = UPLOAD_RATE_LIMIT = RESUME_RATE_LIMIT = "1000 per minute"
+    API_SUBMIT_RATE_LIMIT = "1000 per minute"
+    UPLOAD_MIN_FREE_MB = 0  # the tests' disks may be small; the floor's own tests set it
 
     # Real servers for the tests that need them; under CI their absence is a failure.
     TEST_DATABASE_URL = _env(

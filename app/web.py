@@ -100,9 +100,10 @@ def _handle(exc: Exception):
     message = messages.get(status) or exc.description or ""
     if wants_json():
         return json_error(status, _in_both_languages(status, exc))
-    # after a refused upload, the way back to the page of the form (its answers are kept)
+    # after a refused upload or too many in a row, the way back to the page of the form
+    # (its answers are kept)
     rule = request.url_rule
-    back = request.path if status == 413 and rule and "GET" in (rule.methods or ()) else None
+    back = request.path if status in (413, 429) and rule and "GET" in (rule.methods or ()) else None
     return render_template("error.html", status=status, message=message, back=back), status
 
 

@@ -33,7 +33,8 @@ from the endpoint the resident uses: the done page's link, or the API).
 Writes bench/results/load.json and prints a table; exits 1 unless there was no 5xx, no
 connection error or timeout, no unexpected status, no missing row, attachment or PDF and
 no job left undone. Configuration changed for the run: the rate limits are raised
-(LOOKUP_RATE_LIMIT, LOGIN_RATE_LIMIT), since all the load comes from one address, and
+(config.RATE_LIMITS: look-ups, sign-in, starting a form, pages with files, resume
+look-ups, anonymous API submissions), since all the load comes from one address, and
 JOB_PERIODIC is off (the daily and monthly jobs an empty database would get at once are
 not the residents' load).
 
@@ -71,7 +72,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from config import TestConfig  # noqa: E402  (the same server addresses as the tests)
+from config import RATE_LIMITS, TestConfig  # noqa: E402  (the tests' server addresses)
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -663,8 +664,7 @@ class Run:
             REDIS_KEY_PREFIX=self.prefix,
             SECRET_KEY=secrets.token_hex(32),
             BASE_URL=self.base,
-            LOOKUP_RATE_LIMIT=RATE_LIMIT,
-            LOGIN_RATE_LIMIT=RATE_LIMIT,
+            **{name: RATE_LIMIT for name in RATE_LIMITS},
             # the daily and monthly jobs would otherwise be written on the first sweep of an
             # empty database; they are not part of the residents' load
             JOB_PERIODIC="false",
@@ -1019,7 +1019,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
             "rq_workers": RQ_WORKERS,
             "rq_worker": f"flask --app app worker  (×{RQ_WORKERS})",
             "app": run.app_spec.replace(str(run.instance), instance),
-            "rate_limits": f"LOOKUP_RATE_LIMIT and LOGIN_RATE_LIMIT = {RATE_LIMIT} (one client address)",
+            "rate_limits": f"{', '.join(RATE_LIMITS)} = {RATE_LIMIT} (one client address)",
             "job_periodic": False,
         },
         "machine": machine(run, checks),

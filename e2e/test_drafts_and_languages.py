@@ -1,11 +1,13 @@
-"""A resident saves a draft and resumes it on another device, switches language mid-form,
-submits, downloads the receipt and looks the status up with the receipt number."""
+"""A resident saves a draft and resumes it on another device (through the link, whose code
+travels after '#', and by typing the code), switches language mid-form, submits,
+downloads the receipt and looks the status up with the receipt number."""
 
 from __future__ import annotations
 
 import re
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -32,8 +34,24 @@ def test_resume_a_saved_draft_on_another_device_then_check_the_status(new_contex
     code = first.locator("strong.receipt").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code), code
     shoot(first, "saved")
+    link = first.locator("main a[href*='/resume#']").get_attribute("href")
+    assert link.endswith(f"/apply/{form_id}/resume#{code}"), link  # the code after '#' only
 
-    # another device: nothing in common with the first but the code
+    # another device, opening the link: its script sends the code from the fragment in a
+    # POST; no request carries it in its URL
+    linked = new_context().new_page()
+    requests_sent = []
+    linked.on("request", lambda r: requests_sent.append((urlsplit(r.url)._replace(fragment="").geturl(), r.post_data or "")))
+    linked.goto(link)
+    linked.wait_for_url(lambda url: "/resume" not in url)
+    assert page_id(linked) == first_page, linked.url
+    for name, value in typed.items():
+        assert linked.locator(f'[name="{name}"]').input_value() == value, name
+    assert not any(code in url for url, _ in requests_sent), requests_sent
+    assert any(code in body for _, body in requests_sent), "the code was POSTed"
+    assert "#" not in linked.url
+
+    # another device: nothing in common with the first but the code, typed
     other = new_context(1280, 800).new_page()
     other.goto(f"/apply/{form_id}")
     other.click("text=一時保存した申請を再開する")

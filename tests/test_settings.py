@@ -76,3 +76,13 @@ def test_a_deployment_with_default_rate_limits_keeps_them(tmp_path):
 def test_without_default_limits_a_page_is_not_limited(make_app):
     client = make_app().test_client()
     assert {client.get("/healthz").status_code for _ in range(30)} == {200}
+
+
+def test_every_rate_limit_is_listed_for_the_benchmarks():
+    """bench/ raises each limit in config.RATE_LIMITS for its one-address runs: a limit
+    missing there would turn the load test's requests into 429s."""
+    from config import RATE_LIMITS, Config, TestConfig
+
+    declared = {name for name in dir(Config) if name.endswith("_RATE_LIMIT")}
+    assert declared == set(RATE_LIMITS)
+    assert all(getattr(TestConfig, name) == "1000 per minute" for name in RATE_LIMITS)

@@ -9,6 +9,8 @@ from typing import Any
 from flask import current_app, g, jsonify, request
 from marshmallow import Schema, ValidationError
 
+from app.extensions import db
+
 from . import tokens
 from .services import ApiProblem
 
@@ -87,6 +89,21 @@ def _flat(messages: Any) -> dict[str, list[str]]:
         else:
             out[str(key)] = [str(value)]
     return out
+
+
+def token_sent() -> bool:
+    """Whether the request carries an active API token (a department's software: not
+    subject to the limits for anonymous callers). Never raises: a token that cannot be
+    checked counts as none."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return False
+    try:
+        return tokens.authenticate(value.strip()) is not None
+    except Exception:  # noqa: BLE001 - the limiter must not fail; the view meets the error
+        current_app.logger.warning("could not check an API token", exc_info=True)
+        db.session.rollback()
+        return False
 
 
 def bearer_token(view: Callable) -> Callable:

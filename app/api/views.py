@@ -19,7 +19,7 @@ from app.web import json_error
 from . import queries
 from . import schemas as s
 from . import services as api_services
-from .http import bearer_token, conditional, json_body, problem_response, query
+from .http import bearer_token, conditional, json_body, problem_response, query, token_sent
 from .openapi import operation
 from .services import ApiProblem
 
@@ -295,9 +295,11 @@ def get_form(form_id: str):
         413: s.ErrorSchema,
         415: s.ErrorSchema,
         422: s.ValidationErrorSchema,
+        429: s.ErrorSchema,
         507: s.ErrorSchema,
     },
 )
+@limiter.limit(lambda: current_app.config["API_SUBMIT_RATE_LIMIT"], exempt_when=token_sent)
 def submit_form(form_id: str):
     """Submit answers as JSON, or multipart with an `answers` part and one part per file field.
 
@@ -313,6 +315,10 @@ def submit_form(form_id: str):
     A field with `show_if` is asked only when its condition holds: its answer is dropped
     otherwise, so answering every field is safe. An answer for an unknown field id is an
     error. 422 lists the problems by field id (`name.family`, `household[0].age`, …).
+
+    Files: at most DRAFT_UPLOAD_MAX_FILES (20) and DRAFT_UPLOAD_MAX_MB (50) in all, like a
+    draft on the pages. Without an API token (`Authorization: Bearer`) submissions are
+    rate limited per client address (API_SUBMIT_RATE_LIMIT): 429 past it.
     """
     from app.submissions import services as subs
 
@@ -346,6 +352,7 @@ def submit_form(form_id: str):
     if not isinstance(body, dict):
         return json_error(400, "answers はオブジェクトです / answers must be an object")
     lang = lang if lang in defn.languages else "ja"  # stateless: no session for the API
+    used = subs.Usage()
     for field_id in request.files:
         f = defn.field(field_id)
         if f is None or f.type != "file":
@@ -355,10 +362,12 @@ def submit_form(form_id: str):
             continue
         for storage in request.files.getlist(field_id):
             upload, error = subs.receive_upload(f, storage, lang)
+            error = error or subs.quota_error(used, upload, lang)
             if error:
                 errors.setdefault(field_id, []).append(error)
             else:
                 uploads.setdefault(field_id, []).append(upload)
+                used += subs.Usage(len(upload.data), 1)
     if errors:
         return jsonify(
             {

@@ -174,6 +174,16 @@ MESSAGES = MappingProxyType(
             "en": "We could not save {name}. Please attach it again later. Your other answers have been kept.",
             "ja-easy": "{name}を ほぞん できませんでした。しばらく してから もう いちど つけてください。ほかの こたえは のこっています。",
         },
+        "quota_bytes": {
+            "ja": "{name} を添付すると、この申請の添付ファイルが合計{max}MBを超えます。ほかのファイルを削除するか、小さくしてから添付してください。",
+            "en": "Attaching {name} would take this application's files over {max} MB in total. Remove another file or make it smaller, then attach it again.",
+            "ja-easy": "{name}を つけると ファイルが ぜんぶで {max}MBより おおきく なります。ほかの ファイルを けすか、ちいさく してから つけてください。",
+        },
+        "quota_files": {
+            "ja": "{name} を添付できません。1件の申請に添付できるファイルは{n}個までです。ほかのファイルを削除してから添付してください。",
+            "en": "We could not attach {name}: one application can have at most {n} files. Remove another file first.",
+            "ja-easy": "{name}は つけられません。ファイルは ぜんぶで {n}こ までです。ほかの ファイルを けしてから つけてください。",
+        },
         "max_files": {
             "ja": "{label}は{n}ファイルまで添付できます。",
             "en": "Attach no more than {n} file(s) for {label}.",

@@ -1,5 +1,7 @@
 """Retention: personal data of closed submissions is deleted after the form's
-`retention_days`, counted from the last status event; the anonymous counts stay."""
+`retention_days`, counted from the last status event; the anonymous counts stay. Drafts
+never submitted are deleted with their files once their resume code has expired, or
+DRAFT_IDLE_DAYS after their last change (app.submissions.services.purge_drafts)."""
 
 from __future__ import annotations
 
@@ -28,15 +30,23 @@ def is_deleted(sub) -> bool:
 class RetentionReport:
     submissions: int = 0
     files: int = 0
+    drafts: int = 0
+    draft_files: int = 0
+    emptied_drafts: int = 0
 
     def __str__(self) -> str:
-        return f"deleted personal data of {self.submissions} submission(s), {self.files} file(s)"
+        return (
+            f"deleted personal data of {self.submissions} submission(s), {self.files} file(s);"
+            f" {self.drafts} expired draft(s) with {self.draft_files} file(s);"
+            f" emptied {self.emptied_drafts} submitted draft(s)"
+        )
 
 
 def purge_expired(now: datetime | None = None) -> RetentionReport:
-    """Delete the personal data of every closed submission past its form's retention."""
+    """Delete the personal data of every closed submission past its form's retention, and
+    the drafts whose resume code expired or that were left unchanged (DRAFT_IDLE_DAYS)."""
     from app.submissions.models import CLOSED, FormVersion, Submission, SubmissionEvent
-    from app.submissions.services import definition
+    from app.submissions.services import definition, purge_drafts
 
     now = now or utcnow()
     report = RetentionReport()
@@ -64,7 +74,10 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
         for sub_id, closed_at in due:
             report.files += purge(db.session.get(Submission, sub_id), days, closed_at, now)
             report.submissions += 1
-    if report.submissions:
+    drafts = purge_drafts(now)
+    report.drafts, report.draft_files = drafts.drafts, drafts.files
+    report.emptied_drafts = drafts.emptied
+    if report.submissions or report.drafts or report.emptied_drafts:
         log.info("retention: %s", report)
     return report
 

@@ -6,7 +6,9 @@ import errno
 import hashlib
 import hmac
 import json
+import logging
 import secrets
+import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,7 +18,20 @@ from time import monotonic
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, bindparam, cast, func, insert, select, union_all, update
+from sqlalchemy import (
+    String,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from app.catalogue.models import Procedure, utcnow
@@ -34,8 +49,10 @@ from app.formengine import (
 )
 from app.formengine.destinations import ANY as ANY_WEBHOOK
 from app.formengine.files import SNIFF_BYTES, check_upload
+from app.formengine.messages import message
 from app.formengine.parser import check_file, parse
 from app.formengine.postal import lookup as postal_lookup
+from app.formengine.types import FileType
 from app.jobs.outbox import dispatch
 from app.kpi import fiscal_year_of
 from app.notify import webhook
@@ -43,6 +60,9 @@ from app.prepared import Prepared
 
 from .models import Draft, FormVersion, FunnelCount, StoredFile, Submission, SubmissionEvent
 
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
 # no look-alikes: no 0/O, 1/I/L
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RESUME_DAYS = 30
@@ -392,16 +412,21 @@ def save_page(
 ) -> Result:
     """Validate a page; keep its answers when valid, or what was typed when not."""
     result = validate_page(defn, page, raw, draft.answers or {}, ctx)
+    dropped: list[StoredFile] = []
     if result.ok:
+        before = _ref_ids(draft)
         answers = {
             k: v for k, v in (draft.answers or {}).items() if k not in {f.id for f in page.fields}
         }
         answers.update(result.values)
         draft.answers = prune(defn, answers, ctx)
         draft.pending = {k: v for k, v in (draft.pending or {}).items() if k != page.id}
+        # files of answers no longer asked (a page now hidden) go with those answers
+        dropped = _forget_files(draft, before - _ref_ids(draft))
     else:
         keep_typed(draft, page, raw)
     db.session.commit()
+    discard_files(dropped)
     return result
 
 
@@ -421,7 +446,8 @@ def _jsonable(value):
 
 
 def save_for_later(draft: Draft) -> Draft:
-    """一時保存: a resume code valid for RESUME_DAYS days."""
+    """一時保存: a resume code valid for RESUME_DAYS days; the draft and its files are
+    deleted once it has expired (purge_drafts)."""
     if not draft.resume_code or _expired(draft):
         draft.resume_code = f"{random_code(5)}-{random_code(5)}"
     draft.resume_expires_at = utcnow() + timedelta(days=RESUME_DAYS)
@@ -445,6 +471,75 @@ def resume(code: str) -> Draft | None:
     if draft is None or _expired(draft) or submission_of(draft) is not None:
         return None
     return draft
+
+
+@dataclass
+class DraftPurge:
+    drafts: int = 0
+    files: int = 0
+    emptied: int = 0  # submitted drafts that still held a copy of the answers
+
+
+def purge_drafts(now: datetime | None = None, *, batch: int = 500) -> DraftPurge:
+    """Delete, with their files, the drafts never submitted whose resume code (if they
+    have one) has expired and that have not changed for DRAFT_IDLE_DAYS; empty submitted
+    drafts that still hold answers (the submission has them). Part of the daily retention
+    run. Files go first: a run cut short repeats the deletion, never leaves a file behind."""
+    now = now or utcnow()
+    idle = timedelta(days=current_app.config["DRAFT_IDLE_DAYS"])
+    submitted = exists().where(Submission.draft_id == Draft.id)
+    stale = (
+        select(Draft.id)
+        .where(
+            Draft.updated_at < now - idle,
+            or_(Draft.resume_expires_at.is_(None), Draft.resume_expires_at < now),
+            ~submitted,
+        )
+        .order_by(Draft.id)
+        .limit(batch)
+    )
+    report = DraftPurge()
+    while ids := list(db.session.scalars(stale)):
+        files = list(
+            db.session.scalars(
+                select(StoredFile).where(
+                    StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None)
+                )
+            )
+        )
+        discard_files(files)
+        db.session.execute(
+            delete(StoredFile)
+            .where(StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(  # a submission's files are never deleted here
+            update(StoredFile)
+            .where(StoredFile.draft_id.in_(ids))
+            .values(draft_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            delete(Draft).where(Draft.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        report.drafts += len(ids)
+        report.files += len(files)
+    report.emptied = db.session.execute(
+        update(Draft)
+        .where(
+            submitted,
+            or_(
+                Draft.resume_code.is_not(None),
+                cast(Draft.answers, Text) != "{}",
+                cast(Draft.pending, Text) != "{}",
+            ),
+        )
+        .values(answers={}, pending={}, resume_code=None, resume_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return report
 
 
 def is_submitted(draft: Draft) -> bool:
@@ -471,6 +566,185 @@ class Upload:
 
     def ref(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "size": len(self.data), "type": self.content_type}
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a draft's files (or one request's uploads) take: bytes and files."""
+
+    bytes: int = 0
+    files: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.bytes + other.bytes, self.files + other.files)
+
+    def __sub__(self, other: Usage) -> Usage:
+        return Usage(self.bytes - other.bytes, self.files - other.files)
+
+    @classmethod
+    def of(cls, rows: Iterable[StoredFile]) -> Usage:
+        rows = list(rows)
+        return cls(sum(r.size for r in rows), len(rows))
+
+
+def quota_error(used: Usage, upload: Upload, lang: str) -> str | None:
+    """The one rule for how much one application may attach (DRAFT_UPLOAD_MAX_MB in all,
+    DRAFT_UPLOAD_MAX_FILES files): the message for an upload that would pass it, else None.
+    The pages apply it to a draft's stored files, the API to one submission's uploads."""
+    cfg = current_app.config
+    max_files, max_mb = cfg["DRAFT_UPLOAD_MAX_FILES"], cfg["DRAFT_UPLOAD_MAX_MB"]
+    if max_files and used.files + 1 > max_files:
+        return message("quota_files", lang, name=upload.name, n=max_files)
+    if max_mb and used.bytes + len(upload.data) > max_mb * MB:
+        return message("quota_bytes", lang, name=upload.name, max=f"{max_mb:g}")
+    return None
+
+
+def draft_usage(draft: Draft) -> Usage:
+    """The files stored for a draft and not (yet) part of a submission."""
+    size, count = db.session.execute(
+        select(func.coalesce(func.sum(StoredFile.size), 0), func.count()).where(
+            StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
+        )
+    ).one()
+    return Usage(int(size), int(count))
+
+
+def files_on_page(draft: Draft | DraftState, page: Page) -> dict[str, list[dict]]:
+    """The file references each file field of a page holds: as typed, else as answered."""
+    out = {}
+    for f in page.fields:
+        if f.type == "file":
+            typed = (draft.pending or {}).get(page.id, {}).get(f.id)
+            out[f.id] = FileType.refs(typed or (draft.answers or {}).get(f.id))
+    return out
+
+
+@dataclass
+class PageUploads:
+    """A page's file fields after a request: their values for the answers, the refusals
+    by field, and whether the upload folder had no room (the page is then a 507)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    storage_full: bool = False
+
+
+def take_uploads(
+    draft: Draft,
+    page: Page,
+    sent: Mapping[str, list],
+    removed: Mapping[str, set[str]],
+    lang: str,
+) -> PageUploads:
+    """Store the files sent for a page's file fields (werkzeug FileStorage by field id) and
+    keep the earlier ones not removed. A file the resident removed, or replaced on a
+    single-file field, is deleted at once (row and bytes); an upload that would take the
+    draft over its quota is refused at its field, like one the field refuses."""
+    out = PageUploads()
+    used = draft_usage(draft)
+    stored: list[StoredFile] = []
+    dropped: list[StoredFile] = []
+    try:
+        for f in page.fields:
+            if f.type != "file":
+                continue
+            multiple = bool(f.get("multiple"))
+            earlier = files_on_page(draft, page)[f.id]
+            gone = removed.get(f.id) or set()
+            refs = [r for r in earlier if r.get("id") not in gone]
+            freed = _forget_files(draft, {r.get("id") for r in earlier if r.get("id") in gone})
+            used, dropped = used - Usage.of(freed), dropped + freed
+            for storage in sent.get(f.id) or []:
+                upload, error = receive_upload(f, storage, lang)
+                if upload is not None:
+                    replaced = [] if multiple else _draft_files(draft, {r.get("id") for r in refs})
+                    error = quota_error(used - Usage.of(replaced), upload, lang)
+                if error:
+                    out.errors.setdefault(f.id, []).append(error)
+                    continue
+                try:
+                    stored.append(store_upload(upload, draft=draft))
+                except StorageFull:
+                    out.errors.setdefault(f.id, []).append(
+                        message("file_not_saved", lang, name=upload.name)
+                    )
+                    out.storage_full = True
+                    continue
+                used += Usage(len(upload.data), 1)
+                if not multiple:  # the new file takes the place of the one before
+                    freed = _forget_files(draft, {r.get("id") for r in refs})
+                    used, dropped = used - Usage.of(freed), dropped + freed
+                refs = (refs if multiple else []) + [upload.ref()]
+            out.values[f.id] = (refs if multiple else (refs[-1] if refs else None)) or None
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard_files(stored)  # no file without its row
+        raise
+    discard_files(dropped)  # their rows are gone: the bytes go now
+    return out
+
+
+def _draft_files(draft: Draft, ids: Iterable[Any]) -> list[StoredFile]:
+    """Rows of these ids that are this draft's and no submission's."""
+    ids = [i for i in ids if isinstance(i, str)]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(StoredFile).where(
+                StoredFile.id.in_(ids),
+                StoredFile.draft_id == draft.id,
+                StoredFile.submission_id.is_(None),
+            )
+        )
+    )
+
+
+def _forget_files(draft: Draft, ids: Iterable[Any]) -> list[StoredFile]:
+    """Delete these files of the draft from the session (never another draft's or a
+    submission's) and every reference to them in its answers and typed pages. The caller
+    commits, then deletes the bytes (discard_files). → the rows deleted"""
+    ids = {i for i in ids if isinstance(i, str)}
+    if not ids:
+        return []
+    rows = _draft_files(draft, ids)
+    draft.answers = _without_refs(draft.answers or {}, ids)
+    draft.pending = {
+        page_id: _without_refs(typed, ids) if isinstance(typed, Mapping) else typed
+        for page_id, typed in (draft.pending or {}).items()
+    }
+    for row in rows:
+        db.session.delete(row)
+    return rows
+
+
+def _is_ref(value) -> bool:
+    return isinstance(value, Mapping) and isinstance(value.get("id"), str) and "size" in value
+
+
+def _without_refs(values: Mapping[str, Any], ids: set[str]) -> dict[str, Any]:
+    """Answers without the file references of `ids` (a field left with none is dropped)."""
+    out = {}
+    for key, value in values.items():
+        if _is_ref(value) and value["id"] in ids:
+            continue
+        if isinstance(value, list) and value and all(_is_ref(v) for v in value):
+            value = [v for v in value if v["id"] not in ids]
+            if not value:
+                continue
+        out[key] = value
+    return out
+
+
+def _ref_ids(draft: Draft) -> set[str]:
+    """The ids of every file the draft's answers and typed pages refer to."""
+    values = list((draft.answers or {}).values())
+    for typed in (draft.pending or {}).values():
+        if isinstance(typed, Mapping):
+            values += list(typed.values())
+    return {ref["id"] for v in values for ref in _refs(v)}
 
 
 def receive_upload(f, storage, lang: str) -> tuple[Upload | None, str | None]:
@@ -504,16 +778,38 @@ class StorageFull(Exception):
 
 
 def discard_files(rows: Iterable[StoredFile]) -> None:
-    """Delete the files of rows whose transaction failed: no file without its row."""
+    """Delete the bytes of rows whose transaction failed (no file without its row), or of
+    rows deleted (no file left behind)."""
     for row in rows:
         file_path(row).unlink(missing_ok=True)
+
+
+def ensure_room(size: int, name: str) -> None:
+    """Refuse a file that would leave the upload folder less free space than
+    UPLOAD_MIN_FREE_MB, before the disk is full: the same StorageFull (507) as a full disk."""
+    floor = current_app.config.get("UPLOAD_MIN_FREE_MB") or 0
+    if floor <= 0:
+        return
+    folder = upload_dir()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # not made yet: the disk it will be on
+    free = shutil.disk_usage(folder).free
+    if free - size < floor * MB:
+        log.warning(
+            "upload refused: %.0f MB free in the upload folder, UPLOAD_MIN_FREE_MB is %g",
+            free / MB,
+            floor,
+        )
+        raise StorageFull(name)
 
 
 def store_upload(
     upload: Upload, *, draft: Draft | None = None, submission_id: int | None = None
 ) -> StoredFile:
     """Write the bytes under a server-made name outside the web root; add the row.
-    A write that fails leaves nothing behind; a full disk raises StorageFull."""
+    A write that fails leaves nothing behind; a full disk, or one that the file would
+    take under UPLOAD_MIN_FREE_MB, raises StorageFull."""
+    ensure_room(len(upload.data), upload.name)
     now = datetime.now()
     rel = Path(f"{now:%Y}") / f"{now:%m}" / upload.id
     target = upload_dir() / rel
@@ -757,16 +1053,31 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
     confirm_declaration(defn, declared, ctx, result)
     if not result.ok:
         return None, result
+    kept = {ref["id"] for v in result.values.values() for ref in _refs(v)}
     try:
         receipt, jobs = _store(
             fv.id, fv.procedure_code, defn, result.values, draft.lang, "web",
             draft_id=draft.id, declared_at=utcnow() if defn.declaration else None,
         )  # fmt: skip
-        db.session.execute(
-            update(StoredFile)
-            .where(StoredFile.draft_id == draft.id)
-            .values(submission_id=receipt.id)
+        if kept:
+            db.session.execute(
+                update(StoredFile)
+                .where(StoredFile.draft_id == draft.id, StoredFile.id.in_(kept))
+                .values(submission_id=receipt.id)
+            )
+        # the submission holds the answers now: the draft keeps no copy, no resume code,
+        # and no file the submission does not have
+        unused = list(
+            db.session.scalars(
+                select(StoredFile).where(
+                    StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
+                )
+            )
         )
+        for row in unused:
+            db.session.delete(row)
+        draft.answers, draft.pending = {}, {}
+        draft.resume_code = draft.resume_expires_at = None
         db.session.commit()
     except IntegrityError:  # the same draft submitted at the same moment, or a receipt clash
         db.session.rollback()
@@ -774,6 +1085,7 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
         if existing is not None:
             return Receipt.of(existing), Result()
         return submit_draft(draft, ctx, declared=declared)
+    discard_files(unused)
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return receipt, result
 
@@ -894,6 +1206,18 @@ def _refs(value) -> list[Mapping]:
     if isinstance(value, list) and all(isinstance(v, Mapping) and "size" in v for v in value):
         return list(value)
     return []
+
+
+def own_submission(receipt_no: str, draft_token: str) -> Submission | None:
+    """The submission made from the draft with this token: how the resident's own session
+    finds it again (it keeps the receipt number and this reference, never the access code)."""
+    if not receipt_no or not draft_token:
+        return None
+    return db.session.scalar(
+        select(Submission)
+        .join(Draft, Draft.id == Submission.draft_id)
+        .where(Submission.receipt_no == receipt_no, Draft.token == draft_token)
+    )
 
 
 def find_submission(receipt_no: str, access_code: str) -> Submission | None:

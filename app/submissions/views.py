@@ -17,9 +17,8 @@ from flask_babel import gettext as _
 from app.extensions import limiter
 from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
-from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
-from app.formengine.types import FileType, GroupType, kind
+from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
@@ -111,17 +110,6 @@ def anchor(key: str, page: Page) -> str:
     return base
 
 
-def _existing_files(draft: Draft, page: Page) -> dict[str, list[dict]]:
-    out = {}
-    for f in page.fields:
-        if f.type == "file":
-            value = (draft.pending or {}).get(page.id, {}).get(f.id) or (draft.answers or {}).get(
-                f.id
-            )
-            out[f.id] = FileType.refs(value)
-    return out
-
-
 def _conditions(defn, page: Page, answers, lang: str, ctx):
     """Fields hidden by answers on earlier pages, and words for conditions on this page.
 
@@ -183,7 +171,7 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
         form=form,
         errors=errors or {},
         summary=summary,
-        files=_existing_files(draft, page),
+        files=svc.files_on_page(draft, page),
     ), status
 
 
@@ -213,6 +201,7 @@ def start(form_id: str):
 
 
 @bp.post("/apply/<form_id>/start")
+@limiter.limit(lambda: current_app.config["START_RATE_LIMIT"])
 def begin(form_id: str):
     """Start a draft on the newest version, or continue the resident's draft on the version
     it was started on; `move` takes it to the newest version, where whatever the new
@@ -234,12 +223,17 @@ def begin(form_id: str):
 
 
 @bp.route("/apply/<form_id>/resume", methods=["GET", "POST"])
-@bp.get("/apply/<form_id>/resume/<code>")
-def resume(form_id: str, code: str | None = None):
+@limiter.limit(lambda: current_app.config["RESUME_RATE_LIMIT"], methods=["POST"])
+def resume(form_id: str):
+    """The resume code is only ever POSTed: the link on the save page carries it in its
+    fragment (`…/resume#ABCDE-FGHJK`), which browsers never send; static/resume.js puts it
+    in the form."""
     fv, defn = _form(form_id)
-    code = code or request.form.get("code")
+    code = request.form.get("code", "") if request.method == "POST" else ""
     error = None
-    if code:
+    if request.method == "POST" and not code.strip():
+        error = _("再開コードを入力してください。")
+    elif request.method == "POST":
         draft = svc.resume(code)
         if draft is not None and draft.form_version.form_id == form_id:
             _remember_draft(form_id, draft)
@@ -247,8 +241,23 @@ def resume(form_id: str, code: str | None = None):
         error = _("再開コードが正しくないか、有効期限が切れています。")
     status = 422 if error else 200
     return render_template(
-        "apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error, code=code or ""
+        "apply/resume.html", fv=fv, defn=defn, lang=_lang(defn), error=error, code=code
     ), status
+
+
+@bp.get("/apply/<form_id>/resume/<path:_old>")
+def resume_old_link(form_id: str, _old: str):
+    """Links of the old form (the code in the path) no longer resume: they lead to the
+    resume page, where the resident types the code (never read from the path)."""
+    _form(form_id)
+    return redirect(url_for(".resume", form_id=form_id))
+
+
+@limiter.limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"])
+def _count_upload() -> None:
+    """One more page posted with files from this address (UPLOAD_RATE_LIMIT; 429 past it).
+    Declared here rather than on the route: the question pages' GETs, the most asked
+    pages, and their posts without files do not pay for the limiter's check."""
 
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
@@ -265,6 +274,9 @@ def page(form_id: str, page_id: str):
         svc.reach_page(state, f"page:{pg.id}")
         return _show_page(fv, defn, state, pg, _lang(defn))
 
+    sent = _files_sent()
+    if sent:
+        _count_upload()
     draft = _draft(form_id)
     if draft is None or svc.is_submitted(draft):
         _form(form_id)
@@ -277,7 +289,9 @@ def page(form_id: str, page_id: str):
     ctx = svc.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
-    upload_errors, storage_full = _take_uploads(draft, pg, raw, lang)
+    uploads = svc.take_uploads(draft, pg, sent, _files_removed(pg), lang)
+    raw.update(uploads.values)
+    upload_errors, storage_full = uploads.errors, uploads.storage_full
     action = request.form.get("action", "next")
 
     if action.startswith(("lookup:", "add:", "remove:")):
@@ -307,40 +321,20 @@ def page(form_id: str, page_id: str):
     return redirect(url_for(".page", form_id=form_id, page_id=following))
 
 
-def _take_uploads(
-    draft: Draft, pg: Page, raw: dict, lang: str
-) -> tuple[dict[str, list[str]], bool]:
-    """Store new uploads of the page's file fields; keep earlier ones not removed.
-    → (errors by field, whether the upload folder was full: the page is then a 507)"""
-    from flask import request as rq
+def _files_sent() -> dict[str, list]:
+    """The files chosen in the request, by input name (empty file inputs left out)."""
+    sent: dict[str, list] = {}
+    for name, storage in request.files.items(multi=True):
+        if storage and storage.filename:
+            sent.setdefault(name, []).append(storage)
+    return sent
 
-    errors: dict[str, list[str]] = {}
-    storage_full = False
-    existing = _existing_files(draft, pg)
-    for f in pg.fields:
-        if f.type != "file":
-            continue
-        removed = set(rq.form.getlist(f"remove-{f.id}"))
-        refs = [r for r in existing.get(f.id, []) if r.get("id") not in removed]
-        for storage in rq.files.getlist(f.id):
-            if not storage or not storage.filename:
-                continue
-            upload, error = svc.receive_upload(f, storage, lang)
-            if error:
-                errors.setdefault(f.id, []).append(error)
-                continue
-            try:
-                svc.store_upload(upload, draft=draft)
-            except svc.StorageFull:
-                errors.setdefault(f.id, []).append(
-                    message("file_not_saved", lang, name=upload.name)
-                )
-                storage_full = True
-                continue
-            refs = (refs if f.get("multiple") else []) + [upload.ref()]
-        raw[f.id] = (refs if f.get("multiple") else (refs[-1] if refs else None)) or None
-    svc.db_commit()
-    return errors, storage_full
+
+def _files_removed(pg: Page) -> dict[str, set[str]]:
+    """The files the resident ticked 削除する, by field."""
+    return {
+        f.id: set(request.form.getlist(f"remove-{f.id}")) for f in pg.fields if f.type == "file"
+    }
 
 
 def _adjust(pg: Page, raw: dict, action: str, form) -> None:
@@ -378,9 +372,15 @@ def saved(form_id: str):
     if draft is None or not draft.resume_code:
         return redirect(url_for(".start", form_id=form_id))
     fv, defn = _answered_on(draft)
-    link = url_for(".resume", form_id=form_id, code=draft.resume_code, _external=True)
+    # the code after '#': browsers never send a fragment, so no server or proxy logs it
+    link = url_for(".resume", form_id=form_id, _external=True) + "#" + draft.resume_code
     return render_template(
-        "apply/saved.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, link=link
+        "apply/saved.html",
+        fv=fv,
+        defn=defn,
+        lang=_lang(defn),
+        draft=draft,
+        link=link,
     )
 
 
@@ -422,6 +422,7 @@ def submit(form_id: str):
         _form(form_id)
         return redirect(url_for(".start", form_id=form_id))
     fv, defn = _answered_on(draft)
+    token = draft.token  # read now: submitting commits, which expires the row
     lang = _lang(defn)
     done = svc.submission_of(draft)
     if done is None:
@@ -442,16 +443,29 @@ def submit(form_id: str):
             ), 422
         if done is None:
             return redirect(url_for(".check", form_id=form_id))
-    receipts = dict(session.get("receipts") or {})
-    receipts[done.receipt_no] = done.access_code
-    session["receipts"] = receipts
+    _remember_receipt(done.receipt_no, token)
     return redirect(url_for(".done", form_id=form_id, receipt_no=done.receipt_no))
+
+
+def _remember_receipt(receipt_no: str, draft_token: str) -> None:
+    """The session keeps the resident's own receipt numbers with a reference the server
+    checks (the token of the draft they were made from), never the access code: the
+    cookie is signed, not secret."""
+    session.pop("receipts", None)  # what sessions kept before: receipt number → access code
+    own = {k: v for k, v in (session.get("own_receipts") or {}).items() if k != receipt_no}
+    own[receipt_no] = draft_token
+    session["own_receipts"] = dict(list(own.items())[-20:])
+
+
+def _own(receipt_no: str):
+    """The resident's own submission, found through the reference in their session."""
+    token = (session.get("own_receipts") or {}).get(receipt_no)
+    return svc.own_submission(receipt_no, token) if isinstance(token, str) else None
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>")
 def done(form_id: str, receipt_no: str):
-    code = (session.get("receipts") or {}).get(receipt_no)
-    sub = svc.find_submission(receipt_no, code) if code else None
+    sub = _own(receipt_no)
     if sub is None or sub.form_version.form_id != form_id:
         abort(404)
     defn = svc.definition(sub.form_version)
@@ -490,12 +504,10 @@ def status():
 
 
 def _verified(receipt_no: str):
-    own = (session.get("receipts") or {}).get(receipt_no)
-    if receipt_no in (session.get("verified") or []) or own:
-        sub = svc.find_by_receipt(receipt_no)
-        if sub is not None and (own is None or own == sub.access_code):
-            return sub
-    return None
+    """The submission, if this session looked it up with its access code or made it."""
+    if receipt_no in (session.get("verified") or []):
+        return svc.find_by_receipt(receipt_no)
+    return _own(receipt_no)
 
 
 @bp.get("/status/<receipt_no>")
@@ -549,8 +561,7 @@ def _receipt_pdf(sub):
 
 @bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")
 def done_receipt_pdf(form_id: str, receipt_no: str):
-    code = (session.get("receipts") or {}).get(receipt_no)
-    sub = svc.find_submission(receipt_no, code) if code else None
+    sub = _own(receipt_no)
     if sub is None or sub.form_version.form_id != form_id:
         abort(404)
     return _receipt_pdf(sub)

@@ -1,12 +1,14 @@
 """The upload folder is full (a 64 KiB tmpfs, filled): a resident attaching a file is
 told, in their language, that it could not be saved and to try again later (507); the
 draft and every answer are kept, no piece of the file is left, and once there is room
-again the same step works. The API answers 507 in JSON and stores nothing."""
+again the same step works. The API answers 507 in JSON and stores nothing. The same
+happens before the disk is full, when a file would leave less than UPLOAD_MIN_FREE_MB."""
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
 from html import unescape
 
 import pytest
@@ -18,6 +20,7 @@ from tests.submissions.conftest import Resident
 
 from .conftest import FORM_ID, WEB_APPLICANT, api_submit, assert_no_leak, fill, load_form, png
 
+MB = 1024 * 1024
 NOT_SAVED = {
     "ja": "photo.png を保存できませんでした。時間をおいて、もう一度添付してください。"
     "ほかの入力内容は保存されています。",
@@ -99,3 +102,44 @@ def test_a_full_upload_folder_is_507_from_the_api_and_nothing_is_stored(full_app
     assert r.status_code == 201
     [stored] = rows(app, StoredFile)
     assert (disk / stored.path).read_bytes() == png()
+
+
+# --- the floor: refused before the disk is full -------------------------------------------
+
+
+@pytest.fixture
+def floor_app(make_app, tmp_path):
+    """An upload folder on an ordinary disk, with a floor above its free space."""
+    uploads = tmp_path / "uploads"  # not made yet: the floor is checked on its disk
+    free_mb = shutil.disk_usage(tmp_path).free / MB
+    app = make_app(UPLOAD_DIR=str(uploads), JOB_PERIODIC=False, UPLOAD_MIN_FREE_MB=free_mb + 1000)
+    load_form(app, tmp_path / "form")
+    return app, uploads
+
+
+def test_an_upload_that_would_go_under_the_floor_is_a_507_and_keeps_the_answers(floor_app, caplog):
+    app, uploads = floor_app
+    resident = Resident(app)
+    resident.start()
+    resident.page("applicant", WEB_APPLICANT)
+    r = resident.page("docs", {"photo": (io.BytesIO(png()), "photo.png")})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 507
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    assert text.count(NOT_SAVED["ja"]) == 2  # the same message as a full disk
+    assert_no_leak(html)
+    assert not uploads.exists() or files_on(uploads) == []
+    assert rows(app, StoredFile) == []
+    assert "UPLOAD_MIN_FREE_MB" in caplog.text  # the operator is told why
+    [draft] = rows(app, Draft)
+    assert draft.answers["name"]["family"] == "山田"
+
+    r = api_submit(app.test_client(), "under-the-floor", photo=png())
+    assert r.status_code == 507 and r.get_json()["error"] == "insufficient_storage"
+    assert rows(app, Submission) == [] and rows(app, StoredFile) == []
+
+    app.config["UPLOAD_MIN_FREE_MB"] = 1  # room above the floor again
+    r = resident.page("docs", {"photo": (io.BytesIO(png()), "photo.png")})
+    assert r.status_code == 200 and r.request.path == f"/apply/{FORM_ID}/check"
+    assert api_submit(app.test_client(), "above-the-floor", photo=png()).status_code == 201
+    assert len(rows(app, StoredFile)) == 2

@@ -218,6 +218,63 @@ def test_safe_name(name, kept):
     assert safe_name(name) == kept
 
 
+# --- another draft's files ----------------------------------------------------------------------
+
+
+def test_a_draft_never_reaches_another_drafts_files(hostile_app):
+    """Removing, replacing or naming a file of someone else's draft changes nothing of it:
+    a draft's files are only ever its own."""
+    victim = Web(hostile_app)
+    accepted, _ = victim.upload("photo", b"mine.png", png(), "image/png")
+    assert accepted
+    (theirs,) = stored(hostile_app)
+    uploads = Path(hostile_app.config["UPLOAD_DIR"])
+
+    attacker = Web(hostile_app)
+    body, ctype = multipart(
+        {"action": "next", "remove-photo": theirs.id, "photo": json.dumps({"id": theirs.id})}, []
+    )
+    r = attacker.resident.client.post(
+        f"/apply/{FORM_ID}/attachments", data=body, content_type=ctype, follow_redirects=True
+    )
+    assert r.request.path.endswith("/check") and "mine.png" not in r.get_data(as_text=True)
+    # a reference to it planted in the attacker's own draft, then replaced
+    with hostile_app.app_context():
+        mine = db.session.scalars(select(Draft).order_by(Draft.id)).all()[-1]
+        mine.pending = {"attachments": {"photo": {"id": theirs.id, "name": "x", "size": 1}}}
+        db.session.commit()
+    accepted, _ = attacker.upload("photo", b"new.png", png(), "image/png")
+    assert accepted
+    names = {row.original_name: row for row in stored(hostile_app)}
+    assert set(names) == {"mine.png", "new.png"}
+    assert names["mine.png"].draft_id == theirs.draft_id
+    assert (uploads / theirs.path).read_bytes() == png()
+    r = victim.resident.get(f"/apply/{FORM_ID}/check")
+    assert "mine.png" in r.get_data(as_text=True)
+
+
+def test_saving_a_page_with_files_again_and_again_keeps_only_the_last_ones(hostile_app):
+    """The hardening report's case: a page saved five times with the same two files grew
+    the upload folder by five times their size. Each save now replaces the files before."""
+    web = Web(hostile_app)
+    uploads = Path(hostile_app.config["UPLOAD_DIR"])
+    other = b"\x00" * (200 * 1024)
+    for _ in range(5):
+        body, ctype = multipart(
+            {"action": "save"},
+            [
+                ("photo", b"photo.png", png(), "image/png"),
+                ("other", b"scan.bin", other, "application/octet-stream"),
+            ],
+        )
+        r = web.resident.client.post(f"/apply/{FORM_ID}/attachments", data=body, content_type=ctype)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/saved")
+    rows = stored(hostile_app)
+    assert sorted(row.original_name for row in rows) == ["photo.png", "scan.bin"]
+    assert sorted(p.name for p in files_under(uploads)) == sorted(row.id for row in rows)
+    assert sum(p.stat().st_size for p in files_under(uploads)) == len(png()) + len(other)
+
+
 # --- size ---------------------------------------------------------------------------------------
 
 

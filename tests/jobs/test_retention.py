@@ -1,10 +1,14 @@
-"""Retention: personal data and files of closed submissions go; the counts stay."""
+"""Retention: personal data and files of closed submissions go; the counts stay. Drafts
+go with their files when left alone or when their resume code expires."""
 
 from __future__ import annotations
 
+import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.catalogue.models import utcnow
@@ -14,8 +18,10 @@ from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob, RetentionRecord
 from app.jobs.retention import DELETED_KEY, is_deleted, purge_expired
-from app.submissions.models import StoredFile, Submission, SubmissionEvent
+from app.submissions.models import Draft, StoredFile, Submission, SubmissionEvent
 from app.submissions.services import submission_counts
+from tests.faults.conftest import FORM_ID, WEB_APPLICANT, load_form, png
+from tests.submissions.conftest import Resident
 
 from .conftest import submit
 
@@ -125,3 +131,119 @@ def test_the_retention_job_runs_from_the_outbox(jobs_app):
         assert job.state == "done" and job.result.startswith(
             "deleted personal data of 1 submission"
         )
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drafts_app(backend_app, tmp_path):
+    """The resident's test form on SQLite and on PostgreSQL; drafts left 7 days go."""
+    backend_app.config.update(
+        UPLOAD_DIR=str(tmp_path / "uploads"), DRAFT_IDLE_DAYS=7, JOB_PERIODIC=False
+    )
+    load_form(backend_app, tmp_path / "form")
+    return backend_app
+
+
+def photo(name: str):
+    return {"photo": (io.BytesIO(png()), name)}
+
+
+def on_disk(app) -> set[str]:
+    return {p.name for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()}
+
+
+def drafts_and_files(app) -> tuple[set[int], dict[str, str]]:
+    """(draft ids, file name → id) as stored now."""
+    with app.app_context():
+        drafts = set(db.session.scalars(select(Draft.id)))
+        files = {f.original_name: f.id for f in db.session.scalars(select(StoredFile))}
+        db.session.remove()
+    return drafts, files
+
+
+def test_drafts_go_with_their_files_when_left_or_when_their_code_expires(drafts_app):
+    app = drafts_app
+    left = Resident(app)  # fills two pages, attaches a photo, never saves, never returns
+    left.start()
+    left.page("applicant", WEB_APPLICANT)
+    assert left.page("docs", photo("left.png")).request.path.endswith("/check")
+
+    saved = Resident(app)  # saves for later: a resume code valid for 30 days
+    saved.start()
+    saved.page("applicant", WEB_APPLICANT)
+    r = saved.post(
+        f"/apply/{FORM_ID}/docs", {"action": "save", **photo("saved.png")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    code = re.search(r'class="receipt">([A-Z0-9-]{11})<', r.get_data(as_text=True)).group(1)
+
+    sent = Resident(app)  # submits
+    sent.start()
+    sent.page("applicant", WEB_APPLICANT)
+    sent.page("docs", photo("sent.png"))
+    assert "/done/" in sent.post(f"/apply/{FORM_ID}/submit", {"declaration": "y"}).request.path
+
+    drafts, files = drafts_and_files(app)
+    assert len(drafts) == 3 and on_disk(app) == set(files.values())
+    now = utcnow()
+
+    # a week and a day later: the draft left alone is gone, rows and bytes
+    with app.app_context():
+        report = purge_expired(now + timedelta(days=8))
+    assert (report.drafts, report.draft_files) == (1, 1)
+    after, kept = drafts_and_files(app)
+    assert len(after) == 2 and set(kept) == {"saved.png", "sent.png"}
+    assert on_disk(app) == set(kept.values())
+    assert left.get(f"/apply/{FORM_ID}/check").request.path == f"/apply/{FORM_ID}"
+
+    # after 30 days the resume code has expired: that draft is gone too
+    with app.app_context():
+        report = purge_expired(now + timedelta(days=31))
+        sub = db.session.scalar(select(Submission))
+        sub_files = [f.id for f in db.session.scalars(select(StoredFile))]
+        submitted_draft = db.session.get(Draft, sub.draft_id)
+        assert submitted_draft is not None and submitted_draft.answers == {}
+    assert (report.drafts, report.draft_files) == (1, 1)
+    after, kept = drafts_and_files(app)
+    assert set(kept) == {"sent.png"} and sub_files == [kept["sent.png"]]  # the submission's
+    assert on_disk(app) == {kept["sent.png"]}
+    r = Resident(app).post(f"/apply/{FORM_ID}/resume", {"code": code})
+    assert r.status_code == 422
+
+
+def test_a_saved_draft_still_in_use_stays_past_its_code(drafts_app):
+    """Worked on after its code expired (the resident's browser still has it): deleted
+    DRAFT_IDLE_DAYS after the last change, not from under the resident."""
+    resident = Resident(drafts_app)
+    resident.start()
+    resident.post(f"/apply/{FORM_ID}/applicant", {"action": "save", "name-family": "山田"})
+    with drafts_app.app_context():
+        draft = db.session.scalar(select(Draft))
+        draft.resume_expires_at = utcnow() - timedelta(days=1)
+        draft.pending = {**draft.pending, "applicant": {"name": {"family": "山田"}}}
+        db.session.commit()
+        assert purge_expired().drafts == 0
+        assert purge_expired(utcnow() + timedelta(days=8)).drafts == 1
+
+
+def test_a_submitted_draft_keeps_no_copy_of_the_answers(drafts_app):
+    resident = Resident(drafts_app)
+    resident.start()
+    resident.page("applicant", WEB_APPLICANT)
+    resident.page("docs", photo("sent.png"))
+    resident.post(f"/apply/{FORM_ID}/submit", {"declaration": "y"})
+    with drafts_app.app_context():
+        draft = db.session.scalar(select(Draft))
+        assert (draft.answers, draft.pending, draft.resume_code) == ({}, {}, None)
+        # a draft submitted before drafts were emptied at once: the daily run empties it
+        draft.answers = {"name": {"family": "山田"}}
+        draft.resume_code = "ABCDE-FGHJK"
+        db.session.commit()
+        assert purge_expired().emptied_drafts == 1
+        db.session.expire_all()
+        draft = db.session.scalar(select(Draft))
+        assert (draft.answers, draft.pending, draft.resume_code) == ({}, {}, None)
+        assert purge_expired().emptied_drafts == 0
+        assert db.session.scalar(select(Submission)).answers["name"]["family"] == "山田"

@@ -50,6 +50,17 @@ def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # no
     resident.page("docs", {"photo": (io.BytesIO(png()), "second.png")})  # replaces the first
     resident.post("/apply/test-permit/submit", {"declaration": "y"})
     with form_app.app_context():
+        (second,) = db.session.scalars(select(StoredFile))  # the first went when replaced
+        assert second.original_name == "second.png" and second.submission_id is not None
+        # a file replaced before replaced files were deleted at once: the draft's only
+        earlier = StoredFile(
+            id="0" * 32, draft_id=second.draft_id, field_id="photo", original_name="first.png",
+            content_type="image/png", size=len(png()), sha256="-", path="earlier/" + "0" * 32,
+        )  # fmt: skip
+        db.session.add(earlier)
+        db.session.commit()
+        services.file_path(earlier).parent.mkdir(parents=True)
+        services.file_path(earlier).write_bytes(png())
         rows = list(db.session.scalars(select(StoredFile)))
         paths = [services.file_path(f) for f in rows]
         assert len(rows) == 2 and all(p.exists() for p in paths)
