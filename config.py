@@ -12,10 +12,11 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-# every rate limit's setting (Flask-Limiter strings, per client address); bench/ raises them
+# every rate limit's setting (Flask-Limiter strings, per client address or account); bench/ raises them
 # all for its runs, which come from one address
 RATE_LIMITS = (
     "LOGIN_RATE_LIMIT",
+    "LOGIN_ACCOUNT_RATE_LIMIT",
     "LOOKUP_RATE_LIMIT",
     "START_RATE_LIMIT",
     "UPLOAD_RATE_LIMIT",

@@ -86,8 +86,11 @@ def _too_large() -> str:
     )
 
 
-def json_error(status: int, message: str, code: str | None = None):
+def json_error(status: int, message: str, code: str | None = None, errors: dict | None = None):
+    """The one shape of every JSON error: `{"error", "message", "errors"?}`."""
     body = {"error": code or ERROR_CODES.get(status, "error"), "message": message}
+    if errors is not None:
+        body["errors"] = errors
     return jsonify(body), status
 
 

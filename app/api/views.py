@@ -384,12 +384,11 @@ def submit_form(form_id: str):
             fv, defn, body, lang, uploads, key, declared=declared
         )
     except subs.IdempotencyConflict:
-        return json_error(
-            422,
+        reused = (
             "この Idempotency-Key は別の内容の申請に使われています。新しいキーで送ってください"
-            " / this Idempotency-Key was used for a different request: send this one with a new key",
-            "idempotency_key_reused",
+            " / this Idempotency-Key was used for a different request: send this one with a new key"
         )
+        return json_error(422, reused, "idempotency_key_reused", {"Idempotency-Key": [reused]})
     except subs.StorageFull:
         return json_error(
             507,

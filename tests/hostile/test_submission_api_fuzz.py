@@ -354,6 +354,8 @@ def check_answer(response, english: bool) -> None:
 def api(hostile_app, monkeypatch):
     # the jobs of an accepted submission (receipt PDF, mail) are tested elsewhere
     monkeypatch.setattr(submission_services, "dispatch", lambda ids: 0)
+    # thousands of requests from one address: the rate limit is tested elsewhere
+    monkeypatch.setitem(hostile_app.config, "API_SUBMIT_RATE_LIMIT", "1000000 per second")
     return hostile_app.test_client()
 
 

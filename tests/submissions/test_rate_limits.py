@@ -90,7 +90,7 @@ def test_api_submissions_without_a_token_are_limited(form_app):
     def submit(headers=None):
         return client.post(
             "/api/v1/forms/test-permit/submissions",
-            data=json.dumps({"answers": answers}),
+            data=json.dumps({"answers": answers, "declaration": True}),
             content_type="application/json",
             headers=headers or {},
             environ_base=env,
