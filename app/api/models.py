@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogue.models import Department, utcnow
+from app.catalogue.models import Department
+from app.clock import utcnow
 from app.extensions import db
 
 

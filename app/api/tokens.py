@@ -12,7 +12,8 @@ import secrets
 
 from sqlalchemy import select
 
-from app.catalogue.models import Department, utcnow
+from app.catalogue.models import Department
+from app.clock import utcnow
 from app.extensions import db
 
 from .models import ApiToken

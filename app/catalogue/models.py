@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.clock import utcnow  # other modules still import it from here for now
+from app.clock import utcnow
 from app.extensions import db
 from app.kpi.status import STATUSES
 

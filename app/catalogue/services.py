@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from app.clock import today
+from app.clock import today, utcnow
 from app.extensions import db
 
 from . import csvfiles as cf
 from . import rules
-from .models import Department, Procedure, StatusChange, VolumeRecord, utcnow
+from .models import Department, Procedure, StatusChange, VolumeRecord
 
 
 @dataclass

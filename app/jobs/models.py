@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.extensions import db
 
 # pending → queued → running → done; a failure goes back to pending (later, with

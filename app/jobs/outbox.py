@@ -19,8 +19,7 @@ from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.catalogue.models import utcnow
-from app.clock import japan_time
+from app.clock import japan_time, utcnow
 from app.extensions import db
 
 from . import queue

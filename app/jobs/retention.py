@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, exists, func, or_, select
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.extensions import db
 
 from .models import RetentionRecord

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogue.models import Department, append_only, utcnow
+from app.catalogue.models import Department, append_only
+from app.clock import utcnow
 from app.extensions import db
 
 ROLES = {

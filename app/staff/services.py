@@ -14,7 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, request
 from sqlalchemy import Select, select
 
-from app.catalogue.models import Department, Procedure, utcnow
+from app.catalogue.models import Department, Procedure
+from app.clock import utcnow
 from app.extensions import db
 from app.submissions.models import FormVersion, Submission
 

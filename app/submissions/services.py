@@ -34,8 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from app.catalogue.models import Procedure, utcnow
-from app.clock import as_utc, today
+from app.catalogue.models import Procedure
+from app.clock import as_utc, today, utcnow
 from app.extensions import db
 from app.formengine import (
     Context,

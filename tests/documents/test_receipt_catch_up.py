@@ -25,7 +25,7 @@ def test_a_receipt_left_pending_is_made_on_request(form_app, monkeypatch):  # no
     headers = {"X-Access-Code": body["access_code"]}
     assert client.get(url, headers=headers).status_code == 202  # just made: still being made
     with form_app.app_context():
-        from app.catalogue.models import utcnow
+        from app.clock import utcnow
 
         db.session.execute(update(OutboxJob).values(created_at=utcnow() - timedelta(seconds=60)))
         db.session.commit()

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.catalogue.services import import_catalogue
+from app.clock import utcnow
 from app.extensions import db
 from app.submissions import services
 from app.submissions.models import Submission
@@ -106,7 +107,7 @@ def test_a_key_that_has_expired_is_free_again(api):
     first = client.post(API, json=body(), headers=KEY).get_json()
     with api.app_context():
         db.session.execute(
-            update(Submission).values(created_at=services.utcnow() - timedelta(hours=25))
+            update(Submission).values(created_at=utcnow() - timedelta(hours=25))
         )
         db.session.commit()
     later = client.post(API, json=body({**ANSWERS, "kind": "a"}), headers=KEY)

@@ -14,7 +14,7 @@ import click
 import pytest
 from sqlalchemy import update
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs import outbox, sweeper
 from app.jobs.models import OutboxJob

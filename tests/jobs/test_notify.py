@@ -167,7 +167,7 @@ def test_the_webhook_posts_the_submission_signed(jobs_app, receiver):
 def test_the_webhook_is_retried_with_backoff_then_gives_up_on_a_refusal(jobs_app, receiver):
     from datetime import timedelta
 
-    from app.catalogue.models import utcnow
+    from app.clock import utcnow
 
     receiver.answers = [503, 500]
     submit(jobs_app)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs import outbox, tasks
 from app.jobs.models import OutboxJob

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.documents.receipts import receipt_path
 from app.documents.services import receipt_for
 from app.extensions import db

@@ -36,7 +36,7 @@ def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # no
     import io
     from datetime import timedelta
 
-    from app.catalogue.models import utcnow
+    from app.clock import utcnow
     from app.formengine.parser import parse
     from app.jobs.retention import purge_expired
     from app.submissions import services

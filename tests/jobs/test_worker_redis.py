@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.catalogue.models import utcnow
+from app.clock import utcnow
 from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob
