@@ -22,8 +22,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.sql import ClauseElement
+
+
+def param(name: str, column):
+    """A bound parameter typed like `column`: its value goes through the column's own bind
+    processor (a JSON column's dict, a date), as the ORM would send it."""
+    return bindparam(name, type_=column.type)
 
 
 @dataclass(frozen=True)

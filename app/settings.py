@@ -8,9 +8,11 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, request, session
+from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_translations
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def migrations_dir() -> str:
@@ -69,8 +71,6 @@ def trust_proxies(app: Flask) -> None:
     """The client's address and scheme as the PROXY_HOPS trusted proxies report them."""
     hops = app.config.get("PROXY_HOPS") or 0
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
@@ -130,8 +130,6 @@ def _stateless(path: str) -> bool:
 
 def select_locale() -> Locale:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
-    from flask import current_app
-
     langs = current_app.config["LANGUAGES"]
     if _stateless(request.path):  # no session read: public answers stay cacheable
         return _locale(
@@ -162,8 +160,6 @@ def quick_template_gettext(app: Flask) -> None:
     """The templates' _() finds the catalogue once per locale and request, not once per
     string (Flask-Babel's own lookup costs about as much as a page's fields). A locale
     made by force_locale() is another object, so it gets its own catalogue."""
-    from flask import g
-    from flask_babel import get_translations
 
     def translations():
         ctx = g.get("_flask_babel") if g else None

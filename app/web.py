@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from werkzeug.serving import WSGIRequestHandler
 
 from app.clock import format_time, iso_time, japan_time
+from app.extensions import db
 from app.kpi import fiscal
 
 ERROR_CODES = {
@@ -138,8 +139,6 @@ def _database_unavailable(exc: Exception):
     """503 with Retry-After and the usual page or JSON, never a stack trace; the session
     is rolled back so that its connection goes back to the pool (pre-pinged, replaced
     when dead) and the next request starts clean."""
-    from app.extensions import db
-
     current_app.logger.warning(
         "database unavailable on %s %s: %s", request.method, request.path, _cause(exc)
     )
@@ -157,8 +156,6 @@ def _end_session(_exc: BaseException | None) -> None:
     connection was lost after the answer was made, closing it (a rollback) fails; that is
     logged here instead of escaping past the answer, which the server would replace with
     its own 500."""
-    from app.extensions import db
-
     try:
         db.session.remove()
     except DATABASE_UNAVAILABLE as exc:

@@ -179,9 +179,9 @@ def make_app(tmp: Path, procedures: int, database_url: str | None = None) -> Fla
         from flask_babel import get_locale
         from flask_wtf.csrf import generate_csrf
 
-        from app.submissions import services as svc
+        from app.submissions import drafts
 
-        draft = svc.draft_state((session.get("drafts") or {}).get("bench-form"))
+        draft = drafts.draft_state((session.get("drafts") or {}).get("bench-form"))
         assert draft is not None and not draft.submitted
         get_locale()
         generate_csrf()
@@ -192,7 +192,7 @@ def make_app(tmp: Path, procedures: int, database_url: str | None = None) -> Fla
         assert import_catalogue(folder).ok
         form = tmp / "bench-form.yaml"
         form.write_text(BENCH_FORM, encoding="utf-8")
-        from app.submissions.services import load_forms
+        from app.submissions.versions import load_forms
 
         assert not load_forms([form]).problems
     return app
@@ -366,15 +366,17 @@ def bench_submission(app: Flask, name: str) -> dict:
     def add_same_rows():
         """The rows a submission is (the submission, its first status event, its outbox
         jobs), written by the application's own statements, with nothing else around."""
-        from app.jobs.outbox import new_job, submission_jobs
+        from app.clock import utcnow
+        from app.jobs.outbox import new_job
         from app.kpi.fiscal import fiscal_year_of
-        from app.submissions import services as svc
+        from app.submissions import codes, store
+        from app.submissions.effects import submission_jobs
 
         answers = request.get_json()["answers"]
-        now = svc.utcnow()
+        now = utcnow()
         row = {
-            "receipt_no": f"{fiscal_year_of(now.date())}-{svc.random_code(8)}",
-            "access_code": svc.random_code(8),
+            "receipt_no": f"{fiscal_year_of(now.date())}-{codes.random_code(8)}",
+            "access_code": codes.random_code(8),
             "form_version_id": fv.id,
             "procedure_code": fv.procedure_code,
             "fiscal_year": fiscal_year_of(now.date()),
@@ -390,14 +392,14 @@ def bench_submission(app: Flask, name: str) -> dict:
         ]
         with engine.begin() as conn:
             at_once = conn.dialect.name == "postgresql"
-            (svc._insert_at_once if at_once else svc._insert_one_by_one)(conn, row, jobs)
+            (store._insert_at_once if at_once else store._insert_one_by_one)(conn, row, jobs)
         return {"ok": True}, 201
 
     with app.app_context():
-        from app.submissions import services as svc
+        from app.submissions import versions
 
-        fv = svc.latest_version("bench-form")
-        defn = svc.definition(fv)
+        fv = versions.latest_version("bench-form")
+        defn = versions.definition(fv)
     bare_client = bare.test_client()
     value, base = interleaved_rates(
         lambda: client.post(url, json={"answers": ANSWERS}),

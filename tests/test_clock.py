@@ -17,7 +17,7 @@ from app.extensions import db
 from app.jobs.models import FAILED, OutboxJob
 from app.opendata.services import _jsonable, csv_cell
 from tests.staff.conftest import office, sign_in  # noqa: F401  (fixture)
-from tests.submissions.conftest import form_app  # noqa: F401  (fixture)
+from tests.submissions.conftest import GOOD, Resident, form_app  # noqa: F401  (fixture)
 
 STORED = datetime(2026, 12, 3, 6, 39, 5, tzinfo=UTC)
 NAIVE = STORED.replace(tzinfo=None)  # how SQLite gives it back
@@ -72,11 +72,16 @@ def test_open_data_writes_a_time_with_its_offset():
 def stored_at_0639(office):  # noqa: F811
     """The office with a token, a failed job, staff signed in, and then every stored time (every
     DateTime column of every table) at 06:39:05 UTC → (app, receipt, access code, clients)."""
-    app, receipts = office
+    app, _receipts = office
     clients = {who: sign_in(app, f"{who}@example.jp") for who in ("admin", "d01")}
-    resident = clients[None] = app.test_client()  # who submitted: the done and status pages know
-    with resident.session_transaction() as sess:
-        sess["receipts"] = {receipts["01"]["receipt_no"]: receipts["01"]["access_code"]}
+    resident = Resident(app)  # who submitted through the pages: the done and status pages know
+    resident.start()
+    resident.page("applicant", GOOD)
+    resident.page("more", {"count": "2"})
+    resident.page("docs", {})
+    done = resident.post("/apply/test-permit/submit", {"declaration": "y"})
+    receipt_no = done.request.path.rsplit("/", 1)[1]
+    clients[None] = resident.client
     with app.app_context():
         api_tokens.create_token("01", "部局システム", "test")
         db.session.add(
@@ -88,7 +93,7 @@ def stored_at_0639(office):  # noqa: F811
             if times:
                 db.session.execute(table.update().values(**times))
         db.session.commit()
-    return receipts["01"]["receipt_no"], clients
+    return receipt_no, clients
 
 
 PAGES = {

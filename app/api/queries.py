@@ -1,6 +1,6 @@
 """Read side of the catalogue for the API and open data, in a constant number of queries.
 
-Statuses and volumes come from the KPI facts (app.dashboard.services.kpi_facts: reloaded
+Statuses and volumes come from the KPI facts (app.catalogue.queries.kpi_facts: reloaded
 only when the catalogue changes), so the API shows exactly what the KPI counts; the
 descriptive columns of the procedures on a page come from one more query.
 """
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import kpi
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
-from app.dashboard.services import kpi_facts
+from app.catalogue.queries import kpi_facts
 from app.extensions import db
 
 

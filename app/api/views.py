@@ -227,9 +227,9 @@ def record_volume(code: str):
 
 
 def _form_summary(fv) -> dict:
-    from app.submissions import services as subs
+    from app.submissions import versions
 
-    defn = subs.definition(fv)
+    defn = versions.definition(fv)
     return {
         "id": fv.form_id,
         "version": fv.version,
@@ -248,9 +248,9 @@ def _form_summary(fv) -> dict:
 )
 def list_forms():
     """Published forms, newest version of each."""
-    from app.submissions import services as subs
+    from app.submissions import versions
 
-    return jsonify({"forms": [_form_summary(fv) for fv in subs.published_forms()]})
+    return jsonify({"forms": [_form_summary(fv) for fv in versions.published_forms()]})
 
 
 @bp.get("/forms/<form_id>")
@@ -261,13 +261,13 @@ def list_forms():
 )
 def get_form(form_id: str):
     """A form's definition as JSON (the YAML, parsed)."""
-    from app.submissions import services as subs
+    from app.submissions import versions
 
-    fv = subs.latest_version(form_id)
+    fv = versions.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
     body = _form_summary(fv)
-    body["definition"] = subs.definition(fv).source_json()
+    body["definition"] = versions.definition(fv).source_json()
     return jsonify(body)
 
 
@@ -320,13 +320,13 @@ def submit_form(form_id: str):
     draft on the pages. Without an API token (`Authorization: Bearer`) submissions are
     rate limited per client address (API_SUBMIT_RATE_LIMIT): 429 past it.
     """
-    from app.submissions import services as subs
+    from app.submissions import store, uploads, versions
 
-    fv = subs.latest_version(form_id)
+    fv = versions.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
-    defn = subs.definition(fv)
-    uploads: dict[str, list] = {}
+    defn = versions.definition(fv)
+    received: dict[str, list] = {}
     errors: dict[str, list[str]] = {}
     if request.mimetype == "multipart/form-data":
         try:
@@ -352,7 +352,7 @@ def submit_form(form_id: str):
     if not isinstance(body, dict):
         return json_error(400, "answers はオブジェクトです / answers must be an object")
     lang = lang if lang in defn.languages else "ja"  # stateless: no session for the API
-    used = subs.Usage()
+    used = uploads.Usage()
     for field_id in request.files:
         f = defn.field(field_id)
         if f is None or f.type != "file":
@@ -361,13 +361,13 @@ def submit_form(form_id: str):
             )
             continue
         for storage in request.files.getlist(field_id):
-            upload, error = subs.receive_upload(f, storage, lang)
-            error = error or subs.quota_error(used, upload, lang)
+            upload, error = uploads.receive_upload(f, storage, lang)
+            error = error or uploads.quota_error(used, upload, lang)
             if error:
                 errors.setdefault(field_id, []).append(error)
             else:
-                uploads.setdefault(field_id, []).append(upload)
-                used += subs.Usage(len(upload.data), 1)
+                received.setdefault(field_id, []).append(upload)
+                used += uploads.Usage(len(upload.data), 1)
     if errors:
         return jsonify(
             {
@@ -380,16 +380,16 @@ def submit_form(form_id: str):
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
     try:
-        sub, result, replayed = subs.submit_answers(
-            fv, defn, body, lang, uploads, key, declared=declared
+        sub, result, replayed = store.submit_answers(
+            fv, defn, body, lang, received, key, declared=declared
         )
-    except subs.IdempotencyConflict:
+    except store.IdempotencyConflict:
         reused = (
             "この Idempotency-Key は別の内容の申請に使われています。新しいキーで送ってください"
             " / this Idempotency-Key was used for a different request: send this one with a new key"
         )
         return json_error(422, reused, "idempotency_key_reused", {"Idempotency-Key": [reused]})
-    except subs.StorageFull:
+    except uploads.StorageFull:
         return json_error(
             507,
             "ファイルを保存できませんでした。時間をおいてもう一度送ってください"
@@ -408,7 +408,7 @@ def submit_form(form_id: str):
         "receipt_no": sub.receipt_no,
         "access_code": sub.access_code,
         "status": sub.status,
-        "form_version": subs.version_by_id(sub.form_version_id).version,
+        "form_version": versions.version_by_id(sub.form_version_id).version,
     }
     response = jsonify(answer)
     response.status_code = 201  # a replay of the same request gets the same answer
@@ -436,9 +436,9 @@ ACCESS_CODE = {
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def get_submission(receipt_no: str):
     """Status and history of one submission, for the holder of its access code."""
-    from app.submissions import services as subs
+    from app.submissions import store
 
-    sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
+    sub = store.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
     return jsonify(
@@ -480,20 +480,19 @@ def get_receipt_pdf(receipt_no: str):
     (with `Retry-After`) until it is there; 404 once deleted after the retention period,
     like an unknown number; 503 when making it failed (staff are told).
     """
-    from app.documents.services import FAILED, PENDING, receipt_download, receipt_for
-    from app.submissions import services as subs
+    from app.submissions import receipts, store
 
-    sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
+    sub = store.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
-    data, state = receipt_for(sub)
+    data, state = receipts.receipt_for(sub)
     if data is None:
-        if state == PENDING:
+        if state == receipts.PENDING:
             response = jsonify({"status": "pending"})
             response.status_code = 202
             response.headers["Retry-After"] = "5"
             return response
-        if state == FAILED:
+        if state == receipts.FAILED:
             return json_error(
                 503,
                 "受付票を作成できませんでした。担当者が対応します / the receipt could not be made;"
@@ -505,4 +504,4 @@ def get_receipt_pdf(receipt_no: str):
             "保存期間が過ぎたため、受付票は削除されました / deleted after the retention period",
             "not_found",
         )
-    return receipt_download(sub, data)
+    return receipts.receipt_download(sub, data)

@@ -1,4 +1,4 @@
-"""`flask catalogue import|export` and `flask demo`."""
+"""`flask catalogue import|export`."""
 
 from __future__ import annotations
 
@@ -76,31 +76,3 @@ def export_command(directory: Path) -> None:
         f"書き出しました / exported: procedures {n['procedures']}, volumes {n['volumes']}, "
         f"statuses {n['statuses']} → {directory}"
     )
-
-
-@click.command("demo", help="同梱の台帳などを読み込む / load the shipped catalogue (idempotent)")
-@with_appcontext
-def demo_command() -> None:
-    report = run_import(SHIPPED, dry_run=False, quiet=True)
-    if not report.ok:
-        sys.exit(1)
-    c = report.counts
-    click.echo(
-        f"同梱の手続台帳 / shipped catalogue: +{c['procedures_created']} procedures, "
-        f"+{c['volumes_added']} volumes, +{c['statuses_added']} status rows"
-    )
-    from app.submissions.cli import SHIPPED as FORMS
-    from app.submissions.cli import run_load
-
-    loaded = run_load([FORMS])
-    if loaded.problems:
-        sys.exit(1)
-    new = [f"{i} v{v}" for i, v, state in loaded.loaded if state == "new"]
-    click.echo(
-        f"同梱の申請様式 / shipped forms: {len(loaded.loaded)} ({', '.join(new) or 'no change'})"
-    )
-    from app.staff.services import DEMO_PASSWORD, ensure_demo_users
-
-    click.echo("デモ用の職員アカウント / demo staff logins (password: " + DEMO_PASSWORD + "):")
-    for email, role in ensure_demo_users():
-        click.echo(f"  {email}  ({role})")

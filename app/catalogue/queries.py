@@ -1,14 +1,19 @@
-"""Read side of the catalogue: what the KPI arithmetic needs, in a constant number of queries."""
+"""Read side of the catalogue: what the KPI arithmetic needs, in a constant number of
+queries, kept per process until the catalogue changes (`kpi_facts`: the one source of
+the dashboard, the API, open data and the KPI report)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.kpi import ProcedureFacts
+from app.gcpause import gc_paused
+from app.kpi import ProcedureFacts, status_on
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
@@ -142,8 +147,6 @@ def departments() -> list[Department]:
 
 def current_statuses(procedures, day) -> dict[int, str]:
     """Procedure id → its status on `day` (kpi.md's rule), for a page of procedures: one query."""
-    from app.kpi import status_on
-
     ids = [p.id for p in procedures]
     history: dict[int, list] = defaultdict(list)
     if ids:
@@ -154,3 +157,46 @@ def current_statuses(procedures, day) -> dict[int, str]:
         ):
             history[pid].append((effective, status))
     return {pid: status_on(history.get(pid, ()), day) for pid in ids}
+
+
+# --- the KPI's facts, kept until something they hold changes ---------------------------------
+
+# Applications received online by a feature of this app (the submissions), counted into
+# the facts' take-up: name → (stamp, counts). A feature registers its source at app
+# creation (the catalogue imports no feature).
+_online_sources: dict[str, tuple[Callable[[], object], Callable[[], dict]]] = {}
+_cache: dict[str, tuple[tuple, list[ProcedureFacts]]] = {}
+
+
+def register_online_receipts(
+    name: str, stamp: Callable[[], object], counts: Callable[[], dict[str, dict[int, int]]]
+) -> None:
+    """`counts()` → procedure code → fiscal year → applications received online here;
+    `stamp()` changes whenever they do (a cheap query)."""
+    _online_sources[name] = (stamp, counts)
+
+
+def kpi_facts() -> list[ProcedureFacts]:
+    """Every procedure's facts with the applications received here, reloaded only on change.
+
+    Each process keeps the last load with the stamp it was made at; a request costs
+    one stamp query per source, plus the loading queries after any change.
+    """
+    key = db.engine.url.render_as_string(hide_password=True)
+    sources = list(_online_sources.values())
+    stamp = (*catalogue_stamp(), *(s() for s, _ in sources))
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    counts: dict[str, dict[int, int]] = {}
+    for _, source in sources:
+        for code, years in source().items():
+            for fy, n in years.items():
+                counts.setdefault(code, {})[fy] = counts.get(code, {}).get(fy, 0) + n
+    with gc_paused():
+        facts = [
+            replace(f, submissions=counts[f.code]) if f.code in counts else f
+            for f in load_kpi_facts()
+        ]
+    _cache[key] = (stamp, facts)
+    return facts

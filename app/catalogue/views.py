@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
+from app.clock import today
 from app.extensions import db
 from app.kpi import DIGITIZED, status_label, status_on
 from app.web import current_lang
@@ -18,8 +19,6 @@ bp = Blueprint("catalogue", __name__)
 
 @bp.get("/")
 def index():
-    from app.clock import today
-
     q = (request.args.get("q") or "").strip()
     dept = request.args.get("department") or ""
     stmt = select(Procedure).join(Department)
@@ -51,8 +50,6 @@ def _label(code: str) -> str:
 
 @bp.get("/procedures/<code>")
 def procedure(code: str):
-    from app.clock import today
-
     p = db.session.scalar(select(Procedure).where(Procedure.code == code))
     if p is None:
         abort(404)

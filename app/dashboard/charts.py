@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -94,8 +95,6 @@ def history_chart(
 
 def text_width(text: str) -> float:
     """Approximate width of a label: wide (CJK) characters take a full em."""
-    import unicodedata
-
     return sum(FONT if unicodedata.east_asian_width(c) in "WF" else FONT * 0.55 for c in text)
 
 

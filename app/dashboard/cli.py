@@ -1,15 +1,17 @@
-"""`flask kpi`: the figures of kpi.md on the command line."""
+"""`flask kpi`: the figures of kpi.md on the command line; `flask report kpi`: the PDF."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from app import kpi
 
+from . import report
 from . import services as svc
 
 
@@ -58,3 +60,22 @@ def kpi_command(fiscal_year, scope, basis, as_json, limit) -> None:
         click.echo("  影響の大きい未対応 biggest remaining:")
         for r in f.remaining[:limit]:
             click.echo(f"    {r.code:<8} {r.weight:>8,}  +{r.gain_points:.1f}pt  {r.name}")
+
+
+@click.group("report", help="報告書 / reports")
+def report_cli() -> None:
+    pass
+
+
+@report_cli.command("kpi", help="推進本部向け KPI 報告書（PDF） / the KPI report PDF")
+@click.option(
+    "--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024"
+)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
+@with_appcontext
+def report_kpi_command(fiscal_year: int | None, out: Path, lang: str) -> None:
+    data = report.render_kpi_report(fiscal_year, lang=lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    click.echo(f"{out} ({len(data):,} bytes)")

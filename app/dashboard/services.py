@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 
 from app import kpi
-from app.catalogue.queries import catalogue_stamp, department_last_updates, load_kpi_facts
+from app.catalogue.queries import department_last_updates, kpi_facts
 from app.clock import JST, as_utc, today
-from app.extensions import db
-from app.gcpause import gc_paused
-from app.submissions.services import submission_counts, submissions_stamp
 
 
 def current_fiscal_year() -> int:
     return kpi.fiscal_year_of(today())
-
-
-_cache: dict[str, tuple[tuple, list[kpi.ProcedureFacts]]] = {}
-
-
-def kpi_facts() -> list[kpi.ProcedureFacts]:
-    """Every procedure's facts with the submissions received here, reloaded only on change.
-
-    Each process keeps the last load with the stamp it was made at; a request costs
-    one stamp query per source, plus the loading queries after any change.
-    """
-    key = db.engine.url.render_as_string(hide_password=True)
-    stamp = (*catalogue_stamp(), submissions_stamp())
-    hit = _cache.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    counts = submission_counts()
-    with gc_paused():
-        facts = [
-            replace(f, submissions=counts[f.code]) if f.code in counts else f
-            for f in load_kpi_facts()
-        ]
-    _cache[key] = (stamp, facts)
-    return facts
 
 
 def parse_fiscal_year(text: str | None) -> int:

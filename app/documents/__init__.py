@@ -1,15 +1,7 @@
-"""PDF documents made with WeasyPrint: receipts (受付票) and the KPI report.
+"""Documents, as infrastructure: HTML → tagged PDF with WeasyPrint (`pdf`), the Japanese
+fonts it needs (`fonts`), QR codes (`qr`) and write-once storage (`storage`).
 
-Rendering runs in jobs (RQ workers, or inline without Redis), never in a web request.
+It takes plain HTML and bytes and knows no feature: the receipt is made by
+`app.submissions.receipts`, the KPI report by `app.dashboard.report`. Rendering runs in
+jobs (RQ workers, or inline without Redis), never in a web request.
 """
-
-from __future__ import annotations
-
-from flask import Flask
-
-
-def init_app(app: Flask) -> None:
-    """Template helpers for the pages that offer a PDF."""
-    from .services import receipt_state
-
-    app.add_template_global(receipt_state, "receipt_state")

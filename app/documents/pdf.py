@@ -22,6 +22,8 @@ def _shared():
     if _stylesheet is None:
         with _lock:
             if _stylesheet is None:
+                # WeasyPrint (with Pango) is loaded only by a process that makes a PDF:
+                # the web processes, which never do, do not pay for it
                 from weasyprint import CSS
                 from weasyprint.text.fonts import FontConfiguration
 
@@ -34,7 +36,7 @@ def _shared():
 
 def write_pdf(html: str, base_url: str | None = None) -> bytes:
     """A tagged PDF of `html` (its <html lang> and <title> become the PDF's language and title)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded only where a PDF is made (see _shared)
 
     font_config, stylesheet = _shared()
     return HTML(string=html, base_url=base_url).write_pdf(

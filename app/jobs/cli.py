@@ -1,15 +1,15 @@
-"""`flask worker`, `flask jobs sweep|list|retry`, `flask report kpi`."""
+"""`flask worker`, `flask jobs sweep|list|retry`."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from . import outbox, queue
+from .worker import run_worker
 
 
 @click.command("worker", help="RQ ワーカーを起動 / run an RQ worker (needs REDIS_URL)")
@@ -26,8 +26,6 @@ def worker_command(burst: bool, name: str | None) -> None:
             err=True,
         )
         sys.exit(2)
-    from .worker import run_worker
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_worker(app, burst=burst, name=name)
 
@@ -82,24 +80,3 @@ def retry_command(job_id: int) -> None:
         )
         sys.exit(1)
     click.echo(f"{job.id}: {job.state}")
-
-
-@click.group("report", help="報告書 / reports")
-def report_cli() -> None:
-    pass
-
-
-@report_cli.command("kpi", help="推進本部向け KPI 報告書（PDF） / the KPI report PDF")
-@click.option(
-    "--fy", "fiscal_year", type=int, default=None, help="年度（西暦） / fiscal year, e.g. 2024"
-)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--lang", type=click.Choice(["ja", "en"]), default="ja", show_default=True)
-@with_appcontext
-def report_kpi_command(fiscal_year: int | None, out: Path, lang: str) -> None:
-    from app.documents.reports import render_kpi_report
-
-    data = render_kpi_report(fiscal_year, lang=lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    click.echo(f"{out} ({len(data):,} bytes)")

@@ -41,19 +41,3 @@ class OutboxJob(db.Model):
 
     def __repr__(self) -> str:
         return f"<OutboxJob {self.id} {self.key} {self.state} attempts={self.attempts}>"
-
-
-class RetentionRecord(db.Model):
-    """A submission whose personal data and files were deleted after its retention period.
-
-    The submission row stays with what the KPI counts (procedure, fiscal year, form
-    version, status); its answers become a marker, its files are gone.
-    """
-
-    __tablename__ = "retention_records"
-
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
-    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    retention_days: Mapped[int] = mapped_column(Integer)
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the last status event
-    files_deleted: Mapped[int] = mapped_column(Integer, default=0)

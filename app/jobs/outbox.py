@@ -16,25 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app, has_request_context
+from redis.exceptions import RedisError
+from rq.job import Job
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import japan_time, utcnow
 from app.extensions import db
 
-from . import queue
-from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
+from . import queue, registry, tasks
+from .models import FAILED, PENDING, QUEUED, RUNNING, OutboxJob
 
 log = logging.getLogger(__name__)
-
-# what a submission sets off; the handlers are in tasks.py
-RECEIPT_PDF = "receipt_pdf"
-MAIL_RESIDENT = "mail_resident"
-MAIL_DEPARTMENT = "mail_department"
-WEBHOOK = "webhook"
-KPI_REPORT = "kpi_report"
-MAIL_REPORT = "mail_report"
-RETENTION = "retention"
 
 # RQ states after which a queued row's job will never run
 _RQ_GONE = {"finished", "failed", "stopped", "canceled"}
@@ -74,29 +67,6 @@ def add(
     except IntegrityError:  # another process wrote it first
         return None
     return row
-
-
-def resident_email(defn, answers) -> str | None:
-    """The resident's address: the first answered `email` field (hidden ones are never stored)."""
-    for _page, f in defn.all_fields():
-        if f.type == "email" and isinstance(answers.get(f.id), str) and answers[f.id]:
-            return answers[f.id]
-    return None
-
-
-def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
-    """What a new submission sets off → (kind, key suffix, payload) each; the key is
-    `<kind>:<submission id><suffix>`. Written in the submission's own transaction
-    (submissions.services), handed out by `dispatch()` after its commit."""
-    jobs = [(RECEIPT_PDF, "", {})]
-    if resident_email(defn, answers or {}):
-        jobs.append((MAIL_RESIDENT, "", {}))
-    for n, out in enumerate(defn.outputs):
-        if out.type == "email" and out.to:
-            jobs.append((MAIL_DEPARTMENT, f":{n}", {"to": out.to}))
-        elif out.type == "webhook" and out.url:
-            jobs.append((WEBHOOK, f":{n}", {"url": out.url}))
-    return jobs
 
 
 def new_job(now: datetime) -> dict:
@@ -146,21 +116,17 @@ def _after_response(ids: list[int]) -> int:
 
 
 def dispatch_now(ids: Iterable[int]) -> int:
-    """Run inline jobs in this process now (a catch-up; see documents.services)."""
+    """Run inline jobs in this process now (a catch-up; see submissions/receipts.py)."""
     return _run_inline(list(ids))
 
 
 def _run_inline(ids: list[int]) -> int:
-    from . import tasks
-
     for job_id in ids:
         tasks.run(job_id)
     return len(ids)
 
 
 def _enqueue(ids: list[int]) -> int:
-    from redis.exceptions import RedisError
-
     cfg = current_app.config
     rows = db.session.execute(
         select(OutboxJob.id, OutboxJob.attempts).where(
@@ -207,62 +173,6 @@ def _enqueue(ids: list[int]) -> int:
     finally:
         conn.close()
     return done
-
-
-# --- running (called by tasks.run) -----------------------------------------------------------
-
-
-def claim(job_id: int) -> OutboxJob | None:
-    """Take a pending or queued job for running; None when another run has it or it is done."""
-    taken = db.session.execute(
-        update(OutboxJob)
-        .where(OutboxJob.id == job_id, OutboxJob.state.in_((PENDING, QUEUED)))
-        .values(state=RUNNING, started_at=utcnow(), attempts=OutboxJob.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    return db.session.get(OutboxJob, job_id) if taken == 1 else None
-
-
-def succeed(job_id: int, result: str | None) -> None:
-    db.session.execute(
-        update(OutboxJob)
-        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
-        .values(
-            state=DONE, finished_at=utcnow(), result=(result or "")[:300] or None, last_error=None
-        )
-    )
-    db.session.commit()
-
-
-def backoff(attempts: int) -> timedelta:
-    """30 s, 2 min, 8 min, 32 min, … (×4 per attempt), at most JOB_BACKOFF_MAX_SECONDS."""
-    cfg = current_app.config
-    seconds = cfg["JOB_BACKOFF_SECONDS"] * 4 ** max(attempts - 1, 0)
-    return timedelta(seconds=min(seconds, cfg["JOB_BACKOFF_MAX_SECONDS"]))
-
-
-def fail(job_id: int, error: str, *, permanent: bool = False) -> str:
-    """Record a failed run: pending again after the backoff, or failed when the attempts
-    are used up (or retrying cannot help). → the new state."""
-    db.session.rollback()
-    job = db.session.get(OutboxJob, job_id)
-    if job is None:
-        return FAILED
-    now = utcnow()
-    give_up = permanent or job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]
-    state = FAILED if give_up else PENDING
-    db.session.execute(
-        update(OutboxJob)
-        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
-        .values(
-            state=state,
-            last_error=error[:4000],
-            finished_at=now if give_up else None,
-            run_after=now if give_up else now + backoff(job.attempts),
-        )
-    )
-    db.session.commit()
-    return state
 
 
 # --- the sweep -------------------------------------------------------------------------------
@@ -335,8 +245,6 @@ def sweep(
 
 def _requeue_lost(before: datetime, now: datetime, limit: int) -> int:
     """Queued rows whose RQ job is gone or ended without running ours → pending again."""
-    from redis.exceptions import RedisError
-    from rq.job import Job
 
     rows = db.session.execute(
         select(OutboxJob.id, OutboxJob.rq_job_id)
@@ -369,18 +277,14 @@ def _requeue_lost(before: datetime, now: datetime, limit: int) -> int:
 
 
 def schedule_periodic(now: datetime) -> int:
-    """Write the periodic jobs that are due, once each: today's retention run and the
-    monthly KPI report of the month just ended."""
+    """Write the periodic jobs the features registered that are due, once each (their
+    keys are unique: a second sweep the same day writes nothing)."""
     local = japan_time(now)
     made = 0
-    day = local.date().isoformat()
-    last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    for kind, key, payload in (
-        (RETENTION, f"{RETENTION}:{day}", {"date": day}),
-        (KPI_REPORT, f"{KPI_REPORT}:{last_month}", {"month": last_month}),
-    ):
-        if add(kind, key, payload=payload, unique_check=True, run_after=now) is not None:
-            made += 1
+    for factory in registry.PERIODIC.values():
+        for kind, key, payload in factory(local):
+            if add(kind, key, payload=payload, unique_check=True, run_after=now) is not None:
+                made += 1
     db.session.commit()
     return made
 

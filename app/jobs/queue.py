@@ -6,8 +6,11 @@ import re
 from datetime import UTC, datetime
 
 from flask import current_app
+from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from rq import Worker
+from redis.retry import Retry
+from rq import Queue, Worker
 
 
 def mode() -> str:
@@ -18,9 +21,6 @@ def mode() -> str:
 def connection(url: str | None = None, *, timeout: float = 10):
     """A Redis client that fails fast: a request never waits on a Redis that is down;
     `timeout` bounds each answer (a worker's blocking reads need the longer default)."""
-    from redis import Redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
 
     return Redis.from_url(
         url or current_app.config["REDIS_URL"],
@@ -41,8 +41,6 @@ def job_id_prefix() -> str:
 
 
 def get_queue(conn=None):
-    from rq import Queue
-
     return Queue(
         queue_name(),
         connection=conn or connection(),

@@ -1,17 +1,22 @@
-"""Job functions: the same ones run by an RQ worker or inline. Each takes an outbox id,
-loads what it needs, and is idempotent — a second run has the effect of one."""
+"""Running one job: the same function for an RQ worker and inline. A job is taken by
+a conditional update (two runs never both take it), run by the handler its feature
+registered, and recorded as done, or failed with backoff until its attempts run out.
+Handlers take the outbox row, load what they need, and are idempotent: a second run has
+the effect of one."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import update
 
+from app.clock import utcnow
 from app.extensions import db
 
-from . import outbox
-from .models import OutboxJob
+from . import registry
+from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
 
 log = logging.getLogger(__name__)
 
@@ -32,125 +37,77 @@ def run(outbox_id: int) -> str:
 
 
 def execute(outbox_id: int) -> str:
-    job = outbox.claim(outbox_id)
+    job = claim(outbox_id)
     if job is None:
         return "skipped"  # done already, or another run has it
-    handler = HANDLERS.get(job.kind)
+    handler = registry.HANDLERS.get(job.kind)
     try:
         if handler is None:
             raise LookupError(f"unknown job kind {job.kind!r}")
         result = handler(job)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
-        state = outbox.fail(
+        state = fail(
             outbox_id,
             f"{type(exc).__name__}: {exc}",
             permanent=bool(getattr(exc, "permanent", False)) or handler is None,
         )
         log.warning("job %s (%s) failed, now %s: %s", outbox_id, job.kind, state, exc)
         return state
-    outbox.succeed(outbox_id, result)
+    succeed(outbox_id, result)
     return "done"
 
 
-# --- handlers: OutboxJob → a short result for the outbox row -------------------------------
+# --- a job's states while it runs ----------------------------------------------------------
 
 
-def _submission(job: OutboxJob):
-    from app.submissions.models import Submission
-
-    sub = db.session.get(Submission, job.submission_id)
-    if sub is None:
-        raise LookupError(f"submission {job.submission_id} does not exist")
-    return sub
-
-
-def receipt_pdf(job: OutboxJob) -> str:
-    from app.documents import receipts
-
-    from .retention import is_deleted
-
-    sub = _submission(job)
-    if is_deleted(sub):
-        return "skipped: personal data deleted"
-    path, made = receipts.make_receipt(sub)
-    return f"{'written' if made else 'exists'}: {path.name}"
+def claim(job_id: int) -> OutboxJob | None:
+    """Take a pending or queued job for running; None when another run has it or it is done."""
+    taken = db.session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state.in_((PENDING, QUEUED)))
+        .values(state=RUNNING, started_at=utcnow(), attempts=OutboxJob.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxJob, job_id) if taken == 1 else None
 
 
-def mail_resident(job: OutboxJob) -> str:
-    from app.notify import mail
-
-    from .retention import is_deleted
-
-    sub = _submission(job)
-    if is_deleted(sub):
-        return "skipped: personal data deleted"
-    return mail.send(mail.resident_mail(sub), job.key)
-
-
-def mail_department(job: OutboxJob) -> str:
-    from app.notify import mail
-
-    from .retention import is_deleted
-
-    sub = _submission(job)
-    if is_deleted(sub):
-        return "skipped: personal data deleted"
-    return mail.send(mail.department_mail(sub, job.payload["to"]), job.key)
-
-
-def webhook(job: OutboxJob) -> str:
-    from app.notify import webhook as hook
-
-    from .retention import is_deleted
-
-    sub = _submission(job)
-    if is_deleted(sub):
-        return "skipped: personal data deleted"
-    status = hook.deliver(job.payload["url"], hook.submission_payload(sub), delivery_id=job.key)
-    return f"HTTP {status}"
-
-
-def kpi_report(job: OutboxJob) -> str:
-    """The monthly report for 推進本部; mailed when KPI_REPORT_MAIL_TO is set."""
-    from app.documents import reports
-
-    month = job.payload["month"]
-    path, made = reports.make_monthly_report(month)
-    to = current_app.config.get("KPI_REPORT_MAIL_TO")
-    if to:
-        outbox.add(
-            outbox.MAIL_REPORT,
-            f"{outbox.MAIL_REPORT}:{month}",
-            payload={"month": month, "to": to},
-            unique_check=True,
+def succeed(job_id: int, result: str | None) -> None:
+    db.session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(
+            state=DONE, finished_at=utcnow(), result=(result or "")[:300] or None, last_error=None
         )
-        db.session.commit()
-    return f"{'written' if made else 'exists'}: {path.name}"
+    )
+    db.session.commit()
 
 
-def mail_report(job: OutboxJob) -> str:
-    from app.documents import reports
-    from app.notify import mail
-
-    month = job.payload["month"]
-    path = reports.monthly_report_path(month)
-    if not path.exists():
-        raise FileNotFoundError(f"{path.name} is not made yet")
-    return mail.send(mail.report_mail(month, path, job.payload["to"]), job.key)
+def backoff(attempts: int) -> timedelta:
+    """30 s, 2 min, 8 min, 32 min, … (×4 per attempt), at most JOB_BACKOFF_MAX_SECONDS."""
+    cfg = current_app.config
+    seconds = cfg["JOB_BACKOFF_SECONDS"] * 4 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, cfg["JOB_BACKOFF_MAX_SECONDS"]))
 
 
-def retention(job: OutboxJob) -> str:
-    from . import retention as ret
-
-    return str(ret.purge_expired())
-
-
-HANDLERS: dict[str, Callable[[OutboxJob], str]] = {
-    outbox.RECEIPT_PDF: receipt_pdf,
-    outbox.MAIL_RESIDENT: mail_resident,
-    outbox.MAIL_DEPARTMENT: mail_department,
-    outbox.WEBHOOK: webhook,
-    outbox.KPI_REPORT: kpi_report,
-    outbox.MAIL_REPORT: mail_report,
-    outbox.RETENTION: retention,
-}
+def fail(job_id: int, error: str, *, permanent: bool = False) -> str:
+    """Record a failed run: pending again after the backoff, or failed when the attempts
+    are used up (or retrying cannot help). → the new state."""
+    db.session.rollback()
+    job = db.session.get(OutboxJob, job_id)
+    if job is None:
+        return FAILED
+    now = utcnow()
+    give_up = permanent or job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]
+    state = FAILED if give_up else PENDING
+    db.session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.id == job_id, OutboxJob.state == RUNNING)
+        .values(
+            state=state,
+            last_error=error[:4000],
+            finished_at=now if give_up else None,
+            run_after=now if give_up else now + backoff(job.attempts),
+        )
+    )
+    db.session.commit()
+    return state

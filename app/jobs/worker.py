@@ -12,6 +12,8 @@ import logging
 from flask import Flask
 from rq import SimpleWorker
 
+from app.documents import pdf
+
 from . import outbox, queue
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,6 @@ def run_worker(
     """Work until stopped (or, with `burst`, until the queue is empty). → whether any job ran."""
     with app.app_context():
         try:
-            from app.documents import pdf
-
             pdf.warm_up()  # fonts once, before the first receipt
         except Exception as exc:  # noqa: BLE001 - jobs will report it; the worker still carries mail
             log.warning("PDF rendering is not ready: %s", exc)

@@ -1,4 +1,5 @@
-"""Webhook hand-off: the submission as JSON, POSTed with an HMAC-SHA256 signature.
+"""Webhooks, as a transport: a JSON payload POSTed with an HMAC-SHA256 signature (what the
+payload holds is the sending feature's business: submissions/notices.py).
 
 Headers (docs/jobs.md tells a receiver how to check them):
 
@@ -26,7 +27,6 @@ from ipaddress import ip_address
 
 from flask import current_app
 
-from app.clock import iso_time
 from app.formengine import destinations
 from app.formengine.destinations import Destination, IPAddress
 
@@ -55,36 +55,6 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """What a receiver does (and the tests): constant-time comparison."""
     return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
-
-
-def submission_payload(sub) -> dict:
-    """The submission as stored: answers as JSON (file answers are references), plus files' metadata."""
-    # notify imports no feature at load time (submissions.services imports this module)
-    from app.submissions.services import files_of
-
-    return {
-        "event": "submission.received",
-        "receipt_no": sub.receipt_no,
-        "form": sub.form_version.form_id,
-        "form_version": sub.form_version.version,
-        "procedure": sub.procedure_code,
-        "fiscal_year": sub.fiscal_year,
-        "submitted_at": iso_time(sub.created_at),
-        "lang": sub.lang,
-        "channel": sub.channel,
-        "answers": sub.answers,
-        "files": [
-            {
-                "id": f.id,
-                "field": f.field_id,
-                "name": f.original_name,
-                "type": f.content_type,
-                "size": f.size,
-                "sha256": f.sha256,
-            }
-            for f in files_of(sub)
-        ],
-    }
 
 
 def rules() -> destinations.Rules:

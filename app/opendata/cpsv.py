@@ -12,6 +12,7 @@ from typing import Any
 
 from app.clock import today
 from app.kpi.status import DIGITIZED, STATUSES
+from app.submissions import versions
 
 from . import services as od
 
@@ -37,11 +38,10 @@ def _text(ja: str | None, en: str | None = None) -> list[dict[str, str]]:
 
 def form_facts() -> dict[str, Any]:
     """Procedure code → the definition of its published online form (fee, days, description)."""
-    from app.submissions import services as subs
 
     out = {}
-    for fv in subs.published_forms():
-        out[fv.procedure_code] = (fv, subs.definition(fv))
+    for fv in versions.published_forms():
+        out[fv.procedure_code] = (fv, versions.definition(fv))
     return out
 
 

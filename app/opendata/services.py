@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app import kpi
 from app.api import queries
 from app.catalogue.models import Procedure, StatusChange
+from app.catalogue.queries import kpi_facts
 from app.clock import iso_time, today
-from app.dashboard.services import kpi_facts
 from app.extensions import db
 from app.kpi.status import DIGITIZED, STATUSES
 

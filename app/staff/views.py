@@ -32,7 +32,7 @@ from app.formengine import render
 from app.formengine.normalise import parse_date
 from app.kpi import STATUSES as PROCEDURE_STATUSES
 from app.kpi import fiscal_year_of, status_label, status_on
-from app.submissions import services as submissions
+from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import STATUSES as SUBMISSION_STATUSES
 from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
 from app.web import current_lang
@@ -241,7 +241,7 @@ def _procedure_page(
         )
     )
     current = status_on([(h.effective_date, h.status) for h in reversed(history)], today())
-    forms = [fv.form_id for fv in submissions.published_forms()]
+    forms = [fv.form_id for fv in versions.published_forms()]
     return render_template(
         "staff/procedure.html",
         p=p,
@@ -375,7 +375,7 @@ def set_validity(code: str):
 def link_form(code: str):
     p = _editable(code)
     form_id = (request.form.get("form") or "").strip() or None
-    if form_id and form_id not in {fv.form_id for fv in submissions.published_forms()}:
+    if form_id and form_id not in {fv.form_id for fv in versions.published_forms()}:
         return _procedure_page(p, {"form": _("公開済みの様式から選んでください。")}, 422)
     before = p.form
     p.form = form_id
@@ -419,7 +419,7 @@ def inbox():
 
 
 def _submission(receipt_no: str) -> Submission:
-    sub = submissions.find_by_receipt(receipt_no)
+    sub = store.find_by_receipt(receipt_no)
     if sub is None:
         abort(404)
     if not services.may_see_submission(current_user, sub):
@@ -441,16 +441,16 @@ def submission(receipt_no: str):
 
 
 def _submission_page(sub: Submission, error: str | None = None, status: int = 200):
-    defn = submissions.definition(sub.form_version)
+    defn = versions.definition(sub.form_version)
     lang = current_lang()
-    sections = render(defn, sub.answers or {}, lang, submissions.context(lang))
+    sections = render(defn, sub.answers or {}, lang, validation.context(lang))
     return render_template(
         "staff/submission.html",
         sub=sub,
         defn=defn,
         sections=sections,
         lang=lang,
-        files=submissions.files_of(sub),
+        files=uploads.files_of(sub),
         next_steps=TRANSITIONS.get(sub.status, {}),
         can_process=services.may_process(current_user, sub),
         error=error,
@@ -466,8 +466,8 @@ def move(receipt_no: str):
         abort(403)
     to = request.form.get("to", "")
     try:
-        submissions.transition(sub, to, request.form.get("message"), by=current_user.email)
-    except submissions.TransitionError as exc:
+        transitions.transition(sub, to, request.form.get("message"), by=current_user.email)
+    except transitions.TransitionError as exc:
         db.session.rollback()
         return _submission_page(sub, str(exc), 422)
     services.audit(current_user, "submission.status", f"submission:{sub.receipt_no}", {"to": to})
@@ -487,7 +487,7 @@ def submission_file(receipt_no: str, file_id: str):
         current_user, "submission.file", f"submission:{sub.receipt_no}", {"file": row.id}
     )
     db.session.commit()
-    return submissions.file_download(row)
+    return uploads.file_download(row)
 
 
 # --- administration -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from . import services
+from . import funnel, versions
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
 
@@ -27,7 +27,7 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 @with_appcontext
 def check_command(paths) -> None:
     """Validate definitions (default: forms/); print `path:line: message` per problem."""
-    ok, problems = services.check_forms(_paths(paths))
+    ok, problems = versions.check_forms(_paths(paths))
     for p in problems:
         click.echo(p, err=True)
     if problems:
@@ -36,8 +36,8 @@ def check_command(paths) -> None:
     click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
 
 
-def run_load(paths: list[Path]) -> services.LoadReport:
-    report = services.load_forms(paths)
+def run_load(paths: list[Path]) -> versions.LoadReport:
+    report = versions.load_forms(paths)
     for p in report.problems:
         click.echo(p, err=True)
     return report
@@ -63,13 +63,13 @@ def load_command(paths) -> None:
 @with_appcontext
 def funnel_command(form_id: str | None) -> None:
     """Where residents give up: starts, each page reached, check page, submissions."""
-    versions = [v for v in services.published_forms() if form_id in (None, v.form_id)]
-    if not versions:
+    published = [v for v in versions.published_forms() if form_id in (None, v.form_id)]
+    if not published:
         click.echo("様式が見つかりません / no such form", err=True)
         sys.exit(1)
-    for fv in versions:
-        counts = services.funnel(fv.id)
-        defn = services.definition(fv)
+    for fv in published:
+        counts = funnel.funnel(fv.id)
+        defn = versions.definition(fv)
         steps = ["start", *[f"page:{p.id}" for p in defn.pages], "check", "submitted"]
         started = counts.get("start", 0)
         done = counts.get("submitted", 0)

@@ -10,6 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import db
 
+# what replaces a submission's answers once its personal data is deleted (retention.py)
+DELETED_KEY = "_personal_data_deleted_at"
+
+
+def is_deleted(sub: Submission) -> bool:
+    """Whether the personal data of this submission was deleted after its retention."""
+    return isinstance(sub.answers, dict) and DELETED_KEY in sub.answers
+
 
 class FormVersion(db.Model):
     """A published version of a form definition: immutable once stored."""
@@ -143,3 +151,19 @@ TRANSITIONS = {
     "rejected": {},
 }
 CLOSED = frozenset({"approved", "rejected"})
+
+
+class RetentionRecord(db.Model):
+    """A submission whose personal data and files were deleted after its retention period.
+
+    The submission row stays with what the KPI counts (procedure, fiscal year, form
+    version, status); its answers become a marker, its files are gone.
+    """
+
+    __tablename__ = "retention_records"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    retention_days: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the last status event
+    files_deleted: Mapped[int] = mapped_column(Integer, default=0)

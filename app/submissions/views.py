@@ -15,20 +15,20 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.extensions import limiter
-from app.formengine import Page, evaluate, render, visible_pages
+from app.formengine import Page, evaluate, render, validate_all, visible_pages
 from app.formengine.conditions import describe, referenced
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
-from . import pagecache
-from . import services as svc
+from . import drafts, pagecache, receipts, store, uploads, validation, versions
 from .fieldcache import field_html
-from .models import STATUSES, Draft, StoredFile
+from .models import STATUSES, Draft
 
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(field_html, "field_html")
+bp.add_app_template_global(receipts.receipt_state, "receipt_state")
 
 RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
@@ -38,39 +38,39 @@ RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
 def _form(form_id: str):
     """The newest version of a form: the one a new draft starts on."""
-    fv = svc.latest_version(form_id)
+    fv = versions.latest_version(form_id)
     if fv is None:
         abort(404)
-    return fv, svc.definition(fv)
+    return fv, versions.definition(fv)
 
 
 def _answered_on(draft) -> tuple:
     """The version a draft was started on, and its definition: a draft is shown, checked
     and submitted on its own version until the resident moves it to a newer one."""
-    fv = svc.version_by_id(draft.form_version_id)
-    return fv, svc.definition(fv)
+    fv = versions.version_by_id(draft.form_version_id)
+    return fv, versions.definition(fv)
 
 
 def _draft(form_id: str) -> Draft | None:
     token = (session.get("drafts") or {}).get(form_id)
-    draft = svc.draft_by_token(token)
-    if draft is None or svc.version_by_id(draft.form_version_id).form_id != form_id:
+    draft = drafts.draft_by_token(token)
+    if draft is None or versions.version_by_id(draft.form_version_id).form_id != form_id:
         return None
     return draft
 
 
-def _draft_state(form_id: str) -> svc.DraftState | None:
+def _draft_state(form_id: str) -> drafts.DraftState | None:
     """The resident's draft of this form as a page that only shows it reads it."""
-    state = svc.draft_state((session.get("drafts") or {}).get(form_id))
-    if state is None or svc.version_by_id(state.form_version_id).form_id != form_id:
+    state = drafts.draft_state((session.get("drafts") or {}).get(form_id))
+    if state is None or versions.version_by_id(state.form_version_id).form_id != form_id:
         return None
     return state
 
 
 def _remember_draft(form_id: str, draft: Draft) -> None:
-    drafts = dict(session.get("drafts") or {})
-    drafts[form_id] = draft.token
-    session["drafts"] = drafts
+    remembered = dict(session.get("drafts") or {})
+    remembered[form_id] = draft.token
+    session["drafts"] = remembered
 
 
 def _lang(defn) -> str:
@@ -78,7 +78,7 @@ def _lang(defn) -> str:
 
 
 def _next_page(defn, draft: Draft, after: Page | None, lang: str) -> str | None:
-    pages = visible_pages(defn, draft.answers or {}, svc.context(lang))
+    pages = visible_pages(defn, draft.answers or {}, validation.context(lang))
     ids = [p.id for p in pages]
     if after is None:
         return ids[0] if ids else None
@@ -143,7 +143,7 @@ def _conditions(defn, page: Page, answers, lang: str, ctx):
 
 def _layout(defn, draft, page: Page, lang: str) -> dict:
     """What a question page shows besides its questions' data, errors and files."""
-    ctx = svc.context(lang)
+    ctx = validation.context(lang)
     answers = draft.answers or {}
     ids = [p.id for p in visible_pages(defn, answers, ctx)]
     hidden, notes = _conditions(defn, page, answers, lang, ctx)
@@ -171,7 +171,7 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
         form=form,
         errors=errors or {},
         summary=summary,
-        files=svc.files_on_page(draft, page),
+        files=uploads.files_on_page(draft, page),
     ), status
 
 
@@ -192,7 +192,7 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
 def start(form_id: str):
     fv, defn = _form(form_id)
     draft = _draft(form_id)
-    if draft is not None and svc.is_submitted(draft):
+    if draft is not None and drafts.is_submitted(draft):
         draft = None
     older = draft is not None and draft.form_version_id != fv.id
     return render_template(
@@ -208,11 +208,11 @@ def begin(form_id: str):
     version asks that the draft does not answer yet is asked."""
     fv, defn = _form(form_id)
     draft = _draft(form_id)
-    if draft is None or svc.is_submitted(draft):
-        draft = svc.start_draft(fv, _lang(defn))
+    if draft is None or drafts.is_submitted(draft):
+        draft = drafts.start_draft(fv, _lang(defn))
         _remember_draft(form_id, draft)
     elif draft.form_version_id != fv.id and request.form.get("action") == "move":
-        svc.move_draft(draft, fv, svc.context(_lang(defn), draft))
+        drafts.move_draft(draft, fv, validation.context(_lang(defn), draft))
         missing = _first_incomplete(defn, draft, _lang(defn))
         if missing:
             return redirect(url_for(".page", form_id=form_id, page_id=missing))
@@ -234,7 +234,7 @@ def resume(form_id: str):
     if request.method == "POST" and not code.strip():
         error = _("再開コードを入力してください。")
     elif request.method == "POST":
-        draft = svc.resume(code)
+        draft = drafts.resume(code)
         if draft is not None and draft.form_version.form_id == form_id:
             _remember_draft(form_id, draft)
             return redirect(url_for(".check", form_id=form_id))
@@ -271,14 +271,14 @@ def page(form_id: str, page_id: str):
         pg = defn.page(page_id)
         if pg is None:
             abort(404)
-        svc.reach_page(state, f"page:{pg.id}")
+        drafts.reach_page(state, f"page:{pg.id}")
         return _show_page(fv, defn, state, pg, _lang(defn))
 
     sent = _files_sent()
     if sent:
         _count_upload()
     draft = _draft(form_id)
-    if draft is None or svc.is_submitted(draft):
+    if draft is None or drafts.is_submitted(draft):
         _form(form_id)
         return redirect(url_for(".start", form_id=form_id))
     fv, defn = _answered_on(draft)
@@ -286,32 +286,30 @@ def page(form_id: str, page_id: str):
     if pg is None:
         abort(404)
     lang = _lang(defn)
-    ctx = svc.context(lang, draft)
+    ctx = validation.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
-    uploads = svc.take_uploads(draft, pg, sent, _files_removed(pg), lang)
-    raw.update(uploads.values)
-    upload_errors, storage_full = uploads.errors, uploads.storage_full
+    taken = uploads.take_uploads(draft, pg, sent, _files_removed(pg), lang)
+    raw.update(taken.values)
+    upload_errors, storage_full = taken.errors, taken.storage_full
     action = request.form.get("action", "next")
 
     if action.startswith(("lookup:", "add:", "remove:")):
         _adjust(pg, raw, action, form)
-        svc.keep_typed(draft, pg, raw)
-        svc.db_commit()
+        drafts.keep_typed(draft, pg, raw, commit=True)
         form = bind(defn, pg, lang, answers=raw)
         status = 507 if storage_full else 200
         return _render_page(fv, defn, draft, pg, form, upload_errors, status=status)
     if action == "save":
-        svc.keep_typed(draft, pg, raw)
-        svc.save_for_later(draft)
+        drafts.keep_typed(draft, pg, raw)
+        drafts.save_for_later(draft)
         return redirect(url_for(".saved", form_id=form_id))
 
-    result = svc.save_page(draft, defn, pg, raw, ctx)
+    result = drafts.save_page(draft, defn, pg, raw, ctx)
     errors = {**result.errors, **upload_errors}
     if errors:
         if result.ok:  # only an upload failed: keep what was typed on the page
-            svc.keep_typed(draft, pg, raw)
-            svc.db_commit()
+            drafts.keep_typed(draft, pg, raw, commit=True)
         return _render_page(fv, defn, draft, pg, form, errors, status=507 if storage_full else 422)
     if request.args.get("from") == "check":
         return redirect(url_for(".check", form_id=form_id))
@@ -395,8 +393,8 @@ def check(form_id: str):
     missing = _first_incomplete(defn, draft, lang)
     if missing:
         return redirect(url_for(".page", form_id=form_id, page_id=missing))
-    svc.reach_page(draft, "check")
-    sections = render(defn, draft.answers or {}, lang, svc.context(lang, draft))
+    drafts.reach_page(draft, "check")
+    sections = render(defn, draft.answers or {}, lang, validation.context(lang, draft))
     return render_template(
         "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=None
     )
@@ -404,8 +402,8 @@ def check(form_id: str):
 
 def _first_incomplete(defn, draft, lang) -> str | None:
     """The first visible page with unsaved typing or an answer still wrong or missing."""
-    ctx = svc.context(lang, draft)
-    result = svc.validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
+    ctx = validation.context(lang, draft)
+    result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
     for p in visible_pages(defn, draft.answers or {}, ctx):
         ids = {f.id for f in p.fields}
         if p.id in (draft.pending or {}) or any(
@@ -424,13 +422,15 @@ def submit(form_id: str):
     fv, defn = _answered_on(draft)
     token = draft.token  # read now: submitting commits, which expires the row
     lang = _lang(defn)
-    done = svc.submission_of(draft)
+    done = drafts.submission_of(draft)
     if done is None:
         missing = _first_incomplete(defn, draft, lang)
         if missing:
             return redirect(url_for(".page", form_id=form_id, page_id=missing))
-        ctx = svc.context(lang, draft)
-        done, result = svc.submit_draft(draft, ctx, declared=request.form.get("declaration") == "y")
+        ctx = validation.context(lang, draft)
+        done, result = store.submit_draft(
+            draft, ctx, declared=request.form.get("declaration") == "y"
+        )
         if done is None and "declaration" in result.errors:
             sections = render(defn, draft.answers or {}, lang, ctx)
             return render_template(
@@ -460,7 +460,7 @@ def _remember_receipt(receipt_no: str, draft_token: str) -> None:
 def _own(receipt_no: str):
     """The resident's own submission, found through the reference in their session."""
     token = (session.get("own_receipts") or {}).get(receipt_no)
-    return svc.own_submission(receipt_no, token) if isinstance(token, str) else None
+    return store.own_submission(receipt_no, token) if isinstance(token, str) else None
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>")
@@ -468,9 +468,9 @@ def done(form_id: str, receipt_no: str):
     sub = _own(receipt_no)
     if sub is None or sub.form_version.form_id != form_id:
         abort(404)
-    defn = svc.definition(sub.form_version)
+    defn = versions.definition(sub.form_version)
     lang = _lang(defn)
-    sections = render(defn, sub.answers, lang, svc.context(lang))
+    sections = render(defn, sub.answers, lang, validation.context(lang))
     return render_template(
         "apply/done.html", fv=sub.form_version, defn=defn, lang=lang, sub=sub, sections=sections
     )
@@ -479,10 +479,10 @@ def done(form_id: str, receipt_no: str):
 @bp.get("/apply/<form_id>/files/<file_id>")
 def draft_file(form_id: str, file_id: str):
     draft = _draft(form_id)
-    row = svc.db_get(StoredFile, file_id)
+    row = uploads.stored_file(file_id)
     if draft is None or row is None or row.draft_id != draft.id:
         abort(404)
-    return svc.file_download(row)
+    return uploads.file_download(row)
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -491,7 +491,7 @@ def status():
     receipt_no = (request.values.get("receipt_no") or "").strip().upper()
     error = None
     if request.method == "POST":
-        sub = svc.find_submission(receipt_no, request.form.get("access_code", ""))
+        sub = store.find_submission(receipt_no, request.form.get("access_code", ""))
         if sub is not None:
             verified = set(session.get("verified") or [])
             verified.add(sub.receipt_no)
@@ -506,7 +506,7 @@ def status():
 def _verified(receipt_no: str):
     """The submission, if this session looked it up with its access code or made it."""
     if receipt_no in (session.get("verified") or []):
-        return svc.find_by_receipt(receipt_no)
+        return store.find_by_receipt(receipt_no)
     return _own(receipt_no)
 
 
@@ -515,7 +515,7 @@ def status_detail(receipt_no: str):
     sub = _verified(receipt_no)
     if sub is None:
         return redirect(url_for(".status", receipt_no=receipt_no))
-    defn = svc.definition(sub.form_version)
+    defn = versions.definition(sub.form_version)
     lang = content_lang(defn.languages)
     return render_template(
         "status/detail.html",
@@ -523,28 +523,26 @@ def status_detail(receipt_no: str):
         defn=defn,
         lang=lang,
         statuses=STATUSES,
-        files=svc.files_of(sub),
+        files=uploads.files_of(sub),
     )
 
 
 @bp.get("/status/<receipt_no>/files/<file_id>")
 def status_file(receipt_no: str, file_id: str):
     sub = _verified(receipt_no)
-    row = svc.db_get(StoredFile, file_id)
+    row = uploads.stored_file(file_id)
     if sub is None or row is None or row.submission_id != sub.id:
         abort(404)
-    return svc.file_download(row)
+    return uploads.file_download(row)
 
 
 # --- receipt PDF (made by a job; see app/documents) ------------------------------------------
 
 
 def _receipt_pdf(sub):
-    from app.documents.services import receipt_download, receipt_for
-
-    data, state = receipt_for(sub)
+    data, state = receipts.receipt_for(sub)
     if data is None:
-        defn = svc.definition(sub.form_version)
+        defn = versions.definition(sub.form_version)
         page = render_template(
             "documents/not_ready.html",
             sub=sub,
@@ -556,7 +554,7 @@ def _receipt_pdf(sub):
         if state == "pending":
             return page, 202, {"Retry-After": "5"}
         return page, 503 if state == "failed" else 404
-    return receipt_download(sub, data)
+    return receipts.receipt_download(sub, data)
 
 
 @bp.get("/apply/<form_id>/done/<receipt_no>/receipt.pdf")

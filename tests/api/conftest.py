@@ -7,7 +7,7 @@ import pytest
 from app.api import tokens
 from app.catalogue.services import import_catalogue
 from app.extensions import db
-from app.submissions import services as subs
+from app.submissions import versions
 from tests.submissions.conftest import FORM
 
 
@@ -17,7 +17,7 @@ def api_app(app, worked_example, tmp_path):
     path.write_text(FORM, encoding="utf-8")
     with app.app_context():
         assert import_catalogue(worked_example).ok
-        assert not subs.load_forms([path]).problems
+        assert not versions.load_forms([path]).problems
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return app
 

@@ -29,7 +29,7 @@ def test_the_holder_of_the_code_gets_the_pdf(api, submitted):
 
 
 def test_202_while_it_is_being_made(api, submitted, monkeypatch):
-    monkeypatch.setattr("app.documents.services.receipt_for", lambda sub: (None, "pending"))
+    monkeypatch.setattr("app.submissions.receipts.receipt_for", lambda sub: (None, "pending"))
     r = api.get(url(submitted["receipt_no"]), headers={"X-Access-Code": submitted["access_code"]})
     assert r.status_code == 202 and r.get_json() == {"status": "pending"}
     assert r.headers["Retry-After"] == "5"
@@ -37,7 +37,7 @@ def test_202_while_it_is_being_made(api, submitted, monkeypatch):
 
 @pytest.mark.parametrize(("state", "status"), [("deleted", 404), ("failed", 503)])
 def test_deleted_and_failed_are_json_errors(api, submitted, monkeypatch, state, status):
-    monkeypatch.setattr("app.documents.services.receipt_for", lambda sub: (None, state))
+    monkeypatch.setattr("app.submissions.receipts.receipt_for", lambda sub: (None, state))
     r = api.get(url(submitted["receipt_no"]), headers={"X-Access-Code": submitted["access_code"]})
     assert r.status_code == status and " / " in r.get_json()["message"]
 

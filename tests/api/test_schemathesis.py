@@ -22,7 +22,7 @@ from app.api import tokens
 from app.api.openapi import standalone_document
 from app.catalogue.services import import_catalogue
 from app.extensions import db
-from app.submissions import services as subs
+from app.submissions import versions
 from tests.conftest import ROOT
 
 CHECKS = [
@@ -38,7 +38,7 @@ CHECKS = [
 def shipped_app(app, tmp_path):
     with app.app_context():
         assert import_catalogue(ROOT / "procedures").ok
-        assert not subs.load_forms([ROOT / "forms"]).problems
+        assert not versions.load_forms([ROOT / "forms"]).problems
         _, plaintext = tokens.create_token("BOSAI", "schemathesis", "test")  # owns P-0001
         db.session.commit()
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")

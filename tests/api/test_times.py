@@ -11,7 +11,7 @@ from sqlalchemy import update
 from app.api import tokens
 from app.catalogue.services import import_catalogue
 from app.extensions import db
-from app.submissions import services as subs
+from app.submissions import versions
 from app.submissions.models import Submission, SubmissionEvent
 from tests.submissions.conftest import FORM
 
@@ -31,7 +31,7 @@ def times_app(backend_app, worked_example, tmp_path):
     path.write_text(FORM, encoding="utf-8")
     with backend_app.app_context():
         assert import_catalogue(worked_example).ok
-        assert not subs.load_forms([path]).problems
+        assert not versions.load_forms([path]).problems
     backend_app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return backend_app
 

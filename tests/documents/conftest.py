@@ -12,7 +12,7 @@ import pytest
 from app import create_app
 from app.catalogue.services import import_catalogue
 from app.extensions import db
-from app.submissions import services
+from app.submissions import versions
 from config import TestConfig
 from tests.conftest import ROOT, _unavailable
 
@@ -76,7 +76,7 @@ def shipped_app(tmp_path_factory):
     with app.app_context():
         db.create_all()
         assert import_catalogue(ROOT / "procedures").ok
-        report = services.load_forms([ROOT / "forms"])
+        report = versions.load_forms([ROOT / "forms"])
         assert not report.problems, report.problems
     yield app
     with app.app_context():

@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from app import create_app
 from app.catalogue.services import import_catalogue
-from app.documents.receipts import render_receipt
 from app.extensions import db
-from app.submissions import services
+from app.submissions import versions
 from app.submissions.models import Submission
+from app.submissions.receipts import render_receipt
 from config import TestConfig
 from tests.conftest import ROOT
 from tests.documents.fill import submit
@@ -39,7 +39,7 @@ def main(rounds: int = 20) -> None:
     with app.app_context():
         db.create_all()
         assert import_catalogue(ROOT / "procedures").ok
-        assert not services.load_forms([ROOT / "forms"]).problems
+        assert not versions.load_forms([ROOT / "forms"]).problems
     client = app.test_client()
     forms = sorted(p.stem for p in (ROOT / "forms").glob("*.yaml"))
     for form in forms:

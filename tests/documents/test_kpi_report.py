@@ -64,7 +64,7 @@ def test_the_monthly_report_is_made_once_by_a_job_and_mailed(app, worked_example
     app.config["KPI_REPORT_MAIL_TO"] = "suishin@example.pref.mie.lg.jp"
     with app.app_context():
         assert import_catalogue(worked_example).ok
-        outbox.add(outbox.KPI_REPORT, "kpi_report:2024-03", payload={"month": "2024-03"})
+        outbox.add("kpi_report", "kpi_report:2024-03", payload={"month": "2024-03"})
         db.session.commit()
         outbox.sweep(periodic=False)  # the report, then its mail
         outbox.sweep(periodic=False)

@@ -6,14 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from app.documents.receipts import receipt_path
-from app.documents.services import receipt_for
 from app.extensions import db
 from app.formengine import render
 from app.formengine.render import flat
 from app.jobs.models import OutboxJob
-from app.submissions import services
+from app.submissions import validation, versions
 from app.submissions.models import Draft, Submission
+from app.submissions.receipts import receipt_for, receipt_path
 
 from .conftest import SHIPPED_FORMS, assert_tagged_pdf_ua, pdf_text, squash
 from .fill import submit
@@ -32,8 +31,8 @@ def test_every_shipped_form_has_a_receipt_with_every_answer(shipped_app, tmp_pat
         )
         data, state = receipt_for(sub)
         assert state == "ready", db.session.scalars(select(OutboxJob.last_error)).all()
-        defn = services.definition(sub.form_version)
-        pairs = flat(render(defn, sub.answers, lang, services.context(lang)))
+        defn = versions.definition(sub.form_version)
+        pairs = flat(render(defn, sub.answers, lang, validation.context(lang)))
         title = defn.title.get(lang)
         next_steps = defn.what_happens_next.get(lang) if defn.what_happens_next else ""
     text = squash(pdf_text(data, tmp_path))

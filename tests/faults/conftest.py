@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.catalogue.services import import_catalogue
 from app.extensions import db
 from app.jobs.models import OutboxJob
-from app.submissions import services
+from app.submissions import versions
 from app.submissions.models import Submission, SubmissionEvent
 from tests.conftest import WORKED_EXAMPLE, _unavailable
 from tests.jobs.conftest import free_port
@@ -52,7 +52,7 @@ def load_form(app, folder: Path) -> None:
     with app.app_context():
         db.create_all()
         assert import_catalogue(catalogue).ok
-        report = services.load_forms([form])
+        report = versions.load_forms([form])
         assert not report.problems, report.problems
 
 

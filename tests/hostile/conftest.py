@@ -16,7 +16,7 @@ import zlib
 import pytest
 
 from app.catalogue.services import import_catalogue
-from app.submissions import services
+from app.submissions import versions
 from config import TestConfig
 
 FORM_ID = "hostile-form"
@@ -100,7 +100,7 @@ def _publish(app, worked_example, tmp_path):
     path.write_text(FORM, encoding="utf-8")
     with app.app_context():
         assert import_catalogue(worked_example).ok
-        report = services.load_forms([path])
+        report = versions.load_forms([path])
         assert not report.problems, report.problems
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return app

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from app.catalogue.services import import_catalogue
 from app.clock import utcnow
 from app.extensions import db
-from app.submissions import services
+from app.submissions import versions
 from app.submissions.models import Submission
 from tests.submissions.conftest import FORM, png
 
@@ -37,8 +37,8 @@ def api(backend_app, worked_example, tmp_path):
         (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
     with backend_app.app_context():
         assert import_catalogue(worked_example).ok
-        assert not services.load_forms([tmp_path / "test-permit.yaml"]).problems
-        assert not services.load_forms([tmp_path / "other-permit.yaml"]).problems
+        assert not versions.load_forms([tmp_path / "test-permit.yaml"]).problems
+        assert not versions.load_forms([tmp_path / "other-permit.yaml"]).problems
     backend_app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return backend_app
 
@@ -106,9 +106,7 @@ def test_a_key_that_has_expired_is_free_again(api):
     client = api.test_client()
     first = client.post(API, json=body(), headers=KEY).get_json()
     with api.app_context():
-        db.session.execute(
-            update(Submission).values(created_at=utcnow() - timedelta(hours=25))
-        )
+        db.session.execute(update(Submission).values(created_at=utcnow() - timedelta(hours=25)))
         db.session.commit()
     later = client.post(API, json=body({**ANSWERS, "kind": "a"}), headers=KEY)
     assert later.status_code == 201

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from app.submissions import services as submission_services
+from app.submissions import store
 from tests.hostile.conftest import FORM_ID, FUZZ_EXAMPLES, PDF, VALID, png
 
 URL = f"/api/v1/forms/{FORM_ID}/submissions"
@@ -353,7 +353,7 @@ def check_answer(response, english: bool) -> None:
 @pytest.fixture
 def api(hostile_app, monkeypatch):
     # the jobs of an accepted submission (receipt PDF, mail) are tested elsewhere
-    monkeypatch.setattr(submission_services, "dispatch", lambda ids: 0)
+    monkeypatch.setattr(store, "dispatch", lambda ids: 0)
     # thousands of requests from one address: the rate limit is tested elsewhere
     monkeypatch.setitem(hostile_app.config, "API_SUBMIT_RATE_LIMIT", "1000000 per second")
     return hostile_app.test_client()

@@ -133,7 +133,7 @@ def test_public_https_urls_pass_the_parser():
 
 
 def test_http_and_private_addresses_only_where_the_development_settings_allow(make_app, tmp_path):
-    from app.submissions import services
+    from app.submissions import versions
 
     path = tmp_path / "hook-form.yaml"
     path.write_text(FORM.format(url="http://127.0.0.1:8080/in"), encoding="utf-8")
@@ -145,7 +145,7 @@ def test_http_and_private_addresses_only_where_the_development_settings_allow(ma
         app = make_app(**settings)
         with app.app_context():
             db.create_all()
-            _ok, problems = services.check_forms([path], with_catalogue=False)
+            _ok, problems = versions.check_forms([path], with_catalogue=False)
         if refused:
             [problem] = problems
             assert problem.startswith(f"{path}:6: ") and refused in problem

@@ -17,7 +17,7 @@ import pytest
 
 from app.catalogue.services import import_catalogue
 from app.extensions import db
-from app.submissions import services
+from app.submissions import versions
 from tests.conftest import WORKED_EXAMPLE, _unavailable
 
 SECRET = "webhook-test-secret"
@@ -106,7 +106,7 @@ def load(app, tmp_path: Path, webhook_url: str) -> None:
     with app.app_context():
         db.create_all()
         assert import_catalogue(folder).ok
-        report = services.load_forms([form])
+        report = versions.load_forms([form])
         assert not report.problems, report.problems
 
 

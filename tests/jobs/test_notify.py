@@ -17,7 +17,7 @@ from app.formengine import render
 from app.formengine.render import flat
 from app.jobs import outbox
 from app.notify import webhook
-from app.submissions import services
+from app.submissions import validation, versions
 from app.submissions.models import Submission
 
 from .conftest import SECRET, outbox_rows, submit
@@ -63,7 +63,9 @@ def test_the_department_mail_has_every_answer_through_the_shared_renderer(jobs_a
     with jobs_app.app_context():
         sub = db.session.scalar(select(Submission))
         pairs = flat(
-            render(services.definition(sub.form_version), sub.answers, "ja", services.context("ja"))
+            render(
+                versions.definition(sub.form_version), sub.answers, "ja", validation.context("ja")
+            )
         )
         sub_id, receipt_no = sub.id, sub.receipt_no
     msg = read_eml(jobs_app, f"mail_department-{sub_id}-0.eml")

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from app.clock import utcnow
 from app.extensions import db
-from app.jobs import outbox, tasks
+from app.jobs import outbox, registry, tasks
 from app.jobs.models import OutboxJob
+from app.submissions import store
 from app.submissions.models import Submission
 
 from .conftest import ANSWERS, outbox_rows, submit
@@ -53,12 +54,11 @@ def test_no_email_answer_no_resident_mail(jobs_app):
 
 def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
     """A submission that is not stored leaves no job behind, and the reverse."""
-    from app.jobs import outbox as ob
 
     def broken(defn, answers):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(ob, "submission_jobs", broken)
+    monkeypatch.setattr(store, "submission_jobs", broken)
     r = jobs_app.test_client().post(
         "/api/v1/forms/jobs-permit/submissions", json={"answers": ANSWERS, "declaration": True}
     )
@@ -91,8 +91,8 @@ def test_a_job_run_twice_makes_one_pdf_and_one_email(jobs_app):
 
 
 def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, monkeypatch):
-    real = tasks.HANDLERS["receipt_pdf"]
-    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    real = registry.HANDLERS["receipt_pdf"]
+    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 3
     submit(jobs_app)
     key = next(k for k in outbox_rows(jobs_app) if k.startswith("receipt"))
@@ -102,7 +102,7 @@ def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, mo
         wait = row.run_after.replace(tzinfo=None) - utcnow().replace(tzinfo=None)
         assert timedelta(seconds=25) < wait <= timedelta(seconds=30)  # first backoff: 30 s
         assert outbox.sweep(periodic=False).handed_out == 0  # not due yet
-        assert outbox.backoff(2) == timedelta(seconds=120) and outbox.backoff(3) == timedelta(
+        assert tasks.backoff(2) == timedelta(seconds=120) and tasks.backoff(3) == timedelta(
             seconds=480
         )
         later = utcnow() + timedelta(minutes=1)
@@ -110,7 +110,7 @@ def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, mo
         assert outbox.sweep(later + timedelta(hours=1), periodic=False).handed_out == 1
         failed = outbox.failed_jobs()
         assert [j.key for j in failed] == [key] and failed[0].attempts == 3
-        monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", real)
+        monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", real)
         assert outbox.retry(failed[0].id).state == "done"
         assert outbox.retry(failed[0].id) is None  # only failed jobs are retried
     assert len(receipts(jobs_app)) == 1
@@ -154,7 +154,7 @@ def test_periodic_jobs_are_written_once_and_run_in_the_same_sweep(jobs_app):
 
 
 def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
-    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
     submit(jobs_app)
     runner = jobs_app.test_cli_runner()
@@ -178,7 +178,7 @@ def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
 def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
     from flask import render_template_string
 
-    monkeypatch.setitem(tasks.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
     submit(jobs_app)
     with jobs_app.test_request_context():
@@ -196,16 +196,16 @@ def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
 
 def test_the_whole_cycle_on_each_database(backend_jobs_app, monkeypatch):
     """Submit, fail with backoff, sweep, abandon, retry, retention: the same on SQLite and PostgreSQL."""
-    from app.jobs.retention import purge_expired
     from app.submissions.models import SubmissionEvent
+    from app.submissions.retention import purge_expired
 
     app = backend_jobs_app
-    real = tasks.HANDLERS["mail_resident"]
-    monkeypatch.setitem(tasks.HANDLERS, "mail_resident", lambda job: 1 / 0)
+    real = registry.HANDLERS["mail_resident"]
+    monkeypatch.setitem(registry.HANDLERS, "mail_resident", lambda job: 1 / 0)
     body = submit(app)
     key = next(k for k in outbox_rows(app) if k.startswith("mail_resident"))
     assert outbox_rows(app)[key].state == "pending"
-    monkeypatch.setitem(tasks.HANDLERS, "mail_resident", real)
+    monkeypatch.setitem(registry.HANDLERS, "mail_resident", real)
     with app.app_context():
         assert outbox.sweep(periodic=False).handed_out == 0  # backoff
         assert outbox.sweep(utcnow() + timedelta(minutes=5), periodic=False).handed_out == 1

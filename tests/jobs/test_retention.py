@@ -12,14 +12,21 @@ import pytest
 from sqlalchemy import func, select
 
 from app.clock import utcnow
-from app.documents.receipts import receipt_path
-from app.documents.services import receipt_for
 from app.extensions import db
 from app.jobs import outbox
-from app.jobs.models import OutboxJob, RetentionRecord
-from app.jobs.retention import DELETED_KEY, is_deleted, purge_expired
-from app.submissions.models import Draft, StoredFile, Submission, SubmissionEvent
-from app.submissions.services import submission_counts
+from app.jobs.models import OutboxJob
+from app.submissions.models import (
+    DELETED_KEY,
+    Draft,
+    RetentionRecord,
+    StoredFile,
+    Submission,
+    SubmissionEvent,
+    is_deleted,
+)
+from app.submissions.queries import submission_counts
+from app.submissions.receipts import receipt_for, receipt_path
+from app.submissions.retention import purge_expired
 from tests.faults.conftest import FORM_ID, WEB_APPLICANT, load_form, png
 from tests.submissions.conftest import Resident
 
@@ -124,7 +131,7 @@ def test_the_retention_job_runs_from_the_outbox(jobs_app):
     body = submit(jobs_app)
     close(jobs_app, body["receipt_no"], "approved", days_ago=60)
     with jobs_app.app_context():
-        outbox.add(outbox.RETENTION, "retention:test", payload={"date": "2026-01-01"})
+        outbox.add("retention", "retention:test", payload={"date": "2026-01-01"})
         db.session.commit()
         outbox.sweep(periodic=False)
         job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == "retention:test"))

@@ -38,9 +38,9 @@ def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # no
 
     from app.clock import utcnow
     from app.formengine.parser import parse
-    from app.jobs.retention import purge_expired
-    from app.submissions import services
+    from app.submissions import uploads, versions
     from app.submissions.models import FormVersion, StoredFile, SubmissionEvent
+    from app.submissions.retention import purge_expired
     from tests.submissions.conftest import png
 
     resident.start()
@@ -59,14 +59,14 @@ def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # no
         )  # fmt: skip
         db.session.add(earlier)
         db.session.commit()
-        services.file_path(earlier).parent.mkdir(parents=True)
-        services.file_path(earlier).write_bytes(png())
+        uploads.file_path(earlier).parent.mkdir(parents=True)
+        uploads.file_path(earlier).write_bytes(png())
         rows = list(db.session.scalars(select(StoredFile)))
-        paths = [services.file_path(f) for f in rows]
+        paths = [uploads.file_path(f) for f in rows]
         assert len(rows) == 2 and all(p.exists() for p in paths)
         fv = db.session.scalar(select(FormVersion))  # give the test form a retention period
         fv.yaml_text += "retention_days: 10\n"
-        services._definitions.clear()
+        versions._definitions.clear()
         assert parse(fv.yaml_text)[0].retention_days == 10
         sub = db.session.scalar(select(Submission))
         sub.events[0].at = utcnow() - timedelta(days=12)
@@ -79,4 +79,4 @@ def test_retention_deletes_the_files_of_the_draft_too(resident, form_app):  # no
         db.session.commit()
         assert purge_expired().files == 2
         assert db.session.scalar(select(StoredFile)) is None and not any(p.exists() for p in paths)
-        services._definitions.clear()
+        versions._definitions.clear()

@@ -108,20 +108,20 @@ WORKER = textwrap.dedent("""
     import json, pathlib, sys, time
     from app import create_app
     from config import TestConfig
-    from app.jobs import tasks
+    from app.jobs import registry
     from app.jobs.worker import run_worker
 
     options = json.loads(sys.argv[1])
     marker = pathlib.Path(options.pop("marker"))
     app = create_app(TestConfig, **options)
-    real = tasks.HANDLERS["receipt_pdf"]
+    real = registry.HANDLERS["receipt_pdf"]
 
     def slow(job):
         marker.write_text("started")
         time.sleep(60)  # killed before this ends
         return real(job)
 
-    tasks.HANDLERS["receipt_pdf"] = slow
+    registry.HANDLERS["receipt_pdf"] = slow
     run_worker(app, burst=True, logging_level="WARNING")
 """)
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from app.catalogue.services import import_catalogue
-from app.submissions import services as subs
+from app.submissions import versions
 from tests.conftest import ROOT
 
 ATTRIBUTION = "出典: 三重県（Tetsuzuki）、CC BY 4.0"
@@ -28,7 +28,7 @@ def example(app, worked_example):
 def shipped(app):
     with app.app_context():
         assert import_catalogue(ROOT / "procedures").ok
-        assert not subs.load_forms([ROOT / "forms"]).problems
+        assert not versions.load_forms([ROOT / "forms"]).problems
     return app.test_client()
 
 

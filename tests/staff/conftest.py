@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.staff import services as staff
-from app.submissions import services
+from app.submissions import versions
 from tests.submissions.conftest import FORM, form_app  # noqa: F401  (fixture)
 
 PASSWORD = "correct horse battery"
@@ -30,7 +30,7 @@ def office(form_app, tmp_path):  # noqa: F811
         encoding="utf-8",
     )
     with form_app.app_context():
-        assert not services.load_forms([path]).problems
+        assert not versions.load_forms([path]).problems
         for email, role, dept in (
             ("d01@example.jp", "department", "01"),
             ("d02@example.jp", "department", "02"),

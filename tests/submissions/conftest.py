@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from app.catalogue.services import import_catalogue
-from app.submissions import services
+from app.submissions import versions
 
 FORM = """\
 id: test-permit
@@ -70,7 +70,7 @@ def form_app(app, worked_example, tmp_path):
     path.write_text(FORM, encoding="utf-8")
     with app.app_context():
         assert import_catalogue(worked_example).ok
-        report = services.load_forms([path])
+        report = versions.load_forms([path])
         assert not report.problems, report.problems
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     return app

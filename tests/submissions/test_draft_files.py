@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.submissions import services
+from app.submissions import uploads, versions
 from app.submissions.models import Draft, StoredFile, Submission
 
 from .conftest import GOOD, Resident, png
@@ -54,7 +54,7 @@ def attach_app(form_app, tmp_path):
     path = tmp_path / f"{FORM_ID}.yaml"
     path.write_text(ATTACH_FORM, encoding="utf-8")
     with form_app.app_context():
-        assert not services.load_forms([path]).problems
+        assert not versions.load_forms([path]).problems
     return form_app
 
 
@@ -105,12 +105,12 @@ def test_a_replaced_photo_is_deleted_at_once_and_a_removed_one_too(resident, for
     assert rows(form_app) == [] and on_disk(form_app) == []
     assert "second.png" not in text(r)
     assert "photo" not in draft_of(form_app).answers
-    assert services.Usage() == usage(form_app)
+    assert uploads.Usage() == usage(form_app)
 
 
-def usage(app) -> services.Usage:
+def usage(app) -> uploads.Usage:
     with app.app_context():
-        return services.draft_usage(db.session.scalar(select(Draft)))
+        return uploads.draft_usage(db.session.scalar(select(Draft)))
 
 
 def test_a_replaced_photo_is_deleted_even_when_the_page_is_not_yet_right(resident, form_app):

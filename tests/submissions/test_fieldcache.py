@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.formengine.parser import check_file
 from app.formengine.wtf import bind
 from app.submissions import fieldcache
-from app.submissions.services import Version
+from app.submissions.versions import Version
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FORMS = sorted((ROOT / "forms").glob("*.yaml"))

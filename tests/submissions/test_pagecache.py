@@ -13,7 +13,7 @@ from app.formengine.parser import check_file
 from app.formengine.types import has_answer
 from app.formengine.wtf import bind
 from app.submissions import fieldcache, pagecache, views
-from app.submissions.services import Version
+from app.submissions.versions import Version
 
 from .test_fieldcache import FORMS, answer
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.clock import format_time, iso_time
 from app.extensions import db
-from app.submissions import services
+from app.submissions import codes, funnel, uploads, versions
 from app.submissions.models import Draft, StoredFile, Submission
 
 from .conftest import GOOD, PDF, RECEIPT, png
@@ -148,7 +148,7 @@ def test_uploads_are_checked_by_content_and_served_only_to_their_owner(
     with form_app.app_context():
         stored = db.session.scalar(select(StoredFile))
         assert stored.original_name == "passwd.png"
-        path = services.file_path(stored)
+        path = uploads.file_path(stored)
         assert path.read_bytes() == png() and path.name == stored.id
         assert str(tmp_path / "uploads") in str(path)
     link = f"/apply/test-permit/files/{stored.id}"
@@ -187,8 +187,8 @@ def test_funnel_counts_without_cookies_for_analytics(resident, form_app):
     resident.post("/apply/test-permit/submit", {"declaration": "y"})
     type(resident)(form_app).start()  # someone else starts and gives up
     with form_app.app_context():
-        fv = services.latest_version("test-permit")
-        counts = services.funnel(fv.id)
+        fv = versions.latest_version("test-permit")
+        counts = funnel.funnel(fv.id)
     assert counts["start"] == 2
     assert counts["page:applicant"] == 2
     assert counts["page:docs"] == 1 and "page:more" not in counts
@@ -213,7 +213,7 @@ pages:
     path = tmp_path / "address-form.yaml"
     path.write_text(form, encoding="utf-8")
     with form_app.app_context():
-        assert not services.load_forms([path]).problems
+        assert not versions.load_forms([path]).problems
     r = Resident(form_app)
     r.get("/apply/address-form?lang=en")
     r.post("/apply/address-form/start")
@@ -239,7 +239,7 @@ pages:
 def test_codes_use_every_character_of_the_alphabet_in_every_place():
     """Receipt numbers, access and resume codes: no look-alikes, no place that favours a
     character (each of the 31 appears in each of the 8 places of 4,000 codes)."""
-    codes = [services.random_code(8) for _ in range(4000)]
-    assert {len(c) for c in codes} == {8}
+    made = [codes.random_code(8) for _ in range(4000)]
+    assert {len(c) for c in made} == {8}
     for place in range(8):
-        assert {c[place] for c in codes} == set(services.ALPHABET)
+        assert {c[place] for c in made} == set(codes.ALPHABET)

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.submissions import services
+from app.submissions import versions
 from app.submissions.models import FormVersion, Submission
 
 from .conftest import FORM, GOOD, Resident
@@ -32,7 +32,7 @@ def v2(form_app, tmp_path):
         path.parent.mkdir(exist_ok=True)
         path.write_text(V2, encoding="utf-8")
         with form_app.app_context():
-            report = services.load_forms([path])
+            report = versions.load_forms([path])
             assert not report.problems, report.problems
         form_app.extensions.pop("form_versions", None)  # other processes: within 5 s
 

@@ -1,29 +1,38 @@
 """Retention: personal data of closed submissions is deleted after the form's
 `retention_days`, counted from the last status event; the anonymous counts stay. Drafts
 never submitted are deleted with their files once their resume code has expired, or
-DRAFT_IDLE_DAYS after their last change (app.submissions.services.purge_drafts)."""
+DRAFT_IDLE_DAYS after their last change (`purge_drafts`). The daily `retention` job runs
+both (effects.py)."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import delete, exists, func, or_, select
+from flask import current_app
+from sqlalchemy import Text, cast, delete, exists, func, or_, select, update
 
 from app.clock import utcnow
 from app.extensions import db
+from app.jobs.models import OutboxJob
+from app.notify import mail
 
-from .models import RetentionRecord
+from .models import (
+    CLOSED,
+    DELETED_KEY,
+    Draft,
+    FormVersion,
+    RetentionRecord,
+    StoredFile,
+    Submission,
+    SubmissionEvent,
+)
+from .receipts import receipt_path
+from .uploads import discard_files, file_path
+from .versions import definition
 
 log = logging.getLogger(__name__)
-
-DELETED_KEY = "_personal_data_deleted_at"  # the marker that replaces the answers
-
-
-def is_deleted(sub) -> bool:
-    return isinstance(sub.answers, dict) and DELETED_KEY in sub.answers
 
 
 @dataclass
@@ -45,9 +54,6 @@ class RetentionReport:
 def purge_expired(now: datetime | None = None) -> RetentionReport:
     """Delete the personal data of every closed submission past its form's retention, and
     the drafts whose resume code expired or that were left unchanged (DRAFT_IDLE_DAYS)."""
-    from app.submissions.models import CLOSED, FormVersion, Submission, SubmissionEvent
-    from app.submissions.services import definition, purge_drafts
-
     now = now or utcnow()
     report = RetentionReport()
     last_event = (
@@ -85,19 +91,15 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
 def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     """Delete one submission's personal data: files first (a crash then repeats the
     deletion, never leaves files without rows), then the rows. → files deleted."""
-    from app.documents.receipts import receipt_path
-    from app.notify.mail import eml_paths_for
-    from app.submissions.models import Draft, StoredFile
-    from app.submissions.services import file_path
-
     mine = [StoredFile.submission_id == sub.id]
     if sub.draft_id is not None:  # uploaded to the draft, then replaced before submitting
         mine.append(StoredFile.draft_id == sub.draft_id)
     files = list(db.session.scalars(select(StoredFile).where(or_(*mine))))
     for row in files:
         file_path(row).unlink(missing_ok=True)
-    for path in [receipt_path(sub), *eml_paths_for(sub.id)]:
-        Path(path).unlink(missing_ok=True)
+    receipt_path(sub).unlink(missing_ok=True)
+    for key in db.session.scalars(select(OutboxJob.key).where(OutboxJob.submission_id == sub.id)):
+        mail.forget(key)  # the .eml record of a mail, when mail is written to files
 
     if files:
         db.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in files])))
@@ -119,3 +121,72 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     )
     db.session.commit()
     return len(files)
+
+
+@dataclass
+class DraftPurge:
+    drafts: int = 0
+    files: int = 0
+    emptied: int = 0  # submitted drafts that still held a copy of the answers
+
+
+def purge_drafts(now: datetime | None = None, *, batch: int = 500) -> DraftPurge:
+    """Delete, with their files, the drafts never submitted whose resume code (if they
+    have one) has expired and that have not changed for DRAFT_IDLE_DAYS; empty submitted
+    drafts that still hold answers (the submission has them). Part of the daily retention
+    run. Files go first: a run cut short repeats the deletion, never leaves a file behind."""
+    now = now or utcnow()
+    idle = timedelta(days=current_app.config["DRAFT_IDLE_DAYS"])
+    submitted = exists().where(Submission.draft_id == Draft.id)
+    stale = (
+        select(Draft.id)
+        .where(
+            Draft.updated_at < now - idle,
+            or_(Draft.resume_expires_at.is_(None), Draft.resume_expires_at < now),
+            ~submitted,
+        )
+        .order_by(Draft.id)
+        .limit(batch)
+    )
+    report = DraftPurge()
+    while ids := list(db.session.scalars(stale)):
+        files = list(
+            db.session.scalars(
+                select(StoredFile).where(
+                    StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None)
+                )
+            )
+        )
+        discard_files(files)
+        db.session.execute(
+            delete(StoredFile)
+            .where(StoredFile.draft_id.in_(ids), StoredFile.submission_id.is_(None))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(  # a submission's files are never deleted here
+            update(StoredFile)
+            .where(StoredFile.draft_id.in_(ids))
+            .values(draft_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            delete(Draft).where(Draft.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        report.drafts += len(ids)
+        report.files += len(files)
+    report.emptied = db.session.execute(
+        update(Draft)
+        .where(
+            submitted,
+            or_(
+                Draft.resume_code.is_not(None),
+                cast(Draft.answers, Text) != "{}",
+                cast(Draft.pending, Text) != "{}",
+            ),
+        )
+        .values(answers={}, pending={}, resume_code=None, resume_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return report

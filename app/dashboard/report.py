@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 
 from app import kpi
 from app.clock import format_time, utcnow
-from app.dashboard import charts
-from app.dashboard import services as dash
+from app.documents import pdf
+from app.documents.storage import document_dir, write_once
 
-from . import pdf
-from .services import document_dir, write_once
+from . import charts
+from . import services as dash
 
 # the chart's look, inside the SVG (the web page takes it from app.css)
 CHART_STYLE = """<style>

@@ -1,0 +1,112 @@
+"""What a submission sets off, and who does it: the jobs of the outbox (app.jobs).
+
+A new submission writes, in its own transaction (store.py), one job per effect:
+
+- `receipt_pdf`: the receipt PDF (receipts.py);
+- `mail_resident`: the resident's mail, when the form asked for an e-mail address;
+- `mail_department`: one per `outputs` entry of type email;
+- `webhook`: one per `outputs` entry of type webhook.
+
+The daily `retention` job deletes personal data past the form's retention and expired
+drafts (retention.py). `register()` tells app.jobs about these kinds; `create_app` calls
+it. Each handler takes the outbox row, loads what it needs, and is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from app import jobs
+from app.catalogue import queries
+from app.extensions import db
+from app.notify import mail
+from app.notify import webhook as hook
+
+from . import notices, receipts, retention
+from . import queries as submission_queries
+from .models import Submission, is_deleted
+
+RECEIPT_PDF = receipts.RECEIPT_PDF
+MAIL_RESIDENT = "mail_resident"
+MAIL_DEPARTMENT = "mail_department"
+WEBHOOK = "webhook"
+RETENTION = "retention"
+
+
+def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
+    """What a new submission sets off → (kind, key suffix, payload) each; the key is
+    `<kind>:<submission id><suffix>`. Written in the submission's own transaction
+    (store.py), handed out by `outbox.dispatch()` after its commit."""
+    made = [(RECEIPT_PDF, "", {})]
+    if notices.resident_email(defn, answers or {}):
+        made.append((MAIL_RESIDENT, "", {}))
+    for n, out in enumerate(defn.outputs):
+        if out.type == "email" and out.to:
+            made.append((MAIL_DEPARTMENT, f":{n}", {"to": out.to}))
+        elif out.type == "webhook" and out.url:
+            made.append((WEBHOOK, f":{n}", {"url": out.url}))
+    return made
+
+
+# --- handlers: OutboxJob → a short result for the outbox row ---------------------------------
+
+
+def _submission(job) -> Submission:
+    sub = db.session.get(Submission, job.submission_id)
+    if sub is None:
+        raise LookupError(f"submission {job.submission_id} does not exist")
+    return sub
+
+
+def make_receipt(job) -> str:
+    sub = _submission(job)
+    if is_deleted(sub):
+        return "skipped: personal data deleted"
+    path, made = receipts.make_receipt(sub)
+    return f"{'written' if made else 'exists'}: {path.name}"
+
+
+def mail_resident(job) -> str:
+    sub = _submission(job)
+    if is_deleted(sub):
+        return "skipped: personal data deleted"
+    return mail.send(notices.resident_mail(sub), job.key)
+
+
+def mail_department(job) -> str:
+    sub = _submission(job)
+    if is_deleted(sub):
+        return "skipped: personal data deleted"
+    return mail.send(notices.department_mail(sub, job.payload["to"]), job.key)
+
+
+def send_webhook(job) -> str:
+    sub = _submission(job)
+    if is_deleted(sub):
+        return "skipped: personal data deleted"
+    status = hook.deliver(job.payload["url"], notices.webhook_payload(sub), delivery_id=job.key)
+    return f"HTTP {status}"
+
+
+def run_retention(job) -> str:
+    return str(retention.purge_expired())
+
+
+def _daily(now: datetime) -> Iterator[tuple[str, str, dict]]:
+    """Today's retention run (Japan's date), written once a day by the sweep."""
+    day = now.date().isoformat()
+    yield RETENTION, f"{RETENTION}:{day}", {"date": day}
+
+
+def register() -> None:
+    jobs.register(RECEIPT_PDF, make_receipt)
+    jobs.register(MAIL_RESIDENT, mail_resident)
+    jobs.register(MAIL_DEPARTMENT, mail_department)
+    jobs.register(WEBHOOK, send_webhook)
+    jobs.register(RETENTION, run_retention)
+    jobs.register_periodic(RETENTION, _daily)
+    # applications received here count in the KPI's take-up (the catalogue asks for them)
+    queries.register_online_receipts(
+        "submissions", submission_queries.submissions_stamp, submission_queries.submission_counts
+    )

@@ -1,0 +1,34 @@
+"""A submission's status moves (受付 → 審査中 → …), each an appended event."""
+
+from __future__ import annotations
+
+from app.extensions import db
+
+from .models import TRANSITIONS, Submission, SubmissionEvent
+
+
+class TransitionError(ValueError):
+    """A status change that is not allowed; the message says why (日本語 / English)."""
+
+
+def transition(sub: Submission, to: str, message: str | None, by: str) -> SubmissionEvent:
+    """Move a submission to its next status, with a message to the resident when needed."""
+    allowed = TRANSITIONS.get(sub.status, {})
+    if to not in allowed:
+        raise TransitionError(
+            f"「{sub.status}」から「{to}」には変更できません / cannot move from {sub.status} to {to}"
+        )
+    message = (message or "").strip() or None
+    if allowed[to] and not message:
+        raise TransitionError(
+            "申請者へのメッセージを入力してください / a message to the resident is required"
+        )
+    if message and len(message) > 2000:
+        raise TransitionError(
+            "メッセージは2000文字以内です / the message is longer than 2000 characters"
+        )
+    event = SubmissionEvent(submission_id=sub.id, status=to, message=message, by=by)
+    sub.status = to
+    db.session.add(event)
+    db.session.flush()
+    return event

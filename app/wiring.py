@@ -1,0 +1,63 @@
+"""The house put together: settings, extensions, blueprints, commands and the features'
+job kinds, bound to one app. `create_app` calls `build`; nothing else imports this.
+Every feature is imported here, at the top, and nowhere else all at once."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import settings, web
+from .api.cli import api_tokens_cli
+from .api.openapi import bp as api_docs_bp
+from .api.views import bp as api_bp
+from .catalogue.cli import catalogue_cli
+from .catalogue.views import bp as catalogue_bp
+from .cli import demo_command
+from .dashboard import effects as dashboard_effects
+from .dashboard.cli import kpi_command, report_cli
+from .dashboard.views import bp as dashboard_bp
+from .extensions import babel, csrf, db, limiter, login, migrate
+from .health import bp as health_bp
+from .jobs import sweeper
+from .jobs.cli import jobs_cli, worker_command
+from .opendata.views import bp as opendata_bp
+from .staff.cli import users_cli
+from .staff.views import bp as staff_bp
+from .submissions import effects as submission_effects
+from .submissions.cli import forms_cli
+from .submissions.views import bp as submissions_bp
+
+
+def build(app: Flask) -> None:
+    settings.resolve(app)
+    app.session_interface = settings.SessionInterface()
+    settings.trust_proxies(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=settings.migrations_dir())
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=settings.select_locale)
+    settings.quick_template_gettext(app)
+    login.init_app(app)
+    limiter.init_app(app)
+    settings.limits_on_routes_only(app, limiter)
+    settings.configure_sqlite(app, db)
+
+    for bp in (
+        catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
+        submissions_bp, staff_bp,
+    ):  # fmt: skip
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)
+    web.init_app(app)
+
+    for command in (
+        catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
+        users_cli, worker_command, jobs_cli,
+    ):  # fmt: skip
+        app.cli.add_command(command)
+
+    # each feature owns its after-effects: its job kinds and periodic work
+    submission_effects.register()
+    dashboard_effects.register()
+    sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself
