@@ -53,6 +53,12 @@ def kind(f: Field) -> type[Runtime]:
     return FIELD_TYPES[f.type]  # type: ignore[return-value]
 
 
+def max_chars(f: Field, part: str | None = None) -> int | None:
+    """The most characters of the answer to `f` (or of its text `part`): the `maxlength`
+    of its input, and what validation allows."""
+    return kind(f).max_chars(f, part)
+
+
 class Runtime(FieldType):
     """Behaviour shared by all types; each type overrides what differs."""
 

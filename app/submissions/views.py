@@ -19,7 +19,7 @@ from app.formengine import Page, evaluate, render, visible_pages
 from app.formengine.conditions import describe, referenced
 from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
-from app.formengine.types import FileType, GroupType, kind
+from app.formengine.types import FileType, GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
@@ -30,6 +30,7 @@ from .models import STATUSES, Draft, StoredFile
 
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(field_html, "field_html")
+bp.add_app_template_global(max_chars, "max_chars")
 
 RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
