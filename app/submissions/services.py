@@ -23,8 +23,10 @@ from app.clock import today
 from app.extensions import db
 from app.formengine import Context, FormDefinition, Page, Result, prune, validate_all, validate_page
 from app.formengine.files import SNIFF_BYTES, check_upload
+from app.formengine.normalise import UNUSABLE
 from app.formengine.parser import check_file, parse
 from app.formengine.postal import lookup as postal_lookup
+from app.formengine.registry import FIELD_TYPES
 from app.kpi import fiscal_year_of
 from app.prepared import Prepared
 
@@ -370,14 +372,22 @@ def keep_typed(draft: Draft, page: Page, raw: Mapping[str, Any]) -> None:
     draft.pending = {**(draft.pending or {}), page.id: _jsonable(raw)}
 
 
+# What is kept of a text typed on a refused page: never a character the database cannot
+# hold (the page said so; it is dropped), and at most one character more than the longest
+# text any form takes, so that a text kept shortened is still refused, never passed.
+KEPT_CHARS = max(t.max_length_ceiling or t.max_length or 0 for t in FIELD_TYPES.values()) + 1
+
+
 def _jsonable(value):
+    if isinstance(value, str):
+        return UNUSABLE.sub("", value[:KEPT_CHARS])
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {_jsonable(str(k)): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    return str(value)
+    return _jsonable(str(value))
 
 
 def save_for_later(draft: Draft) -> Draft:

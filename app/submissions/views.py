@@ -21,7 +21,7 @@ from app.formengine.messages import message
 from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import FileType, GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
-from app.web import content_lang
+from app.web import checks_own_text, content_lang
 
 from . import pagecache
 from . import services as svc
@@ -230,6 +230,7 @@ def resume(form_id: str, code: str | None = None):
 
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
+@checks_own_text  # each answer with its field's message; what was typed is kept
 def page(form_id: str, page_id: str):
     fv, defn = _form(form_id)
     if request.method == "GET":  # the most asked page: the draft read as it is shown
