@@ -11,10 +11,10 @@ from datetime import date
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from app.clock import YEARS
 from app.kpi.status import STATUSES
 
 MAX_COUNT = 2_000_000_000  # receipts a year: far above any real figure, within a 32-bit column
-YEARS = (1900, 2999)
 
 # --- messages: 日本語 / English ------------------------------------------------------------
 
