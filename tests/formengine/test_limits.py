@@ -10,7 +10,6 @@ the API alike.
 from __future__ import annotations
 
 import textwrap
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -212,10 +211,8 @@ def test_longer_than_the_maximum_gets_the_types_message(text, over, lang):
 @pytest.mark.parametrize("text", TEXTS, ids=repr)
 def test_two_million_characters_are_refused_by_their_length(text):
     field_id = text.key.split(".")[0]
-    started = time.process_time()
     result = validate_all(form(), {field_id: text.answer(2_000_000)}, ctx())
     assert result.errors == {text.key: [text.message["ja"]]}
-    assert time.process_time() - started < 5  # a bound for a slow machine, not a benchmark
 
 
 def test_a_text_a_little_over_its_maximum_still_meets_every_rule():
