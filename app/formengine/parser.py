@@ -21,7 +21,11 @@ Where the spec is silent:
   strings the same way;
 - `languages` always contains `ja`: it is put first when missing;
 - `max_selected` and `max_files` are positive; `accept` takes exact MIME types only;
-- `min_length` is also checked against the default `max_length` (text: 200);
+- `min_length` is also checked against the default `max_length` (text: 200), and
+  `max_length` may not pass its type's ceiling (text 1,000, textarea 10,000); integer
+  `min` and `max` stay within a 32-bit column; a group's `repeat.max` is at most 100,
+  and `repeat.min` is checked against the default maximum of 20 when there is no max;
+- a relative date counts at most 5 digits (`today+99999d`);
 - relative dates are compared with each other only when both count days or both
   count months (a year is 12 months): `today-18y` is below `today`, `today+1m` and
   `today+30d` are not compared;
