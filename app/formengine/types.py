@@ -480,8 +480,6 @@ class CheckboxesType(Runtime):
             raw = [raw]
         if not isinstance(raw, list | tuple):
             return raw
-        if len(raw) > len(f.options):  # more than there are to tick: refused by check
-            return list(raw)
         given = [
             str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else v
             for v in raw
@@ -505,10 +503,8 @@ class CheckboxesType(Runtime):
     def check(cls, f, value, ctx):
         label = label_of(f, ctx.lang)
         values = {o.value for o in f.options}
-        if (
-            not isinstance(value, list)
-            or len(value) > len(values)
-            or any(not isinstance(v, str) or v not in values for v in value)
+        if not isinstance(value, list) or any(
+            not isinstance(v, str) or v not in values for v in value
         ):
             return [(f.id, message("option", ctx.lang, label=label))]
         lo, hi = f.get("min_selected"), f.get("max_selected")
