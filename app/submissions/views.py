@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -328,21 +330,20 @@ def _adjust(pg: Page, raw: dict, action: str, form) -> None:
     if verb == "lookup" and f.type == "address":
         value = dict(raw.get(f.id) or {})
         code = kind(f).normalise(f, value).get("postal_code", "") if value else ""
-        found = postal_lookup(code) if code else None
+        # only a postcode is looked up (and kept in the look-up's cache), never any text
+        found = postal_lookup(code) if re.fullmatch(r"\d{3}-\d{4}", str(code)) else None
         if found:
             value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
         raw[f.id] = value
     elif verb == "add" and f.type == "group":
-        limit = GroupType.bounds(f)[1]
         items = list(raw.get(f.id) or [])
-        if limit is None or len(items) < limit:
+        if len(items) < GroupType.bounds(f)[1]:
             items.append({})
         raw[f.id] = items
     elif verb == "remove" and f.type == "group":
         items = list(raw.get(f.id) or [])
-        index = (
-            int(arg.split(":")[1]) if arg.count(":") == 1 and arg.split(":")[1].isdigit() else -1
-        )
+        number = arg.split(":")[1] if arg.count(":") == 1 else ""
+        index = int(number) if re.fullmatch(r"[0-9]{1,4}", number) else -1
         if 0 <= index < len(items):
             items.pop(index)
         raw[f.id] = items

@@ -204,3 +204,23 @@ def test_the_inputs_say_how_long_their_answers_may_be(browser):
     assert "500文字以内" in html
     tag = re.search(r'<input[^>]*name="staff"[^>]*>', html).group(0)
     assert 'maxlength="40"' in tag
+
+
+@pytest.mark.parametrize(
+    ("page", "action"),
+    [
+        ("details", "remove:members:" + "9" * 5000),  # more digits than int() takes
+        ("details", "remove:members:١٢"),  # digits, but not ASCII ones
+        ("details", "add:members"),
+        ("person", "lookup:address"),
+    ],
+)
+def test_the_buttons_of_a_page_take_any_action(browser, page, action):
+    data = {"address-postal_code": "5" * 300_000} if page == "person" else {}
+    r = browser.client.post(
+        f"/apply/{FORM_ID}/{page}",
+        data={**data, "action": action, "members-0-member_name": "鈴木"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    assert 'value="鈴木"' in r.get_data(as_text=True) or page == "person"
