@@ -19,6 +19,15 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
+# The years a date given by a person may have (a search bound, an effective date): far
+# around any record kept here, and every day of them can be a bound (a day after
+# 9999-12-31 cannot: there is none)
+YEARS = (1900, 2999)
+
+
+def usable_day(day: date) -> bool:
+    return YEARS[0] <= day.year <= YEARS[1]
+
 
 MONTHS = (
     "January",

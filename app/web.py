@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -27,6 +28,9 @@ from werkzeug.serving import WSGIRequestHandler
 
 from app.clock import format_time, iso_time, japan_time
 from app.extensions import db
+from app.formengine.answers import find_unusable
+from app.formengine.normalise import UNUSABLE
+from app.formengine.registry import INTEGER_RANGE
 from app.kpi import fiscal
 
 ERROR_CODES = {
@@ -87,9 +91,11 @@ def _too_large() -> str:
     )
 
 
-def json_error(status: int, message: str, code: str | None = None, errors: dict | None = None):
+def json_error(
+    status: int, message: str, code: str | None = None, errors: dict[str, list[str]] | None = None
+):
     """The one shape of every JSON error: `{"error", "message", "errors"?}`."""
-    body = {"error": code or ERROR_CODES.get(status, "error"), "message": message}
+    body: dict = {"error": code or ERROR_CODES.get(status, "error"), "message": message}
     if errors is not None:
         body["errors"] = errors
     return jsonify(body), status
@@ -99,6 +105,8 @@ def _handle(exc: Exception):
     if not isinstance(exc, HTTPException):
         current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
         exc = InternalServerError(original_exception=exc)
+    if isinstance(exc, BadInput):
+        return _bad_input_answer(exc)
     status = exc.code or 500
     messages = error_messages()
     message = messages.get(status) or exc.description or ""
@@ -122,6 +130,135 @@ def _in_both_languages(status: int, exc: HTTPException) -> str:
     if isinstance(detail, str) and detail:
         texts[1] = detail
     return " / ".join(t for t in texts if t) or (exc.description or "")
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+class BadInput(HTTPException):
+    """Input that cannot be used (a NUL in a URL, a date no search can start from): a 4xx
+    whose message says what was wrong, logged as bad input — one line, never the value,
+    never a stack trace. `message` gives the text in the language being answered in;
+    `field` names the JSON field it is about, if any."""
+
+    def __init__(self, code: int, message: Callable[[], str], field: str | None = None):
+        super().__init__()
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def bad_input(code: int, why: str, message: Callable[[], str], field: str | None = None):
+    """Log "bad input on GET /path: why" and → the BadInput to raise."""
+    note_bad_input(why)
+    return BadInput(code, message, field)
+
+
+def note_bad_input(why: str) -> None:
+    """One line in the log for input refused as unusable: what and where, never the
+    value (it may be personal data), never a stack trace."""
+    current_app.logger.info("bad input on %s %s: %s", request.method, _shown(request.path), why)
+
+
+def _shown(text: str, limit: int = 200) -> str:
+    """A text for a log line: escapes for what cannot be written, cut to `limit`."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return UNUSABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _bad_input_answer(exc: BadInput):
+    if wants_json():
+        texts = []
+        for lang in ("ja", "en"):
+            with force_locale(lang):
+                texts.append(exc.message())
+        message = " / ".join(dict.fromkeys(texts))
+        if exc.field is not None:  # a field of the body: the API's 422 shape
+            errors = {exc.field: [message]}
+            return json_error(exc.code, "入力内容に誤りがあります / invalid request", None, errors)
+        return json_error(exc.code, message)
+    referrer = urlsplit(request.referrer or "")
+    back = request.referrer if referrer.netloc == request.host and request.method != "GET" else None
+    return render_template(
+        "error.html", status=exc.code, message=exc.message(), back=back
+    ), exc.code
+
+
+def checks_own_text(view: Callable) -> Callable:
+    """Mark a view that checks its own form or JSON fields for characters that cannot be
+    stored, each with its field's message and the other answers kept (the resident's
+    pages, the submission API); the path and the query are still checked for it."""
+    view.checks_own_text = True  # type: ignore[attr-defined]
+    return view
+
+
+def refuse_unusable_input():
+    """Before any view: NUL or a lone surrogate (formengine's UNUSABLE) never reaches a
+    view that could hand it to the database, and neither does an integer in the path
+    that no id column holds. → 404 for the path, 400 for the query or a form field, 422
+    naming the field for a JSON body."""
+    found = UNUSABLE.search(request.path)
+    if found:
+        raise bad_input(404, f"{_char(found)} in the path", _not_found)
+    for key, value in request.view_args.items() if request.view_args else ():
+        if isinstance(value, int) and not INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]:
+            raise bad_input(404, f"integer out of range in the path ({key})", _not_found)
+    for key, value in request.args.items(multi=True):
+        found = UNUSABLE.search(key) or UNUSABLE.search(value)
+        if found:
+            code = _code(found)
+            raise bad_input(
+                400,
+                f"{_char(found)} in query parameter {_shown(key, 40)}",
+                lambda code=code: _(
+                    "URLに使えない文字（%(code)s）が含まれています。"
+                    "検索条件などを入力し直してください。",
+                    code=code,
+                ),
+            )
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method in ("GET", "HEAD", "OPTIONS") or getattr(view, "checks_own_text", False):
+        return
+    for key, value in request.form.items(multi=True):
+        found = UNUSABLE.search(key) or UNUSABLE.search(value)
+        if found:
+            code = _code(found)
+            raise bad_input(
+                400,
+                f"{_char(found)} in form field {_shown(key, 40)}",
+                lambda code=code: _(
+                    "送信された内容に使えない文字（%(code)s）が含まれています。"
+                    "その文字を削除してから、もう一度送ってください。",
+                    code=code,
+                ),
+            )
+    if request.is_json:
+        where = find_unusable(request.get_json(silent=True))
+        if where is not None:
+            field, char = where
+            code = f"U+{ord(char):04X}"
+            raise bad_input(
+                422,
+                f"{_char_name(char)} in JSON field {_shown(field, 40) or '(the body)'}",
+                lambda code=code: _("使えない文字（%(code)s）が含まれています。", code=code),
+                field=_shown(field, 100) or "_schema",
+            )
+
+
+def _code(found) -> str:
+    return f"U+{ord(found.group()):04X}"
+
+
+def _char(found) -> str:
+    return _char_name(found.group())
+
+
+def _char_name(char: str) -> str:
+    return "NUL" if char == "\x00" else "a lone surrogate"
+
+
+def _not_found() -> str:
+    return error_messages()[404]
 
 
 # the database did not answer: restarting, failing over, refusing connections, locked
@@ -212,6 +349,7 @@ def quiet_development_server() -> None:
 
 def init_app(app: Flask) -> None:
     quiet_development_server()
+    app.before_request(refuse_unusable_input)
     app.after_request(security_headers)
     app.json = JSONProvider(app)
     app.json.ensure_ascii = False  # Japanese stays readable in JSON answers

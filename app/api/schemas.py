@@ -10,10 +10,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.catalogue import rules
-from app.clock import iso_time
+from app.clock import YEARS, iso_time
 from app.kpi.status import STATUSES
-
-YEARS = (1900, 2999)  # fiscal years a KPI may be asked for (as the dashboard's parameter)
 
 # --- messages: 日本語 / English ------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from app import kpi
 from app.clock import today
 from app.dashboard import services as kpi_service
 from app.extensions import limiter
+from app.formengine.normalise import UNUSABLE
 from app.kpi.status import DIGITIZED, STATUSES
-from app.web import json_error
+from app.web import checks_own_text, json_error
 
 from . import queries
 from . import schemas as s
@@ -57,7 +58,7 @@ def get_kpi():
     except kpi.KpiInputError as exc:
         return json_error(400, str(exc), "invalid_parameter")
     limit = request.args.get("limit", "10")
-    n = int(limit) if limit.isdigit() else 10
+    n = int(limit) if limit.isascii() and limit.isdigit() and len(limit) <= 4 else 10
     return jsonify(kpi.to_json(f, limit=min(n, 1000)))
 
 
@@ -272,6 +273,7 @@ def get_form(form_id: str):
 
 
 @bp.post("/forms/<form_id>/submissions")
+@checks_own_text  # each answer with its field's message (validate_all)
 @operation(
     summary="申請する / submit a form",
     tags=["submissions"],
@@ -379,6 +381,12 @@ def submit_form(form_id: str):
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
+    if key is not None and UNUSABLE.search(key):
+        return json_error(
+            400,
+            "Idempotency-Key に使えない文字が含まれています"
+            " / Idempotency-Key contains a character that cannot be used",
+        )
     try:
         sub, result, replayed = store.submit_answers(
             fv, defn, body, lang, received, key, declared=declared

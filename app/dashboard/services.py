@@ -20,10 +20,11 @@ def parse_fiscal_year(text: str | None) -> int:
     if text in (None, ""):
         return current_fiscal_year()
     text = text.strip()
-    if not (text.isascii() and text.isdigit() and 1900 <= int(text) <= 2999):
+    if not (len(text) == 4 and text.isascii() and text.isdigit() and 1900 <= int(text) <= 2999):
+        shown = text if len(text) <= 20 else text[:19] + "…"
         raise kpi.KpiInputError(
-            f"fiscal_year は西暦の年度（例: 2024）です（受け取った値: {text!r}）"
-            f" / fiscal_year must be a year such as 2024 (got {text!r})"
+            f"fiscal_year は西暦の年度（例: 2024）です（受け取った値: {shown!r}）"
+            f" / fiscal_year must be a year such as 2024 (got {shown!r})"
         )
     return int(text)
 

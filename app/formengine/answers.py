@@ -14,22 +14,38 @@ from .conditions import evaluate
 from .messages import message
 from .model import Field, FormDefinition, Page
 from .normalise import UNUSABLE
-from .types import Context, GroupType, has_answer, kind, label_of
+from .types import Context, GroupType, has_answer, kind, label_of, unknown_keys
+
+MAX_ERRORS = 50  # messages in one answer; the rest are counted in one more (MORE)
+MORE = "_more"  # the key of that message
 
 
 @dataclass
 class Result:
-    """Normalised answers of the visible fields, and errors keyed by field id (refined)."""
+    """Normalised answers of the visible fields, and errors keyed by field id (refined).
+
+    At most MAX_ERRORS messages are kept; `finish` adds one under MORE saying how many
+    more there were, so that an answer listing errors stays small whatever was sent.
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    count: int = 0  # messages added, kept or not
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def add(self, key: str, msg: str) -> None:
-        self.errors.setdefault(key, []).append(msg)
+        self.count += 1
+        if self.count <= MAX_ERRORS:
+            self.errors.setdefault(key, []).append(msg)
+
+    def finish(self, lang: str) -> Result:
+        if self.count > MAX_ERRORS:
+            more = f"{self.count - MAX_ERRORS:,}"
+            self.errors[MORE] = [message("more_errors", lang, n=more)]
+        return self
 
 
 def page_visible(page: Page, answers: Mapping[str, Any], ctx: Context) -> bool:
@@ -55,8 +71,13 @@ def validate_fields(
         if not evaluate(f.show_if, known, today=ctx.today):
             known.pop(f.id, None)  # hidden: never validated, never stored
             continue
-        bad = unusable_char(raw.get(f.id))  # before any rule can quote the character back
-        if bad is not None:
+        # first what is too big to look at, then a character that cannot be stored
+        # (before any rule can quote it back), then the rules of the type
+        errors = kind(f).refused_by_size(f, raw.get(f.id), ctx)
+        bad = None if errors else unusable_char(raw.get(f.id))
+        if errors:
+            value = None
+        elif bad is not None:
             label, code = label_of(f, ctx.lang), f"U+{ord(bad):04X}"
             value = None
             errors = [(f.id, message("unusable_char", ctx.lang, label=label, code=code))]
@@ -75,18 +96,35 @@ def validate_fields(
 
 def unusable_char(value: Any) -> str | None:
     """A character of an answer (a text, or the texts inside it) that may not be stored."""
-    stack = [value]
-    while stack:  # not recursive: an answer sent as JSON may be nested deeply
-        item = stack.pop()
+    if isinstance(value, str):  # most answers: no walk
+        found = UNUSABLE.search(value)
+        return found.group() if found else None
+    found = find_unusable(value)
+    return found[1] if found else None
+
+
+def find_unusable(value: Any) -> tuple[str, str] | None:
+    """(where, character): the first character UNUSABLE finds in a text of `value`, a
+    key or a value of the maps and lists inside it; `where` is the path of keys and
+    indexes to it (`note`, `answers.name.family`, `items[2]`), empty for `value` itself."""
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:  # not recursive: JSON may be nested deeply
+        where, item = stack.pop()
         if isinstance(item, str):
             found = UNUSABLE.search(item)
             if found:
-                return found.group()
-        elif isinstance(item, Mapping):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+                return where, found.group()
+        elif isinstance(item, dict | Mapping):  # a dict first: the ABC's check is slow
+            for key in item:
+                found = UNUSABLE.search(key) if isinstance(key, str) else None
+                if found:
+                    return where, found.group()
+            stack.extend(
+                (f"{where}.{key}" if where else str(key), inner)
+                for key, inner in reversed(item.items())
+            )
         elif isinstance(item, list | tuple):
-            stack.extend(item)
+            stack.extend((f"{where}[{i}]", item[i]) for i in reversed(range(len(item))))
     return None
 
 
@@ -101,7 +139,7 @@ def validate_page(
     result = Result()
     known = {k: v for k, v in earlier.items() if k not in {f.id for f in page.fields}}
     validate_fields(page.fields, raw, known, ctx, result)
-    return result
+    return result.finish(ctx.lang)
 
 
 def validate_all(
@@ -120,11 +158,9 @@ def validate_all(
         validate_fields(page.fields, raw, known, ctx, result)
     if unknown_is_error:
         ids = {f.id for _, f in defn.all_fields() if has_answer(f)}
-        for key in raw:
-            if key not in ids:  # named as sent, but always as text that can be written
-                shown = UNUSABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(key))
-                result.add(shown, message("unknown_field", ctx.lang))
-    return result
+        for key, msg in unknown_keys(raw, ids, ctx.lang):
+            result.add(key, msg)
+    return result.finish(ctx.lang)
 
 
 def confirm_declaration(

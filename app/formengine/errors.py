@@ -128,6 +128,11 @@ class ErrorCode(_Bilingual):
         "'{key}' のテキストに 'ja' がありません（日本語はどのテキストにも必要です）",
         "text '{key}' has no 'ja' entry (Japanese is required in every text)",
     )
+    OUT_OF_RANGE = (
+        "out_of_range",
+        "'{key}' は {low} から {high} までです（{value}）",
+        "'{key}' must be from {low} to {high} (got {value})",
+    )
     MIN_ABOVE_MAX = (
         "min_above_max",
         "'{low_key}' ({low}) が '{high_key}' ({high}{note}) より大きくなっています",

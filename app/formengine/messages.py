@@ -44,6 +44,11 @@ MESSAGES = MappingProxyType(
             "en": "{label} must be {n} characters or fewer.",
             "ja-easy": "{label}は {n}もじ までで かいてください。",
         },
+        "part_too_long": {
+            "ja": "{label}の{part}は{n}文字以内で入力してください。",
+            "en": "The {part} of {label} must be {n} characters or fewer.",
+            "ja-easy": "{label}の {part}は {n}もじ までで かいてください。",
+        },
         "pattern": {
             "ja": "{label}の形式が正しくありません。",
             "en": "{label} is not in the right format.",
@@ -213,6 +218,16 @@ MESSAGES = MappingProxyType(
             "ja": "この様式にない項目です。",
             "en": "This form has no such field.",
             "ja-easy": "この ようしきに ない こうもくです。",
+        },
+        "unknown_fields": {
+            "ja": "この様式にない項目です。ほかにも、この様式にない項目が{n}件送られています（{names}）。",
+            "en": "This form has no such field. {n} more fields the form does not have were sent ({names}).",
+            "ja-easy": "この ようしきに ない こうもくです。ほかにも ない こうもくが {n}こ あります（{names}）。",
+        },
+        "more_errors": {
+            "ja": "ほかに{n}件の誤りがあります。上の誤りを直してから、もう一度送ってください。",
+            "en": "There are {n} more problems. Correct the ones above and send the answers again.",
+            "ja-easy": "ほかにも {n}この まちがいが あります。うえの まちがいを なおしてから もう いちど おくってください。",
         },
         "invalid": {
             "ja": "{label}の値が正しくありません。",

@@ -24,7 +24,11 @@ Where the spec is silent:
   is not public, no `localhost`, no user name or password; http and private hosts
   only where the caller's `webhooks` rules allow them);
 - `max_selected` and `max_files` are positive; `accept` takes exact MIME types only;
-- `min_length` is also checked against the default `max_length` (text: 200);
+- `min_length` is also checked against the default `max_length` (text: 200), and
+  `max_length` may not pass its type's ceiling (text 1,000, textarea 10,000); integer
+  `min` and `max` stay within a 32-bit column; a group's `repeat.max` is at most 100,
+  and `repeat.min` is checked against the default maximum of 20 when there is no max;
+- a relative date counts at most 5 digits (`today+99999d`);
 - relative dates are compared with each other only when both count days or both
   count months (a year is 12 months): `today-18y` is below `today`, `today+1m` and
   `today+30d` are not compared;
@@ -69,7 +73,8 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ABSOLUTE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-RELATIVE_DATE = re.compile(r"today(?:([+-])(\d+)([dmy]))?")
+# at most 5 digits: today±99999d stays within the years a date can have
+RELATIVE_DATE = re.compile(r"today(?:([+-])(\d{1,5})([dmy]))?")
 
 TOP_KEYS = frozenset(
     {
@@ -108,7 +113,10 @@ NOT_IN_GROUP = frozenset({"file", "group"})
 REQUIRED_EXTRA_KEYS = frozenset({"fields", "text"})  # required by every type that has them
 OWN_ATTRIBUTES = frozenset({"options", "fields", "text"})  # Field attributes, not `extra`
 RANGES = (("min_length", "max_length"), ("min_selected", "max_selected"), ("min", "max"))
-DEFAULT_MAXIMA = {("text", "max_length"): 200, ("textarea", "max_length"): 2000}
+# the defaults a lower bound is checked against when the YAML sets no upper bound
+DEFAULT_MAXIMA = {
+    (t.name, "max_length"): t.max_length for t in FIELD_TYPES.values() if t.max_length_ceiling
+}
 
 # Limits for a file that is not a form someone wrote by hand: the shipped forms nest at
 # most 12 levels deep and hold at most about 1,300 keys and values.
@@ -914,6 +922,7 @@ class _FormParser:
             return None
         extra = self.extras(spec, field_type)
         self.check_ranges(spec, field_type, extra)
+        self.check_ceilings(spec, field_type, extra)
         has_text = "text" in field_type.extra_keys
         text = self.get(spec, "text", _FormParser.text) if has_text else None
         return Field(
@@ -1006,6 +1015,44 @@ class _FormParser:
                     high=high,
                     note=note,
                 )
+
+    def check_ceilings(self, spec: dict, field_type: type[FieldType], extra: dict) -> None:
+        """What the YAML may ask of a type stays within the type's hard limits: its
+        `max_length` within the ceiling, integer bounds within a 32-bit column, a group's
+        `repeat.max` (and `repeat.min` when there is no max) within its most items."""
+        checks: list[tuple[str, int, int, Any, int]] = []  # key, low, high, value, line
+        if field_type.max_length_ceiling and "max_length" in extra:
+            line = self.lines.key(spec, "max_length")
+            high = field_type.max_length_ceiling
+            checks.append(("max_length", 1, high, extra["max_length"], line))
+        if field_type.value_range:
+            low, high = field_type.value_range
+            for key in ("min", "max"):
+                if _is_int(extra.get(key)):
+                    checks.append((key, low, high, extra[key], self.lines.key(spec, key)))
+        repeat = extra.get("repeat")
+        if field_type.max_items_ceiling and repeat is not None:
+            high = field_type.max_items_ceiling
+            for key in ("min", "max"):
+                if key in repeat:
+                    line = self.lines.key(spec["repeat"], key)
+                    checks.append((f"repeat.{key}", 0, high, repeat[key], line))
+            if "min" in repeat and "max" not in repeat and repeat["min"] > field_type.max_items:
+                self.problem(
+                    self.lines.key(spec["repeat"], "min"),
+                    ErrorCode.MIN_ABOVE_MAX,
+                    low_key="repeat.min",
+                    low=repeat["min"],
+                    high_key="repeat.max",
+                    high=field_type.max_items,
+                    note=Detail.DEFAULT_NOTE,
+                )
+        for key, low, high, value, line in checks:
+            if not low <= value <= high:
+                self.problem(
+                    line, ErrorCode.OUT_OF_RANGE, key=key, low=f"{low:,}", high=f"{high:,}",
+                    value=value,
+                )  # fmt: skip
 
     def options(self, spec: dict, field_type: type[FieldType]) -> tuple[Option, ...]:
         """The `{value, label}` list of a type with options; values are unique strings."""

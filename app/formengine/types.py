@@ -5,9 +5,11 @@ display and WTForms field. The engine looks types up in FIELD_TYPES (registry.py
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
+from types import MappingProxyType
 from typing import Any
 
 from wtforms import (
@@ -28,7 +30,7 @@ from . import normalise as n
 from .conditions import evaluate
 from .messages import message, part_label
 from .model import Field
-from .registry import EQUALITY, FIELD_TYPES, ORDER, FieldType
+from .registry import EQUALITY, FIELD_TYPES, INTEGER_RANGE, ORDER, FieldType
 
 Errors = list[tuple[str, str]]  # (field id, optionally refined, message)
 
@@ -49,6 +51,12 @@ def label_of(f: Field, lang: str) -> str:
 
 def kind(f: Field) -> type[Runtime]:
     return FIELD_TYPES[f.type]  # type: ignore[return-value]
+
+
+def max_chars(f: Field, part: str | None = None) -> int | None:
+    """The most characters of the answer to `f` (or of its text `part`): the `maxlength`
+    of its input, and what validation allows."""
+    return kind(f).max_chars(f, part)
 
 
 class Runtime(FieldType):
@@ -72,8 +80,39 @@ class Runtime(FieldType):
         return []
 
     @classmethod
+    def max_chars(cls, f: Field, part: str | None = None) -> int | None:
+        """The most characters the answer (or its text `part`) may have; None: not a text."""
+        if part is not None:
+            return cls.part_max_length.get(part)
+        return f.get("max_length", cls.max_length)
+
+    @classmethod
+    def too_long_message(cls, f: Field, ctx: Context, n: int, part: str | None = None) -> str:
+        """What a resident is told about a text over its maximum (`part` of a composite)."""
+        label = label_of(f, ctx.lang)
+        if part is None:
+            return message("too_long", ctx.lang, label=label, n=n)
+        return message("part_too_long", ctx.lang, label=label, part=part_label(part, ctx.lang), n=n)
+
+    @classmethod
+    def refused_by_size(cls, f: Field, raw: Any, ctx: Context) -> Errors:
+        """An answer too big to look at, refused by its size alone before anything else
+        is done with it (it costs nothing, however big it is).
+
+        A text over the type's hard ceiling (or over its maximum, for a type whose
+        maximum the YAML cannot raise) is: no form could take it. Shorter texts over the
+        maximum meet every rule (`check`), so that the resident learns all at once."""
+        limit = cls.max_chars(f)
+        if limit is not None and longer_than(raw, cls.max_length_ceiling or limit):
+            return [(f.id, cls.too_long_message(f, ctx, limit))]
+        return []
+
+    @classmethod
     def validate(cls, f: Field, raw: Any, ctx: Context) -> tuple[Any, Errors]:
         """→ (normalised value or None when empty, errors)."""
+        refused = cls.refused_by_size(f, raw, ctx)
+        if refused:
+            return None, refused
         value = cls.normalise(f, raw)
         if cls.is_empty(value):
             return None, ([(f.id, cls.required_message(f, ctx.lang))] if f.required else [])
@@ -98,6 +137,12 @@ class Runtime(FieldType):
         return value
 
 
+def longer_than(text: Any, limit: int) -> bool:
+    """Whether `text` is a text of more than `limit` characters, spaces around it not
+    counted (the count a browser's `maxlength` makes of what the resident typed)."""
+    return isinstance(text, str) and len(text) > limit and len(text.strip()) > limit
+
+
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -116,6 +161,8 @@ class TextType(Runtime):
         {"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"}
     )
     text_keys = frozenset({"pattern_message"})
+    max_length = 200
+    max_length_ceiling = 1000
 
     @classmethod
     def normalise(cls, f, raw):
@@ -138,11 +185,11 @@ class TextType(Runtime):
         if not isinstance(value, str):
             return [(f.id, message("invalid", ctx.lang, label=label))]
         errs: Errors = []
-        lo, hi = f.get("min_length"), f.get("max_length", 200)
+        lo, hi = f.get("min_length"), cls.max_chars(f)
         if lo is not None and len(value) < lo:
             errs.append((f.id, message("too_short", ctx.lang, label=label, n=lo)))
         if len(value) > hi:
-            errs.append((f.id, message("too_long", ctx.lang, label=label, n=hi)))
+            errs.append((f.id, cls.too_long_message(f, ctx, hi)))
         script = f.get("kana")
         if script == "katakana" and not n.is_katakana(value):
             errs.append((f.id, message("katakana", ctx.lang, label=label)))
@@ -163,14 +210,16 @@ class TextType(Runtime):
 class TextareaType(Runtime):
     name = "textarea"
     extra_keys = frozenset({"max_length"})
+    max_length = 2000
+    max_length_ceiling = 10_000
 
     @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str):
             return [(f.id, message("invalid", ctx.lang, label=label_of(f, ctx.lang)))]
-        hi = f.get("max_length", 2000)
+        hi = cls.max_chars(f)
         if len(value) > hi:
-            return [(f.id, message("too_long", ctx.lang, label=label_of(f, ctx.lang), n=hi))]
+            return [(f.id, cls.too_long_message(f, ctx, hi))]
         return []
 
     @classmethod
@@ -190,6 +239,19 @@ class IntegerType(Runtime):
     extra_keys = frozenset({"min", "max", "unit"})
     operators = EQUALITY | ORDER
     text_keys = frozenset({"unit"})
+    max_length = 40  # digits, commas, spaces and the unit as typed
+    value_range = INTEGER_RANGE
+
+    @classmethod
+    def bounds(cls, f: Field) -> tuple[int, int]:
+        """The smallest and largest answer: the form's min and max, else what a 32-bit
+        column holds (the parser keeps a form's min and max within that range)."""
+        lo, hi = cls.value_range
+        return f.get("min", lo), f.get("max", hi)
+
+    @classmethod
+    def too_long_message(cls, f, ctx, n, part=None):
+        return message("integer", ctx.lang, label=label_of(f, ctx.lang))
 
     @classmethod
     def normalise(cls, f, raw):
@@ -202,7 +264,7 @@ class IntegerType(Runtime):
             unit = f.get("unit")
             if unit and t.endswith(unit.get("ja")):
                 t = t[: -len(unit.get("ja"))]
-            if re.fullmatch(r"-?\d+", t):
+            if re.fullmatch(r"-?\d{1,40}", t):  # int() refuses more than 4,300 digits
                 return int(t)
             return t
         return raw
@@ -212,10 +274,11 @@ class IntegerType(Runtime):
         label = label_of(f, ctx.lang)
         if not isinstance(value, int) or isinstance(value, bool):
             return [(f.id, message("integer", ctx.lang, label=label))]
-        if f.get("min") is not None and value < f.get("min"):
-            return [(f.id, message("min", ctx.lang, label=label, n=f"{f.get('min'):,}"))]
-        if f.get("max") is not None and value > f.get("max"):
-            return [(f.id, message("max", ctx.lang, label=label, n=f"{f.get('max'):,}"))]
+        lo, hi = cls.bounds(f)
+        if value < lo:
+            return [(f.id, message("min", ctx.lang, label=label, n=f"{lo:,}"))]
+        if value > hi:
+            return [(f.id, message("max", ctx.lang, label=label, n=f"{hi:,}"))]
         return []
 
     @classmethod
@@ -237,6 +300,7 @@ _EMAIL = re.compile(
 
 class EmailType(Runtime):
     name = "email"
+    max_length = 254  # RFC 5321's limit of a forward path
 
     @classmethod
     def normalise(cls, f, raw):
@@ -251,6 +315,11 @@ class EmailType(Runtime):
 
 class TelType(Runtime):
     name = "tel"
+    max_length = 20  # 11 digits with hyphens, spaces or brackets as typed
+
+    @classmethod
+    def too_long_message(cls, f, ctx, n, part=None):
+        return message("tel", ctx.lang, label=label_of(f, ctx.lang))
 
     @classmethod
     def normalise(cls, f, raw):
@@ -269,6 +338,20 @@ class DateType(Runtime):
     extra_keys = frozenset({"min", "max"})
     operators = EQUALITY | ORDER
     ERAS = ("", "令和", "平成", "昭和", "大正")
+    max_length = 40  # a date written out: 令和6年12月31日, 2024-12-31
+    part_max_length = MappingProxyType({"era": 2, "year": 4, "month": 2, "day": 2})
+
+    @classmethod
+    def too_long_message(cls, f, ctx, n, part=None):
+        return message("date", ctx.lang, label=label_of(f, ctx.lang))
+
+    @classmethod
+    def refused_by_size(cls, f, raw, ctx):
+        if isinstance(raw, Mapping):  # the parts of the HTML input
+            if any(longer_than(raw.get(p), n) for p, n in cls.part_max_length.items()):
+                return [(f.id, cls.too_long_message(f, ctx, 0))]
+            return []
+        return super().refused_by_size(f, raw, ctx)
 
     @classmethod
     def normalise(cls, f, raw):
@@ -410,6 +493,13 @@ class CheckboxesType(Runtime):
         return message("required_choice", lang, label=label_of(f, lang))
 
     @classmethod
+    def refused_by_size(cls, f, raw, ctx):
+        """More values than there are options cannot all be options."""
+        if isinstance(raw, list | tuple) and len(raw) > len(f.options):
+            return [(f.id, message("option", ctx.lang, label=label_of(f, ctx.lang)))]
+        return []
+
+    @classmethod
     def check(cls, f, value, ctx):
         label = label_of(f, ctx.lang)
         values = {o.value for o in f.options}
@@ -517,7 +607,21 @@ class _Composite(Runtime):
         return cls.active_parts(f)
 
     @classmethod
+    def refused_by_size(cls, f, raw, ctx):
+        """Each text part over its maximum, refused before anything else is done with it."""
+        if not isinstance(raw, Mapping):
+            return []
+        return [
+            (f"{f.id}.{part}", cls.too_long_message(f, ctx, cls.max_chars(f, part), part))
+            for part in cls.active_parts(f)
+            if longer_than(raw.get(part), cls.max_chars(f, part))
+        ]
+
+    @classmethod
     def validate(cls, f, raw, ctx):
+        refused = cls.refused_by_size(f, raw, ctx)
+        if refused:
+            return None, refused
         value = cls.normalise(f, raw)
         label = label_of(f, ctx.lang)
         if value is not None and not isinstance(value, Mapping):
@@ -572,6 +676,7 @@ class NameType(_Composite):
     name = "name"
     extra_keys = frozenset({"kana", "charset"})
     parts = ("family", "given", "family_kana", "given_kana")
+    part_max_length = MappingProxyType(dict.fromkeys(parts, 50))
 
     @classmethod
     def active_parts(cls, f):
@@ -588,12 +693,11 @@ class NameType(_Composite):
 
     @classmethod
     def check_parts(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
         errs: Errors = []
         for part in cls.active_parts(f):
             v = value.get(part) or ""
-            if len(v) > 50:
-                errs.append((f"{f.id}.{part}", message("too_long", ctx.lang, label=label, n=50)))
+            if len(v) > (limit := cls.max_chars(f, part)):
+                errs.append((f"{f.id}.{part}", cls.too_long_message(f, ctx, limit, part)))
             if part.endswith("_kana"):
                 if v and not n.is_katakana(v):
                     errs.append(
@@ -619,6 +723,18 @@ class AddressType(_Composite):
     name = "address"
     extra_keys = frozenset({"charset"})
     parts = ("postal_code", "prefecture", "city", "street", "building")
+    # 〒 514-0006 as typed; 神奈川県; a town from the postcode data has at most 35 characters
+    part_max_length = MappingProxyType(
+        {"postal_code": 10, "prefecture": 4, "city": 50, "street": 100, "building": 100}
+    )
+
+    @classmethod
+    def too_long_message(cls, f, ctx, n, part=None):
+        if part == "postal_code":
+            return message("postal_code", ctx.lang)
+        if part == "prefecture":
+            return message("prefecture", ctx.lang)
+        return super().too_long_message(f, ctx, n, part)
 
     @classmethod
     def must_have(cls, f):
@@ -664,7 +780,10 @@ class AddressType(_Composite):
         if pref and pref not in n.PREFECTURES:
             errs.append((f"{f.id}.prefecture", message("prefecture", ctx.lang)))
         for part in ("city", "street", "building"):
-            errs += _check_charset(f, f"{f.id}.{part}", value.get(part) or "", ctx, "jis")
+            text = value.get(part) or ""
+            if len(text) > (limit := cls.max_chars(f, part)):  # a postcode may fill the city
+                errs.append((f"{f.id}.{part}", cls.too_long_message(f, ctx, limit, part)))
+            errs += _check_charset(f, f"{f.id}.{part}", text, ctx, "jis")
         return errs
 
     @classmethod
@@ -760,11 +879,14 @@ class GroupType(Runtime):
     extra_keys = frozenset({"fields", "repeat", "item_label"})
     operators = frozenset({"filled"})
     text_keys = frozenset({"item_label"})
+    max_items = 20
+    max_items_ceiling = 100
 
     @classmethod
-    def bounds(cls, f: Field) -> tuple[int, int | None]:
+    def bounds(cls, f: Field) -> tuple[int, int]:
+        """The fewest and most items (`repeat`; at most `max_items` when it sets no max)."""
         repeat = f.get("repeat") or {}
-        return int(repeat.get("min", 0) or 0), repeat.get("max")
+        return int(repeat.get("min", 0) or 0), repeat.get("max", cls.max_items)
 
     @classmethod
     def rows(cls, f: Field, raw: Any) -> Any:
@@ -803,13 +925,24 @@ class GroupType(Runtime):
         ]
 
     @classmethod
+    def refused_by_size(cls, f, raw, ctx):
+        """More items than any form takes: refused by their count, no item looked at."""
+        if isinstance(raw, list | tuple) and len(raw) > cls.max_items_ceiling:
+            label = label_of(f, ctx.lang)
+            return [(f.id, message("repeat_max", ctx.lang, label=label, n=cls.bounds(f)[1]))]
+        return []
+
+    @classmethod
     def validate(cls, f, raw, ctx, answers: Mapping[str, Any] | None = None):
         """`answers`: the kept top-level answers, for conditions of the inner fields."""
-        rows = cls.rows(f, raw)
+        refused = cls.refused_by_size(f, raw, ctx)
+        if refused:
+            return None, refused
         label = label_of(f, ctx.lang)
+        lo, hi = cls.bounds(f)
+        rows = cls.rows(f, raw)
         if not isinstance(rows, list):
             return None, [(f.id, message("invalid", ctx.lang, label=label))]
-        lo, hi = cls.bounds(f)
         errs: Errors = []
         if not rows:
             if f.required or lo > 0:
@@ -817,7 +950,7 @@ class GroupType(Runtime):
             return None, []
         if len(rows) < lo:
             errs.append((f.id, message("repeat_min", ctx.lang, label=label, n=lo)))
-        if hi is not None and len(rows) > hi:
+        if len(rows) > hi:
             errs.append((f.id, message("repeat_max", ctx.lang, label=label, n=hi)))
         shown = cls.shown_fields(f, answers, ctx.today)
         known = {x.id for x in f.fields}
@@ -832,9 +965,7 @@ class GroupType(Runtime):
                 errs += [(f"{f.id}[{i}].{k}", m) for k, m in inner_errs]
                 if value is not None:
                     clean[inner.id] = value
-            for key in item:
-                if key not in known:
-                    errs.append((f"{f.id}[{i}].{key}", message("unknown_field", ctx.lang)))
+            errs += unknown_keys(item, known, ctx.lang, prefix=f"{f.id}[{i}].")
             out.append(clean)
         return out, errs
 
@@ -856,7 +987,10 @@ class GroupType(Runtime):
             if inner.type not in ("heading", "paragraph")
         }
         item = type(f"{f.id.title()}Item", (WTForm,), attrs)
-        return FieldList(FormField(item), f.id, min_entries=max(cls.bounds(f)[0], 1))
+        lo, hi = cls.bounds(f)
+        # one row more than the most is read (the resident is told there are too many);
+        # rows posted beyond it are not read at all
+        return FieldList(FormField(item), f.id, min_entries=max(lo, 1), max_entries=hi + 1)
 
     @classmethod
     def from_wtforms(cls, f, wt):
@@ -895,6 +1029,36 @@ class HeadingType(Runtime):
 
 class ParagraphType(HeadingType):
     name = "paragraph"
+
+
+SHOWN_UNKNOWN = 5  # unknown keys named in the error about them
+SHOWN_KEY = 40  # characters of a key shown back
+
+
+def shown_key(key: Any) -> str:
+    """A key as sent, shortened, and always a text that can be written (escapes for NUL
+    and lone surrogates)."""
+    text = str(key)
+    text = text if len(text) <= SHOWN_KEY else text[: SHOWN_KEY - 1] + "…"
+    return n.UNUSABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def unknown_keys(
+    sent: Mapping[str, Any], known: Collection[str], lang: str, *, prefix: str = ""
+) -> Errors:
+    """One error, however many keys of `sent` are not in `known`: keyed by the first,
+    naming the next few and counting the rest."""
+    unknown = (k for k in sent if k not in known)
+    first = next(unknown, None)
+    if first is None:
+        return []
+    others = list(islice(unknown, SHOWN_UNKNOWN))
+    more = sum(1 for _ in unknown)
+    if not others:
+        return [(prefix + shown_key(first), message("unknown_field", lang))]
+    names = _sep(lang).join(shown_key(k) for k in others) + ("…" if more else "")
+    text = message("unknown_fields", lang, n=f"{len(others) + more:,}", names=names)
+    return [(prefix + shown_key(first), text)]
 
 
 def has_answer(f: Field) -> bool:

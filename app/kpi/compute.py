@@ -72,9 +72,10 @@ def parse_scope(text: str | None) -> Scope:
         return Scope(text)
     if text.startswith("department:") and text.removeprefix("department:").strip():
         return Scope("department", text.removeprefix("department:").strip())
+    shown = text if len(text) <= 20 else text[:19] + "…"
     raise KpiInputError(
-        f"scope は priority、all、department:<部局コード> のいずれかです（受け取った値: {text!r}）"
-        f" / scope must be priority, all or department:<code> (got {text!r})"
+        f"scope は priority、all、department:<部局コード> のいずれかです（受け取った値: {shown!r}）"
+        f" / scope must be priority, all or department:<code> (got {shown!r})"
     )
 
 
@@ -92,11 +93,12 @@ def parse_basis(text: str | None) -> Basis:
         return Basis()
     if text.startswith("fixed:"):
         year = text.removeprefix("fixed:")
-        if year.isascii() and year.isdigit() and 1900 <= int(year) <= 2999:
+        if len(year) == 4 and year.isascii() and year.isdigit() and 1900 <= int(year) <= 2999:
             return Basis(int(year))
+    shown = text if len(text) <= 20 else text[:19] + "…"
     raise KpiInputError(
-        f"basis は latest または fixed:YYYY です（受け取った値: {text!r}）"
-        f" / basis must be latest or fixed:YYYY (got {text!r})"
+        f"basis は latest または fixed:YYYY です（受け取った値: {shown!r}）"
+        f" / basis must be latest or fixed:YYYY (got {shown!r})"
     )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Select, select
 from app.catalogue.models import Department, Procedure
 from app.clock import utcnow
 from app.extensions import db
+from app.formengine.normalise import UNUSABLE
 from app.submissions.models import FormVersion, Submission
 
 from .models import ROLES, AuditEvent, User
@@ -140,19 +141,43 @@ def audit(
     detail: Mapping[str, Any] | None = None,
     status_code: int | None = None,
 ) -> None:
-    """Append to the audit log (committed with the change it records)."""
+    """Append to the audit log (committed with the change it records).
+
+    Never fails for what it is given: each text is cut to its column (a failed sign-in
+    records the e-mail as typed, however long) and holds no character the database
+    cannot store."""
     ip = request.remote_addr if request else None
     db.session.add(
         AuditEvent(
             user_id=user.id if user else None,
-            actor=user.email if user else "-",
-            action=action,
-            target=target,
-            detail=dict(detail) if detail else None,
-            ip=ip,
+            actor=_fit(AuditEvent.actor, user.email if user else "-"),
+            action=_fit(AuditEvent.action, action),
+            target=_fit(AuditEvent.target, target),
+            detail=_storable(dict(detail)) if detail else None,
+            ip=_fit(AuditEvent.ip, ip),
             status_code=status_code,
         )
     )
+
+
+def _fit(column, text: str | None) -> str | None:
+    """`text` without unusable characters, cut to the column's length (… marks a cut)."""
+    if text is None:
+        return None
+    text = _storable(text)
+    limit = column.type.length
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _storable(value: Any) -> Any:
+    """A value for a JSON column: its texts (keys too) without unusable characters."""
+    if isinstance(value, str):
+        return UNUSABLE.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 # --- what a role may see ------------------------------------------------------------------

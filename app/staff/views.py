@@ -26,7 +26,7 @@ from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
 from app.catalogue.queries import current_statuses
-from app.clock import today
+from app.clock import YEARS, today, usable_day
 from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
@@ -35,7 +35,7 @@ from app.kpi import fiscal_year_of, status_label, status_on
 from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import STATUSES as SUBMISSION_STATUSES
 from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
-from app.web import current_lang
+from app.web import current_lang, note_bad_input
 
 from . import services
 from .models import ROLES, AuditEvent, User
@@ -123,7 +123,7 @@ def login_submit():
     email = request.form.get("email", "")
     user = services.authenticate(email, request.form.get("password", ""))
     if user is None:
-        services.audit(None, "login.failed", f"user:{services.normalise_email(email)[:200]}")
+        services.audit(None, "login.failed", f"user:{services.normalise_email(email)}")
         db.session.commit()
         return render_template(
             "staff/login.html",
@@ -391,6 +391,24 @@ def _date(text: str) -> date | None:
     return parse_date(text) if text else None
 
 
+def _date_filter(name: str, errors: dict[str, str]) -> date | None:
+    """The date of query parameter `name` (empty: no filter); a text that is not a date a
+    search can use (`9999-12-31` has no next day to stop at) puts a message in `errors`."""
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    day = _date(text) if len(text) <= 40 else None
+    if day is not None and usable_day(day):
+        return day
+    note_bad_input(f"unusable date in query parameter {name}")
+    errors[name] = _(
+        "日付は%(first)s年から%(last)s年までの日付（例: 2026-04-01）で入力してください。",
+        first=YEARS[0],
+        last=YEARS[1],
+    )
+    return None
+
+
 # --- submissions inbox -----------------------------------------------------------------------
 
 
@@ -399,13 +417,16 @@ def _date(text: str) -> date | None:
 def inbox():
     form = request.args.get("form") or ""
     status = request.args.get("status") or ""
-    since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""))
+    errors: dict[str, str] = {}
+    since, until = _date_filter("since", errors), _date_filter("until", errors)
     if status and status not in SUBMISSION_STATUSES:
         abort(400)
-    stmt = services.submissions_query(
-        current_user, form=form, status=status, since=since, until=until
-    )
-    rows = list(db.session.scalars(stmt.limit(200)))
+    rows = []
+    if not errors:  # a search with a bound that cannot be used is not run
+        stmt = services.submissions_query(
+            current_user, form=form, status=status, since=since, until=until
+        )
+        rows = list(db.session.scalars(stmt.limit(200)))
     forms = sorted({fv.form_id for fv in db.session.scalars(select(FormVersion))})
     return render_template(
         "staff/inbox.html",
@@ -415,7 +436,8 @@ def inbox():
         forms=forms,
         since=request.args.get("since", ""),
         until=request.args.get("until", ""),
-    )
+        errors=errors,
+    ), (400 if errors else 200)
 
 
 def _submission(receipt_no: str) -> Submission:

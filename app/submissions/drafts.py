@@ -23,6 +23,8 @@ from app.formengine import (
     prune,
     validate_page,
 )
+from app.formengine.normalise import UNUSABLE
+from app.formengine.registry import FIELD_TYPES
 from app.prepared import Prepared, param
 
 from .codes import random_code
@@ -155,14 +157,22 @@ def keep_typed(draft: Draft, page: Page, raw: Mapping[str, Any], *, commit: bool
         db.session.commit()
 
 
+# What is kept of a text typed on a refused page: never a character the database cannot
+# hold (the page said so; it is dropped), and at most one character more than the longest
+# text any form takes, so that a text kept shortened is still refused, never passed.
+KEPT_CHARS = max(t.max_length_ceiling or t.max_length or 0 for t in FIELD_TYPES.values()) + 1
+
+
 def _jsonable(value):
+    if isinstance(value, str):
+        return UNUSABLE.sub("", value[:KEPT_CHARS])
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {_jsonable(str(k)): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    return str(value)
+    return _jsonable(str(value))
 
 
 def save_for_later(draft: Draft) -> Draft:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -18,9 +20,9 @@ from app.extensions import limiter
 from app.formengine import Page, evaluate, render, validate_all, visible_pages
 from app.formengine.conditions import describe, referenced
 from app.formengine.postal import lookup as postal_lookup
-from app.formengine.types import GroupType, kind
+from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
-from app.web import content_lang
+from app.web import checks_own_text, content_lang
 
 from . import drafts, pagecache, receipts, store, uploads, validation, versions
 from .fieldcache import field_html
@@ -29,6 +31,7 @@ from .models import STATUSES, Draft
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(field_html, "field_html")
 bp.add_app_template_global(receipts.receipt_state, "receipt_state")
+bp.add_app_template_global(max_chars, "max_chars")
 
 RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
@@ -261,6 +264,7 @@ def _count_upload() -> None:
 
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
+@checks_own_text  # each answer with its field's message; what was typed is kept
 def page(form_id: str, page_id: str):
     if request.method == "GET":  # the most asked page: the draft read as it is shown
         state = _draft_state(form_id)
@@ -344,21 +348,20 @@ def _adjust(pg: Page, raw: dict, action: str, form) -> None:
     if verb == "lookup" and f.type == "address":
         value = dict(raw.get(f.id) or {})
         code = kind(f).normalise(f, value).get("postal_code", "") if value else ""
-        found = postal_lookup(code) if code else None
+        # only a postcode is looked up (and kept in the look-up's cache), never any text
+        found = postal_lookup(code) if re.fullmatch(r"\d{3}-\d{4}", str(code)) else None
         if found:
             value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
         raw[f.id] = value
     elif verb == "add" and f.type == "group":
-        limit = GroupType.bounds(f)[1]
         items = list(raw.get(f.id) or [])
-        if limit is None or len(items) < limit:
+        if len(items) < GroupType.bounds(f)[1]:
             items.append({})
         raw[f.id] = items
     elif verb == "remove" and f.type == "group":
         items = list(raw.get(f.id) or [])
-        index = (
-            int(arg.split(":")[1]) if arg.count(":") == 1 and arg.split(":")[1].isdigit() else -1
-        )
+        number = arg.split(":")[1] if arg.count(":") == 1 else ""
+        index = int(number) if re.fullmatch(r"[0-9]{1,4}", number) else -1
         if 0 <= index < len(items):
             items.pop(index)
         raw[f.id] = items

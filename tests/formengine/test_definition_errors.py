@@ -1011,6 +1011,54 @@ CASES = [
         "'max_length' must be a positive integer (got 0)",
     ),
     case(
+        "max_length above the ceiling of text",
+        fields("""
+            - id: name
+              type: text
+              label: 氏名
+              max_length: 1001
+        """),
+        12,
+        ErrorCode.OUT_OF_RANGE,
+        "'max_length' は 1 から 1,000 までです（1001） / 'max_length' must be from 1 to 1,000 (got 1001)",
+    ),
+    case(
+        "max_length above the ceiling of textarea",
+        fields("""
+            - id: note
+              type: textarea
+              label: 備考
+              max_length: 2000000
+        """),
+        12,
+        ErrorCode.OUT_OF_RANGE,
+        "'max_length' must be from 1 to 10,000 (got 2000000)",
+    ),
+    case(
+        "integer max beyond a 32-bit column",
+        fields("""
+            - id: amount
+              type: integer
+              label: 金額
+              max: 10000000000
+        """),
+        12,
+        ErrorCode.OUT_OF_RANGE,
+        "'max' must be from -2,147,483,648 to 2,147,483,647 (got 10000000000)",
+    ),
+    case(
+        "integer min beyond a 32-bit column",
+        fields("""
+            - id: amount
+              type: integer
+              label: 金額
+              min: -2147483649
+        """),
+        12,
+        ErrorCode.OUT_OF_RANGE,
+        "'min' must be from -2,147,483,648 to 2,147,483,647 (got -2147483649)",
+    ),
+    case(
         "kana script unknown",
         fields("""
             - id: reading
@@ -1145,6 +1193,18 @@ CASES = [
         12,
         ErrorCode.INVALID_VALUE,
         "(got 'today+2w')",
+    ),
+    case(
+        "relative date beyond the calendar",
+        fields("""
+            - id: start
+              type: date
+              label: 開始日
+              max: today+9999999999d
+        """),
+        12,
+        ErrorCode.INVALID_VALUE,
+        "(got 'today+9999999999d')",
     ),
     case(
         "radio without options",
@@ -1400,6 +1460,36 @@ CASES = [
         12,
         ErrorCode.MIN_ABOVE_MAX,
         "'repeat.min' (3) が 'repeat.max' (1) より大きくなっています / 'repeat.min' (3) is above 'repeat.max' (1)",
+    ),
+    case(
+        "repeat max above the most items of a group",
+        fields("""
+            - id: household
+              type: group
+              label: 世帯
+              repeat:
+                max: 101
+              fields:
+                - {id: relation, type: text, label: 続柄}
+        """),
+        13,
+        ErrorCode.OUT_OF_RANGE,
+        "'repeat.max' must be from 0 to 100 (got 101)",
+    ),
+    case(
+        "repeat min above the default max",
+        fields("""
+            - id: household
+              type: group
+              label: 世帯
+              repeat:
+                min: 21
+              fields:
+                - {id: relation, type: text, label: 続柄}
+        """),
+        13,
+        ErrorCode.MIN_ABOVE_MAX,
+        "'repeat.min' (21) is above 'repeat.max' (20, default)",
     ),
     case(
         "repeat min negative",
@@ -1747,6 +1837,7 @@ def test_error_codes_are_stable():
         "invalid_value",
         "invalid_language",
         "text_without_ja",
+        "out_of_range",
         "min_above_max",
         "invalid_regex",
         "unknown_procedure",

@@ -714,7 +714,11 @@ def test_name_accepts_and_normalises(typed, stored):
                 ]
             },
         ),
-        (yamada(given="太" * 51), "ja", {"name.given": ["氏名は50文字以内で入力してください。"]}),
+        (
+            yamada(given="太" * 51),
+            "ja",
+            {"name.given": ["氏名の名は50文字以内で入力してください。"]},
+        ),
         ("山田太郎", "ja", {"name": ["氏名の値が正しくありません。"]}),
     ],
 )
