@@ -133,8 +133,8 @@ def check_note(note: str | None, field: str = "note") -> list[Problem]:
         out.append(
             Problem(
                 field,
-                f"メモに使えない文字（{code}）があります",
-                f"{field} holds a character that cannot be used ({code})",
+                f"使えない文字（{code}）が含まれています。",
+                f"Contains a character that cannot be used ({code}).",
             )
         )
     return out

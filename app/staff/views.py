@@ -35,7 +35,7 @@ from app.kpi import fiscal_year_of, status_label, status_on
 from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import STATUSES as SUBMISSION_STATUSES
 from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
-from app.web import current_lang, note_bad_input
+from app.web import checks_own_text, current_lang, note_bad_input
 
 from . import services
 from .models import ROLES, AuditEvent, User
@@ -277,6 +277,7 @@ def _refused(p: Procedure, exc: catalogue.CatalogueError, rename: dict[str, str]
 
 @bp.post("/procedures/<code>/status")
 @login_required
+@checks_own_text  # the catalogue's rule names each field (rules.py)
 def record_status(code: str):
     p = _editable(code)
     status = request.form.get("status", "")
@@ -309,6 +310,7 @@ def record_status(code: str):
 
 @bp.post("/procedures/<code>/volumes")
 @login_required
+@checks_own_text  # the catalogue's rule names each field (rules.py)
 def record_volume(code: str):
     p = _editable(code)
     note = rules.read_note(request.form.get("volume_note"))
@@ -345,6 +347,7 @@ def record_volume(code: str):
 
 @bp.post("/procedures/<code>/validity")
 @login_required
+@checks_own_text  # the catalogue's rule names each field (rules.py)
 def set_validity(code: str):
     p = _editable(code)
     try:

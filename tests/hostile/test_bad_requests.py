@@ -112,6 +112,7 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "job_id": 1,
     "token_id": 1,
     "user_id": 1,
+    "_old": "ABCDE-FGHJK",  # an old resume link (the code is never read from the path)
 }
 
 BAD_TEXTS = [
@@ -166,6 +167,8 @@ def raw_path(rule, receipt, name: str, text: str) -> str:
 
 
 def assert_refused(response, where: str) -> None:
+    if response.status_code == 503 and response.is_json and "schema" in response.get_json():
+        return  # /healthz/ready on this test's database made without the migrations: true
     assert response.status_code < 500, (where, response.status_code, response.data[:300])
 
 
@@ -257,8 +260,8 @@ def test_every_form_post_with_a_nul_in_a_field(site):
         for name in POST_FIELDS:
             r = client.post(path, data={name: "a\x00b"})
             assert_refused(r, f"POST {path} {name}")
-            if rule.endpoint not in ("submissions.page", "api.submit_form"):
-                # only the two that check their own fields take such a field at all
+            if not getattr(app.view_functions[rule.endpoint], "checks_own_text", False):
+                # only the views that check their own fields take such a field at all
                 assert r.status_code in (400, 401, 415), (path, name, r.status_code)
 
 
