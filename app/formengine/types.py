@@ -62,6 +62,22 @@ def max_chars(f: Field, part: str | None = None) -> int | None:
 class Runtime(FieldType):
     """Behaviour shared by all types; each type overrides what differs."""
 
+    # the part whose input an error about the whole answer points at (`-family` of a name)
+    first_input: str = ""
+
+    @classmethod
+    def anchor(cls, f: Field, key: str) -> str:
+        """The id of the input an error key points at (`name.family` → `name-family`; an
+        error about the whole answer → its first input)."""
+        base = key.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
+        return base + cls.first_input if base == f.id else base
+
+    @classmethod
+    def act(cls, f: Field, value: Any, verb: str, arg: str, ctx: Context) -> Any:
+        """A page button of this field pressed without JavaScript (`lookup`, `add`,
+        `remove:<n>`) → the answer as it then stands. Most types have none."""
+        return value
+
     @classmethod
     def normalise(cls, f: Field, raw: Any) -> Any:
         return n.strip(raw) if isinstance(raw, str) else raw
@@ -334,6 +350,7 @@ class TelType(Runtime):
 
 class DateType(Runtime):
     name = "date"
+    first_input = "-year"
     answer = "date"
     extra_keys = frozenset({"min", "max"})
     operators = EQUALITY | ORDER
@@ -456,6 +473,7 @@ class SelectType(Runtime):
 
 class RadioType(SelectType):
     name = "radio"
+    first_input = "-0"
 
     @classmethod
     def wtforms_field(cls, f, lang):
@@ -468,6 +486,7 @@ class RadioType(SelectType):
 
 class CheckboxesType(Runtime):
     name = "checkboxes"
+    first_input = "-0"
     answer = "options"
     extra_keys = frozenset({"options", "min_selected", "max_selected"})
     has_options = True
@@ -674,6 +693,7 @@ class _Composite(Runtime):
 
 class NameType(_Composite):
     name = "name"
+    first_input = "-family"
     extra_keys = frozenset({"kana", "charset"})
     parts = ("family", "given", "family_kana", "given_kana")
     part_max_length = MappingProxyType(dict.fromkeys(parts, 50))
@@ -721,6 +741,24 @@ class NameType(_Composite):
 
 class AddressType(_Composite):
     name = "address"
+    first_input = "-postal_code"
+
+    @classmethod
+    def act(cls, f, value, verb, arg, ctx):
+        """住所を検索: the postcode typed fills the prefecture and the city. Only a postcode
+        is looked up (and kept in the look-up's cache), never any other text."""
+        if verb != "lookup":
+            return value
+        value = dict(value or {})
+        code = (cls.normalise(f, value) or {}).get("postal_code", "") if value else ""
+        found = (
+            ctx.postal_lookup(code)
+            if ctx.postal_lookup and re.fullmatch(r"\d{3}-\d{4}", str(code))
+            else None
+        )
+        if found:
+            value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
+        return value
     extra_keys = frozenset({"charset"})
     parts = ("postal_code", "prefecture", "city", "street", "building")
     # 〒 514-0006 as typed; 神奈川県; a town from the postcode data has at most 35 characters
@@ -811,6 +849,16 @@ class FileType(Runtime):
         return list(value) if isinstance(value, list | tuple) else [value]
 
     @classmethod
+    def answer_of(cls, f: Field, refs: list) -> Any:
+        """The answer the files given for a field make, the pages' and the API's alike: a
+        list when the field takes several, else the one file (None for none). Several files
+        for a one-file field stay a list, which `check` refuses — none is dropped silently
+        (a page replaces the file before it comes here)."""
+        if f.get("multiple") or len(refs) > 1:
+            return list(refs) or None
+        return refs[0] if refs else None
+
+    @classmethod
     def normalise(cls, f, raw):
         if raw in (None, "", []):
             return None
@@ -875,6 +923,7 @@ class GroupType(Runtime):
     """A list of items, each a small set of fields (no files or groups inside)."""
 
     name = "group"
+    first_input = "-0"
     answer = "list"
     extra_keys = frozenset({"fields", "repeat", "item_label"})
     operators = frozenset({"filled"})
@@ -972,6 +1021,19 @@ class GroupType(Runtime):
     @classmethod
     def display(cls, f, value, lang):
         return f"{len(value or [])}"
+
+    @classmethod
+    def act(cls, f, value, verb, arg, ctx):
+        """もう一つ追加 / 削除 without JavaScript: add an empty item (up to the most the
+        group takes), or remove item `arg` (its number as posted, any text tolerated)."""
+        items = list(value) if isinstance(value, list) else []
+        if verb == "add" and len(items) < cls.bounds(f)[1]:
+            items.append({})
+        elif verb == "remove":
+            index = int(arg) if re.fullmatch(r"[0-9]{1,4}", arg) else -1
+            if 0 <= index < len(items):
+                items.pop(index)
+        return items
 
     @classmethod
     def item_title(cls, f: Field, index: int, lang: str) -> str:

@@ -32,6 +32,7 @@ from app.formengine import (
     confirm_declaration,
     validate_all,
 )
+from app.formengine.types import FileType
 from app.jobs.models import OutboxJob
 from app.jobs.outbox import dispatch, new_job
 from app.kpi import fiscal_year_of
@@ -329,7 +330,7 @@ def submit_answers(
     for field_id, files in uploads.items():
         refs = [u.ref() for u in files]
         f = defn.field(field_id)
-        raw[field_id] = refs if f is not None and f.get("multiple") else (refs[0] if refs else None)
+        raw[field_id] = FileType.answer_of(f, refs) if f is not None else refs
         pending.update({u.id: u for u in files})
     ctx = context(lang, pending_files=pending)
     result = validate_all(defn, raw, ctx)

@@ -157,7 +157,7 @@ def take_uploads(
                     freed = forget_files(draft, {r.get("id") for r in refs})
                     used, dropped = used - Usage.of(freed), dropped + freed
                 refs = (refs if multiple else []) + [upload.ref()]
-            out.values[f.id] = (refs if multiple else (refs[-1] if refs else None)) or None
+            out.values[f.id] = FileType.answer_of(f, refs)
         db.session.commit()
     except Exception:
         db.session.rollback()

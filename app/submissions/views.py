@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
     abort,
@@ -17,15 +15,15 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.extensions import limiter
-from app.formengine import Page, evaluate, render, validate_all, visible_pages
+from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
-from app.formengine.postal import lookup as postal_lookup
 from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
 from app.web import checks_own_text, content_lang
 
 from . import drafts, pagecache, receipts, store, uploads, validation, versions
 from .fieldcache import field_html
+from .flow import Flow
 from .models import STATUSES, Draft
 
 bp = Blueprint("submissions", __name__)
@@ -80,37 +78,17 @@ def _lang(defn) -> str:
     return content_lang(defn.languages)
 
 
-def _next_page(defn, draft: Draft, after: Page | None, lang: str) -> str | None:
-    pages = visible_pages(defn, draft.answers or {}, validation.context(lang))
-    ids = [p.id for p in pages]
-    if after is None:
-        return ids[0] if ids else None
-    if after.id in ids:
-        i = ids.index(after.id)
-        return ids[i + 1] if i + 1 < len(ids) else None
-    later = [p.id for p in defn.pages[defn.pages.index(after) + 1 :] if p.id in ids]
-    return later[0] if later else None
+def _flow(defn, draft, lang: str) -> Flow:
+    return Flow(defn, draft.answers or {}, validation.context(lang, draft))
 
 
 def anchor(key: str, page: Page) -> str:
-    """The id of the input an error key points at (`name.family` → `name-family`)."""
-    base = key.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
-    field_id = key.split(".")[0].split("[")[0]
-    f = next((x for x in page.fields if x.id == field_id), None)
+    """The id of the input an error key points at: its field type knows (`name.family` →
+    `name-family`; an error about a whole date → its year)."""
+    f = next((x for x in page.fields if x.id == key.split(".")[0].split("[")[0]), None)
     if f is None:
-        return base
-    if base == f.id:
-        if f.type == "date":
-            return f"{f.id}-year"
-        if f.type in ("radio", "checkboxes"):
-            return f"{f.id}-0"
-        if f.type == "name":
-            return f"{f.id}-family"
-        if f.type == "address":
-            return f"{f.id}-postal_code"
-        if f.type == "group":
-            return f"{f.id}-0"
-    return base
+        return key.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
+    return kind(f).anchor(f, key)
 
 
 def _conditions(defn, page: Page, answers, lang: str, ctx):
@@ -148,16 +126,15 @@ def _layout(defn, draft, page: Page, lang: str) -> dict:
     """What a question page shows besides its questions' data, errors and files."""
     ctx = validation.context(lang)
     answers = draft.answers or {}
-    ids = [p.id for p in visible_pages(defn, answers, ctx)]
+    number, total, previous = Flow(defn, answers, ctx).position(page)
     hidden, notes = _conditions(defn, page, answers, lang, ctx)
-    at = ids.index(page.id) if page.id in ids else None
     return {
         "defn": defn,
         "page": page,
         "lang": lang,
-        "number": None if at is None else at + 1,
-        "total": len(ids),
-        "previous": ids[at - 1] if at else None,
+        "number": number,
+        "total": total,
+        "previous": previous,
         "from_check": request.args.get("from") == "check",
         "group_title": GroupType.item_title,
         "hidden": hidden,
@@ -216,12 +193,12 @@ def begin(form_id: str):
         _remember_draft(form_id, draft)
     elif draft.form_version_id != fv.id and request.form.get("action") == "move":
         drafts.move_draft(draft, fv, validation.context(_lang(defn), draft))
-        missing = _first_incomplete(defn, draft, _lang(defn))
+        missing = _flow(defn, draft, _lang(defn)).first_incomplete(draft.pending)
         if missing:
             return redirect(url_for(".page", form_id=form_id, page_id=missing))
         return redirect(url_for(".check", form_id=form_id))
     _, defn = _answered_on(draft)
-    first = _next_page(defn, draft, None, _lang(defn))
+    first = _flow(defn, draft, _lang(defn)).first()
     return redirect(url_for(".page", form_id=form_id, page_id=first))
 
 
@@ -299,7 +276,7 @@ def page(form_id: str, page_id: str):
     action = request.form.get("action", "next")
 
     if action.startswith(("lookup:", "add:", "remove:")):
-        _adjust(pg, raw, action, form)
+        _act(pg, raw, action, validation.context(lang, draft))
         drafts.keep_typed(draft, pg, raw, commit=True)
         form = bind(defn, pg, lang, answers=raw)
         status = 507 if storage_full else 200
@@ -317,7 +294,7 @@ def page(form_id: str, page_id: str):
         return _render_page(fv, defn, draft, pg, form, errors, status=507 if storage_full else 422)
     if request.args.get("from") == "check":
         return redirect(url_for(".check", form_id=form_id))
-    following = _next_page(defn, draft, pg, lang)
+    following = _flow(defn, draft, lang).after(pg)
     if following is None:
         return redirect(url_for(".check", form_id=form_id))
     return redirect(url_for(".page", form_id=form_id, page_id=following))
@@ -339,32 +316,14 @@ def _files_removed(pg: Page) -> dict[str, set[str]]:
     }
 
 
-def _adjust(pg: Page, raw: dict, action: str, form) -> None:
-    """The no-JavaScript round trips: postcode → address, add or remove a group item."""
-    verb, _, arg = action.partition(":")
-    f = next((x for x in pg.fields if x.id == arg.split(":")[0]), None)
-    if f is None:
-        return
-    if verb == "lookup" and f.type == "address":
-        value = dict(raw.get(f.id) or {})
-        code = kind(f).normalise(f, value).get("postal_code", "") if value else ""
-        # only a postcode is looked up (and kept in the look-up's cache), never any text
-        found = postal_lookup(code) if re.fullmatch(r"\d{3}-\d{4}", str(code)) else None
-        if found:
-            value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
-        raw[f.id] = value
-    elif verb == "add" and f.type == "group":
-        items = list(raw.get(f.id) or [])
-        if len(items) < GroupType.bounds(f)[1]:
-            items.append({})
-        raw[f.id] = items
-    elif verb == "remove" and f.type == "group":
-        items = list(raw.get(f.id) or [])
-        number = arg.split(":")[1] if arg.count(":") == 1 else ""
-        index = int(number) if re.fullmatch(r"[0-9]{1,4}", number) else -1
-        if 0 <= index < len(items):
-            items.pop(index)
-        raw[f.id] = items
+def _act(pg: Page, raw: dict, action: str, ctx) -> None:
+    """A field's own button pressed without JavaScript (`lookup:address`, `add:household`,
+    `remove:household:2`): the field's type changes its answer (types.py, `act`)."""
+    verb, _, rest = action.partition(":")
+    field_id, _, arg = rest.partition(":")
+    f = next((x for x in pg.fields if x.id == field_id), None)
+    if f is not None:
+        raw[f.id] = kind(f).act(f, raw.get(f.id), verb, arg, ctx)
 
 
 @bp.get("/apply/<form_id>/saved")
@@ -404,16 +363,7 @@ def check(form_id: str):
 
 
 def _first_incomplete(defn, draft, lang) -> str | None:
-    """The first visible page with unsaved typing or an answer still wrong or missing."""
-    ctx = validation.context(lang, draft)
-    result = validate_all(defn, draft.answers or {}, ctx, unknown_is_error=False)
-    for p in visible_pages(defn, draft.answers or {}, ctx):
-        ids = {f.id for f in p.fields}
-        if p.id in (draft.pending or {}) or any(
-            k.split(".")[0].split("[")[0] in ids for k in result.errors
-        ):
-            return p.id
-    return None
+    return _flow(defn, draft, lang).first_incomplete(draft.pending)
 
 
 @bp.post("/apply/<form_id>/submit")

@@ -14,10 +14,11 @@ from functools import cache
 
 import pytest
 
-from app.formengine import Context, FormDefinition, Result, validate_all
+from app.formengine import Context, FormDefinition, Result, kind, validate_all
 from app.formengine.files import check_upload
 from app.formengine.parser import parse
 from app.formengine.postal import lookup
+from app.formengine.types import FileType
 
 TODAY = date(2024, 4, 1)  # 令和6年4月1日
 
@@ -1174,3 +1175,77 @@ def test_heading_and_paragraph_have_no_answer():
     assert result.ok
     sent = validate_all(defn, {"intro": "x", "town": "広明町"}, Context(today=TODAY))
     assert sent.errors == {"intro": ["この様式にない項目です。"]}
+
+
+# --- what a type knows about its page: its first input, its buttons, its files -----------
+
+FIELDS_OF_EVERY_SHAPE = """
+- {id: born, type: date, label: 生年月日}
+- {id: kind, type: radio, label: 種類, options: [{value: a, label: 甲}]}
+- {id: name, type: name, label: 氏名}
+- {id: home, type: address, label: 住所}
+- {id: town, type: text, label: 町名}
+- {id: photo, type: file, label: 写真}
+- {id: photos, type: file, label: 写真, multiple: true}
+- id: household
+  type: group
+  label: 世帯
+  repeat: {max: 2}
+  fields:
+    - {id: relation, type: text, label: 続柄}
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "anchor"),
+    [
+        ("born", "born-year"),
+        ("kind", "kind-0"),
+        ("name", "name-family"),
+        ("name.given_kana", "name-given_kana"),
+        ("home", "home-postal_code"),
+        ("home.street", "home-street"),
+        ("town", "town"),
+        ("household", "household-0"),
+        ("household[1].relation", "household-1-relation"),
+    ],
+)
+def test_an_error_points_at_the_input_its_type_names(key, anchor):
+    defn = one_field(FIELDS_OF_EVERY_SHAPE)
+    f = defn.field(key.split(".")[0].split("[")[0])
+    assert kind(f).anchor(f, key) == anchor
+
+
+def test_a_groups_buttons_add_up_to_its_maximum_and_remove_by_number():
+    f = one_field(FIELDS_OF_EVERY_SHAPE).field("household")
+    ctx = Context(today=TODAY)
+    items = kind(f).act(f, [], "add", "", ctx)
+    items = kind(f).act(f, items, "add", "", ctx)
+    assert kind(f).act(f, items, "add", "", ctx) == [{}, {}]  # repeat.max 2
+    assert kind(f).act(f, [{"relation": "父"}, {"relation": "母"}], "remove", "0", ctx) == [
+        {"relation": "母"}
+    ]
+    assert kind(f).act(f, [{"relation": "父"}], "remove", "9" * 5000, ctx) == [{"relation": "父"}]
+
+
+def test_the_address_button_fills_prefecture_and_city_from_the_postcode_only():
+    f = one_field(FIELDS_OF_EVERY_SHAPE).field("home")
+    ctx = Context(today=TODAY, postal_lookup=lookup)
+    found = kind(f).act(f, {"postal_code": "５１４－８５７０"}, "lookup", "", ctx)
+    assert found["postal_code"] == "514-8570" and found["prefecture"] == "三重県"
+    asked = []
+    spy = Context(today=TODAY, postal_lookup=lambda code: asked.append(code))
+    kind(f).act(f, {"postal_code": "津市広明町"}, "lookup", "", spy)
+    assert asked == []  # text that is no postcode is never looked up
+
+
+def test_the_files_given_make_one_answer_for_pages_and_api_alike():
+    defn = one_field(FIELDS_OF_EVERY_SHAPE)
+    one, many = defn.field("photo"), defn.field("photos")
+    a, b = {"id": "a", "size": 1}, {"id": "b", "size": 1}
+    assert FileType.answer_of(one, []) is None and FileType.answer_of(many, []) is None
+    assert FileType.answer_of(one, [a]) == a and FileType.answer_of(many, [a]) == [a]
+    # two files for a one-file field: kept as they came, and refused (none dropped silently)
+    assert FileType.answer_of(one, [a, b]) == [a, b]
+    result = validate_all(defn, {"photo": [a, b]}, Context(today=TODAY))
+    assert "photo" in result.errors
