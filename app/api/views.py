@@ -26,6 +26,7 @@ from .services import ApiProblem
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ERRORS_400 = {400: s.ParameterErrorSchema}
+INVALID_ANSWERS = "入力内容に誤りがあります / invalid answers"
 
 
 @bp.errorhandler(ApiProblem)
@@ -369,13 +370,7 @@ def submit_form(form_id: str):
                 uploads.setdefault(field_id, []).append(upload)
                 used += subs.Usage(len(upload.data), 1)
     if errors:
-        return jsonify(
-            {
-                "error": "invalid",
-                "message": "入力内容に誤りがあります / invalid answers",
-                "errors": errors,
-            }
-        ), 422
+        return json_error(422, INVALID_ANSWERS, "invalid", errors)
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
@@ -397,13 +392,7 @@ def submit_form(form_id: str):
             "insufficient_storage",
         )
     if sub is None:
-        return jsonify(
-            {
-                "error": "invalid",
-                "message": "入力内容に誤りがあります / invalid answers",
-                "errors": result.errors,
-            }
-        ), 422
+        return json_error(422, INVALID_ANSWERS, "invalid", result.errors)
     answer = {
         "receipt_no": sub.receipt_no,
         "access_code": sub.access_code,
