@@ -39,7 +39,7 @@ def create_app(config_class: type = Config, instance_path: str | None = None, **
     settings.configure_sqlite(app, db)
 
     from . import web
-    from .api.openapi import bp as api_docs_bp
+    from .api.docs import bp as api_docs_bp
     from .api.views import bp as api_bp
     from .catalogue.views import bp as catalogue_bp
     from .dashboard.views import bp as dashboard_bp

@@ -12,15 +12,17 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from app import kpi
 from app.clock import today
 from app.dashboard import services as kpi_service
+from app.documents import services as documents
 from app.extensions import limiter
 from app.kpi.status import DIGITIZED, STATUSES
+from app.submissions import services as subs
 from app.web import json_error
 
 from . import queries
 from . import schemas as s
 from . import services as api_services
 from .http import bearer_token, conditional, json_body, problem_response, query, token_sent
-from .openapi import operation
+from .operation import operation
 from .services import ApiProblem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -228,8 +230,6 @@ def record_volume(code: str):
 
 
 def _form_summary(fv) -> dict:
-    from app.submissions import services as subs
-
     defn = subs.definition(fv)
     return {
         "id": fv.form_id,
@@ -249,8 +249,6 @@ def _form_summary(fv) -> dict:
 )
 def list_forms():
     """Published forms, newest version of each."""
-    from app.submissions import services as subs
-
     return jsonify({"forms": [_form_summary(fv) for fv in subs.published_forms()]})
 
 
@@ -262,8 +260,6 @@ def list_forms():
 )
 def get_form(form_id: str):
     """A form's definition as JSON (the YAML, parsed)."""
-    from app.submissions import services as subs
-
     fv = subs.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
@@ -321,8 +317,6 @@ def submit_form(form_id: str):
     draft on the pages. Without an API token (`Authorization: Bearer`) submissions are
     rate limited per client address (API_SUBMIT_RATE_LIMIT): 429 past it.
     """
-    from app.submissions import services as subs
-
     fv = subs.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
@@ -425,8 +419,6 @@ ACCESS_CODE = {
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def get_submission(receipt_no: str):
     """Status and history of one submission, for the holder of its access code."""
-    from app.submissions import services as subs
-
     sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
@@ -469,20 +461,17 @@ def get_receipt_pdf(receipt_no: str):
     (with `Retry-After`) until it is there; 404 once deleted after the retention period,
     like an unknown number; 503 when making it failed (staff are told).
     """
-    from app.documents.services import FAILED, PENDING, receipt_download, receipt_for
-    from app.submissions import services as subs
-
     sub = subs.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
-    data, state = receipt_for(sub)
+    data, state = documents.receipt_for(sub)
     if data is None:
-        if state == PENDING:
+        if state == documents.PENDING:
             response = jsonify({"status": "pending"})
             response.status_code = 202
             response.headers["Retry-After"] = "5"
             return response
-        if state == FAILED:
+        if state == documents.FAILED:
             return json_error(
                 503,
                 "受付票を作成できませんでした。担当者が対応します / the receipt could not be made;"
@@ -494,4 +483,4 @@ def get_receipt_pdf(receipt_no: str):
             "保存期間が過ぎたため、受付票は削除されました / deleted after the retention period",
             "not_found",
         )
-    return receipt_download(sub, data)
+    return documents.receipt_download(sub, data)

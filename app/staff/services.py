@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -197,8 +197,6 @@ def submissions_query(
     if since:
         stmt = stmt.where(Submission.created_at >= since)
     if until:
-        from datetime import timedelta
-
         stmt = stmt.where(Submission.created_at < until + timedelta(days=1))
     return stmt.order_by(Submission.id.desc())
 

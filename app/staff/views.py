@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from app.api import tokens as api_tokens
+from app.api.models import ApiToken
 from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
@@ -30,6 +32,7 @@ from app.clock import today
 from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
+from app.jobs import outbox
 from app.kpi import STATUSES as PROCEDURE_STATUSES
 from app.kpi import fiscal_year_of, status_label, status_on
 from app.submissions import services as submissions
@@ -570,8 +573,6 @@ def tokens():
 
 
 def _tokens_page(error: str | None = None, plaintext: str | None = None, status: int = 200):
-    from app.api import tokens as api_tokens
-
     rows = api_tokens.list_tokens(None if current_user.role == "admin" else current_user.department)
     return render_template(
         "staff/tokens.html",
@@ -586,8 +587,6 @@ def _tokens_page(error: str | None = None, plaintext: str | None = None, status:
 @bp.post("/tokens")
 @role_required("department", "admin")
 def create_token():
-    from app.api import tokens as api_tokens
-
     code = request.form.get("department") or ""
     if current_user.role != "admin":
         code = current_user.department.code if current_user.department else ""
@@ -608,9 +607,6 @@ def create_token():
 @bp.post("/tokens/<int:token_id>/revoke")
 @role_required("department", "admin")
 def revoke_token(token_id: int):
-    from app.api import tokens as api_tokens
-    from app.api.models import ApiToken
-
     token = db.session.get(ApiToken, token_id)
     if token is None or not services.may_manage_token(current_user, token.department_id):
         # another department's token answers as one that does not exist: token ids are
@@ -631,16 +627,12 @@ def revoke_token(token_id: int):
 @bp.get("/jobs")
 @role_required("admin")
 def jobs():
-    from app.jobs import outbox
-
     return render_template("staff/jobs.html", failed=outbox.failed_jobs(), counts=outbox.counts())
 
 
 @bp.post("/jobs/<int:job_id>/retry")
 @role_required("admin")
 def retry_job(job_id: int):
-    from app.jobs import outbox
-
     job = outbox.retry(job_id)
     if job is None:
         abort(404)
