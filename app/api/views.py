@@ -14,7 +14,7 @@ from app.clock import today
 from app.dashboard import services as kpi_service
 from app.documents import services as documents
 from app.extensions import limiter
-from app.kpi.status import DIGITIZED, STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
 from app.submissions import services as subs
 from app.web import json_error
 
@@ -69,7 +69,7 @@ def get_kpi():
 
 def _procedure_json(e: queries.Entry) -> dict:
     p, d = e.procedure, e.department
-    label = STATUSES[e.status]
+    label = DIGITIZATION_STATUSES[e.status]
     return {
         "code": p.code,
         "name_ja": p.name_ja,

@@ -33,11 +33,15 @@ from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
 from app.jobs import outbox
-from app.kpi import STATUSES as PROCEDURE_STATUSES
-from app.kpi import fiscal_year_of, status_label, status_on
+from app.kpi import DIGITIZATION_STATUSES, fiscal_year_of, status_label, status_on
 from app.submissions import services as submissions
-from app.submissions.models import STATUSES as SUBMISSION_STATUSES
-from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
+from app.submissions.models import (
+    CASE_STATUSES,
+    CASE_TRANSITIONS,
+    FormVersion,
+    StoredFile,
+    Submission,
+)
 from app.web import current_lang
 
 from . import services
@@ -95,7 +99,7 @@ def _staff_helpers():
     return {
         "roles": ROLES,
         "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,
-        "submission_statuses": SUBMISSION_STATUSES,
+        "submission_statuses": CASE_STATUSES,
         "procedure_status_label": lambda c: status_label(c, current_lang()),
     }
 
@@ -206,7 +210,7 @@ def procedures():
         department=dept,
         status=wanted,
         departments=departments,
-        statuses=PROCEDURE_STATUSES,
+        statuses=DIGITIZATION_STATUSES,
     )
 
 
@@ -251,7 +255,7 @@ def _procedure_page(
         history=history,
         volumes=volumes,
         current=current,
-        statuses=PROCEDURE_STATUSES,
+        statuses=DIGITIZATION_STATUSES,
         forms=forms,
         errors=errors or {},
         can_edit=current_user.can_edit(p.department_id),
@@ -403,7 +407,7 @@ def inbox():
     form = request.args.get("form") or ""
     status = request.args.get("status") or ""
     since, until = _date(request.args.get("since", "")), _date(request.args.get("until", ""))
-    if status and status not in SUBMISSION_STATUSES:
+    if status and status not in CASE_STATUSES:
         abort(400)
     stmt = services.submissions_query(
         current_user, form=form, status=status, since=since, until=until
@@ -454,7 +458,7 @@ def _submission_page(sub: Submission, error: str | None = None, status: int = 20
         sections=sections,
         lang=lang,
         files=submissions.files_of(sub),
-        next_steps=TRANSITIONS.get(sub.status, {}),
+        next_steps=CASE_TRANSITIONS.get(sub.status, {}),
         can_process=services.may_process(current_user, sub),
         error=error,
         message=request.form.get("message", ""),

@@ -1270,9 +1270,9 @@ class TransitionError(ValueError):
 
 def transition(sub: Submission, to: str, message: str | None, by: str) -> SubmissionEvent:
     """Move a submission to its next status, with a message to the resident when needed."""
-    from .models import TRANSITIONS
+    from .models import CASE_TRANSITIONS
 
-    allowed = TRANSITIONS.get(sub.status, {})
+    allowed = CASE_TRANSITIONS.get(sub.status, {})
     if to not in allowed:
         raise TransitionError(
             f"「{sub.status}」から「{to}」には変更できません / cannot move from {sub.status} to {to}"

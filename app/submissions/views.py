@@ -25,7 +25,7 @@ from app.web import content_lang
 from . import pagecache
 from . import services as svc
 from .fieldcache import field_html
-from .models import STATUSES, Draft, StoredFile
+from .models import CASE_STATUSES, Draft, StoredFile
 
 bp = Blueprint("submissions", __name__)
 bp.add_app_template_global(field_html, "field_html")
@@ -522,7 +522,7 @@ def status_detail(receipt_no: str):
         sub=sub,
         defn=defn,
         lang=lang,
-        statuses=STATUSES,
+        statuses=CASE_STATUSES,
         files=svc.files_of(sub),
     )
 
