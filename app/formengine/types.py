@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from wtforms import (
     BooleanField,
@@ -85,6 +85,10 @@ class Runtime(FieldType):
 
     # --- HTML (WTForms) --------------------------------------------------------------
 
+    # True for a type whose one text input holds the stored answer itself (to_wtforms
+    # returns it unchanged): the question pages' fast path writes it without asking
+    shows_answer_as_is: ClassVar[bool] = False
+
     @classmethod
     def wtforms_field(cls, f: Field, lang: str):
         return StringField(f.id)
@@ -112,6 +116,7 @@ def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | N
 
 class TextType(Runtime):
     name = "text"
+    shows_answer_as_is = True
     extra_keys = frozenset(
         {"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"}
     )
@@ -162,6 +167,7 @@ class TextType(Runtime):
 
 class TextareaType(Runtime):
     name = "textarea"
+    shows_answer_as_is = True
     extra_keys = frozenset({"max_length"})
 
     @classmethod
@@ -237,6 +243,7 @@ _EMAIL = re.compile(
 
 class EmailType(Runtime):
     name = "email"
+    shows_answer_as_is = True
 
     @classmethod
     def normalise(cls, f, raw):
@@ -251,6 +258,7 @@ class EmailType(Runtime):
 
 class TelType(Runtime):
     name = "tel"
+    shows_answer_as_is = True
 
     @classmethod
     def normalise(cls, f, raw):

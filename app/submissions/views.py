@@ -22,13 +22,12 @@ from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.web import content_lang
 
-from . import pagecache
+from . import fastpage
 from . import services as svc
-from .fieldcache import field_html
 from .models import CASE_STATUSES, Draft, StoredFile
 
 bp = Blueprint("submissions", __name__)
-bp.add_app_template_global(field_html, "field_html")
+bp.add_app_template_global(fastpage.field_html, "field_html")
 
 RESERVED = {"start", "check", "submit", "done", "resume", "saved", "files"}
 
@@ -179,7 +178,7 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
     """A question page as the resident left it: their answers, or what they typed."""
     typed = (draft.pending or {}).get(page.id)
     shown = typed if typed is not None else (draft.answers or {})
-    html = pagecache.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
+    html = fastpage.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
     if html is not None:
         return html
     return _render_page(fv, defn, draft, page, bind(defn, page, lang, answers=shown))
