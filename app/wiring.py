@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import settings, web
 from .api.cli import api_tokens_cli
-from .api.openapi import bp as api_docs_bp
+from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp

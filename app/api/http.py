@@ -6,10 +6,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, make_response, request
 from marshmallow import Schema, ValidationError
 
 from app.extensions import db
+from app.web import json_error
 
 from . import tokens
 from .services import ApiProblem
@@ -18,11 +19,8 @@ INVALID = "入力内容に誤りがあります / invalid request"
 
 
 def problem_response(p: ApiProblem):
-    body: dict[str, Any] = {"error": p.code, "message": p.message}
-    if p.errors is not None:
-        body["errors"] = p.errors
-    response = jsonify(body)
-    response.status_code = p.status
+    """The JSON error of an ApiProblem (web.json_error's shape), with the challenge of a 401."""
+    response = make_response(json_error(p.status, p.message, p.code, p.errors))
     if p.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="tetsuzuki"'
     return response

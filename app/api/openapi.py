@@ -1,25 +1,24 @@
 """The OpenAPI 3 document of the JSON API, made by apispec from the routes themselves.
 
-Each API view carries an `@operation(...)` declaring its parameters, body and answers
-with the marshmallow schemas of schemas.py; `build_spec` walks the URL map, so every
-route is in the document and nothing else is. Served at /api/openapi.json, and as a
+Each API view carries an `@operation(...)` (operation.py) declaring its parameters, body
+and answers with the marshmallow schemas of schemas.py; `build_spec` walks the URL map
+and reads each view's declaration, so every route is in the document and nothing else
+is, and this module needs no view. Served by docs.py at /api/openapi.json, and as a
 readable page at /api/docs.
 """
 
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Callable
 from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, current_app, jsonify, render_template
-from markupsafe import Markup, escape
+from flask import Flask, current_app
 from marshmallow import Schema
 
 from . import schemas as s
+from .operation import Operation, declared
 
 API_VERSION = "1.0.0"
 OPENAPI_VERSION = "3.0.3"
@@ -64,8 +63,9 @@ DESCRIPTION = """\
 The prefecture's procedures catalogue, its digitization KPI and online applications.
 
 - 答えはすべて JSON（UTF-8）。エラーは `{"error": "<code>", "message": "日本語 / English"}`
-  と適切なステータスコードで返します。 / Every answer is JSON; errors are
-  `{"error", "message"}` with the right status code.
+  と適切なステータスコードで返します（入力の誤りは項目ごとに `errors` も）。 / Every answer
+  is JSON; errors are `{"error", "message"}` with the right status code (and `errors` by
+  field for invalid input).
 - 台帳の一覧はページ分け（`page`、`per_page`、`Link` ヘッダー）し、`ETag` を付けます。
   `If-None-Match` に同じ値を送ると 304 を返します。 / The catalogue is paged and carries
   an `ETag`; send it back in `If-None-Match` to get 304 when nothing changed.
@@ -79,50 +79,13 @@ The prefecture's procedures catalogue, its digitization KPI and online applicati
 """
 
 
-def operation(
-    *,
-    summary: str,
-    tags: list[str],
-    description: str | None = None,
-    query: type[Schema] | None = None,
-    headers: list[dict[str, Any]] | None = None,
-    body: type[Schema] | None = None,
-    multipart: type[Schema] | None = None,
-    responses: dict[int, type[Schema] | dict | None],
-    auth: bool = False,
-    etag: bool = False,
-    produces: str = "application/json",
-    media: dict[int, str] | None = None,
-) -> Callable:
-    """Declare a view's place in the OpenAPI document (read by build_spec)."""
-
-    def decorate(view: Callable) -> Callable:
-        view.__openapi__ = {  # type: ignore[attr-defined]
-            "summary": summary,
-            "tags": tags,
-            "description": description or (view.__doc__ or "").strip(),
-            "query": query,
-            "headers": headers or [],
-            "body": body,
-            "multipart": multipart,
-            "responses": responses,
-            "auth": auth,
-            "etag": etag,
-            "produces": produces,
-            "media": media or {},
-        }
-        return view
-
-    return decorate
-
-
-def _response(code: int, schema: type[Schema] | dict | None, decl: dict) -> dict:
+def _response(code: int, schema: type[Schema] | dict | None, decl: Operation) -> dict:
     out: dict[str, Any] = {"description": RESPONSE_TEXT.get(code, str(code))}
     if code < 400 and schema is not None:
-        out["content"] = {decl["media"].get(code, decl["produces"]): {"schema": schema}}
+        out["content"] = {decl.media.get(code, decl.produces): {"schema": schema}}
     elif code >= 400:
         out["content"] = {"application/json": {"schema": schema or s.ErrorSchema}}
-    if decl["etag"] and code in (200, 304):
+    if decl.etag and code in (200, 304):
         out["headers"] = {
             "ETag": {
                 "description": "内容の版 / version of the content",
@@ -139,7 +102,7 @@ def _response(code: int, schema: type[Schema] | dict | None, decl: dict) -> dict
     return out
 
 
-def _operation(decl: dict, path_params: list[str]) -> dict:
+def _operation(decl: Operation, path_params: list[str]) -> dict:
     params: list[dict[str, Any]] = [
         {
             "in": "path",
@@ -151,10 +114,10 @@ def _operation(decl: dict, path_params: list[str]) -> dict:
         }
         for name in path_params
     ]
-    if decl["query"] is not None:
-        params.append({"in": "query", "schema": decl["query"]})
-    params += copy.deepcopy(decl["headers"])
-    if decl["etag"]:
+    if decl.query is not None:
+        params.append({"in": "query", "schema": decl.query})
+    params += copy.deepcopy(decl.headers)
+    if decl.etag:
         params.append(
             {
                 "in": "header",
@@ -165,22 +128,22 @@ def _operation(decl: dict, path_params: list[str]) -> dict:
             }
         )
     op: dict[str, Any] = {
-        "summary": decl["summary"],
-        "description": decl["description"],
-        "tags": decl["tags"],
+        "summary": decl.summary,
+        "description": decl.description,
+        "tags": decl.tags,
         "parameters": params,
         "responses": {
-            str(code): _response(code, schema, decl) for code, schema in decl["responses"].items()
+            str(code): _response(code, schema, decl) for code, schema in decl.responses.items()
         },
     }
     content = {}
-    if decl["body"] is not None:
-        content["application/json"] = {"schema": decl["body"]}
-    if decl["multipart"] is not None:
-        content["multipart/form-data"] = {"schema": decl["multipart"]}
+    if decl.body is not None:
+        content["application/json"] = {"schema": decl.body}
+    if decl.multipart is not None:
+        content["multipart/form-data"] = {"schema": decl.multipart}
     if content:
         op["requestBody"] = {"required": True, "content": content}
-    if decl["auth"]:
+    if decl.auth:
         op["security"] = [{"bearerAuth": []}]
     return op
 
@@ -222,8 +185,7 @@ def build_spec(app: Flask) -> dict:
         },
     )
     for rule in api_rules(app):
-        view = app.view_functions[rule.endpoint]
-        decl = getattr(view, "__openapi__", None)
+        decl = declared(app.view_functions[rule.endpoint])
         if decl is None:
             continue
         ops = {
@@ -242,102 +204,3 @@ def document() -> dict:
     if cached is None:
         cached = current_app.extensions["openapi"] = build_spec(current_app)
     return cached
-
-
-# --- serving it ----------------------------------------------------------------------------
-
-bp = Blueprint("api_docs", __name__, url_prefix="/api")
-
-
-@bp.get("/openapi.json")
-@operation(
-    summary="この API の OpenAPI 3 文書 / this API's OpenAPI 3 document",
-    tags=["document"],
-    responses={200: {"type": "object"}},
-)
-def openapi_json():
-    """The machine-readable description of every endpoint."""
-    response = jsonify(document())
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-@bp.get("/docs")
-@operation(
-    summary="この API の説明（HTML） / this API, as a readable page",
-    tags=["document"],
-    responses={200: {"type": "string"}},
-    produces="text/html",
-)
-def docs_page():
-    """The same document, for people."""
-    doc = document()
-    return render_template(
-        "opendata/api.html",
-        doc=doc,
-        operations=list(_operations(doc)),
-        schemas=doc.get("components", {}).get("schemas", {}),
-        ref=_ref_name,
-        prose=prose,
-    )
-
-
-def prose(text: str | None) -> Markup:
-    """The little Markdown of the document's descriptions: paragraphs, `- ` lists, `code`."""
-
-    def inline(t: str) -> str:
-        return re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(t)))
-
-    html = []
-    for block in re.split(r"\n\s*\n", (text or "").strip()):
-        items = re.split(r"(?m)^- ", block)
-        if len(items) > 1 and not items[0].strip():
-            lis = "".join(f"<li>{inline(' '.join(i.split()))}</li>" for i in items[1:])
-            html.append(f"<ul>{lis}</ul>")
-        elif block.strip():
-            html.append(f"<p>{inline(' '.join(block.split()))}</p>")
-    return Markup("".join(html))
-
-
-def _operations(doc: dict):
-    order = [t["name"] for t in doc.get("tags", [])]
-    items = []
-    for path, methods in doc["paths"].items():
-        for method, op in methods.items():
-            if method in ("parameters", "summary", "description"):
-                continue
-            tag = (op.get("tags") or [""])[0]
-            items.append((order.index(tag) if tag in order else 99, path, method.upper(), op))
-    items.sort(key=lambda i: (i[0], i[1], i[2]))
-    for _, path, method, op in items:
-        yield path, method, op
-
-
-def _ref_name(schema: dict | None) -> str:
-    """A schema as a short name for the page: Procedure, [Volume], string, …"""
-    if not schema:
-        return ""
-    if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
-    if schema.get("type") == "array":
-        return "[" + _ref_name(schema.get("items")) + "]"
-    if "anyOf" in schema:
-        return " | ".join(_ref_name(x) for x in schema["anyOf"] if "$ref" in x) or "object"
-    kind = schema.get("type", "object")
-    if schema.get("format"):
-        kind += f" ({schema['format']})"
-    if schema.get("enum"):
-        kind += ": " + ", ".join(map(str, schema["enum"]))
-    if schema.get("nullable"):
-        kind += " | null"
-    return kind
-
-
-def standalone_document() -> dict:
-    """The same document without a configured app or database (for tools and tests)."""
-    from .views import bp as api_bp
-
-    app = Flask(__name__)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(bp)
-    return build_spec(app)

@@ -11,7 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from app.catalogue import rules
 from app.clock import YEARS, iso_time
-from app.kpi.status import STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES
 
 # --- messages: 日本語 / English ------------------------------------------------------------
 
@@ -47,11 +47,11 @@ def _length(hi: int) -> validate.Length:
 
 
 STATUS_CHOICE = validate.OneOf(
-    list(STATUSES),
+    list(DIGITIZATION_STATUSES),
     error="状態は "
-    + "、".join(STATUSES)
+    + "、".join(DIGITIZATION_STATUSES)
     + " のいずれかです / status must be one of "
-    + ", ".join(STATUSES),
+    + ", ".join(DIGITIZATION_STATUSES),
 )
 
 
@@ -330,7 +330,7 @@ class StatusInputSchema(InputSchema):
     status = fields.String(
         required=True,
         error_messages=STR,
-        metadata={"description": "状態 / status", "enum": list(STATUSES)},
+        metadata={"description": "状態 / status", "enum": list(DIGITIZATION_STATUSES)},
     )
     effective_date = fields.Date(
         required=True,

@@ -14,19 +14,21 @@ from app.clock import today
 from app.dashboard import services as kpi_service
 from app.extensions import limiter
 from app.formengine.normalise import UNUSABLE
-from app.kpi.status import DIGITIZED, STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
+from app.submissions import receipts, store, uploads, versions
 from app.web import checks_own_text, json_error
 
 from . import queries
 from . import schemas as s
 from . import services as api_services
 from .http import bearer_token, conditional, json_body, problem_response, query, token_sent
-from .openapi import operation
+from .operation import operation
 from .services import ApiProblem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 ERRORS_400 = {400: s.ParameterErrorSchema}
+INVALID_ANSWERS = "入力内容に誤りがあります / invalid answers"
 
 
 @bp.errorhandler(ApiProblem)
@@ -67,7 +69,7 @@ def get_kpi():
 
 def _procedure_json(e: queries.Entry) -> dict:
     p, d = e.procedure, e.department
-    label = STATUSES[e.status]
+    label = DIGITIZATION_STATUSES[e.status]
     return {
         "code": p.code,
         "name_ja": p.name_ja,
@@ -228,8 +230,6 @@ def record_volume(code: str):
 
 
 def _form_summary(fv) -> dict:
-    from app.submissions import versions
-
     defn = versions.definition(fv)
     return {
         "id": fv.form_id,
@@ -249,8 +249,6 @@ def _form_summary(fv) -> dict:
 )
 def list_forms():
     """Published forms, newest version of each."""
-    from app.submissions import versions
-
     return jsonify({"forms": [_form_summary(fv) for fv in versions.published_forms()]})
 
 
@@ -262,8 +260,6 @@ def list_forms():
 )
 def get_form(form_id: str):
     """A form's definition as JSON (the YAML, parsed)."""
-    from app.submissions import versions
-
     fv = versions.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
@@ -322,8 +318,6 @@ def submit_form(form_id: str):
     draft on the pages. Without an API token (`Authorization: Bearer`) submissions are
     rate limited per client address (API_SUBMIT_RATE_LIMIT): 429 past it.
     """
-    from app.submissions import store, uploads, versions
-
     fv = versions.latest_version(form_id)
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
@@ -371,13 +365,7 @@ def submit_form(form_id: str):
                 received.setdefault(field_id, []).append(upload)
                 used += uploads.Usage(len(upload.data), 1)
     if errors:
-        return jsonify(
-            {
-                "error": "invalid",
-                "message": "入力内容に誤りがあります / invalid answers",
-                "errors": errors,
-            }
-        ), 422
+        return json_error(422, INVALID_ANSWERS, "invalid", errors)
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and len(key) > 200:
         return json_error(400, "Idempotency-Key は200文字までです / Idempotency-Key is too long")
@@ -405,13 +393,7 @@ def submit_form(form_id: str):
             "insufficient_storage",
         )
     if sub is None:
-        return jsonify(
-            {
-                "error": "invalid",
-                "message": "入力内容に誤りがあります / invalid answers",
-                "errors": result.errors,
-            }
-        ), 422
+        return json_error(422, INVALID_ANSWERS, "invalid", result.errors)
     answer = {
         "receipt_no": sub.receipt_no,
         "access_code": sub.access_code,
@@ -444,8 +426,6 @@ ACCESS_CODE = {
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"])
 def get_submission(receipt_no: str):
     """Status and history of one submission, for the holder of its access code."""
-    from app.submissions import store
-
     sub = store.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")
@@ -488,8 +468,6 @@ def get_receipt_pdf(receipt_no: str):
     (with `Retry-After`) until it is there; 404 once deleted after the retention period,
     like an unknown number; 503 when making it failed (staff are told).
     """
-    from app.submissions import receipts, store
-
     sub = store.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:
         return json_error(404, "お探しの申請は見つかりません / no such submission", "not_found")

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.extensions import db
-from app.kpi.status import STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES
 
-_STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
+_STATUS_CHECK = "status IN (" + ", ".join(f"'{s}'" for s in DIGITIZATION_STATUSES) + ")"
 
 
 class Department(db.Model):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.formengine.normalise import UNUSABLE, nfkc, parse_date
-from app.kpi.status import EXCLUDED, STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES, EXCLUDED
 
 # Receipts a year of one procedure: far above any real figure (Mie's largest is in the
 # tens of thousands), and well within a 32-bit integer column on SQLite and PostgreSQL.
@@ -154,12 +154,12 @@ def check_status(
     """A status from the vocabulary, an effective date in the window, a usable note;
     `excluded` needs a reason (the note, or the procedure's exclusion_reason)."""
     out: list[Problem] = []
-    if status not in STATUSES:
+    if status not in DIGITIZATION_STATUSES:
         out.append(
             Problem(
                 "status",
-                f"状態は {'、'.join(STATUSES)} のいずれかです",
-                f"status must be one of {', '.join(STATUSES)}",
+                f"状態は {'、'.join(DIGITIZATION_STATUSES)} のいずれかです",
+                f"status must be one of {', '.join(DIGITIZATION_STATUSES)}",
             )
         )
     if not _day(effective, today):

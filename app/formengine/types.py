@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from wtforms import (
     BooleanField,
@@ -140,6 +140,10 @@ class Runtime(FieldType):
 
     # --- HTML (WTForms) --------------------------------------------------------------
 
+    # True for a type whose one text input holds the stored answer itself (to_wtforms
+    # returns it unchanged): the question pages' fast path writes it without asking
+    shows_answer_as_is: ClassVar[bool] = False
+
     @classmethod
     def wtforms_field(cls, f: Field, lang: str):
         return StringField(f.id)
@@ -173,6 +177,7 @@ def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | N
 
 class TextType(Runtime):
     name = "text"
+    shows_answer_as_is = True
     extra_keys = frozenset(
         {"min_length", "max_length", "pattern", "pattern_message", "kana", "charset"}
     )
@@ -225,6 +230,7 @@ class TextType(Runtime):
 
 class TextareaType(Runtime):
     name = "textarea"
+    shows_answer_as_is = True
     extra_keys = frozenset({"max_length"})
     max_length = 2000
     max_length_ceiling = 10_000
@@ -317,6 +323,7 @@ _EMAIL = re.compile(
 class EmailType(Runtime):
     name = "email"
     max_length = 254  # RFC 5321's limit of a forward path
+    shows_answer_as_is = True
 
     @classmethod
     def normalise(cls, f, raw):
@@ -336,6 +343,8 @@ class TelType(Runtime):
     @classmethod
     def too_long_message(cls, f, ctx, n, part=None):
         return message("tel", ctx.lang, label=label_of(f, ctx.lang))
+
+    shows_answer_as_is = True
 
     @classmethod
     def normalise(cls, f, raw):
@@ -759,6 +768,7 @@ class AddressType(_Composite):
         if found:
             value.update(postal_code=code, prefecture=found["prefecture"], city=found["city"])
         return value
+
     extra_keys = frozenset({"charset"})
     parts = ("postal_code", "prefecture", "city", "street", "building")
     # 〒 514-0006 as typed; 神奈川県; a town from the postcode data has at most 35 characters

@@ -34,7 +34,7 @@ from .fiscal import (
     label_ja,
     valid_in,
 )
-from .status import DIGITIZED, EXCLUDED, PAPER, STATUSES, status_label
+from .status import DIGITIZATION_STATUSES, DIGITIZED, EXCLUDED, PAPER, status_label
 
 __all__ = [
     "Basis",
@@ -70,6 +70,6 @@ __all__ = [
     "DIGITIZED",
     "EXCLUDED",
     "PAPER",
-    "STATUSES",
+    "DIGITIZATION_STATUSES",
     "status_label",
 ]

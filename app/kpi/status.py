@@ -18,7 +18,9 @@ class Status:
 PAPER = "paper"
 EXCLUDED = "excluded"
 
-STATUSES = MappingProxyType(
+# a procedure's digitization status (手続のデジタル化の状況), paper … end_to_end, with its labels;
+# not a submission's status (that is app.submissions.models.CASE_STATUSES)
+DIGITIZATION_STATUSES = MappingProxyType(
     {
         s.code: s
         for s in (
@@ -32,11 +34,11 @@ STATUSES = MappingProxyType(
     }
 )
 
-DIGITIZED = frozenset(code for code, s in STATUSES.items() if s.digitized)
+DIGITIZED = frozenset(code for code, s in DIGITIZATION_STATUSES.items() if s.digitized)
 
 
 def status_label(code: str, lang: str = "ja") -> str:
-    s = STATUSES.get(code)
+    s = DIGITIZATION_STATUSES.get(code)
     if s is None:
         return code
     return s.en if lang == "en" else s.ja

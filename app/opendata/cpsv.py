@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.clock import today
-from app.kpi.status import DIGITIZED, STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
 from app.submissions import versions
 
 from . import services as od
@@ -149,7 +149,7 @@ def _service(r: dict[str, Any], dept_id: str, doc_url: str, form) -> dict[str, A
             "@type": "xsd:duration",
         }
         service["tz:processingBusinessDays"] = defn.processing_days
-    label = STATUSES[r["status"]]
+    label = DIGITIZATION_STATUSES[r["status"]]
     service.update(
         {
             "tz:priority": r["priority"],

@@ -19,7 +19,7 @@ from app.catalogue.models import Procedure, StatusChange
 from app.catalogue.queries import kpi_facts
 from app.clock import iso_time, today
 from app.extensions import db
-from app.kpi.status import DIGITIZED, STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
 
 PUBLISHER = {"ja": "三重県", "en": "Mie Prefecture"}
 LICENSE = {
@@ -148,7 +148,7 @@ def procedure_rows(day: date | None = None, *, volumes: bool = False) -> list[di
     for e in queries.all_entries(day):
         p, d = e.procedure, e.department
         latest = e.volumes[-1] if e.volumes else (None, None, None)
-        label = STATUSES[e.status]
+        label = DIGITIZATION_STATUSES[e.status]
         out.append(
             {
                 "code": p.code,

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template, request
 
 from app import csvfile
-from app.kpi.status import STATUSES
+from app.kpi.status import DIGITIZATION_STATUSES
 from app.web import current_lang
 
 from . import cpsv
@@ -34,7 +34,7 @@ def vocab():
     """The `tz:` extension of CPSV-AP: what each of our own terms means."""
     return render_template(
         "opendata/vocab.html",
-        statuses=list(STATUSES.values()),
+        statuses=list(DIGITIZATION_STATUSES.values()),
         en=current_lang() == "en",
         license=od.LICENSE,
         attribution=od.ATTRIBUTION,

@@ -22,6 +22,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
+from app.api import tokens as api_tokens
+from app.api.models import ApiToken
 from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
@@ -30,11 +32,16 @@ from app.clock import YEARS, today, usable_day
 from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
-from app.kpi import STATUSES as PROCEDURE_STATUSES
-from app.kpi import fiscal_year_of, status_label, status_on
+from app.jobs import outbox
+from app.kpi import DIGITIZATION_STATUSES, fiscal_year_of, status_label, status_on
 from app.submissions import store, transitions, uploads, validation, versions
-from app.submissions.models import STATUSES as SUBMISSION_STATUSES
-from app.submissions.models import TRANSITIONS, FormVersion, StoredFile, Submission
+from app.submissions.models import (
+    CASE_STATUSES,
+    CASE_TRANSITIONS,
+    FormVersion,
+    StoredFile,
+    Submission,
+)
 from app.web import checks_own_text, current_lang, note_bad_input
 
 from . import services
@@ -92,7 +99,7 @@ def _staff_helpers():
     return {
         "roles": ROLES,
         "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,
-        "submission_statuses": SUBMISSION_STATUSES,
+        "submission_statuses": CASE_STATUSES,
         "procedure_status_label": lambda c: status_label(c, current_lang()),
     }
 
@@ -203,7 +210,7 @@ def procedures():
         department=dept,
         status=wanted,
         departments=departments,
-        statuses=PROCEDURE_STATUSES,
+        statuses=DIGITIZATION_STATUSES,
     )
 
 
@@ -248,7 +255,7 @@ def _procedure_page(
         history=history,
         volumes=volumes,
         current=current,
-        statuses=PROCEDURE_STATUSES,
+        statuses=DIGITIZATION_STATUSES,
         forms=forms,
         errors=errors or {},
         can_edit=current_user.can_edit(p.department_id),
@@ -422,7 +429,7 @@ def inbox():
     status = request.args.get("status") or ""
     errors: dict[str, str] = {}
     since, until = _date_filter("since", errors), _date_filter("until", errors)
-    if status and status not in SUBMISSION_STATUSES:
+    if status and status not in CASE_STATUSES:
         abort(400)
     rows = []
     if not errors:  # a search with a bound that cannot be used is not run
@@ -476,7 +483,7 @@ def _submission_page(sub: Submission, error: str | None = None, status: int = 20
         sections=sections,
         lang=lang,
         files=uploads.files_of(sub),
-        next_steps=TRANSITIONS.get(sub.status, {}),
+        next_steps=CASE_TRANSITIONS.get(sub.status, {}),
         can_process=services.may_process(current_user, sub),
         error=error,
         message=request.form.get("message", ""),
@@ -595,8 +602,6 @@ def tokens():
 
 
 def _tokens_page(error: str | None = None, plaintext: str | None = None, status: int = 200):
-    from app.api import tokens as api_tokens
-
     rows = api_tokens.list_tokens(None if current_user.role == "admin" else current_user.department)
     return render_template(
         "staff/tokens.html",
@@ -611,8 +616,6 @@ def _tokens_page(error: str | None = None, plaintext: str | None = None, status:
 @bp.post("/tokens")
 @role_required("department", "admin")
 def create_token():
-    from app.api import tokens as api_tokens
-
     code = request.form.get("department") or ""
     if current_user.role != "admin":
         code = current_user.department.code if current_user.department else ""
@@ -633,9 +636,6 @@ def create_token():
 @bp.post("/tokens/<int:token_id>/revoke")
 @role_required("department", "admin")
 def revoke_token(token_id: int):
-    from app.api import tokens as api_tokens
-    from app.api.models import ApiToken
-
     token = db.session.get(ApiToken, token_id)
     if token is None or not services.may_manage_token(current_user, token.department_id):
         # another department's token answers as one that does not exist: token ids are
@@ -656,16 +656,12 @@ def revoke_token(token_id: int):
 @bp.get("/jobs")
 @role_required("admin")
 def jobs():
-    from app.jobs import outbox
-
     return render_template("staff/jobs.html", failed=outbox.failed_jobs(), counts=outbox.counts())
 
 
 @bp.post("/jobs/<int:job_id>/retry")
 @role_required("admin")
 def retry_job(job_id: int):
-    from app.jobs import outbox
-
     job = outbox.retry(job_id)
     if job is None:
         abort(404)

@@ -134,7 +134,9 @@ class FunnelCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-STATUSES = {
+# a submission's status as staff process it (its case: 受付 … 承認・不承認), with its labels;
+# not a procedure's digitization status (that is app.kpi.status.DIGITIZATION_STATUSES)
+CASE_STATUSES = {
     "received": ("受付済み", "Received"),
     "in_review": ("審査中", "In review"),
     "returned": ("補正のため差し戻し", "Returned for correction"),
@@ -143,14 +145,14 @@ STATUSES = {
 }
 
 # who may move a submission where; a message to the resident is required where True
-TRANSITIONS = {
+CASE_TRANSITIONS = {
     "received": {"in_review": False, "returned": True, "rejected": True},
     "in_review": {"returned": True, "approved": False, "rejected": True},
     "returned": {"in_review": False, "rejected": True},
     "approved": {},
     "rejected": {},
 }
-CLOSED = frozenset({"approved", "rejected"})
+CLOSED = frozenset({"approved", "rejected"})  # the case statuses that end a case
 
 
 class RetentionRecord(db.Model):

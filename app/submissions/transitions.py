@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 
-from .models import TRANSITIONS, Submission, SubmissionEvent
+from .models import CASE_TRANSITIONS, Submission, SubmissionEvent
 
 
 class TransitionError(ValueError):
@@ -13,7 +13,7 @@ class TransitionError(ValueError):
 
 def transition(sub: Submission, to: str, message: str | None, by: str) -> SubmissionEvent:
     """Move a submission to its next status, with a message to the resident when needed."""
-    allowed = TRANSITIONS.get(sub.status, {})
+    allowed = CASE_TRANSITIONS.get(sub.status, {})
     if to not in allowed:
         raise TransitionError(
             f"「{sub.status}」から「{to}」には変更できません / cannot move from {sub.status} to {to}"

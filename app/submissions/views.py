@@ -21,13 +21,12 @@ from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
 from app.web import checks_own_text, content_lang
 
-from . import drafts, pagecache, receipts, store, uploads, validation, versions
-from .fieldcache import field_html
+from . import drafts, fastpage, receipts, store, uploads, validation, versions
 from .flow import Flow
-from .models import STATUSES, Draft
+from .models import CASE_STATUSES, Draft
 
 bp = Blueprint("submissions", __name__)
-bp.add_app_template_global(field_html, "field_html")
+bp.add_app_template_global(fastpage.field_html, "field_html")
 bp.add_app_template_global(receipts.receipt_state, "receipt_state")
 bp.add_app_template_global(max_chars, "max_chars")
 
@@ -159,7 +158,7 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
     """A question page as the resident left it: their answers, or what they typed."""
     typed = (draft.pending or {}).get(page.id)
     shown = typed if typed is not None else (draft.answers or {})
-    html = pagecache.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
+    html = fastpage.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
     if html is not None:
         return html
     return _render_page(fv, defn, draft, page, bind(defn, page, lang, answers=shown))
@@ -475,7 +474,7 @@ def status_detail(receipt_no: str):
         sub=sub,
         defn=defn,
         lang=lang,
-        statuses=STATUSES,
+        statuses=CASE_STATUSES,
         files=uploads.files_of(sub),
     )
 

@@ -8,7 +8,7 @@ import pytest
 import schemathesis
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from app.api.openapi import standalone_document
+from app.api.docs import standalone_document
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 

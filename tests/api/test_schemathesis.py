@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.api import tokens
-from app.api.openapi import standalone_document
+from app.api.docs import standalone_document
 from app.catalogue.services import import_catalogue
 from app.extensions import db
 from app.submissions import versions

@@ -13,7 +13,7 @@ from app.extensions import db
 
 from .conftest import bearer
 
-STATUSES = "/api/v1/procedures/{code}/statuses"
+STATUS_URL = "/api/v1/procedures/{code}/statuses"
 VOLUMES = "/api/v1/procedures/{code}/volumes"
 GOOD_STATUS = {"status": "online", "effective_date": "2024-04-01", "note": "電子申請を開始"}
 
@@ -30,7 +30,7 @@ def count(app, model) -> int:
 )  # fmt: skip
 def test_401_without_a_good_token(api, api_app, headers):
     before = count(api_app, StatusChange)
-    r = api.post(STATUSES.format(code="C"), json=GOOD_STATUS, headers=headers)
+    r = api.post(STATUS_URL.format(code="C"), json=GOOD_STATUS, headers=headers)
     assert r.status_code == 401 and r.is_json
     assert r.get_json()["error"] in ("unauthorized", "invalid_token")
     assert " / " in r.get_json()["message"]
@@ -43,19 +43,21 @@ def test_a_revoked_token_is_refused(api, api_app, make_token):
     with api_app.app_context():
         tokens.revoke_token(tokens.authenticate(plaintext).id)
         db.session.commit()
-    r = api.post(STATUSES.format(code="C"), json=GOOD_STATUS, headers=bearer(plaintext))
+    r = api.post(STATUS_URL.format(code="C"), json=GOOD_STATUS, headers=bearer(plaintext))
     assert r.status_code == 401
 
 
 def test_403_for_another_departments_procedure(api, api_app, make_token):
     before = count(api_app, StatusChange), count(api_app, VolumeRecord)
     other = bearer(make_token("01"))
-    r = api.post(STATUSES.format(code="C"), json=GOOD_STATUS, headers=other)  # C belongs to 02
+    r = api.post(STATUS_URL.format(code="C"), json=GOOD_STATUS, headers=other)  # C belongs to 02
     assert r.status_code == 403 and r.get_json()["error"] == "forbidden"
     v = api.post(VOLUMES.format(code="C"), json={"fiscal_year": 2024, "receipts": 1}, headers=other)
     assert v.status_code == 403
     assert (count(api_app, StatusChange), count(api_app, VolumeRecord)) == before
-    assert api.post(STATUSES.format(code="ZZ"), json=GOOD_STATUS, headers=other).status_code == 404
+    assert (
+        api.post(STATUS_URL.format(code="ZZ"), json=GOOD_STATUS, headers=other).status_code == 404
+    )
 
 
 def test_record_status_appends_and_changes_what_everyone_reads(
@@ -65,7 +67,7 @@ def test_record_status_appends_and_changes_what_everyone_reads(
     monkeypatch.setattr("app.api.views.today", lambda: date(2024, 6, 1))
     auth = bearer(make_token("02", "県税システム"))
     before = count(api_app, StatusChange)
-    r = api.post(STATUSES.format(code="C"), json=GOOD_STATUS, headers=auth)
+    r = api.post(STATUS_URL.format(code="C"), json=GOOD_STATUS, headers=auth)
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["procedure"] == "C" and body["status"] == "online"
@@ -73,7 +75,7 @@ def test_record_status_appends_and_changes_what_everyone_reads(
     assert body["current_status"] == "online" and body["recorded_at"]
     assert r.headers["Location"].endswith("/api/v1/procedures/C")
     # the same again is a second row: the history is append-only
-    assert api.post(STATUSES.format(code="C"), json=GOOD_STATUS, headers=auth).status_code == 201
+    assert api.post(STATUS_URL.format(code="C"), json=GOOD_STATUS, headers=auth).status_code == 201
     assert count(api_app, StatusChange) == before + 2
     with api_app.app_context():
         row = db.session.scalars(select(StatusChange).order_by(StatusChange.id.desc())).first()
@@ -91,7 +93,7 @@ def test_a_future_status_is_recorded_but_not_current_yet(api, make_token, monkey
     monkeypatch.setattr("app.api.services.today", lambda: date(2024, 6, 1))
     auth = bearer(make_token("02"))
     r = api.post(
-        STATUSES.format(code="C"),
+        STATUS_URL.format(code="C"),
         json={"status": "end_to_end", "effective_date": "2025-04-01"},
         headers=auth,
     )
@@ -102,7 +104,7 @@ def test_a_future_status_is_recorded_but_not_current_yet(api, make_token, monkey
 def test_excluded_needs_a_reason(api, make_token):
     auth = bearer(make_token("02"))
     r = api.post(
-        STATUSES.format(code="C"),
+        STATUS_URL.format(code="C"),
         json={"status": "excluded", "effective_date": "2024-04-01"},
         headers=auth,
     )
@@ -114,7 +116,7 @@ def test_excluded_needs_a_reason(api, make_token):
         ]
     }
     ok = api.post(
-        STATUSES.format(code="C"),
+        STATUS_URL.format(code="C"),
         json={"status": "excluded", "effective_date": "2024-04-01", "note": "法令で対面が必要"},
         headers=auth,
     )
@@ -134,7 +136,7 @@ def test_excluded_needs_a_reason(api, make_token):
     ],
 )
 def test_status_validation_is_422_per_field(api, make_token, payload, fields):
-    r = api.post(STATUSES.format(code="C"), json=payload, headers=bearer(make_token("02")))
+    r = api.post(STATUS_URL.format(code="C"), json=payload, headers=bearer(make_token("02")))
     assert r.status_code == 422
     body = r.get_json()
     assert body["error"] == "invalid" and " / " in body["message"]
@@ -144,7 +146,7 @@ def test_status_validation_is_422_per_field(api, make_token, payload, fields):
 
 def test_bodies_that_are_not_json_objects(api, make_token):
     auth = bearer(make_token("02"))
-    url = STATUSES.format(code="C")
+    url = STATUS_URL.format(code="C")
     assert api.post(url, data="status=online", headers=auth).status_code == 415
     r = api.post(url, data="[1]", content_type="application/json", headers=auth)
     assert r.status_code == 400 and r.get_json()["error"] == "bad_request"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from app.kpi import STATUSES
+from app.kpi import DIGITIZATION_STATUSES
 
 DEPARTMENTS = ["BOSAI", "KENDO", "KODOMO", "KANKYO", "IRYO", "CHIIKI", "NORIN", "KOYO"]
 LADDER = ["paper", "planned", "partial", "online", "end_to_end"]
@@ -35,7 +35,7 @@ def synthetic_catalogue(
             step = min(step + rnd.randint(0, 2), len(LADDER) - 1)
             day = date(years.start + k * max(1, len(years) // statuses_per), rnd.randint(4, 12), 1)
             hist.append(f"{code},{LADDER[step]},{day.isoformat()},")
-    assert all(s in STATUSES for s in LADDER)
+    assert all(s in DIGITIZATION_STATUSES for s in LADDER)
     return {
         "procedures.csv": "\n".join(procs) + "\n",
         "volumes.csv": "\n".join(vols) + "\n",

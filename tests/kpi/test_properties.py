@@ -8,11 +8,19 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.kpi import DIGITIZED, STATUSES, Basis, ProcedureFacts, compute, parse_scope, status_on
+from app.kpi import (
+    DIGITIZATION_STATUSES,
+    DIGITIZED,
+    Basis,
+    ProcedureFacts,
+    compute,
+    parse_scope,
+    status_on,
+)
 
 TODAY = date(2026, 11, 29)
 YEARS = st.integers(2018, 2027)
-statuses = st.sampled_from(sorted(STATUSES))
+statuses = st.sampled_from(sorted(DIGITIZATION_STATUSES))
 days = st.dates(date(2018, 4, 1), date(2027, 3, 31))
 
 
