@@ -117,6 +117,14 @@ class Config:
     # /healthz/ready says "degraded" when the oldest job waiting is older than this
     HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
     KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
+    # the prefecture's key and certificate that sign result documents (電子交付), as PKCS#12;
+    # unset: <instance>/result-signing-dev.p12, the development certificate `make run` makes
+    RESULT_SIGNING_P12 = _env("RESULT_SIGNING_P12")
+    RESULT_SIGNING_PASSWORD = _env("RESULT_SIGNING_PASSWORD", "") or ""
+    # a case due within this many days counts as due soon on the staff home page
+    DUE_SOON_DAYS = int(_env("DUE_SOON_DAYS", "3") or 3)
+    # /verify: the largest PDF a person may upload to check
+    VERIFY_MAX_MB = float(_env("VERIFY_MAX_MB", "10") or 10)
 
 
 class TestConfig(Config):

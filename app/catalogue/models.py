@@ -59,6 +59,8 @@ class Procedure(db.Model):
     form: Mapped[str | None] = mapped_column(String(100))
     exclusion_reason: Mapped[str | None] = mapped_column(Text)
     features: Mapped[str | None] = mapped_column(String(200))  # ;-separated, canonical order
+    # 標準処理期間: working days from receipt to decision (gives each case its due date)
+    standard_processing_days: Mapped[int | None] = mapped_column(Integer)
     # the days it exists (設置・廃止), both inclusive; empty: no bound. The KPI of a fiscal
     # year counts only the procedures valid on some day of it.
     valid_from: Mapped[date | None] = mapped_column(Date)

@@ -206,6 +206,12 @@ class ErrorCode(_Bilingual):
         "{value} は webhook の送信先にできません: {reason}",
         "{value} cannot be a webhook destination: {reason}",
     )
+    # results (電子交付)
+    RESULT_TEMPLATE = (
+        "result_template",
+        "結果文書の本文（{lang}）がテンプレートとして使えません: {detail}",
+        "the result document's body ({lang}) cannot be used as a template: {detail}",
+    )
 
     def message(self, **params: Any) -> str:
         """The message `日本語 / English` with the parameters filled in."""
@@ -318,6 +324,12 @@ class Detail(_Bilingual):
     UNSPECIFIED = ("unspecified", "未指定", "unspecified")
     RESERVED = ("reserved", "特別な用途に予約済み", "reserved for special use")
     OUTPUT_TYPE = ("output_type", "email か webhook", "email or webhook")
+    STEP_ROLE = ("step_role", "department か department_head", "department or department_head")
+    STEPS = ("steps", "1〜5 個の段階のリスト", "a list of 1 to 5 steps")
+    UNDO = ("undo", "10080（7日）以下の分数", "a number of minutes up to 10080 (7 days)")
+    RESULT_KIND = ("result_kind", "notice か permit", "notice or permit")
+    DECISION = ("decision", "approved か rejected", "approved or rejected")
+    RESULT = ("result", "結果文書", "result document")
     OPTION_VALUE = (
         "option_value",
         "空でない文字列か整数（yes, no, true, false などは引用符で囲む）",

@@ -74,6 +74,49 @@ class Output:
     url: str | None = None
 
 
+# the roles a step of a workflow (決裁) may need, within the form's department; a head
+# (課長) is a department user marked as one. The same person never decides two steps.
+STEP_ROLES = ("department", "department_head")
+DECISIONS = ("approved", "rejected")
+RESULT_KINDS = ("notice", "permit")
+DEFAULT_UNDO_MINUTES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    role: str  # one of STEP_ROLES
+    name: Text  # 担当, 課長 …
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """The steps of a decision; the last step decides (approved or rejected)."""
+
+    steps: tuple[Step, ...]
+    undo_minutes: int = DEFAULT_UNDO_MINUTES  # how long a decision can be taken back
+
+    @property
+    def last(self) -> int:
+        return len(self.steps) - 1
+
+
+DEFAULT_WORKFLOW = Workflow(
+    steps=(Step("department", Text(MappingProxyType({"ja": "担当", "en": "Officer"}))),)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultDocument:
+    """A document the resident receives on a decision (電子交付): a notice or a permit,
+    its body a template filled from the answers and the decision (results.py)."""
+
+    id: str
+    kind: str  # one of RESULT_KINDS
+    when: str  # one of DECISIONS
+    title: Text
+    body: Text  # a Jinja template per language (sandboxed)
+
+
 @dataclass(frozen=True, slots=True)
 class FormDefinition:
     id: str
@@ -90,6 +133,8 @@ class FormDefinition:
     what_happens_next: Text | None = None
     outputs: tuple[Output, ...] = ()
     retention_days: int | None = None
+    workflow: Workflow = DEFAULT_WORKFLOW
+    results: tuple[ResultDocument, ...] = ()
     source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
 
     def source_json(self) -> Any:

@@ -53,12 +53,32 @@ from types import MappingProxyType
 from typing import Any
 
 import yaml
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import meta as jinja_meta
+from jinja2.sandbox import SandboxedEnvironment
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import destinations
 from . import types as _field_types  # noqa: F401  (registers the field types)
 from .errors import Detail, ErrorCode, Problem
-from .model import FALLBACK, Fee, Field, FormDefinition, Option, Output, Page, Text
+from .model import (
+    DECISIONS,
+    DEFAULT_UNDO_MINUTES,
+    DEFAULT_WORKFLOW,
+    FALLBACK,
+    RESULT_KINDS,
+    STEP_ROLES,
+    Fee,
+    Field,
+    FormDefinition,
+    Option,
+    Output,
+    Page,
+    ResultDocument,
+    Step,
+    Text,
+    Workflow,
+)
 from .normalise import UNUSABLE
 from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
 
@@ -92,6 +112,8 @@ TOP_KEYS = frozenset(
         "outputs",
         "pages",
         "retention_days",  # ours: days after closing before personal data is deleted
+        "workflow",  # ours: the steps of the decision (決裁)
+        "results",  # ours: the documents the resident receives on a decision (電子交付)
     }
 )
 TOP_REQUIRED = ("id", "version", "procedure", "title", "pages")
@@ -102,6 +124,16 @@ OUTPUT_KEYS = frozenset({"type", *OUTPUT_TARGETS.values()})
 PAGE_KEYS = frozenset({"id", "title", "fields", "show_if"})
 PAGE_REQUIRED = ("id", "title", "fields")
 OPTION_KEYS = frozenset({"value", "label"})
+WORKFLOW_KEYS = frozenset({"steps", "undo_minutes"})
+STEP_KEYS = frozenset({"role", "name"})
+MAX_STEPS = 5
+MAX_UNDO_MINUTES = 7 * 24 * 60
+RESULT_KEYS = frozenset({"id", "kind", "when", "title", "body"})
+MAX_RESULT_BODY = 5000
+# what a result's body may use: the answers, and the facts of the case and its decision
+RESULT_VARIABLES = frozenset(
+    {"answers", "receipt_no", "applied_on", "decided_on", "message", "form_title", "document_no"}
+)
 REPEAT_KEYS = frozenset({"min", "max"})
 
 OPERATORS = EQUALITY | ORDER
@@ -461,6 +493,23 @@ def _index_fields(data: Any) -> _Index:
             )
             ordinal += 1
     return index
+
+
+def _template_problem(template: str, field_ids: Collection[str]) -> str | None:
+    """Why a result body cannot be used as a template, or None."""
+    env = SandboxedEnvironment(autoescape=True)
+    try:
+        tree = env.parse(template)
+    except TemplateSyntaxError as exc:
+        return f"{exc.message} (line {exc.lineno})"
+    unknown = sorted(jinja_meta.find_undeclared_variables(tree) - RESULT_VARIABLES)
+    if unknown:
+        return ", ".join(unknown) + " ?"
+    for node in tree.find_all(nodes.Getattr):
+        named = isinstance(node.node, nodes.Name) and node.node.name == "answers"
+        if named and node.attr not in field_ids:
+            return f"answers.{node.attr} ?"
+    return None
 
 
 def _dicts(value: Any) -> list[dict]:
@@ -827,6 +876,8 @@ class _FormParser:
             what_happens_next=self.get(data, "what_happens_next", p.text),
             outputs=self.get(data, "outputs", p.outputs) or (),
             retention_days=self.get(data, "retention_days", p.positive_int),
+            workflow=self.get(data, "workflow", p.workflow) or DEFAULT_WORKFLOW,
+            results=self.get(data, "results", p.results) or (),
             pages=self.get(data, "pages", p.pages) or (),
             source=data,
         )
@@ -862,6 +913,95 @@ class _FormParser:
         to = self.get(spec, "to", _FormParser.email_address)
         url = self.get(spec, "url", _FormParser.webhook_url)
         return Output(kind, to=to, url=url) if target else None
+
+    # the decision and its results
+
+    def workflow(self, value: Any, line: int, key: str) -> Workflow | None:
+        """`{steps: [{role, name}, …], undo_minutes}`: at most MAX_STEPS steps."""
+        if not isinstance(value, dict):
+            self.invalid(line, key, value, Detail.MAP)
+            return None
+        self.check_keys(value, WORKFLOW_KEYS, ("steps",))
+        undo = self.get(value, "undo_minutes", _FormParser.non_negative_int)
+        if undo is not None and undo > MAX_UNDO_MINUTES:
+            self.invalid(self.lines.key(value, "undo_minutes"), "undo_minutes", undo, Detail.UNDO)
+            undo = None
+        steps_value = value.get("steps")
+        steps_line = self.lines.key(value, "steps") if "steps" in value else line
+        if "steps" not in value:
+            return None
+        if not isinstance(steps_value, list) or not 0 < len(steps_value) <= MAX_STEPS:
+            self.invalid(steps_line, "steps", steps_value, Detail.STEPS)
+            return None
+        steps = [
+            self.step(item, self.lines.item(steps_value, i)) for i, item in enumerate(steps_value)
+        ]
+        if None in steps:
+            return None
+        return Workflow(tuple(steps), DEFAULT_UNDO_MINUTES if undo is None else undo)
+
+    def step(self, spec: Any, line: int) -> Step | None:
+        if not isinstance(spec, dict):
+            self.invalid(line, "steps", spec, Detail.MAP)
+            return None
+        self.check_keys(spec, STEP_KEYS, ("role", "name"))
+        role = self.get(spec, "role", _FormParser.step_role)
+        name = self.get(spec, "name", _FormParser.text)
+        return Step(role, name) if role and name else None
+
+    def step_role(self, value: Any, line: int, key: str) -> str | None:
+        return self.rule(value, line, key, value in STEP_ROLES, Detail.STEP_ROLE)
+
+    def results(self, value: Any, line: int, key: str) -> tuple[ResultDocument, ...] | None:
+        if not isinstance(value, list):
+            self.invalid(line, key, value, Detail.LIST)
+            return None
+        seen: dict[str, int] = {}
+        made = []
+        for i, item in enumerate(value):
+            doc = self.result(item, self.lines.item(value, i))
+            if doc is not None:
+                self.unique(seen, doc.id, self.lines.item(value, i), Detail.RESULT)
+                made.append(doc)
+        return tuple(made)
+
+    def result(self, spec: Any, line: int) -> ResultDocument | None:
+        """`{id, kind: notice|permit, when: approved|rejected, title, body}`."""
+        if not isinstance(spec, dict):
+            self.invalid(line, "results", spec, Detail.MAP)
+            return None
+        self.check_keys(spec, RESULT_KEYS, ("id", "kind", "when", "title", "body"))
+        p = _FormParser
+        doc_id = self.get(spec, "id", p.form_id)
+        kind = self.get(spec, "kind", p.result_kind)
+        when = self.get(spec, "when", p.decision)
+        title = self.get(spec, "title", p.text)
+        body = self.get(spec, "body", p.result_body)
+        if None in (doc_id, kind, when, title, body):
+            return None
+        return ResultDocument(doc_id, kind, when, title, body)
+
+    def result_kind(self, value: Any, line: int, key: str) -> str | None:
+        return self.rule(value, line, key, value in RESULT_KINDS, Detail.RESULT_KIND)
+
+    def decision(self, value: Any, line: int, key: str) -> str | None:
+        return self.rule(value, line, key, value in DECISIONS, Detail.DECISION)
+
+    def result_body(self, value: Any, line: int, key: str) -> Text | None:
+        """A text per language, each a template that compiles and uses only
+        RESULT_VARIABLES and the form's own field ids (`answers.<id>`)."""
+        text = self.text(value, line, key)
+        if text is None:
+            return None
+        ok = True
+        for lang, template in text.values.items():
+            problem = _template_problem(template, self.index.fields)
+            if len(template) > MAX_RESULT_BODY:
+                problem = f"{len(template)} > {MAX_RESULT_BODY}"
+            if problem:
+                self.problem(line, ErrorCode.RESULT_TEMPLATE, lang=lang, detail=problem)
+                ok = False
+        return text if ok else None
 
     # pages
 

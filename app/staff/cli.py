@@ -1,4 +1,4 @@
-"""`flask users create EMAIL --role R [--department CODE]`."""
+"""`flask users create EMAIL --role R [--department CODE] [--head]`."""
 
 from __future__ import annotations
 
@@ -25,16 +25,21 @@ def users_cli() -> None:
     "--department", "department_code", default=None, help="部局コード（department のとき必須）"
 )
 @click.option("--name", default=None)
+@click.option(
+    "--head", is_flag=True, help="課長（決裁の department_head の段階） / a head of the department"
+)
 @click.password_option(help="12文字以上 / 12 characters or more")
 @with_appcontext
-def create_command(email, role, department_code, name, password) -> None:
+def create_command(email, role, department_code, name, head, password) -> None:
     try:
         user = services.create_user(
-            email, password, role, name=name, department_code=department_code
+            email, password, role, name=name, department_code=department_code, head=head
         )
     except services.AccountError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    services.audit(None, "user.create", f"user:{user.email}", {"role": role, "by": "cli"})
+    services.audit(
+        None, "user.create", f"user:{user.email}", {"role": role, "head": head, "by": "cli"}
+    )
     db.session.commit()
     click.echo(f"作成しました / created: {user.email} ({role})")

@@ -67,7 +67,10 @@ def create_user(
     *,
     name: str | None = None,
     department_code: str | None = None,
+    head: bool = False,
 ) -> User:
+    """A new account; `head`: a head of the department (課長), who takes the workflow
+    steps of role department_head."""
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(
@@ -88,6 +91,8 @@ def create_user(
             raise AccountError(
                 "部局職員には部局コードが必要です / a department user needs an existing department code"
             )
+    if head and role != "department":
+        raise AccountError("課長にできるのは部局職員だけです / only department staff can be a head")
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise AccountError("このメールアドレスは登録済みです / this e-mail is already registered")
     user = User(
@@ -96,6 +101,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         department_id=department.id if department else None,
+        is_head=head,
         session_nonce=secrets.token_hex(16),
     )
     db.session.add(user)

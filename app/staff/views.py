@@ -38,6 +38,7 @@ from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import (
     CASE_STATUSES,
     CASE_TRANSITIONS,
+    CLOSED,
     FormVersion,
     StoredFile,
     Submission,
@@ -89,7 +90,7 @@ def _idle_timeout():
             _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"),
             "info",
         )
-        return redirect(url_for(".login_page"))
+        return redirect(url_for("staff.login_page"))
     session["staff_seen"] = now
     return None
 
@@ -472,7 +473,9 @@ def submission(receipt_no: str):
     return _submission_page(sub)
 
 
-def _submission_page(sub: Submission, error: str | None = None, status: int = 200):
+def _submission_page(
+    sub: Submission, error: str | None = None, status: int = 200, anchor: str = "message"
+):
     defn = versions.definition(sub.form_version)
     lang = current_lang()
     sections = render(defn, sub.answers or {}, lang, validation.context(lang))
@@ -483,9 +486,15 @@ def _submission_page(sub: Submission, error: str | None = None, status: int = 20
         sections=sections,
         lang=lang,
         files=uploads.files_of(sub),
-        next_steps=CASE_TRANSITIONS.get(sub.status, {}),
+        # approving and rejecting are the decision's (decisions.py), not a status move
+        next_steps={
+            to: needs
+            for to, needs in CASE_TRANSITIONS.get(sub.status, {}).items()
+            if to not in CLOSED
+        },
         can_process=services.may_process(current_user, sub),
         error=error,
+        error_anchor=anchor,
         message=request.form.get("message", ""),
     ), status
 

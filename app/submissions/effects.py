@@ -23,7 +23,7 @@ from app.extensions import db
 from app.notify import mail
 from app.notify import webhook as hook
 
-from . import notices, receipts, retention
+from . import notices, receipts, results, retention
 from . import queries as submission_queries
 from .models import Submission, is_deleted
 
@@ -105,6 +105,7 @@ def register() -> None:
     jobs.register(MAIL_DEPARTMENT, mail_department)
     jobs.register(WEBHOOK, send_webhook)
     jobs.register(RETENTION, run_retention)
+    jobs.register(results.RESULT_PDF, results.make_from_job)  # a signed result document
     jobs.register_periodic(RETENTION, _daily)
     # applications received here count in the KPI's take-up (the catalogue asks for them)
     queries.register_online_receipts(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -81,6 +81,13 @@ class Submission(db.Model):
     # one submission per draft: a double tap or a resend finds the first one
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the decision (決裁, workflow.py): the step the case is at (0 = the first of the form's
+    # workflow), the staff member it is assigned to, when it was decided; its due date
+    # (deadlines.py), kept up to date at every status change
+    workflow_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     form_version: Mapped[FormVersion] = relationship()
     events: Mapped[list[SubmissionEvent]] = relationship(

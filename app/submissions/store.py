@@ -38,6 +38,7 @@ from app.jobs.outbox import dispatch, new_job
 from app.kpi import fiscal_year_of
 from app.prepared import Prepared, param
 
+from . import deadlines
 from .codes import random_code
 from .drafts import submission_of
 from .effects import submission_jobs
@@ -86,6 +87,8 @@ def _store(
         "status": "received",
         "channel": channel,
         "created_at": now,
+        "due_on": deadlines.first_due_on(procedure_code, defn, now),
+        "workflow_step": 0,
         **extra,
     }
     jobs = [
@@ -132,7 +135,7 @@ def _job_params(n: int, job: dict) -> dict:
 _SUBMISSION_COLUMNS = (
     "receipt_no", "access_code", "form_version_id", "procedure_code", "fiscal_year",
     "answers", "lang", "status", "channel", "created_at", "draft_id", "idempotency_key",
-    "request_fingerprint", "declared_at",
+    "request_fingerprint", "declared_at", "due_on", "workflow_step",
 )  # fmt: skip
 _JOB_COLUMNS = ("kind", "payload", "state", "attempts", "run_after", "created_at")
 

@@ -1801,6 +1801,83 @@ CASES = [
         ErrorCode.CONDITION_VALUE,
         "invalid value 'old' for 'equals': a number",
     ),
+    # --- the decision and its results -------------------------------------------------------
+    case(
+        "workflow step with an unknown role",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            workflow:
+              steps:
+                - {role: department, name: 担当}
+                - {role: boss, name: 課長}
+        """),
+        8,
+        ErrorCode.INVALID_VALUE,
+        "'role' must be department or department_head (got 'boss')",
+    ),
+    case(
+        "workflow with too many steps",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            workflow:
+              steps: [{role: department, name: a}, {role: department, name: b}, {role: department, name: c}, {role: department, name: d}, {role: department, name: e}, {role: department, name: f}]
+        """),
+        6,
+        ErrorCode.INVALID_VALUE,
+        "'steps' must be a list of 1 to 5 steps",
+    ),
+    case(
+        "result for an outcome that is no decision",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            results:
+              - {id: notice, kind: notice, when: maybe, title: 通知書, body: 本文}
+        """),
+        6,
+        ErrorCode.INVALID_VALUE,
+        "'when' must be approved or rejected (got 'maybe')",
+    ),
+    case(
+        "result body naming a field the form does not have",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            results:
+              - id: notice
+                kind: permit
+                when: approved
+                title: 許可証
+                body: "{{ answers.nickname }} 様"
+        """),
+        10,
+        ErrorCode.RESULT_TEMPLATE,
+        "the result document's body (ja) cannot be used as a template: answers.nickname ?",
+    ),
+    case(
+        "result body that is no template",
+        with_pages("""
+            id: test-form
+            version: 1
+            procedure: P-0001
+            title: テスト
+            results:
+              - {id: notice, kind: notice, when: rejected, title: 通知書, body: "{% if %}"}
+        """),
+        6,
+        ErrorCode.RESULT_TEMPLATE,
+        "cannot be used as a template: Expected an expression",
+    ),
 ]
 
 
@@ -1852,6 +1929,7 @@ def test_error_codes_are_stable():
         "condition_operator",
         "condition_value",
         "webhook_url",
+        "result_template",
     ]
     assert ErrorCode("unknown_key") is ErrorCode.UNKNOWN_KEY
     assert ErrorCode.UNKNOWN_KEY == "unknown_key"
