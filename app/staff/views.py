@@ -34,7 +34,7 @@ from app.formengine import render
 from app.formengine.normalise import parse_date
 from app.jobs import outbox
 from app.kpi import DIGITIZATION_STATUSES, fiscal_year_of, status_label, status_on
-from app.submissions import store, transitions, uploads, validation, versions
+from app.submissions import deadlines, store, transitions, uploads, validation, versions
 from app.submissions.models import (
     CASE_STATUSES,
     CASE_TRANSITIONS,
@@ -171,8 +171,13 @@ def keepalive():
 @bp.get("/")
 @login_required
 def home():
-    counts = _status_counts(services.submissions_query(current_user))
-    return render_template("staff/home.html", counts=counts)
+    stmt = services.submissions_query(current_user)
+    return render_template(
+        "staff/home.html",
+        counts=_status_counts(stmt),
+        deadline_counts=deadlines.counts(stmt),
+        overdue=deadlines.overdue_cases(stmt),
+    )
 
 
 def _status_counts(stmt) -> dict[str, int]:
