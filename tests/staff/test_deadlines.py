@@ -13,8 +13,9 @@ from app.clock import JST, today
 from app.extensions import db
 from app.submissions import store, transitions, versions
 from app.submissions.deadlines import due_date, is_closed_day
-from .conftest import ANSWERS, PASSWORD, sign_in
 from tests.submissions.conftest import FORM
+
+from .conftest import ANSWERS, PASSWORD, sign_in
 
 
 @pytest.mark.parametrize(
