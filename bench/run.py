@@ -240,9 +240,9 @@ KPI_URL = "/api/v1/kpi?scope=all&fiscal_year=2025"
 
 
 def kpi_statements(app: Flask) -> int:
-    from app.dashboard import services
+    from app.catalogue import queries
 
-    services._cache.clear()
+    queries._cache.clear()
     with counted(app) as seen:
         assert app.test_client().get(KPI_URL).status_code == 200
     return len(seen)
@@ -251,13 +251,13 @@ def kpi_statements(app: Flask) -> int:
 def bench_kpi(app: Flask, small: Flask) -> dict:
     """/api/v1/kpi after a change (nothing cached) against one hand-written SQL aggregate;
     the statements of one answer, on this catalogue and on one a tenth of its size."""
+    from app.catalogue import queries
     from app.catalogue.models import Procedure, StatusChange, VolumeRecord
-    from app.dashboard import services
 
     client = app.test_client()
 
     def real():
-        services._cache.clear()
+        queries._cache.clear()
         assert client.get(KPI_URL).status_code == 200
 
     def floor():
@@ -426,7 +426,8 @@ def bench_pdf(app: Flask) -> dict:
     """A receipt PDF against WeasyPrint rendering the same HTML directly."""
     from weasyprint import HTML
 
-    from app.documents import pdf, receipts
+    from app.documents import pdf
+    from app.submissions import receipts
     from app.submissions.models import Submission
 
     with app.app_context():
