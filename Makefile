@@ -42,6 +42,7 @@ fonts:
 run: install fonts
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) results dev-key
 	@echo ""
 	@echo "  手続をさがす / find a procedure:  http://127.0.0.1:$(PORT)/"
 	@echo "  ダッシュボード / dashboard:       http://127.0.0.1:$(PORT)/dashboard"

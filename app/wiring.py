@@ -25,8 +25,10 @@ from .staff.cli import users_cli
 from .staff.decisions import bp as decisions_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
-from .submissions.cli import forms_cli
+from .submissions.cli import forms_cli, results_cli
+from .submissions.result_views import bp as results_bp
 from .submissions.views import bp as submissions_bp
+from .verify.views import bp as verify_bp
 
 
 def build(app: Flask) -> None:
@@ -46,7 +48,7 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp, decisions_bp,
+        submissions_bp, staff_bp, decisions_bp, results_bp, verify_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -54,7 +56,7 @@ def build(app: Flask) -> None:
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        users_cli, worker_command, jobs_cli,
+        users_cli, worker_command, jobs_cli, results_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
 

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
-from . import funnel, versions
+from . import funnel, results, versions
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
 
@@ -79,3 +80,22 @@ def funnel_command(form_id: str | None) -> None:
             n = counts.get(step, 0)
             share = f"{n / started * 100:5.1f}%" if started else "    —"
             click.echo(f"  {step:<28} {n:>6}  {share}")
+
+
+@click.group("results", help="交付文書の署名鍵 / the signing key of result documents")
+def results_cli() -> None:
+    pass
+
+
+@results_cli.command("dev-key")
+@with_appcontext
+def dev_key_command() -> None:
+    """Make the development signing key and self-signed certificate (once), unless
+    RESULT_SIGNING_P12 names the prefecture's own."""
+    if current_app.config.get("RESULT_SIGNING_P12"):
+        click.echo(
+            "RESULT_SIGNING_P12 が設定されています / RESULT_SIGNING_P12 is set: nothing made"
+        )
+        return
+    path = results.make_development_key()
+    click.echo(f"開発用の署名鍵 / development signing key: {path.name} (instance folder)")

@@ -89,9 +89,9 @@ def issue(sub: Submission, outcome: str) -> list[int]:
         job = outbox.add(
             RESULT_PDF, f"{RESULT_PDF}:{record.id}", submission_id=sub.id, payload={"id": record.id}
         )
-        jobs.append(job.id if job.id else None)
-    db.session.flush()
-    return [j for j in jobs if j]
+        db.session.flush()
+        jobs.append(job.id)
+    return jobs
 
 
 def revoke(sub: Submission, reason: str) -> int:
