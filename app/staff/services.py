@@ -266,7 +266,10 @@ DEMO_USERS = (
     ("norin@example.pref.mie.lg.jp", "department", "NORIN", "農林水産部（デモ）"),
     ("kendo@example.pref.mie.lg.jp", "department", "KENDO", "県土整備部（デモ）"),
     ("somu@example.pref.mie.lg.jp", "department", "SOMU", "総務部（デモ）"),
+    ("koyo@example.pref.mie.lg.jp", "department", "KOYO", "雇用経済部 担当（デモ）"),
 )
+# heads of a department (課長), who take a workflow's department_head steps
+DEMO_HEADS = (("koyo-head@example.pref.mie.lg.jp", "KOYO", "雇用経済部 課長（デモ）"),)
 
 
 def ensure_demo_users() -> list[tuple[str, str]]:
@@ -281,5 +284,13 @@ def ensure_demo_users() -> list[tuple[str, str]]:
                 continue
             create_user(email, DEMO_PASSWORD, role, name=name, department_code=dept)
         out.append((email, role))
+    for email, dept, name in DEMO_HEADS:
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            if db.session.scalar(select(Department).where(Department.code == dept)) is None:
+                continue
+            create_user(
+                email, DEMO_PASSWORD, "department", name=name, department_code=dept, head=True
+            )
+        out.append((email, "department, head"))
     db.session.commit()
     return out

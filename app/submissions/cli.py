@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import funnel, results, versions
+from . import funnel, honesty, results, versions
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
 
@@ -34,7 +34,18 @@ def check_command(paths) -> None:
     if problems:
         click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
+    # the catalogue's features against what each form does: warnings, not errors
+    warnings = [
+        f"{path}:1: 警告 / warning: {w}"
+        for path, defn, _text in ok
+        for w in honesty.catalogue_mismatches(defn)
+    ]
+    for w in warnings:
+        click.echo(w, err=True)
+    click.echo(
+        f"問題はありません / no problems: {len(ok)} form(s)"
+        + (f"（警告 {len(warnings)} 件 / {len(warnings)} warning(s)）" if warnings else "")
+    )
 
 
 def run_load(paths: list[Path]) -> versions.LoadReport:

@@ -1,5 +1,6 @@
 """The resident's result documents (電子交付) on the status page: listed after the access
-code, each downloadable as its signed PDF."""
+code, each downloadable as its signed PDF; and, for the start page, what the procedure
+still needs on paper (honesty.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 
 from app.web import content_lang
 
-from . import results, versions
+from . import honesty, results, versions
 from .views import _verified
 
 bp = Blueprint("results", __name__)
@@ -15,7 +16,7 @@ bp = Blueprint("results", __name__)
 
 @bp.app_context_processor
 def _documents():
-    return {"result_documents": results.issued}
+    return {"result_documents": results.issued, "offline_steps": honesty.offline_steps}
 
 
 @bp.get("/status/<receipt_no>/results/<document_no>.pdf")
