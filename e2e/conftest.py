@@ -39,8 +39,14 @@ def server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{instance / 'e2e.db'}", "FLASK_APP": "app",
-           "BASE_URL": f"http://127.0.0.1:{port}", "UPLOAD_DIR": str(instance / "uploads")}
+           "BASE_URL": f"http://127.0.0.1:{port}", "UPLOAD_DIR": str(instance / "uploads"),
+           # result documents are signed with a development key of the run's own
+           "RESULT_SIGNING_P12": str(instance / "signing.p12"),
+           "RESULT_SIGNING_PASSWORD": "e2e-development",
+           "DOCUMENT_DIR": str(instance / "documents")}
     env.pop("REDIS_URL", None)
+    from app.documents.signing import make_development_key  # the app's own code, as make run
+    make_development_key(instance / "signing.p12", "e2e-development", "Tetsuzuki e2e development")
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     SERVER_ENV.update(env)
     for args in (["db", "upgrade"], ["demo"]):

@@ -13,21 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfReadError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import SigningError
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko_certvalidator import ValidationContext
+# pyHanko and cryptography are loaded inside the functions, only by a process that signs
+# or checks a document (a worker, a /verify request): like WeasyPrint in pdf.py, importing
+# them takes seconds that every web process would otherwise pay at its start
 
 # the organisational unit that marks a development certificate: documents signed with
 # one say so (「開発用の署名」), and /verify never takes them for the prefecture's
@@ -35,15 +25,18 @@ DEVELOPMENT_UNIT = "DEVELOPMENT ONLY"
 FIELD_NAME = "PrefectureSignature"
 
 _lock = threading.Lock()
-_signers: dict[tuple[str, float], signers.SimpleSigner] = {}
+_signers: dict[tuple[str, float], Any] = {}  # pyhanko SimpleSigner per key file version
 
 
 class SigningKeyError(RuntimeError):
     """The signing key cannot be used (missing file, wrong password, not PKCS#12)."""
 
 
-def load_signer(p12_path: str | Path, password: str) -> signers.SimpleSigner:
-    """The signer in a PKCS#12 file, loaded once per file version and process."""
+def load_signer(p12_path: str | Path, password: str):
+    """The signer (pyHanko's SimpleSigner) in a PKCS#12 file, loaded once per file
+    version and process."""
+    from pyhanko.sign import signers  # loaded where documents are signed (see the top)
+
     path = Path(p12_path)
     try:
         key = (str(path), path.stat().st_mtime)
@@ -60,20 +53,24 @@ def load_signer(p12_path: str | Path, password: str) -> signers.SimpleSigner:
         return _signers[key]
 
 
-def certificate_of(signer: signers.SimpleSigner) -> asn1_x509.Certificate:
+def certificate_of(signer):
+    """The signer's certificate (asn1crypto)."""
     return signer.signing_cert
 
 
-def is_development(cert: asn1_x509.Certificate) -> bool:
+def is_development(cert) -> bool:
     units = cert.subject.native.get("organizational_unit_name") or ()
     units = [units] if isinstance(units, str) else list(units)
     return DEVELOPMENT_UNIT in units
 
 
-def sign_pdf(
-    data: bytes, signer: signers.SimpleSigner, *, reason: str, location: str, name: str
-) -> bytes:
+def sign_pdf(data: bytes, signer, *, reason: str, location: str, name: str) -> bytes:
     """`data` with a PAdES signature (B-B) over the whole file, as an incremental update."""
+    # loaded where documents are signed (see the top)
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+
     writer = IncrementalPdfFileWriter(BytesIO(data))
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -107,8 +104,16 @@ class Verdict:
         return self.signed and self.intact and self.trusted and self.whole_file
 
 
-def verify_pdf(data: bytes, trusted: asn1_x509.Certificate) -> Verdict:
-    """Check the last signature in `data` against `trusted` (no network fetching)."""
+def verify_pdf(data: bytes, trusted) -> Verdict:
+    """Check the last signature in `data` against `trusted` (an asn1crypto certificate;
+    no network fetching)."""
+    # loaded where documents are checked (see the top)
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko_certvalidator import ValidationContext
+
     digest = hashlib.sha256(data).hexdigest()
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
@@ -140,6 +145,13 @@ def verify_pdf(data: bytes, trusted: asn1_x509.Certificate) -> Verdict:
 
 def make_development_key(path: str | Path, password: str, common_name: str) -> Path:
     """A self-signed key and certificate for development, as PKCS#12 at `path` (made once)."""
+    # loaded where a development key is made (see the top)
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
     path = Path(path)
     if path.exists():
         return path
