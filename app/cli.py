@@ -1,13 +1,18 @@
 """Commands that span features: `flask demo` loads what this repository ships (the
-illustrative catalogue, the six forms, demo staff accounts)."""
+illustrative catalogue, the six forms, demo staff accounts); `flask version`; and the
+`tetsuzuki` command an installed wheel provides (`flask --app app` with the app's version
+in `--version`)."""
 
 from __future__ import annotations
 
+import platform
 import sys
+from importlib.metadata import version as package_version
 
 import click
-from flask.cli import with_appcontext
+from flask.cli import FlaskGroup, with_appcontext
 
+from app import __version__, create_app
 from app.catalogue.cli import SHIPPED as CATALOGUE
 from app.catalogue.cli import run_import
 from app.staff.services import DEMO_PASSWORD, ensure_demo_users
@@ -36,3 +41,36 @@ def demo_command() -> None:
     click.echo("デモ用の職員アカウント / demo staff logins (password: " + DEMO_PASSWORD + "):")
     for email, role in ensure_demo_users():
         click.echo(f"  {email}  ({role})")
+
+
+def versions() -> str:
+    return (
+        f"Tetsuzuki {__version__}\nPython {platform.python_version()}\n"
+        f"Flask {package_version('flask')}\nWerkzeug {package_version('werkzeug')}"
+    )
+
+
+@click.command("version", help="版を表示する / show the version")
+def version_command() -> None:
+    click.echo(versions())
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(versions())
+        ctx.exit()
+
+
+def main() -> None:
+    """`tetsuzuki …`: the same commands as `flask --app app …`, from any folder."""
+    version = click.Option(
+        ["--version"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_print_version,
+        help="版を表示する / show the version",
+    )
+    FlaskGroup(
+        name="tetsuzuki", create_app=create_app, add_version_option=False, params=[version]
+    ).main()

@@ -14,9 +14,11 @@ from flask_babel import get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.resources import shipped
+
 
 def migrations_dir() -> str:
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(shipped("migrations"))
 
 
 def resolve(app: Flask) -> None:

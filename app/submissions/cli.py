@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.resources import shipped
+
 from . import funnel, versions
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
+SHIPPED = shipped("forms")
 
 
 @click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
