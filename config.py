@@ -26,6 +26,10 @@ RATE_LIMITS = (
 
 
 class Config:
+    # development (the default: `make run`, the demo) or production: in production the app
+    # refuses to start with a configuration that would fail later (app/startup.py) and
+    # `flask demo` refuses to run (its password is published)
+    ENVIRONMENT = _env("TETSUZUKI_ENV", "development")
     # None → generated once into the instance folder (see app.settings)
     SECRET_KEY = _env("SECRET_KEY")
     # None → sqlite:///<instance>/app.db
@@ -121,6 +125,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    ENVIRONMENT = "development"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None

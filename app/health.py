@@ -15,28 +15,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 
-from app import __version__, settings
+from app import __version__
 from app.clock import as_utc, utcnow
 from app.extensions import db
 from app.jobs import queue
 from app.jobs.models import FAILED, PENDING, QUEUED, OutboxJob
+from app.startup import schema_head
 
 bp = Blueprint("health", __name__)
 
 WORKER_SILENT_SECONDS = 60
-
-
-@cache
-def schema_head() -> str | None:
-    """The newest migration of this code (the migrations folder does not change at run time)."""
-    return ScriptDirectory(settings.migrations_dir()).get_current_head()
 
 
 @bp.get("/healthz/live")

@@ -29,6 +29,7 @@ def resolve(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+        app.config["SECRET_KEY_GENERATED"] = True  # fine for development only (startup.py)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):

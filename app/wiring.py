@@ -12,7 +12,7 @@ from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
-from .cli import demo_command, version_command
+from .cli import config_cli, demo_command, version_command
 from .dashboard import effects as dashboard_effects
 from .dashboard.cli import kpi_command, report_cli
 from .dashboard.views import bp as dashboard_bp
@@ -53,7 +53,7 @@ def build(app: Flask) -> None:
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        users_cli, worker_command, jobs_cli, version_command,
+        users_cli, worker_command, jobs_cli, version_command, config_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
 
