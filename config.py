@@ -120,6 +120,10 @@ class Config:
     WEBHOOK_ALLOW_PRIVATE = (_env("WEBHOOK_ALLOW_PRIVATE", "") or "").lower() in _TRUE
     # /healthz/ready says "degraded" when the oldest job waiting is older than this
     HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
+    # who may read /metrics (app/metrics.py): these client networks (comma-separated), or
+    # a request with `Authorization: Bearer <METRICS_TOKEN>`
+    METRICS_ALLOWED_NETWORKS = _env("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8, ::1/128")
+    METRICS_TOKEN = _env("METRICS_TOKEN")
     KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
 
 

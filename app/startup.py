@@ -2,8 +2,9 @@
 start with a configuration that would fail later — on the first request, the first PDF,
 the first upload — and says what to fix, in Japanese and English.
 
-`create_app` runs them when it builds the app to serve (gunicorn, `flask run`), `flask
-worker` before it takes a job, and `flask config check` on demand (in any environment).
+`create_app` runs them when it builds the app to serve (a WSGI server such as gunicorn,
+or `flask run`: jobs/sweeper.py's `serving`), `flask worker` before it takes a job, and
+`flask config check` on demand (in any environment).
 Other commands (`flask db upgrade`, `flask forms check`, …) are not stopped: they are how
 an operator puts things right. Exit status 3: gunicorn's "worker failed to boot", which
 stops its master instead of restarting workers forever (the systemd units do not restart
@@ -16,7 +17,6 @@ import sys
 from functools import cache
 from pathlib import Path
 
-import click
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
@@ -25,6 +25,7 @@ from app import settings
 from app.documents.fonts import japanese_fonts
 from app.documents.storage import document_dir
 from app.extensions import db
+from app.metrics import allowed_networks
 
 EXIT_STATUS = 3
 MIN_SECRET_KEY_LENGTH = 32
@@ -34,13 +35,6 @@ MIN_SECRET_KEY_LENGTH = 32
 def schema_head() -> str | None:
     """The newest migration of this code (the migrations folder does not change at run time)."""
     return ScriptDirectory(settings.migrations_dir()).get_current_head()
-
-
-def serving() -> bool:
-    """Built to serve (gunicorn, a WSGI server), not by a `flask …` command: commands are
-    how an operator puts things right (`db upgrade` on an old database), so they are not
-    stopped; `flask worker` and `flask config check` run the checks themselves."""
-    return click.get_current_context(silent=True) is None
 
 
 def production(app: Flask) -> bool:
@@ -61,6 +55,13 @@ def problems(app: Flask) -> list[str]:
         found.append(
             "BASE_URL を https:// で始まる公開URLにしてください / set BASE_URL to the public"
             f" https:// address (now {cfg.get('BASE_URL')!r})"
+        )
+    try:
+        allowed_networks(cfg.get("METRICS_ALLOWED_NETWORKS") or "")
+    except ValueError as exc:
+        found.append(
+            "METRICS_ALLOWED_NETWORKS の書き方が正しくありません / METRICS_ALLOWED_NETWORKS is"
+            f" not a comma-separated list of networks: {exc}"
         )
     found += _database(app)
     if not japanese_fonts():

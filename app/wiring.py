@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import settings, web
+from . import metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
@@ -49,6 +49,7 @@ def build(app: Flask) -> None:
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    metrics.init_app(app)  # first: its clock starts before any other hook
     web.init_app(app)
 
     for command in (
@@ -60,4 +61,6 @@ def build(app: Flask) -> None:
     # each feature owns its after-effects: its job kinds and periodic work
     submission_effects.register()
     dashboard_effects.register()
+    if sweeper.serving():
+        startup.enforce(app)  # production: a configuration that would fail later stops here
     sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself

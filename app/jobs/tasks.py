@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from time import perf_counter
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import update
 
 from app.clock import utcnow
 from app.extensions import db
+from app.metrics import JOB_DURATION, JOBS
 
 from . import registry
 from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
@@ -39,11 +41,14 @@ def run(outbox_id: int) -> str:
 def execute(outbox_id: int) -> str:
     job = claim(outbox_id)
     if job is None:
+        JOBS.labels("-", "skipped").inc()
         return "skipped"  # done already, or another run has it
-    handler = registry.HANDLERS.get(job.kind)
+    kind = job.kind
+    started = perf_counter()
+    handler = registry.HANDLERS.get(kind)
     try:
         if handler is None:
-            raise LookupError(f"unknown job kind {job.kind!r}")
+            raise LookupError(f"unknown job kind {kind!r}")
         result = handler(job)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
         state = fail(
@@ -51,10 +56,17 @@ def execute(outbox_id: int) -> str:
             f"{type(exc).__name__}: {exc}",
             permanent=bool(getattr(exc, "permanent", False)) or handler is None,
         )
-        log.warning("job %s (%s) failed, now %s: %s", outbox_id, job.kind, state, exc)
+        log.warning("job %s (%s) failed, now %s: %s", outbox_id, kind, state, exc)
+        _measured(kind if handler else "unknown", state, started)
         return state
     succeed(outbox_id, result)
+    _measured(kind, "done", started)
     return "done"
+
+
+def _measured(kind: str, outcome: str, started: float) -> None:
+    JOBS.labels(kind, outcome).inc()
+    JOB_DURATION.labels(kind).observe(perf_counter() - started)
 
 
 # --- a job's states while it runs ----------------------------------------------------------
