@@ -48,6 +48,7 @@ def resolve(app: Flask) -> None:
         # SQLite needs no pool pre-ping; a busy timeout instead of "database is locked"
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.pop("pool_pre_ping", None)
+        opts.setdefault("hide_parameters", True)
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import metrics, settings, startup, web
+from . import logs, metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
@@ -29,6 +29,9 @@ from .submissions.views import bp as submissions_bp
 
 
 def build(app: Flask) -> None:
+    serving = sweeper.serving()
+    logs.configure(app, "web" if serving else "cli")
+    logs.report_errors(app)
     settings.resolve(app)
     app.session_interface = settings.SessionInterface()
     settings.trust_proxies(app)
@@ -50,6 +53,7 @@ def build(app: Flask) -> None:
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     metrics.init_app(app)  # first: its clock starts before any other hook
+    logs.init_app(app)
     web.init_app(app)
 
     for command in (
@@ -61,6 +65,6 @@ def build(app: Flask) -> None:
     # each feature owns its after-effects: its job kinds and periodic work
     submission_effects.register()
     dashboard_effects.register()
-    if sweeper.serving():
+    if serving:
         startup.enforce(app)  # production: a configuration that would fail later stops here
     sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself

@@ -24,6 +24,7 @@ GROUND = {
     "notify",
     "resources",
     "metrics",
+    "logs",
 }
 # shared plumbing of the web app, below every feature too
 PLUMBING = {"extensions", "settings", "web", "prepared", "gcpause", "health", "startup"}

@@ -36,6 +36,7 @@ from app.formengine.types import FileType
 from app.jobs.models import OutboxJob
 from app.jobs.outbox import dispatch, new_job
 from app.kpi import fiscal_year_of
+from app.logs import stamped
 from app.metrics import SUBMISSIONS
 from app.prepared import Prepared, param
 
@@ -90,7 +91,7 @@ def _store(
         **extra,
     }
     jobs = [
-        {"kind": kind, "suffix": suffix, "payload": payload, **new_job(now)}
+        {"kind": kind, "suffix": suffix, "payload": stamped(payload), **new_job(now)}
         for kind, suffix, payload in submission_jobs(defn, answers)
     ]
     conn = db.session.connection()
