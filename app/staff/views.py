@@ -1,4 +1,5 @@
-"""/staff: sign-in, procedures (status, volumes, form), submissions inbox, audit, users."""
+"""/staff: sign-in, procedures (status, volumes, form), submissions inbox, audit (the
+accounts: account_views.py)."""
 
 from __future__ import annotations
 
@@ -44,8 +45,8 @@ from app.submissions.models import (
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import services
-from .models import ROLES, AuditEvent, User
+from . import accounts, services
+from .models import ROLES, AuditEvent
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -130,6 +131,9 @@ def login_submit():
     email = request.form.get("email", "")
     user = services.authenticate(email, request.form.get("password", ""))
     if user is None:
+        known = accounts.find(email) if "@" in email else None
+        if known is not None:
+            accounts.record_sign_in(known, False, "password")
         services.audit(None, "login.failed", f"user:{services.normalise_email(email)}")
         db.session.commit()
         return render_template(
@@ -140,6 +144,7 @@ def login_submit():
     session.clear()  # a fresh session: no fixation
     login_user(user)
     session["staff_seen"] = time.time()
+    accounts.record_sign_in(user, True, "password")
     services.audit(user, "login")
     db.session.commit()
     return redirect(_safe_next(request.args.get("next")))
@@ -535,55 +540,6 @@ def audit_log():
     return render_template(
         "staff/audit.html", events=list(db.session.scalars(stmt.limit(500))), actor=actor
     )
-
-
-@bp.get("/users")
-@role_required("admin")
-def users():
-    return _users_page()
-
-
-def _users_page(error: str | None = None, status: int = 200):
-    rows = list(db.session.scalars(select(User).order_by(User.email)))
-    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
-    return render_template(
-        "staff/users.html", users=rows, departments=departments, error=error, form_data=request.form
-    ), status
-
-
-@bp.post("/users")
-@role_required("admin")
-def create_user():
-    try:
-        user = services.create_user(
-            request.form.get("email", ""),
-            request.form.get("password", ""),
-            request.form.get("role", ""),
-            name=request.form.get("name") or None,
-            department_code=request.form.get("department") or None,
-        )
-    except services.AccountError as exc:
-        db.session.rollback()
-        return _users_page(str(exc), 422)
-    services.audit(current_user, "user.create", f"user:{user.email}", {"role": user.role})
-    db.session.commit()
-    flash(_("アカウントを作成しました。"), "success")
-    return redirect(url_for(".users"))
-
-
-@bp.post("/users/<int:user_id>/active")
-@role_required("admin")
-def set_active(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if user.id == current_user.id:
-        return _users_page(_("自分自身のアカウントは停止できません。"), 422)
-    user.active = request.form.get("active") == "1"
-    services.end_sessions(user)
-    services.audit(current_user, "user.active", f"user:{user.email}", {"active": user.active})
-    db.session.commit()
-    return redirect(url_for(".users"))
 
 
 # --- API tokens for departmental systems ------------------------------------------------------
