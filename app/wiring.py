@@ -23,14 +23,16 @@ from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
 from .staff.account_views import bp as staff_accounts_bp
 from .staff.cli import staff_cli
+from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
 from .submissions.cli import forms_cli
 from .submissions.views import bp as submissions_bp
 
 # nested once, when the house is first put together (a blueprint is nested before it is
-# registered on any app): /staff/users and /staff/reset under the staff workspace
+# registered on any app): the accounts and two-factor pages under the staff workspace
 staff_bp.register_blueprint(staff_accounts_bp)
+staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
 
 
 def build(app: Flask) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.catalogue.models import Department
 from app.extensions import db
 
-from . import accounts, services
+from . import accounts, services, twofactor
 from .models import User
 from .views import role_required
 
@@ -80,6 +80,7 @@ def _account_page(user: User, error: str | None = None, status: int = 200, reset
         departments=_departments(),
         history=accounts.history(user),
         factors=accounts.FACTORS,
+        required=twofactor.required_for(user),
         error=error,
         form_data=request.form if error else {},
         reset_link=reset_link,
@@ -145,6 +146,21 @@ def issue_reset(user_id: int):
     )
     db.session.commit()
     return _account_page(user, reset_link=(accounts.reset_url(token), reset.expires_at))
+
+
+@bp.post("/users/<int:user_id>/2fa/reset")
+@role_required("admin")
+def reset_two_factor(user_id: int):
+    """For someone who lost the phone and the recovery codes: the account sets up its
+    second factor again at its next sign-in (where its role needs one)."""
+    user = _account(user_id)
+    if twofactor.enrolled(user):
+        twofactor.disable(user)
+        services.end_sessions(user)
+        services.audit(current_user, "user.2fa_reset", f"user:{user.email}")
+        flash(_("2段階認証の設定を解除しました。次のログインで設定し直します。"), "success")
+    db.session.commit()
+    return redirect(url_for(".account", user_id=user.id))
 
 
 # --- the page a reset link opens (anyone holding the link) -------------------------------

@@ -15,7 +15,6 @@ from flask import current_app, request
 from sqlalchemy import Select, select
 
 from app.catalogue.models import Department, Procedure
-from app.clock import utcnow
 from app.extensions import db
 from app.formengine.normalise import UNUSABLE
 from app.submissions.models import FormVersion, Submission
@@ -125,7 +124,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
 
 

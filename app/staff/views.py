@@ -29,7 +29,7 @@ from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
 from app.catalogue.queries import current_statuses
-from app.clock import YEARS, today, usable_day
+from app.clock import YEARS, today, usable_day, utcnow
 from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
@@ -45,7 +45,7 @@ from app.submissions.models import (
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import accounts, services
+from . import accounts, services, twofactor
 from .models import ROLES, AuditEvent
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -95,6 +95,23 @@ def _idle_timeout():
     return None
 
 
+_BEFORE_SECOND_FACTOR = {"staff.logout", "staff.keepalive", "staff.login_page"}
+
+
+@bp.before_request
+def _second_factor_set_up():
+    """A role that must sign in with two factors and has none set up yet sees nothing but
+    the page that sets it up (and may sign out)."""
+    if (
+        current_user.is_authenticated
+        and twofactor.must_enrol(current_user)
+        and request.endpoint not in _BEFORE_SECOND_FACTOR
+        and not (request.endpoint or "").startswith("staff.twofactor.")
+    ):
+        return redirect(url_for("staff.twofactor.setup_page"))
+    return None
+
+
 @bp.context_processor
 def _staff_helpers():
     return {
@@ -141,13 +158,31 @@ def login_submit():
             email=email,
             error=_("メールアドレスまたはパスワードが正しくありません。"),
         ), 401
+    next_url = _safe_next(request.args.get("next"))
+    if twofactor.enrolled(user):  # the second step: /staff/login/code
+        db.session.commit()
+        session.clear()  # a fresh session: no fixation
+        session[PENDING_SIGN_IN] = {"user": user.get_id(), "at": time.time(), "next": next_url}
+        return redirect(url_for(".twofactor.code_page"))
+    return signed_in(user, "password", next_url)
+
+
+PENDING_SIGN_IN = "staff_sign_in"  # the account whose password was right, until its code
+
+
+def signed_in(user, factor: str, next_url: str):
+    """The account is in (every factor it needs was right): a fresh session, the history,
+    the audit log. Roles that need a second factor and have none go to set it up."""
     session.clear()  # a fresh session: no fixation
     login_user(user)
     session["staff_seen"] = time.time()
-    accounts.record_sign_in(user, True, "password")
-    services.audit(user, "login")
+    user.last_login_at = utcnow()
+    accounts.record_sign_in(user, True, factor)
+    services.audit(user, "login", detail={"factor": factor})
     db.session.commit()
-    return redirect(_safe_next(request.args.get("next")))
+    if twofactor.must_enrol(user):
+        return redirect(url_for(".twofactor.setup_page"))
+    return redirect(next_url)
 
 
 @bp.post("/logout")

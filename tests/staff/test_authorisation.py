@@ -73,6 +73,18 @@ MATRIX = [
     ("GET", "/staff/reset/not-a-token", {"d01": RE}),
     ("GET", "/staff/reset", {"anon": GONE, "d01": GONE}),
     ("POST", "/staff/reset", {"anon": GONE}),
+    (
+        "POST",
+        "/staff/users/{uid}/2fa/reset",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    ("GET", "/staff/login/code", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/login/code", {"anon": RE}),
+    ("GET", "/staff/2fa", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/2fa/setup", {"anon": RE, "d01": OK, "admin": OK}),
+    ("POST", "/staff/2fa/setup", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/2fa/recovery", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/2fa/disable", {"anon": RE, "d01": RE}),
     ("GET", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": OK}),
     ("POST", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": BAD}),
     (
