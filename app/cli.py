@@ -18,7 +18,7 @@ from app.submissions.cli import run_load
 @click.command("demo", help="同梱の台帳などを読み込む / load the shipped catalogue (idempotent)")
 @with_appcontext
 def demo_command() -> None:
-    report = run_import(CATALOGUE, dry_run=False, quiet=True)
+    report = run_import(CATALOGUE, dry_run=False, quiet=True, by="flask demo")
     if not report.ok:
         sys.exit(1)
     c = report.counts
