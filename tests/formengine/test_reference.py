@@ -44,3 +44,15 @@ def test_a_type_or_key_without_a_note_stops_the_reference(monkeypatch, table):
     monkeypatch.setattr(ref, table, notes)
     with pytest.raises(KeyError, match="no note"):
         ref.reference()
+
+
+def test_the_example_in_forms_md_loads_without_a_problem():
+    import re
+
+    from app.formengine.parser import parse
+
+    text = (ROOT / "docs" / "forms.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S).group(1)
+    form, problems = parse(example, path="docs/forms.md")
+    assert not problems, [str(p) for p in problems]
+    assert [p.id for p in form.pages] == ["applicant", "licence", "documents"]
