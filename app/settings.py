@@ -14,6 +14,8 @@ from flask_babel import get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.links import check_base_url
+
 
 def migrations_dir() -> str:
     return str(Path(__file__).resolve().parent.parent / "migrations")
@@ -21,6 +23,7 @@ def migrations_dir() -> str:
 
 def resolve(app: Flask) -> None:
     """Fill the defaults that live in the instance folder (database file, secret key)."""
+    app.config["BASE_URL"] = check_base_url(app.config.get("BASE_URL"))
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from app import kpi
@@ -20,6 +20,7 @@ from app.catalogue.queries import kpi_facts
 from app.clock import iso_time, today
 from app.extensions import db
 from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
+from app.links import absolute_url
 
 PUBLISHER = {"ja": "三重県", "en": "Mie Prefecture"}
 LICENSE = {
@@ -138,7 +139,7 @@ DATASETS = {d.name: d for d in (PROCEDURES, VOLUMES, STATUS_HISTORY, FIGURES)}
 
 
 def absolute(endpoint: str, **values) -> str:
-    return url_for(endpoint, **values, _external=True)
+    return absolute_url(endpoint, **values)
 
 
 def procedure_rows(day: date | None = None, *, volumes: bool = False) -> list[dict[str, Any]]:
