@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.catalogue.services import import_catalogue
+from app.dashboard.effects import report_mail
 from app.extensions import db
 from app.submissions import notices, versions
 from app.submissions.models import Submission
@@ -85,15 +86,20 @@ def test_the_receipts_qr_code_link_and_alt_text_point_home(served, tmp_path):
     assert HOST not in html
 
 
-def test_the_mails_link_home(served):
+def test_the_mails_link_home(served, tmp_path):
     app, _, body = served
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.7")
     with app.test_request_context("/", headers={"Host": HOST}), app.app_context():
         sub = _sub(body["receipt_no"])
         resident = notices.resident_mail(sub).get_content()
         department = notices.department_mail(sub, "desk@example.pref.mie.lg.jp").get_content()
+        monthly = report_mail("2026-11", report, "honbu@example.pref.mie.lg.jp")
+    monthly = monthly.get_body(("plain",)).get_content()
+    assert f"{BASE}/dashboard" in monthly
     assert f"{BASE}/status?receipt_no={body['receipt_no']}" in resident
     assert f"{BASE}/staff/" in department
-    assert HOST not in resident + department
+    assert HOST not in resident + department + monthly
 
 
 def test_open_data_and_the_api_link_home_whatever_the_host(served):
