@@ -23,6 +23,8 @@ from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
 from app.links import absolute_url
 
 PUBLISHER = {"ja": "三重県", "en": "Mie Prefecture"}
+# the publisher's 全国地方公共団体コード (local government code, with its check digit)
+LOCAL_GOVERNMENT_CODE = "240001"
 LICENSE = {
     "name": "CC BY 4.0",
     "url": "https://creativecommons.org/licenses/by/4.0/",

@@ -12,6 +12,7 @@ from app.web import current_lang
 
 from . import cpsv
 from . import services as od
+from . import vocab as vocab_terms
 
 bp = Blueprint("opendata", __name__, url_prefix="/opendata")
 
@@ -29,16 +30,42 @@ def index():
     )
 
 
+VOCAB_FILES = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
+
+
 @bp.get("/vocab")
-def vocab():
-    """The `tz:` extension of CPSV-AP: what each of our own terms means."""
-    return render_template(
-        "opendata/vocab.html",
-        statuses=list(DIGITIZATION_STATUSES.values()),
-        en=current_lang() == "en",
-        license=od.LICENSE,
-        attribution=od.ATTRIBUTION,
-    )
+@bp.get("/vocab.<ext>")
+def vocab(ext: str | None = None):
+    """The `tz:` extension of CPSV-AP: what each of our own terms means, as a page or, by
+    content negotiation (or the .ttl / .jsonld address), as Turtle or JSON-LD."""
+    if ext is not None:
+        mimetype = VOCAB_FILES.get(ext)
+        if mimetype is None:
+            abort(404)
+    else:
+        mimetype = request.accept_mimetypes.best_match(
+            ["text/html", *VOCAB_FILES.values()], default="text/html"
+        )
+    if mimetype == "text/html":
+        response = current_app.make_response(
+            render_template(
+                "opendata/vocab.html",
+                terms=vocab_terms.TERMS,
+                schemes=vocab_terms.SCHEMES,
+                namespace=vocab_terms.namespace(),
+                statuses=list(DIGITIZATION_STATUSES.values()),
+                en=current_lang() == "en",
+                license=od.LICENSE,
+                attribution=od.ATTRIBUTION,
+            )
+        )
+    else:
+        response = current_app.response_class(vocab_terms.serialise(mimetype), mimetype=mimetype)
+        response.headers["Link"] = LICENSE_LINK
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    if ext is None:
+        response.vary.add("Accept")
+    return response
 
 
 @bp.get("/<name>.csv", defaults={"ext": "csv"})
