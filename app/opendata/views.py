@@ -10,7 +10,7 @@ from app import csvfile
 from app.kpi.status import DIGITIZATION_STATUSES
 from app.web import current_lang
 
-from . import cpsv
+from . import cpsv, dcat
 from . import services as od
 from . import vocab as vocab_terms
 
@@ -68,6 +68,13 @@ def vocab(ext: str | None = None):
     return response
 
 
+@bp.get("/catalog.jsonld")
+def catalog():
+    """The open data described in DCAT-AP, for portals that harvest DCAT (CKAN …)."""
+    body = json.dumps(dcat.catalog(), ensure_ascii=False, indent=1)
+    return _file(current_app.response_class(body, mimetype="application/ld+json"))
+
+
 @bp.get("/<name>.csv", defaults={"ext": "csv"})
 @bp.get("/<name>.json", defaults={"ext": "json"})
 @bp.get("/procedures.jsonld", defaults={"name": "procedures", "ext": "jsonld"})
@@ -84,6 +91,11 @@ def download(name: str, ext: str):
     else:
         response = current_app.response_class(_csv(dataset, od.rows_of(name)), mimetype="text/csv")
         response.headers["Content-Disposition"] = f"attachment; filename={name}.csv"
+    return _file(response)
+
+
+def _file(response):
+    """An open-data file: its licence, readable from any site, revalidated with an ETag."""
     response.headers["Link"] = LICENSE_LINK
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"
