@@ -37,6 +37,14 @@ def figures(fiscal_year: int | None = None, scope: str | None = None, basis: str
     return kpi.compute(kpi_facts(), fy, s, b, today())
 
 
+def department_names(lang: str) -> dict[str, str]:
+    """Department code → its English name, for English pages and files (where the
+    catalogue gives one; the Japanese name shows otherwise)."""
+    if lang != "en":
+        return {}
+    return {f.department_code: f.department_name_en for f in kpi_facts() if f.department_name_en}
+
+
 @dataclass
 class ScopeView:
     scope: str
