@@ -135,8 +135,11 @@ def select_locale() -> Locale:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
     langs = current_app.config["LANGUAGES"]
     if _stateless(request.path):  # no session read: public answers stay cacheable
+        asked = request.args.get("lang")  # in the address: /api/docs?lang=en
         return _locale(
-            request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+            (asked if asked in langs else None)
+            or request.accept_languages.best_match(langs)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     asked = request.args.get("lang")
     if asked in CONTENT_LANGUAGES:

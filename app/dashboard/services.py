@@ -64,6 +64,7 @@ class Dashboard:
     scopes: dict[str, ScopeView]
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
+    procedure_names_en: dict[str, str | None]
     facts_count: int
     take_up: list[tuple[kpi.ProcedureFacts, kpi.TakeUp]]
 
@@ -107,6 +108,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         scopes=scopes,
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
+        procedure_names_en={f.code: f.name_en for f in facts},
         facts_count=len(facts),
         take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, latest_basis)) is not None],
     )
