@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.clock import format_time, iso_time
 from app.formengine import render
 from app.formengine.render import flat
+from app.links import absolute_url
 from app.notify import mail
 
 from .models import Submission
@@ -67,13 +68,12 @@ def department_mail(sub: Submission, to: str) -> EmailMessage:
         t=lambda text: text.get("ja") if text is not None else "",
     )
     pairs = flat(render(values["defn"], sub.answers or {}, "ja", context("ja")))
-    base = current_app.config["BASE_URL"].rstrip("/")
     subject = f"【新着申請】{values['defn'].title.get('ja')}（到達番号 {sub.receipt_no}）"
     body = _render(
         "mail/department.txt",
         answers=pairs,
         files=files_of(sub),
-        staff_link=f"{base}/staff/",
+        staff_link=absolute_url("staff.home"),
         **values,
     )
     return mail.message(to, subject, body)
