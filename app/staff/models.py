@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogue.models import Department, append_only
@@ -81,3 +81,16 @@ class AuditEvent(db.Model):
 
 
 append_only(AuditEvent)
+
+
+class CaseRead(db.Model):
+    """A member of staff opened a submission's case page: the inbox counts and marks the
+    ones they have not opened since it arrived (or came back corrected) as new."""
+
+    __tablename__ = "case_reads"
+    __table_args__ = (UniqueConstraint("submission_id", "user_id", name="uq_case_reads_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
