@@ -40,7 +40,7 @@ def apply(page, server) -> tuple[str, str]:
     return receipt, code
 
 
-def mail_about(receipt: str, subject: str, wait: float = 15) -> email.message.EmailMessage:
+def mail_about(receipt: str, subject: str, wait: float = 60) -> email.message.EmailMessage:
     """The resident's mail (the development transport writes .eml files) → the message."""
     outbox = ROOT / "instance" / "outbox"
     until = time.monotonic() + wait
@@ -105,7 +105,7 @@ def test_return_correct_and_resubmit(new_context, server, shoot):
     phone.locator(".actions button[value=next]").click()
     assert "retaken.png" in phone.locator("main").inner_text()
     phone.check("#declaration")
-    phone.click("text=再申請する")
+    phone.click("button:has-text('再申請する')")
     text = phone.locator("main").inner_text()
     assert "補正した申請を受け付けました" in text and "第2版" in text
     assert "受付済み" in text and "retaken.png" in text
@@ -115,7 +115,7 @@ def test_return_correct_and_resubmit(new_context, server, shoot):
     desk.reload()
     main = desk.locator("main").inner_text()
     assert "補正の履歴" in main and "第2版" in main and "retaken.png" in main
-    desk.click("text=第1版")
+    desk.click("a:has-text('第1版')")
     first = desk.locator("main").inner_text()
     assert "retaken.png" not in first and "0592242001" not in first
     shoot(desk, "revision-1")
