@@ -39,7 +39,8 @@ def case_values(sub: Submission) -> dict:
             if f.type not in ("heading", "paragraph")
         ],
         "revisions": revisions.revisions_of(sub),
-        "correction": corrections.open_request(sub),
+        "correction": (req := corrections.open_request(sub)),
+        "overdue": req is not None and corrections.is_overdue(req),
         "current_files": revisions.current_files(sub),
         "due_value": request.form.get("due_on", ""),
         "marked_now": set(request.form.getlist("marked")),

@@ -13,12 +13,19 @@ from flask import Response, request, url_for
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import Select, Text, and_, cast, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app import csvfile
 from app.catalogue.models import Procedure
-from app.clock import format_time, utcnow
+from app.clock import format_time, today, utcnow
 from app.extensions import db
-from app.submissions.models import CASE_STATUSES, FormVersion, Submission, SubmissionEvent
+from app.submissions.models import (
+    CASE_STATUSES,
+    CorrectionRequest,
+    FormVersion,
+    Submission,
+    SubmissionEvent,
+)
 
 from .models import CaseRead, User
 
@@ -43,6 +50,7 @@ class Filters:
     since: date | None = None
     until: date | None = None
     new_only: bool = False
+    overdue: bool = False  # returned, and the correction's deadline has passed
     sort: str = "new"
     page: int = 1
 
@@ -74,6 +82,24 @@ def unread(user: User):
         CaseRead.submission_id == Submission.id,
         CaseRead.user_id == user.id,
         CaseRead.read_at >= func.coalesce(_arrived(), Submission.created_at),
+    )
+
+
+def correction_overdue():
+    """A condition: the newest correction asked of the submission is past its deadline (the
+    resident can no longer resubmit: staff decide what follows)."""
+    later = aliased(CorrectionRequest)
+    newest = (
+        select(func.max(later.id))
+        .where(later.submission_id == Submission.id)
+        .correlate(Submission)
+        .scalar_subquery()
+    )
+    return exists().where(
+        CorrectionRequest.submission_id == Submission.id,
+        CorrectionRequest.id == newest,
+        CorrectionRequest.due_on.is_not(None),
+        CorrectionRequest.due_on < today(),
     )
 
 
@@ -110,6 +136,8 @@ def query(user: User, f: Filters) -> Select:
         stmt = stmt.where(Submission.created_at < f.until + timedelta(days=1))
     if f.new_only:
         stmt = stmt.where(unread(user))
+    if f.overdue:
+        stmt = stmt.where(Submission.status == "returned", correction_overdue())
     order = SORTS[f.sort]
     return stmt.order_by(*(order if isinstance(order, tuple) else (order,)))
 
@@ -193,6 +221,7 @@ def filters_from(args, dates) -> Filters:
         since=dates("since"),
         until=dates("until"),
         new_only=args.get("new") == "1",
+        overdue=args.get("overdue") == "1",
         sort=sort,
         page=max(1, min(page, 1_000_000)),
     )

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from app.clock import today
 from app.extensions import db
+from app.jobs import outbox
 from app.jobs.models import OutboxJob
-from app.submissions import store, transitions, versions
+from app.submissions import effects, store, transitions, versions
 from app.submissions.models import StoredFile, SubmissionRevision
 from tests.submissions.conftest import FORM, GOOD, Resident, png
 
@@ -256,3 +257,42 @@ def test_a_correction_once_resubmitted_cannot_be_resubmitted_again_after_a_new_r
     visitor.post(f"/status/{no}/correction")
     r = visitor.post(f"/apply/test-permit/correction/{no}/submit", {"declaration": "y"})
     assert "第3版" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "opening"),
+    [
+        ("en", "[Mie Prefecture] Please correct your application", "Please correct or complete"),
+        ("ja-easy", "【三重県】申請の補正をお願いします", "申請を なおして ください。"),
+        ("ja", "【三重県】申請の補正をお願いします", "補正（修正・追加）をお願いします"),
+    ],
+)
+def test_the_notice_is_in_the_language_the_resident_used(office, lang, subject, opening):
+    app, receipts = office
+    no = receipts["01"]["receipt_no"]
+    with app.app_context():
+        store.find_by_receipt(no).lang = lang
+        db.session.commit()
+    staff_return(app, no, message="First line.\nSecond line.")
+    (path,) = (Path(app.instance_path) / "outbox").glob(f"notice-{no}-*.eml")
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = msg.get_body().get_content()
+    assert msg["Subject"].strip().startswith(subject) and no in msg["Subject"]
+    assert opening in body and "First line." in body and "Second line." not in body
+    assert receipts["01"]["access_code"] not in body and "山田" not in body
+
+
+def test_the_result_hook_mails_the_documents_by_name(office):
+    app, receipts = office
+    no = receipts["01"]["receipt_no"]
+    with app.app_context():
+        sub = store.find_by_receipt(no)
+        ids = effects.announce_result(sub, ["許可証.pdf"], key="decision-1")
+        db.session.commit()
+        outbox.dispatch_now(ids)
+    (path,) = (Path(app.instance_path) / "outbox").glob(f"notice-{no}-result_ready-*.eml")
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = msg.get_body().get_content()
+    assert "通知書をダウンロードできます" in msg["Subject"]
+    assert "- 許可証.pdf" in body and f"/status?receipt_no={no}" in body
+    assert receipts["01"]["access_code"] not in body

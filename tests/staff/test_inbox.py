@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +16,7 @@ from app.staff import inbox
 from app.staff import services as staff
 from app.staff.models import User
 from app.submissions import versions
-from app.submissions.models import FormVersion
+from app.submissions.models import CorrectionRequest, FormVersion
 from tests.submissions.conftest import FORM
 
 from .conftest import PASSWORD, sign_in
@@ -154,3 +155,19 @@ def test_a_form_title_like_a_formula_is_neutralised_in_both_exports(busy):
         io.BytesIO(client.get(f"/staff/submissions?q={receipts[0]}&format=xlsx").get_data())
     ).active
     assert sheet.cell(2, 2).value == "'=1+2" and sheet.cell(2, 2).data_type == "s"
+
+
+def test_overdue_corrections_are_their_own_filter(busy):
+    app, receipts = busy
+    client = sign_in(app, "d01@example.jp")
+    for no in receipts[:2]:
+        r = client.post(f"/staff/submissions/{no}/return", data={"message": "直してください。"})
+        assert r.status_code == 302
+    with app.app_context():
+        req = db.session.scalar(
+            db.select(CorrectionRequest).order_by(CorrectionRequest.id).limit(1)
+        )
+        req.due_on = date.today() - timedelta(days=3)  # as if set then, now past
+        db.session.commit()
+    html = client.get("/staff/submissions?overdue=1").get_data(as_text=True)
+    assert listed(html) == [receipts[0]]
