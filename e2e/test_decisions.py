@@ -100,7 +100,10 @@ def test_two_steps_a_signed_notice_verify_undo_and_overdue(new_context, server, 
     shoot(phone, "verify")
     phone.set_input_files("#document", str(notice))
     phone.locator("main form button[type=submit]").click()
-    assert "三重県が発行した文書です。発行後に変更されていません。" in phone.locator("main").inner_text()
+    assert (
+        "三重県が発行した文書です。発行後に変更されていません。"
+        in phone.locator("main").inner_text()
+    )
     shoot(phone, "verified")
     changed = shoot.folder / "changed.pdf"
     at = data.index(b"/Title")
@@ -121,9 +124,7 @@ def test_two_steps_a_signed_notice_verify_undo_and_overdue(new_context, server, 
     assert "取り消されています" in phone.locator("main").inner_text()
 
     # an overdue case counts on the home page (its due date moved back: no waiting 30 days)
-    subprocess.run(
-        [sys.executable, "-c", OVERDUE, receipt], cwd=ROOT, env=SERVER_ENV, check=True
-    )
+    subprocess.run([sys.executable, "-c", OVERDUE, receipt], cwd=ROOT, env=SERVER_ENV, check=True)
     officer.goto("/staff/")
     home = officer.locator("main").inner_text()
     assert re.search(r"期限超過: ?1", home) and receipt in home

@@ -135,6 +135,7 @@ class FormDefinition:
     retention_days: int | None = None
     workflow: Workflow = DEFAULT_WORKFLOW
     results: tuple[ResultDocument, ...] = ()
+    corrections: str = "any"  # any | marked_only: what a correction (補正) may change
     source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
 
     def source_json(self) -> Any:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from app.extensions import db
 
 from . import deadlines
-from .models import CASE_TRANSITIONS, CLOSED, Submission, SubmissionEvent
+from .effects import announce
+from .models import CASE_TRANSITIONS, CLOSED, CorrectionRequest, Submission, SubmissionEvent
 
 
 class TransitionError(ValueError):
@@ -43,6 +44,9 @@ def transition(
     db.session.add(event)
     db.session.flush()
     after_status_change(sub)
+    if to == "returned":  # the resident may now correct it (corrections.py sets the rest)
+        db.session.add(CorrectionRequest(submission_id=sub.id, event_id=event.id, marked=[]))
+    announce(sub, event)  # the resident's mail, sent once the change is committed
     return event
 
 

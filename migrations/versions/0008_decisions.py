@@ -3,7 +3,7 @@ assignee, decision time and due date; staff heads (課長); the procedures' stan
 processing days (標準処理期間); case actions (append-only) and result documents
 
 Revision ID: 0008_decisions
-Revises: 0005_idempotency_declaration
+Revises: 0007_corrections
 Create Date: 2026-12-03 12:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_decisions'
-down_revision = '0005_idempotency_declaration'
+down_revision = '0007_corrections'
 branch_labels = None
 depends_on = None
 
