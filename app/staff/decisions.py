@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.jobs import outbox
-from app.submissions import deadlines, results, workflow
+from app.submissions import deadlines, effects, results, workflow
 from app.submissions.case_models import (
     ACTIONS,
     ASSIGN,
@@ -107,8 +107,11 @@ def act(receipt_no: str):
             workflow.back(user, sub, memo)
         elif action == DECIDE:
             outcome = request.form.get("outcome", "")
-            workflow.decide(user, sub, outcome, request.form.get("message"), memo)
+            decided = workflow.decide(user, sub, outcome, request.form.get("message"), memo)
             jobs = results.issue(sub, outcome)
+            if jobs:  # the resident's mail lists the documents to download (never the answers)
+                titles = [r.title for r in results.issued(sub)]
+                jobs += effects.announce_result(sub, titles, key=f"decision-{decided.id}")
             detail["outcome"] = outcome
         elif action == UNDO:
             outcome = sub.status
@@ -127,6 +130,7 @@ def act(receipt_no: str):
     services.audit(user, f"submission.{action}", f"submission:{sub.receipt_no}", detail)
     db.session.commit()
     outbox.dispatch(jobs)
+    effects.dispatch_notices(sub)  # the status mail of a decision (transitions.announce)
     flash(_done(action), "success")
     return redirect(url_for("staff.submission", receipt_no=sub.receipt_no) + "#decision")
 

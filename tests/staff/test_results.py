@@ -4,9 +4,12 @@ and /verify confirm them, and a changed copy fails."""
 
 from __future__ import annotations
 
+import email
 import io
 import shutil
 import subprocess
+from email import policy
+from pathlib import Path
 
 import pytest
 
@@ -183,3 +186,19 @@ def test_an_undone_decision_withdraws_its_documents(issued):
     with app.app_context():
         sub = store.find_by_receipt(no)
         assert sub.status == "in_review"
+
+
+def test_the_resident_is_mailed_the_documents_by_name_without_answers(issued):
+    app, receipt, _, _ = issued
+    no = receipt["receipt_no"]
+    outbox = Path(app.instance_path) / "outbox"
+    (path,) = outbox.glob(f"notice-{no}-result_ready-*.eml")
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    body = msg.get_body().get_content()
+    assert "- テスト許可証" in body and f"/status?receipt_no={no}" in body
+    assert receipt["access_code"] not in body and "山田" not in body and "taro@" not in body
+    approved = [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in outbox.glob(f"notice-{no}-*.eml")
+    ]
+    assert any("承認されました" in m["Subject"] for m in approved)
