@@ -54,12 +54,13 @@ def server(tmp_path_factory):
     log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
     proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 90  # a busy machine (CI, several sessions) starts slowly
+    while time.monotonic() < deadline:
         try:
             if requests.get(base + "/healthz", timeout=1).ok:
                 break
         except requests.RequestException:
-            time.sleep(0.1)
+            time.sleep(0.2)
     else:
         proc.kill()
         pytest.fail("the app did not start: " + (instance / "server.log").read_text())

@@ -79,10 +79,10 @@ def test_two_steps_a_signed_notice_verify_undo_and_overdue(new_context, server, 
     assert "承認" in body and "交付を決定しました。" in body
     assert "事業計画と見積書を確認しました" not in body  # internal memos stay inside
     link = phone.locator("a", has_text="補助金交付決定通知書")
-    for _ in range(20):  # the job signs it right after the decision
+    for _ in range(60):  # the job signs it right after the decision (作成中 until then)
         if link.count():
             break
-        phone.wait_for_timeout(500)
+        phone.wait_for_timeout(1000)
         phone.reload()
     shoot(phone, "status-with-notice")
     with phone.expect_download() as download:
@@ -115,10 +115,14 @@ def test_two_steps_a_signed_notice_verify_undo_and_overdue(new_context, server, 
     # the head takes the decision back, with a reason: audited, and the notice withdrawn
     text = decide(head, receipt, "undo", memo="交付申請額の計算誤り")
     assert "決裁を取り消しました" in text
-    admin = new_context(1280, 800).new_page()
-    sign_in(admin, "admin@example.pref.mie.lg.jp")
-    admin.goto("/staff/audit")
-    assert "submission.undo" in admin.locator("main").inner_text()
+    record = head.locator("section.decision").inner_text()
+    assert "決裁の取消し" in record and "交付申請額の計算誤り" in record
+    shoot(head, "undone")
+    audit = subprocess.run(
+        [sys.executable, "-c", AUDIT, receipt], cwd=ROOT, env=SERVER_ENV, check=True,
+        capture_output=True, text=True,
+    ).stdout.split()
+    assert "submission.undo" in audit and "submission.decide" in audit
     phone.set_input_files("#document", str(notice))
     phone.locator("main form button[type=submit]").click()
     assert "取り消されています" in phone.locator("main").inner_text()
@@ -130,6 +134,18 @@ def test_two_steps_a_signed_notice_verify_undo_and_overdue(new_context, server, 
     assert re.search(r"期限超過: ?1", home) and receipt in home
     shoot(officer, "home-overdue")
 
+
+AUDIT = """
+import sys
+from sqlalchemy import select
+from app import create_app
+from app.extensions import db
+from app.staff.models import AuditEvent
+app = create_app()
+with app.app_context():
+    print(*db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.target == f"submission:{sys.argv[1]}")))
+"""
 
 OVERDUE = """
 import sys
