@@ -537,7 +537,7 @@ def _submission_page(
         next_steps={
             to: needs
             for to, needs in CASE_TRANSITIONS.get(sub.status, {}).items()
-            if to not in CLOSED
+            if to not in CLOSED and to != "returned"  # returning has its own form (cases.py)
         },
         can_process=services.may_process(current_user, sub),
         error=error,
