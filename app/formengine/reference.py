@@ -5,7 +5,11 @@ else. A type, key or top-level key without its note below makes `reference()` fa
 
 from __future__ import annotations
 
+from .model import DECISIONS, DEFAULT_UNDO_MINUTES, RESULT_KINDS, STEP_ROLES
 from .parser import (
+    MAX_RESULT_BODY,
+    MAX_STEPS,
+    MAX_UNDO_MINUTES,
     MAX_VERSION,
     NOT_IN_GROUP,
     OPERATORS,
@@ -15,6 +19,7 @@ from .parser import (
     REQUIRED_EXTRA_KEYS,
     RESERVED_FIELD_IDS,
     RESERVED_PAGE_IDS,
+    RESULT_VARIABLES,
     TOP_KEYS,
     TOP_REQUIRED,
 )
@@ -37,6 +42,23 @@ TOP_NOTES = {
     "pages": "list of pages (below), at least one",
     "retention_days": "days, counted from a submission's last status change once it is closed, "
     "after which its personal data is deleted (the anonymous counts stay); without it, kept",
+    "corrections": "`any` (default) or `marked_only`: which answers a resident may change when "
+    "staff return the application for correction (補正)",
+    "workflow": f"`{{steps: [{{role, name}}, …], undo_minutes}}`: the steps of the decision (決裁), "
+    f"1 to {MAX_STEPS}, each of role "
+    + " or ".join(f"`{r}`" for r in STEP_ROLES)
+    + f" with a text `name`; the last step decides; a decision can be undone for `undo_minutes` "
+    f"(default {DEFAULT_UNDO_MINUTES}, at most {MAX_UNDO_MINUTES}); without it, one step "
+    "(docs/decisions.md)",
+    "results": "list of `{id, kind, when, title, body}`: the documents a decision issues, signed "
+    "(電子交付); `kind` "
+    + " or ".join(f"`{k}`" for k in RESULT_KINDS)
+    + ", `when` "
+    + " or ".join(f"`{d}`" for d in DECISIONS)
+    + f", `body` a text whose each language is a template (at most {MAX_RESULT_BODY} characters) "
+    "using only "
+    + ", ".join(f"`{v}`" for v in sorted(RESULT_VARIABLES))
+    + " (`answers.<field id>`) (docs/decisions.md)",
 }
 
 PAGE_NOTES = {
