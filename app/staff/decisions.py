@@ -46,7 +46,7 @@ def _done(action: str) -> str:
 
 @bp.app_context_processor
 def _panel():
-    return {"decision_panel": decision_panel}
+    return {"decision_panel": decision_panel, "due_state": deadlines.state}
 
 
 def decision_panel(sub: Submission) -> dict:

@@ -19,6 +19,7 @@ from app import csvfile
 from app.catalogue.models import Procedure
 from app.clock import format_time, today, utcnow
 from app.extensions import db
+from app.submissions import deadlines
 from app.submissions.models import (
     CASE_STATUSES,
     CorrectionRequest,
@@ -51,6 +52,7 @@ class Filters:
     until: date | None = None
     new_only: bool = False
     overdue: bool = False  # returned, and the correction's deadline has passed
+    late: bool = False  # past its due date (標準処理期間, submissions/deadlines.py)
     sort: str = "new"
     page: int = 1
 
@@ -138,6 +140,8 @@ def query(user: User, f: Filters) -> Select:
         stmt = stmt.where(unread(user))
     if f.overdue:
         stmt = stmt.where(Submission.status == "returned", correction_overdue())
+    if f.late:
+        stmt = stmt.where(Submission.status.in_(deadlines.OPEN), Submission.due_on < today())
     order = SORTS[f.sort]
     return stmt.order_by(*(order if isinstance(order, tuple) else (order,)))
 
@@ -222,6 +226,7 @@ def filters_from(args, dates) -> Filters:
         until=dates("until"),
         new_only=args.get("new") == "1",
         overdue=args.get("overdue") == "1",
+        late=args.get("late") == "1",
         sort=sort,
         page=max(1, min(page, 1_000_000)),
     )

@@ -97,13 +97,18 @@ def test_overdue_and_due_soon_on_the_home_page_and_the_case(office):
         db.session.commit()
     client = sign_in(app, "d01@example.jp", PASSWORD)
     home = client.get("/staff/").get_data(as_text=True)
-    assert '期限超過: <strong class="warn">1</strong>' in home
+    assert '期限超過</a>: <strong class="warn">1</strong>' in home
     assert receipts["01"]["receipt_no"] in home
     page = client.get(f"/staff/submissions/{receipts['01']['receipt_no']}").get_data(as_text=True)
     assert "期限超過" in page
     # another department's staff do not count it
     other = sign_in(app, "d02@example.jp", PASSWORD).get("/staff/").get_data(as_text=True)
-    assert "期限超過: <strong>0</strong>" in other
+    assert "期限超過</a>: <strong>0</strong>" in other
+    # the inbox flags it, and lists only the late ones when asked
+    inbox = client.get("/staff/submissions").get_data(as_text=True)
+    assert "期限超過" in inbox
+    late = client.get("/staff/submissions?late=1").get_data(as_text=True)
+    assert receipts["01"]["receipt_no"] in late
     with app.app_context():
         soon = store.find_by_receipt(receipts["01"]["receipt_no"])
         soon.due_on = today() + timedelta(days=1)
