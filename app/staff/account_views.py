@@ -57,11 +57,14 @@ def create_user():
             request.form.get("role", ""),
             name=request.form.get("name") or None,
             department_code=request.form.get("department") or None,
+            head=request.form.get("head") == "1",
         )
     except services.AccountError as exc:
         db.session.rollback()
         return _users_page(str(exc), 422)
-    services.audit(current_user, "user.create", f"user:{user.email}", {"role": user.role})
+    services.audit(
+        current_user, "user.create", f"user:{user.email}", {"role": user.role, "head": user.is_head}
+    )
     db.session.commit()
     flash(_("アカウントを作成しました。"), "success")
     return redirect(url_for(".account", user_id=user.id))

@@ -261,3 +261,23 @@ def test_assignment_only_to_staff_of_the_department(case):
     assert r.status_code == 422 and "この部局の職員" in r.get_data(as_text=True)
     r = post(officer, receipt_no, action="memo", memo="x" * 2001)
     assert r.status_code == 422 and "2000" in r.get_data(as_text=True)
+
+
+def test_an_administrator_makes_a_head_on_the_accounts_page(case):
+    app, _ = case
+    admin = sign_in(app, "admin@example.jp")
+    form = {
+        "email": "kacho@example.jp",
+        "password": PASSWORD,
+        "role": "department",
+        "department": "01",
+        "head": "1",
+    }
+    assert admin.post("/staff/users", data=form).status_code == 302
+    with app.app_context():
+        made = db.session.scalar(select(User).where(User.email == "kacho@example.jp"))
+        assert made is not None and made.is_head
+    # only department staff can be heads
+    form |= {"email": "bureau-head@example.jp", "role": "bureau", "department": ""}
+    r = admin.post("/staff/users", data=form)
+    assert r.status_code == 422 and "課長にできるのは部局職員だけです" in r.get_data(as_text=True)
