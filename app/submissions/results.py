@@ -108,6 +108,22 @@ def revoke(sub: Submission, reason: str) -> int:
     return len(rows)
 
 
+def forget(sub: Submission) -> int:
+    """Delete a case's result files after its retention (retention.py) → how many. The
+    records stay without a file: /verify still knows the prefecture issued a copy a
+    resident kept, by its digest."""
+    gone = 0
+    for row in db.session.scalars(
+        select(ResultRecord).where(
+            ResultRecord.submission_id == sub.id, ResultRecord.path.is_not(None)
+        )
+    ):
+        (document_dir() / row.path).unlink(missing_ok=True)
+        row.path = None
+        gone += 1
+    return gone
+
+
 def issued(sub: Submission) -> list[ResultRecord]:
     """The documents of a case still in force, made or being made, newest first."""
     return list(

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.jobs.models import OutboxJob
 from app.notify import mail
 
-from . import revisions
+from . import results, revisions
 from .models import (
     CLOSED,
     DELETED_KEY,
@@ -109,6 +109,7 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     for row in files:
         file_path(row).unlink(missing_ok=True)
     receipt_path(sub).unlink(missing_ok=True)
+    results.forget(sub)  # the signed result documents name the resident too
     for key in db.session.scalars(select(OutboxJob.key).where(OutboxJob.submission_id == sub.id)):
         mail.forget(key)  # the .eml record of a mail, when mail is written to files
 

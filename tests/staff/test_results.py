@@ -8,14 +8,16 @@ import email
 import io
 import shutil
 import subprocess
+from datetime import timedelta
 from email import policy
 from pathlib import Path
 
 import pytest
 
+from app.clock import utcnow
 from app.documents import signing
 from app.extensions import db
-from app.submissions import results, store, versions
+from app.submissions import results, retention, store, versions
 from app.submissions.case_models import ResultRecord
 from tests.submissions.conftest import FORM
 
@@ -202,3 +204,17 @@ def test_the_resident_is_mailed_the_documents_by_name_without_answers(issued):
         for p in outbox.glob(f"notice-{no}-*.eml")
     ]
     assert any("承認されました" in m["Subject"] for m in approved)
+
+
+def test_retention_deletes_the_signed_files_but_verify_still_knows_them(issued):
+    app, receipt, data, _ = issued
+    with app.app_context():
+        sub = store.find_by_receipt(receipt["receipt_no"])
+        record = db.session.query(ResultRecord).one()
+        path = results.result_path(record)
+        assert path.exists()
+        retention.purge(sub, 30, utcnow() - timedelta(days=31), utcnow())
+        db.session.commit()
+        assert not path.exists() and record.path is None
+    page = _verify(app.test_client(), data).get_data(as_text=True)
+    assert "三重県が発行した文書です。" in page
