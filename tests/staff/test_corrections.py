@@ -17,7 +17,7 @@ from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob
 from app.submissions import effects, store, transitions, versions
-from app.submissions.models import StoredFile, SubmissionRevision
+from app.submissions.models import CLOSED, StoredFile, SubmissionRevision
 from tests.submissions.conftest import FORM, GOOD, Resident, png
 
 from .conftest import sign_in
@@ -232,8 +232,8 @@ def test_only_a_returned_application_can_be_corrected(office, status):
     _resident, no, code = submit_with_photo(app)
     with app.app_context():
         sub = store.find_by_receipt(no)
-        for to in PATHS[status]:
-            transitions.transition(sub, to, "理由です。", by="test")
+        for to in PATHS[status]:  # a decision is the workflow's: taken as one here
+            transitions.transition(sub, to, "理由です。", by="test", decision=to in CLOSED)
         db.session.commit()
     visitor = look_up(app, no, code)
     r = visitor.post(f"/status/{no}/correction")
