@@ -112,6 +112,9 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "job_id": 1,
     "token_id": 1,
     "user_id": 1,
+    "number": 1,  # a revision of a submission
+    "token": "0" * 43,  # a one-time password link (not a live one)
+    "ext": "pdf",
     "_old": "ABCDE-FGHJK",  # an old resume link (the code is never read from the path)
 }
 
