@@ -48,13 +48,17 @@ def server(tmp_path_factory):
     log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
     proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 90  # a loaded machine starts Flask slowly
+    while True:
         try:
-            if requests.get(base + "/healthz", timeout=1).ok:
+            if requests.get(base + "/healthz/live", timeout=2).ok:
                 break
         except requests.RequestException:
-            time.sleep(0.1)
-    else:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    if proc.poll() is not None or time.monotonic() > deadline:
         proc.kill()
         pytest.fail("the app did not start: " + (instance / "server.log").read_text())
     yield base
