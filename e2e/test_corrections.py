@@ -59,7 +59,12 @@ def test_return_correct_and_resubmit(new_context, server, shoot):
 
     desk = new_context(1280, 800).new_page()
     sign_in(desk, "norin@example.pref.mie.lg.jp")
-    desk.goto(f"/staff/submissions?q={receipt}")
+    desk.goto("/staff/submissions")
+    assert "未読" in desk.locator("main").inner_text()
+    desk.fill("#q", receipt)
+    desk.click("text=絞り込む")
+    assert desk.locator("tbody tr").count() == 1
+    shoot(desk, "inbox")
     desk.click(f"text={receipt}")
     desk.click("text=補正を求めて差し戻す")
     due = (date.today() + timedelta(days=14)).isoformat()
