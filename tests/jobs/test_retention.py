@@ -287,3 +287,18 @@ def test_every_revision_of_a_corrected_submission_goes_with_its_personal_data(jo
         assert db.session.get(Draft, draft_id).answers == {}
         assert db.session.scalar(select(func.count(StoredFile.id))) == 0
         assert not list((Path(jobs_app.instance_path) / "outbox").glob(f"notice-{receipt_no}-*"))
+
+
+def test_an_idle_correction_draft_stays_with_its_case(jobs_app):
+    receipt_no = submit(jobs_app)["receipt_no"]
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+        corrections.request_correction(sub, "確認してください。", [], None, by="t")
+        db.session.commit()
+        draft = corrections.start(sub)
+        draft.updated_at = utcnow() - timedelta(days=400)
+        db.session.commit()
+        draft_id = draft.id
+        purge_expired()
+        assert db.session.get(Draft, draft_id) is not None
+        assert corrections.start(sub).id == draft_id  # the resident continues where they were
