@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.clock import format_time, iso_time
 from app.extensions import db
+from app.links import absolute_url
 from app.notify import mail
 
 from .models import CorrectionRequest, Submission, SubmissionEvent
@@ -67,11 +68,10 @@ def department_mail(sub: Submission, to: str) -> EmailMessage:
         received_at=format_time(sub.created_at, "ja"),
         t=lambda text: text.get("ja") if text is not None else "",
     )
-    base = current_app.config["BASE_URL"].rstrip("/")
     subject = f"【新着申請】{values['defn'].title.get('ja')}（到達番号 {sub.receipt_no}）"
     body = _render(
         "mail/department.txt",
-        inbox_link=f"{base}/staff/submissions?q={sub.receipt_no}",
+        inbox_link=absolute_url("staff.inbox", q=sub.receipt_no),
         **values,
     )
     return mail.message(to, subject, body)

@@ -21,6 +21,7 @@ from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
 from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
+from app.links import absolute_url
 from app.web import checks_own_text, content_lang
 
 from . import (
@@ -428,7 +429,7 @@ def saved(form_id: str):
         return redirect(url_for(".start", form_id=form_id))
     fv, defn = _answered_on(draft)
     # the code after '#': browsers never send a fragment, so no server or proxy logs it
-    link = url_for(".resume", form_id=form_id, _external=True) + "#" + draft.resume_code
+    link = absolute_url("submissions.resume", form_id=form_id) + "#" + draft.resume_code
     return render_template(
         "apply/saved.html",
         fv=fv,

@@ -2,7 +2,7 @@
 files, and which case pages each member of staff has opened
 
 Revision ID: 0007_corrections
-Revises: 0005_idempotency_declaration
+Revises: 0006_staff_admin
 Create Date: 2026-12-03 12:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0007_corrections"
-down_revision = "0005_idempotency_declaration"
+down_revision = "0006_staff_admin"
 branch_labels = None
 depends_on = None
 
