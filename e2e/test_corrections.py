@@ -45,7 +45,7 @@ def mail_about(receipt: str, subject: str, wait: float = 60) -> email.message.Em
     outbox = ROOT / "instance" / "outbox"
     until = time.monotonic() + wait
     while time.monotonic() < until:
-        for path in outbox.glob(f"notice-{receipt}-*.eml"):
+        for path in ROOT.glob(f"instance/**/notice-{receipt}-*.eml"):
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if subject in msg["Subject"]:
                 return msg
