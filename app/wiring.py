@@ -24,7 +24,7 @@ from .opendata.views import bp as opendata_bp
 from .staff.cli import users_cli
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
-from .submissions.cli import forms_cli
+from .submissions.cli import forms_cli, mails_cli, receipts_cli
 from .submissions.views import bp as submissions_bp
 
 
@@ -58,7 +58,7 @@ def build(app: Flask) -> None:
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        users_cli, worker_command, jobs_cli, version_command, config_cli,
+        users_cli, worker_command, jobs_cli, version_command, config_cli, receipts_cli, mails_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
 
