@@ -22,6 +22,7 @@ RATE_LIMITS = (
     "UPLOAD_RATE_LIMIT",
     "RESUME_RATE_LIMIT",
     "API_SUBMIT_RATE_LIMIT",
+    "TOTP_RATE_LIMIT",
 )
 
 
@@ -55,6 +56,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = (_env("BASE_URL", "") or "").startswith("https://")
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30") or 30)
+    # how long an administrator's one-time password reset link works
+    PASSWORD_RESET_HOURS = int(_env("PASSWORD_RESET_HOURS", "24") or 24)
+    # roles that must sign in with a second factor (TOTP); the others may choose to.
+    # Comma-separated; empty: none is required.
+    STAFF_TWO_FACTOR_ROLES = _env("STAFF_TWO_FACTOR_ROLES", "admin,bureau")
+    # the name an authenticator app shows beside the account
+    TOTP_ISSUER = _env("TOTP_ISSUER", "三重県 行政手続（職員）")
     # sent with every answer served over https (as PROXY_HOPS' proxy reports the scheme)
     STRICT_TRANSPORT_SECURITY = _env(
         "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
@@ -64,6 +72,8 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
+    # the second sign-in step (authenticator or recovery code), per account
+    TOTP_RATE_LIMIT = _env("TOTP_RATE_LIMIT", "5 per minute;20 per hour")
     # the resident's side, per client address: starting a form, posting a page that
     # carries files, resume-code look-ups, API submissions without an API token
     START_RATE_LIMIT = _env("START_RATE_LIMIT", "30 per minute;300 per hour")
@@ -145,6 +155,10 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
+    TOTP_RATE_LIMIT = "1000 per minute"
+    # the suite signs in as every role hundreds of times; the two-factor tests
+    # (tests/staff/test_two_factor.py) set the roles back to Config's
+    STAFF_TWO_FACTOR_ROLES = ""
     JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
     START_RATE_LIMIT = UPLOAD_RATE_LIMIT = RESUME_RATE_LIMIT = "1000 per minute"
     API_SUBMIT_RATE_LIMIT = "1000 per minute"

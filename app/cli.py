@@ -32,7 +32,7 @@ def demo_command() -> None:
             err=True,
         )
         sys.exit(2)
-    report = run_import(CATALOGUE, dry_run=False, quiet=True)
+    report = run_import(CATALOGUE, dry_run=False, quiet=True, by="flask demo")
     if not report.ok:
         sys.exit(1)
     c = report.counts
