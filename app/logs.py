@@ -1,5 +1,5 @@
 """Logs: one JSON line per record, the same for the web processes, the workers and the
-commands (and gunicorn's own lines, deploy/gunicorn.conf.py), each with the request it
+commands (and gunicorn's own lines, app/gunicorn_conf.py), each with the request it
 belongs to.
 
 Every request gets an id (the proxy's `X-Request-ID` when it sends a sane one, else a new
