@@ -46,13 +46,16 @@ fonts:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
 	fi
 
+# Every absolute link (mails, the receipt's link and QR code, JSON-LD) is built from
+# BASE_URL: unless it is set, the address `make run` serves on (PORT=5131 make run).
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install fonts
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo ""
-	@echo "  手続をさがす / find a procedure:  http://127.0.0.1:$(PORT)/"
-	@echo "  ダッシュボード / dashboard:       http://127.0.0.1:$(PORT)/dashboard"
-	@echo "  API:                             http://127.0.0.1:$(PORT)/api/v1/kpi"
+	@echo "  手続をさがす / find a procedure:  $(BASE_URL)/"
+	@echo "  ダッシュボード / dashboard:       $(BASE_URL)/dashboard"
+	@echo "  API:                             $(BASE_URL)/api/v1/kpi"
 	@echo ""
 	$(FLASK) run --port $(PORT)
 

@@ -121,32 +121,39 @@ def stamped(payload: dict | None) -> dict:
 
 def report_errors(app: Flask) -> bool:
     """Unhandled errors to Sentry (or a compatible service) when SENTRY_DSN is set, with
-    nothing personal: no request bodies, cookies, headers' personal parts or local
-    variables (answers live in them). → whether reporting is on."""
-    dsn = app.config.get("SENTRY_DSN")
-    if not dsn:
+    nothing personal. → whether reporting is on."""
+    if not app.config.get("SENTRY_DSN"):
         return False
     # an optional extra (`pip install 'tetsuzuki[sentry]'`): imported only when configured
     import sentry_sdk
+
+    sentry_sdk.init(**sentry_options(app))
+    return True
+
+
+def sentry_options(app: Flask) -> dict:
+    """Sentry's settings: the release and environment, and no request bodies, cookies,
+    user data or local variables (answers live in them). send_default_pii stays off (its
+    default; newer SDKs deprecate setting it)."""
+    # the optional extra again: only a process that reports errors reads these
     from sentry_sdk.consts import DEFAULT_OPTIONS
     from sentry_sdk.integrations.flask import FlaskIntegration
     from sentry_sdk.integrations.rq import RqIntegration
 
-    private: dict = {"max_request_body_size": "never", "include_local_variables": False}
+    options: dict = {
+        "dsn": app.config["SENTRY_DSN"],
+        "release": f"tetsuzuki@{__version__}",
+        "environment": app.config.get("ENVIRONMENT"),
+        "traces_sample_rate": 0,
+        "integrations": [FlaskIntegration(), RqIntegration()],
+        "max_request_body_size": "never",
+        "include_local_variables": False,
+    }
     if "data_collection" in DEFAULT_OPTIONS:  # newer SDKs: what is collected, spelt out
-        private["data_collection"] = {
+        options["data_collection"] = {
             "user_info": False,
             "http_bodies": [],
             "stack_frame_variables": False,
             "database_query_data": False,
         }
-    # send_default_pii stays off (its default; newer SDKs deprecate setting it)
-    sentry_sdk.init(
-        dsn=dsn,
-        release=f"tetsuzuki@{__version__}",
-        environment=app.config.get("ENVIRONMENT"),
-        traces_sample_rate=0,
-        integrations=[FlaskIntegration(), RqIntegration()],
-        **private,
-    )
-    return True
+    return options

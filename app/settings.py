@@ -14,6 +14,7 @@ from flask_babel import get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.links import check_base_url
 from app.resources import shipped
 
 
@@ -23,6 +24,7 @@ def migrations_dir() -> str:
 
 def resolve(app: Flask) -> None:
     """Fill the defaults that live in the instance folder (database file, secret key)."""
+    app.config["BASE_URL"] = check_base_url(app.config.get("BASE_URL"))
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -136,8 +138,11 @@ def select_locale() -> Locale:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
     langs = current_app.config["LANGUAGES"]
     if _stateless(request.path):  # no session read: public answers stay cacheable
+        asked = request.args.get("lang")  # in the address: /api/docs?lang=en
         return _locale(
-            request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+            (asked if asked in langs else None)
+            or request.accept_languages.best_match(langs)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     asked = request.args.get("lang")
     if asked in CONTENT_LANGUAGES:

@@ -27,7 +27,7 @@ GROUND = {
     "logs",
 }
 # shared plumbing of the web app, below every feature too
-PLUMBING = {"extensions", "settings", "web", "prepared", "gcpause", "health", "startup"}
+PLUMBING = {"extensions", "settings", "web", "links", "prepared", "gcpause", "health", "startup"}
 # the two places that put the house together: they may import anything
 TOP = {"__init__", "cli", "wiring"}
 # the pure cores: not even Flask or the database
