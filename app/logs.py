@@ -87,7 +87,8 @@ def configure(app: Flask, component: str) -> None:
     if not any(isinstance(f, ContextFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler(fmt=app.config["LOG_FORMAT"]))
     root.setLevel(app.config["LOG_LEVEL"])
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
+    for chatty in ("alembic.runtime.plugins", "weasyprint.progress"):  # a line per plugin, per step
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:
