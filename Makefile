@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel
+.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,14 @@ run: install fonts
 	@echo ""
 	$(FLASK) run --port $(PORT)
 
-test: install-dev fonts
+test: install-dev fonts systemd
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# tests/test_deploy.py checks deploy/'s units with systemd-analyze (Debian's systemd package;
+# nothing is started)
+systemd:
+	@command -v systemd-analyze >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null)
 
 $(VENV)/.installed-e2e: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'

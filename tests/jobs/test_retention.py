@@ -68,7 +68,9 @@ def test_closed_past_retention_loses_personal_data_and_files_but_keeps_the_count
         _, files, _, _ = state(old)
         stored = [Path(jobs_app.config["UPLOAD_DIR"]) / f.path for f in files]
         stored += list(
-            (Path(jobs_app.instance_path) / "outbox").glob(f"mail_*-{files[0].submission_id}*.eml")
+            (Path(jobs_app.instance_path) / "documents" / "mail").glob(
+                f"mail_*-{files[0].submission_id}*.eml"
+            )
         )
         assert len(stored) == 3 and all(p.exists() for p in stored)  # the photo, two mails
         counts_before = submission_counts()
