@@ -73,7 +73,7 @@ def role_required(*roles):
 
 
 @bp.before_request
-def _idle_timeout():
+def idle_timeout():
     """Sign out after STAFF_IDLE_MINUTES without a request (the page warns before)."""
     if not current_user.is_authenticated:
         return None
@@ -95,7 +95,7 @@ def _idle_timeout():
 
 
 @bp.context_processor
-def _staff_helpers():
+def staff_helpers():
     return {
         "roles": ROLES,
         "idle_seconds": current_app.config["STAFF_IDLE_MINUTES"] * 60,

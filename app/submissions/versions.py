@@ -157,6 +157,21 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
     """Check, then store new versions; a changed file under a published version is refused."""
     report = LoadReport()
     ok, report.problems = check_forms(paths)
+    return _store(ok, report)
+
+
+def load_text(text: str, *, name: str) -> LoadReport:
+    """`load_forms` for one definition held as text (the form builder publishes through
+    it): the same check (`check_forms`'s parser, catalogue codes and webhook rules) and
+    the same storing. `name` stands for the file in the problems."""
+    report = LoadReport()
+    codes = set(db.session.scalars(select(Procedure.code)))
+    defn, found = parse(text, path=name, procedures=codes or None, webhooks=webhook.rules())
+    report.problems = [str(p) for p in found]
+    return _store([(name, defn, text)] if defn is not None else [], report)
+
+
+def _store(ok: list, report: LoadReport) -> LoadReport:
     new = []
     for path, defn, text in ok:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
