@@ -104,8 +104,8 @@ def read_value(form: Posted, item: Input, langs: list[str]) -> Any:
     name = f"x-{item.key}"
     if item.kind == "text":
         return read_text(form, name, langs)
-    if item.kind == "boolean":
-        return True if form.get(name) == "y" else None
+    if item.kind == "boolean":  # not set, yes or no: an explicit `false` is kept
+        return {"true": True, "false": False}.get(form.get(name) or "")
     raw = _clip(form.get(name))
     if not raw:
         return None
