@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app.catalogue.models import Procedure
 from app.extensions import db
 from app.formengine.registry import FIELD_TYPES
+from app.staff import services as staff_services
 from app.staff import views as staff_views
 from app.submissions.models import FormVersion
 from app.web import current_lang
@@ -524,7 +525,11 @@ def from_version(version_id: int):
 @login_required
 def versions_of(code: str):
     """The published versions of a procedure's forms, each to export or to roll back to."""
-    p = _procedure(code)
+    p = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if p is None:
+        abort(404)
+    if not staff_services.may_see_procedure(current_user, p):
+        abort(403)
     rows = list(
         db.session.scalars(
             select(FormVersion)
@@ -532,5 +537,7 @@ def versions_of(code: str):
             .order_by(FormVersion.form_id, FormVersion.version.desc())
         )
     )
-    return render_template("builder/versions.html", p=p, rows=rows)
+    return render_template(
+        "builder/versions.html", p=p, rows=rows, can_edit=current_user.can_edit(p.department_id)
+    )
 
