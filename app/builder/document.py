@@ -110,6 +110,12 @@ def message(problem: Problem, lang: str) -> str:
     return en if lang == "en" and sep else ja
 
 
+def message_text(text: str, lang: str) -> str:
+    """One language of a `日本語 / English` text."""
+    ja, sep, en = text.partition(" / ")
+    return en if lang == "en" and sep else ja
+
+
 def locate(text: str, problems: Iterable[Problem], lang: str = "ja") -> Located:
     """Each problem at the question (or page, or form) whose lines hold its line."""
     spans = _spans(text)

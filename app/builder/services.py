@@ -27,7 +27,7 @@ from app.submissions import versions
 from app.submissions.cli import SHIPPED
 from app.submissions.models import FormVersion
 
-from . import document
+from . import bundle, document
 from .models import FormDraft, FormReview
 
 STARTERS = Path(__file__).resolve().parent / "starters"
@@ -119,6 +119,37 @@ def start(
     staff.audit(user, "builder.start", f"draft:{draft.id}", {"form": form_id, "origin": origin})
     db.session.commit()
     return draft
+
+
+def start_from(procedure: Procedure, user: User, data: dict, origin: str) -> FormDraft:
+    """A new draft holding a form read elsewhere (a bundle), as a form of `procedure`."""
+    form_id = data["id"]
+    data = document.retarget(data, form_id, procedure.code, next_version(form_id))
+    draft = FormDraft(
+        procedure_id=procedure.id,
+        form_id=form_id,
+        yaml_text=document.dump(data),
+        origin=origin[:120],
+        created_by_id=user.id,
+        state="editing",
+    )
+    db.session.add(draft)
+    db.session.flush()
+    staff.audit(user, "builder.start", f"draft:{draft.id}", {"form": form_id, "origin": origin})
+    return draft
+
+
+def bundle_entries() -> list[bundle.Entry]:
+    """The newest version of every published form, and the shipped templates."""
+    out = [
+        bundle.Entry("form", f"forms/{fv.form_id}-v{fv.version}.yaml", fv.form_id, fv.version, fv.yaml_text)
+        for fv in versions.published_forms()
+    ]
+    for name in STARTER_NAMES:
+        text = (STARTERS / f"{name}.yaml").read_text(encoding="utf-8")
+        data, _ = document.read(text)
+        out.append(bundle.Entry("template", f"templates/{name}.yaml", data["id"], data["version"], text))
+    return out
 
 
 # --- reading and saving ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from app.staff import views as staff_views
 from app.submissions.models import FormVersion
 from app.web import current_lang
 
-from . import changes, document, edit, labels, services
+from . import bundle, changes, document, edit, labels, services
 from .models import FormDraft
 
 bp = Blueprint("builder", __name__, url_prefix="/staff/builder", template_folder="templates")
@@ -541,3 +541,46 @@ def versions_of(code: str):
         "builder/versions.html", p=p, rows=rows, can_edit=current_user.can_edit(p.department_id)
     )
 
+
+
+# --- bundles: forms and templates shared between deployments ----------------------------------
+
+
+@bp.get("/bundle.zip")
+@login_required
+def bundle_export():
+    return Response(
+        bundle.write(services.bundle_entries()),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="forms-bundle.zip"'},
+    )
+
+
+@bp.post("/bundle")
+@login_required
+def bundle_import():
+    """Each form of a bundle becomes a draft of its procedure, where the procedure is in
+    this catalogue and the user may edit it; everything else is listed as left out."""
+    if current_user.role not in ("department", "admin"):
+        abort(403)
+    sent = request.files.get("bundle")
+    raw = sent.read(bundle.MAX_BUNDLE_BYTES + 1) if sent else b""
+    if not raw:
+        flash(_("zipファイルを選んでください。"), "error")
+        return redirect(url_for(".index"))
+    got = bundle.read(raw)
+    made, left = [], [document.message_text(p, current_lang()) for p in got.problems]
+    for entry in got.entries:
+        data, _problems = document.read(entry.text)
+        code = data.get("procedure") if isinstance(data, dict) else None
+        p = db.session.scalar(select(Procedure).where(Procedure.code == str(code))) if code else None
+        if entry.kind != "form":
+            left.append(_("%(name)s: ひな形は取り込みません（様式として取り込むには手続を指定してください）", name=entry.name))
+        elif not isinstance(data, dict) or not isinstance(data.get("id"), str) or not FORM_ID.fullmatch(data["id"]):
+            left.append(_("%(name)s: 様式として読めません", name=entry.name))
+        elif p is None or not current_user.can_edit(p.department_id):
+            left.append(_("%(name)s: 手続 %(code)s がないか、編集できません", name=entry.name, code=str(code)[:40]))
+        else:
+            made.append(services.start_from(p, current_user, data, f"bundle:{entry.name}"))
+    db.session.commit()
+    return render_template("builder/imported.html", made=made, left=left)

@@ -44,6 +44,8 @@ MATRIX = [
     ("POST", D + "/review", {"anon": RE, "d01": FORBID, "d02": FORBID, "bureau": RE, "admin": RE}),
     ("POST", "/staff/builder/versions/{fv}/draft", EDIT),
     ("GET", "/staff/builder/forms/A", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/builder/bundle.zip", ALL_SIGNED_IN),
+    ("POST", "/staff/builder/bundle", {"anon": RE, "d01": RE, "bureau": FORBID, "admin": RE}),  # no file
     ("GET", D + "/preview", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE, "admin": RE}),
     ("GET", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
     ("POST", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
