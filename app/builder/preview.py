@@ -17,7 +17,7 @@ from flask_login import login_required
 from app.formengine import parser, prune, render, validate_page
 from app.formengine.destinations import ANY as ANY_WEBHOOK
 from app.formengine.files import check_upload, safe_name, sniff
-from app.formengine.types import GroupType
+from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.submissions import validation
 from app.submissions.flow import Flow
@@ -146,6 +146,15 @@ def preview_page(draft_id: int, form_id: str, page_id: str):
         if f.type == "file" and f.id not in sent and f.id in answers:
             raw[f.id] = answers[f.id]
     ctx = validation.context(lang, pending_files=dict.fromkeys(_ids(raw), True))
+    action = request.form.get("action", "next")
+    if action.startswith(("lookup:", "add:", "remove:")):  # a field's own button (types.py)
+        verb, _sep, rest = action.partition(":")
+        field_id, _sep, arg = rest.partition(":")
+        f = next((x for x in page.fields if x.id == field_id), None)
+        if f is not None:
+            raw[f.id] = kind(f).act(f, raw.get(f.id), verb, arg, ctx)
+        form = bind(defn, page, lang, answers=raw)
+        return _page_html(draft, fv, defn, page, form, answers, lang, errors)
     result = validate_page(defn, page, raw, answers, ctx)
     errors = {**result.errors, **errors}
     if errors:
