@@ -25,15 +25,15 @@ def sign_in(page, email):
     page.keyboard.type(email)
     page.focus("#password")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/staff/")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def press(page, selector):
     """Move the focus to a link or button and press Enter, as a keyboard user does."""
     page.locator(selector).first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def tick(page, selector):
@@ -109,7 +109,7 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     type_into(author, "#x-max_size_mb", "10")
     press(author, "button[value=save]")
     assert author.locator("#question-problems").count() == 0
-    assert "書類の出し方 が オンラインで添付する" in author.locator("main").inner_text()
+    assert "「書類の出し方」が「オンラインで添付する」" in author.locator("main").inner_text()
     shoot(author, "builder-question")
     doc_shot(author, "question")
 

@@ -21,6 +21,7 @@ from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.submissions import validation
 from app.submissions.flow import Flow
+from app.submissions.views import _conditions as conditions_shown  # the resident's rule
 from app.submissions.views import anchor
 from app.web import content_lang
 
@@ -77,6 +78,7 @@ def _ctx(draft, lang):
 def _page_html(draft, fv, defn, page, form, answers, lang, errors=None, status=200):
     ctx = _ctx(draft, lang)
     number, total, previous = Flow(defn, answers, ctx).position(page)
+    hidden, notes = conditions_shown(defn, page, answers, lang, ctx)
     summary = [(anchor(k, page), m) for k, msgs in (errors or {}).items() for m in msgs]
     return render_template(
         "builder/preview_page.html",
@@ -89,8 +91,8 @@ def _page_html(draft, fv, defn, page, form, answers, lang, errors=None, status=2
         previous=previous,
         from_check=request.args.get("from") == "check",
         group_title=GroupType.item_title,
-        hidden=set(),
-        notes={},
+        hidden=hidden,
+        notes=notes,
         form=form,
         errors=errors or {},
         summary=summary,
