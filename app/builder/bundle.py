@@ -110,7 +110,11 @@ def read(raw: bytes) -> Read:
         if not isinstance(item, dict):
             continue
         name, kind = item.get("file"), item.get("kind")
-        if not isinstance(name, str) or not MEMBER_NAME.fullmatch(name) or kind not in ("form", "template"):
+        if (
+            not isinstance(name, str)
+            or not MEMBER_NAME.fullmatch(name)
+            or kind not in ("form", "template")
+        ):
             out.problems.append(f"{str(name)[:80]}: 使えない名前です / a name that cannot be used")
             continue
         data = _member(zf, name, budget)

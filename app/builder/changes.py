@@ -48,19 +48,21 @@ def changes(old: Any, new: Any) -> list[Change]:
         else:
             before = {k: v for k, v in old_pages[pid].items() if k != "fields"}
             after = {k: v for k, v in page.items() if k != "fields"}
-            keys = tuple(sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)))
+            keys = tuple(
+                sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            )
             if keys:
                 out.append(Change("page_changed", title, keys=keys))
     for pid, page in old_pages.items():
         if pid not in new_pages:
             out.append(Change("page_removed", document.text_of(page.get("title")) or pid))
     before, after = _index(old), _index(new)
-    for fid, (pid, n, f) in after.items():
+    for fid, (pid, _n, f) in after.items():
         page_title = document.text_of(new_pages.get(pid, {}).get("title")) or pid
         if fid not in before:
             out.append(Change("question_added", _label(f), page_title))
             continue
-        opid, on, of = before[fid]
+        opid, _on, of = before[fid]
         keys = tuple(sorted(k for k in set(of) | set(f) if of.get(k) != f.get(k)))
         if keys:
             out.append(Change("question_changed", _label(f), page_title, keys))

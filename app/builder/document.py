@@ -226,8 +226,7 @@ def _texts(data: Any) -> Iterable[Any]:
     for key in FORM_TEXT_KEYS:
         if data.get(key):
             yield data[key]
-    for item in data.get("before_you_start") or []:
-        yield item
+    yield from data.get("before_you_start") or []
     fee = data.get("fee")
     if isinstance(fee, dict) and fee.get("label"):
         yield fee["label"]

@@ -150,7 +150,9 @@ def read_condition(form: Posted, earlier: list[dict], current: Any) -> Any:
     raw = _clip(form.get("cond-value"))
     if op == "filled":
         return {"field": fid, "filled": raw not in ("no", "false", "いいえ")}
-    kind = FIELD_TYPES[target["type"]].answer if target and target.get("type") in FIELD_TYPES else ""
+    kind = (
+        FIELD_TYPES[target["type"]].answer if target and target.get("type") in FIELD_TYPES else ""
+    )
     values = [x.strip() for x in raw.replace("、", ",").split(",") if x.strip()]
     if op in ("in", "not_in"):
         return {"field": fid, op: [_operand(v, kind) for v in values]}
@@ -167,7 +169,9 @@ def _operand(text: str, kind: str) -> Any:
     return text
 
 
-def read_question(old: Mapping[str, Any], form: Posted, langs: list[str], earlier: list[dict]) -> dict:
+def read_question(
+    old: Mapping[str, Any], form: Posted, langs: list[str], earlier: list[dict]
+) -> dict:
     """The question as the page typed it; keys the page does not edit are kept."""
     type_name = old.get("type")
     t = FIELD_TYPES.get(type_name)
@@ -204,7 +208,10 @@ def read_question(old: Mapping[str, Any], form: Posted, langs: list[str], earlie
 def new_question(data: Any, type_name: str) -> dict[str, Any]:
     """A question of a type, with an id not yet used in the form."""
     t = FIELD_TYPES[type_name]
-    q: dict[str, Any] = {"id": document.new_id(document.all_ids(data), type_name), "type": type_name}
+    q: dict[str, Any] = {
+        "id": document.new_id(document.all_ids(data), type_name),
+        "type": type_name,
+    }
     if "text" in t.extra_keys:
         q["text"] = {"ja": ""}
     else:
@@ -252,7 +259,9 @@ def read_settings(old: Mapping[str, Any], form: Posted) -> dict[str, Any]:
         else:
             new.pop(key, None)
     mails = [x.strip() for x in _clip(form.get("mail_to")).replace(",", "\n").splitlines()]
-    hooks = [o for o in old.get("outputs") or [] if isinstance(o, dict) and o.get("type") != "email"]
+    hooks = [
+        o for o in old.get("outputs") or [] if isinstance(o, dict) and o.get("type") != "email"
+    ]
     outputs = [{"type": "email", "to": m} for m in mails if m] + hooks
     if outputs:
         new["outputs"] = outputs

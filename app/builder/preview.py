@@ -139,7 +139,9 @@ def preview_page(draft_id: int, form_id: str, page_id: str):
     lang = content_lang(defn.languages)
     answers = _kept(draft)
     if request.method == "GET":
-        return _page_html(draft, fv, defn, page, bind(defn, page, lang, answers=answers), answers, lang)
+        return _page_html(
+            draft, fv, defn, page, bind(defn, page, lang, answers=answers), answers, lang
+        )
     form = bind(defn, page, lang, formdata=request.form)
     raw = answers_from(defn, page, form)
     sent, errors = _files(page, lang)
@@ -217,7 +219,9 @@ def preview_check(draft_id: int, form_id: str):
     ctx = _ctx(draft, lang)
     missing = Flow(defn, answers, ctx).first_incomplete()
     if missing:
-        return redirect(url_for(".preview_page", draft_id=draft.id, form_id=defn.id, page_id=missing))
+        return redirect(
+            url_for(".preview_page", draft_id=draft.id, form_id=defn.id, page_id=missing)
+        )
     sections = render(defn, answers, lang, ctx)
     return render_template(
         "builder/preview_check.html",

@@ -142,13 +142,17 @@ def start_from(procedure: Procedure, user: User, data: dict, origin: str) -> For
 def bundle_entries() -> list[bundle.Entry]:
     """The newest version of every published form, and the shipped templates."""
     out = [
-        bundle.Entry("form", f"forms/{fv.form_id}-v{fv.version}.yaml", fv.form_id, fv.version, fv.yaml_text)
+        bundle.Entry(
+            "form", f"forms/{fv.form_id}-v{fv.version}.yaml", fv.form_id, fv.version, fv.yaml_text
+        )
         for fv in versions.published_forms()
     ]
     for name in STARTER_NAMES:
         text = (STARTERS / f"{name}.yaml").read_text(encoding="utf-8")
         data, _ = document.read(text)
-        out.append(bundle.Entry("template", f"templates/{name}.yaml", data["id"], data["version"], text))
+        out.append(
+            bundle.Entry("template", f"templates/{name}.yaml", data["id"], data["version"], text)
+        )
     return out
 
 
@@ -191,8 +195,12 @@ def save(draft: FormDraft, data: Any, revision: Any, user: User, what: str, deta
 
 
 def _review(draft: FormDraft, user: User, decision: str, comment: str | None = None) -> None:
-    db.session.add(FormReview(draft_id=draft.id, user_id=user.id, decision=decision, comment=comment))
-    staff.audit(user, f"builder.{decision}", f"draft:{draft.id}", {"comment": comment} if comment else {})
+    db.session.add(
+        FormReview(draft_id=draft.id, user_id=user.id, decision=decision, comment=comment)
+    )
+    staff.audit(
+        user, f"builder.{decision}", f"draft:{draft.id}", {"comment": comment} if comment else {}
+    )
 
 
 def send_for_review(draft: FormDraft, user: User, revision: Any) -> None:
@@ -264,7 +272,10 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
     draft.yaml_text = text_out
     _review(draft, user, "approved", text)
     staff.audit(
-        user, "builder.publish", f"form:{draft.form_id}", {"version": data["version"], "draft": draft.id}
+        user,
+        "builder.publish",
+        f"form:{draft.form_id}",
+        {"version": data["version"], "draft": draft.id},
     )
     procedure = draft.procedure
     if procedure.form is None:
@@ -272,7 +283,11 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
     if first and record_online:
         try:
             row = catalogue.record_status(
-                procedure, "online", today(), note=f"{draft.form_id} v{data['version']}", by=user.email
+                procedure,
+                "online",
+                today(),
+                note=f"{draft.form_id} v{data['version']}",
+                by=user.email,
             )
         except catalogue.CatalogueError as exc:
             db.session.rollback()

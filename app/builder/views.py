@@ -69,9 +69,7 @@ def _draft(draft_id: int) -> FormDraft:
     draft = db.session.get(FormDraft, draft_id)
     if draft is None:
         abort(404)
-    if not (
-        current_user.sees_all() or current_user.department_id == draft.procedure.department_id
-    ):
+    if not (current_user.sees_all() or current_user.department_id == draft.procedure.department_id):
         abort(403)
     return draft
 
@@ -212,7 +210,9 @@ def settings(draft_id: int):
         mail="\n".join(edit.mail_recipients(data)),
         posted=request.form if conflict else None,
         conflict=conflict,
-        located=document.locate(draft.yaml_text, services.problems(draft.yaml_text), current_lang()),
+        located=document.locate(
+            draft.yaml_text, services.problems(draft.yaml_text), current_lang()
+        ),
     ), (409 if conflict else 200)
 
 
@@ -230,7 +230,9 @@ def add_page(draft_id: int):
     page = edit.new_page(data)
     data["pages"].append(page)
     at = len(data["pages"]) - 1
-    done = _saved(draft, data, "page.add", {"page": page["id"]}, url_for(".page", draft_id=draft.id, p=at))
+    done = _saved(
+        draft, data, "page.add", {"page": page["id"]}, url_for(".page", draft_id=draft.id, p=at)
+    )
     return done or _overview(draft, conflict=True, status=409)
 
 
@@ -416,7 +418,9 @@ def upload(draft_id: int):
     if error:
         flash(error, "error")
         return redirect(url_for(".overview", draft_id=draft.id))
-    done = _saved(draft, data, "upload", {"bytes": len(raw)}, url_for(".overview", draft_id=draft.id))
+    done = _saved(
+        draft, data, "upload", {"bytes": len(raw)}, url_for(".overview", draft_id=draft.id)
+    )
     return done or _overview(draft, conflict=True, status=409)
 
 
@@ -433,7 +437,9 @@ def send(draft_id: int):
         return _overview(draft, conflict=True, status=409)
     except services.Refused as exc:
         why = {
-            "problems": _("問題が残っているため、審査に出せません。各質問に表示された問題を直してください。"),
+            "problems": _(
+                "問題が残っているため、審査に出せません。各質問に表示された問題を直してください。"
+            ),
         }.get(exc.message, _("この下書きは今は審査に出せません。"))
         return _overview(draft, status=422, refused=why)
     flash(_("審査に出しました。デジタル推進局の承認を待ってください。"), "success")
@@ -542,7 +548,6 @@ def versions_of(code: str):
     )
 
 
-
 # --- bundles: forms and templates shared between deployments ----------------------------------
 
 
@@ -573,13 +578,32 @@ def bundle_import():
     for entry in got.entries:
         data, _problems = document.read(entry.text)
         code = data.get("procedure") if isinstance(data, dict) else None
-        p = db.session.scalar(select(Procedure).where(Procedure.code == str(code))) if code else None
+        p = (
+            db.session.scalar(select(Procedure).where(Procedure.code == str(code)))
+            if code
+            else None
+        )
         if entry.kind != "form":
-            left.append(_("%(name)s: ひな形は取り込みません（様式として取り込むには手続を指定してください）", name=entry.name))
-        elif not isinstance(data, dict) or not isinstance(data.get("id"), str) or not FORM_ID.fullmatch(data["id"]):
+            left.append(
+                _(
+                    "%(name)s: ひな形は取り込みません（様式として取り込むには手続を指定してください）",
+                    name=entry.name,
+                )
+            )
+        elif (
+            not isinstance(data, dict)
+            or not isinstance(data.get("id"), str)
+            or not FORM_ID.fullmatch(data["id"])
+        ):
             left.append(_("%(name)s: 様式として読めません", name=entry.name))
         elif p is None or not current_user.can_edit(p.department_id):
-            left.append(_("%(name)s: 手続 %(code)s がないか、編集できません", name=entry.name, code=str(code)[:40]))
+            left.append(
+                _(
+                    "%(name)s: 手続 %(code)s がないか、編集できません",
+                    name=entry.name,
+                    code=str(code)[:40],
+                )
+            )
         else:
             made.append(services.start_from(p, current_user, data, f"bundle:{entry.name}"))
     db.session.commit()

@@ -25,7 +25,9 @@ def revision(html: str) -> str:
     return m.group(1)
 
 
-def start(client, code="A", how="template", template="corporation", form_id="built-permit", **extra):
+def start(
+    client, code="A", how="template", template="corporation", form_id="built-permit", **extra
+):
     r = client.post(
         f"/staff/builder/start/{code}",
         data={"form_id": form_id, "how": how, "template": template, **extra},
@@ -42,12 +44,12 @@ def draft_row(app, draft_id) -> FormDraft:
 
 
 @pytest.fixture
-def author(office):
+def author(office):  # noqa: F811  (the office fixture, imported above)
     app, _ = office
     return sign_in(app, EMAILS["d01"])
 
 
 @pytest.fixture
-def bureau(office):
+def bureau(office):  # noqa: F811
     app, _ = office
     return sign_in(app, EMAILS["bureau"])

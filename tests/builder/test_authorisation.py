@@ -19,7 +19,11 @@ EDIT = {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}
 D = "/staff/builder/{d}"
 MATRIX = [
     ("GET", "/staff/builder/", ALL_SIGNED_IN),
-    ("GET", "/staff/builder/start/A", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": FORBID, "admin": OK}),
+    (
+        "GET",
+        "/staff/builder/start/A",
+        {"anon": RE, "d01": OK, "d02": FORBID, "bureau": FORBID, "admin": OK},
+    ),
     ("GET", "/staff/builder/start/NOPE", {"d01": NOTFOUND, "admin": NOTFOUND}),
     ("POST", "/staff/builder/start/A", EDIT),
     ("GET", D, SEE),
@@ -37,15 +41,31 @@ MATRIX = [
     ("GET", "/staff/builder/versions/{fv}.yaml", ALL_SIGNED_IN),
     ("GET", "/staff/builder/versions/999999.yaml", {"d01": NOTFOUND}),
     ("POST", D + "/upload", EDIT),  # no file: told so on the overview
-    ("POST", D + "/send", {"anon": RE, "d01": CONFLICT, "d02": FORBID, "bureau": FORBID, "admin": CONFLICT}),
-    ("POST", D + "/withdraw", {"anon": RE, "d01": BAD, "d02": FORBID, "bureau": FORBID, "admin": BAD}),
+    (
+        "POST",
+        D + "/send",
+        {"anon": RE, "d01": CONFLICT, "d02": FORBID, "bureau": FORBID, "admin": CONFLICT},
+    ),
+    (
+        "POST",
+        D + "/withdraw",
+        {"anon": RE, "d01": BAD, "d02": FORBID, "bureau": FORBID, "admin": BAD},
+    ),
     ("GET", D + "/review", SEE),
     # the author never reviews their own draft; the bureau and admins do
     ("POST", D + "/review", {"anon": RE, "d01": FORBID, "d02": FORBID, "bureau": RE, "admin": RE}),
     ("POST", "/staff/builder/versions/{fv}/draft", EDIT),
-    ("GET", "/staff/builder/forms/A", {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}),
+    (
+        "GET",
+        "/staff/builder/forms/A",
+        {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK},
+    ),
     ("GET", "/staff/builder/bundle.zip", ALL_SIGNED_IN),
-    ("POST", "/staff/builder/bundle", {"anon": RE, "d01": RE, "bureau": FORBID, "admin": RE}),  # no file
+    (
+        "POST",
+        "/staff/builder/bundle",
+        {"anon": RE, "d01": RE, "bureau": FORBID, "admin": RE},
+    ),  # no file
     ("GET", D + "/preview", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE, "admin": RE}),
     ("GET", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
     ("POST", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
@@ -75,12 +95,16 @@ def test_every_builder_route_is_in_the_matrix(app):
     covered = set()
     for method, url, _ in MATRIX:
         endpoint, _args = adapter.match(url.format(d=1, fv=1), method=method)
-        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods)
+        rule = next(
+            r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods
+        )
         covered.add((method, rule.rule))
     assert routes <= covered, f"routes without an authorisation test: {sorted(routes - covered)}"
 
 
-@pytest.mark.parametrize(("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _ in MATRIX]
+)
 def test_builder_route_as_each_role(office, method, url, expected):
     app, _ = office
     draft_id = start(sign_in(app, EMAILS["d01"]))

@@ -57,16 +57,26 @@ def test_hostile_bundles_are_refused_piece_by_piece():
     assert bundle.read(b"not a zip").problems
     assert bundle.read(_zip({"forms/a.yaml": b"id: a"})).problems  # no manifest
     bomb = b"a" * (bundle.MAX_MEMBER_BYTES * 4)  # compresses to a few KB
-    got = bundle.read(_zip({"forms/bomb.yaml": bomb}, {"format": bundle.FORMAT, "files": [_listed("forms/bomb.yaml", bomb)]}))
+    got = bundle.read(
+        _zip(
+            {"forms/bomb.yaml": bomb},
+            {"format": bundle.FORMAT, "files": [_listed("forms/bomb.yaml", bomb)]},
+        )
+    )
     assert not got.entries and "大きすぎます" in got.problems[0]
     evil = b"id: a"
     for name in ("../../etc/passwd.yaml", "/abs.yaml", "forms/../x.yaml", "forms/a b.yaml"):
-        got = bundle.read(_zip({name: evil}, {"format": bundle.FORMAT, "files": [_listed(name, evil)]}))
+        got = bundle.read(
+            _zip({name: evil}, {"format": bundle.FORMAT, "files": [_listed(name, evil)]})
+        )
         assert not got.entries and "使えない名前" in got.problems[0]
     listed = _listed("forms/a.yaml", b"other")
     got = bundle.read(_zip({"forms/a.yaml": evil}, {"format": bundle.FORMAT, "files": [listed]}))
     assert not got.entries and "チェックサム" in got.problems[0]
-    many = {"format": bundle.FORMAT, "files": [_listed("forms/a.yaml", evil)] * (bundle.MAX_MEMBERS + 1)}
+    many = {
+        "format": bundle.FORMAT,
+        "files": [_listed("forms/a.yaml", evil)] * (bundle.MAX_MEMBERS + 1),
+    }
     assert bundle.read(_zip({"forms/a.yaml": evil}, many)).problems
 
 

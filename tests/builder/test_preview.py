@@ -70,4 +70,6 @@ def test_yaml_export_and_upload(office, author):
         follow_redirects=True,
     )
     assert "YAMLとして読めませんでした" in r.get_data(as_text=True)
-    assert "連絡先の電話番号" in author.get(f"/staff/builder/{draft_id}/form.yaml").get_data(as_text=True)
+    assert "連絡先の電話番号" in author.get(f"/staff/builder/{draft_id}/form.yaml").get_data(
+        as_text=True
+    )

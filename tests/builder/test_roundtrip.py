@@ -63,7 +63,10 @@ def test_every_question_of_the_shipped_forms_survives_its_edit_page():
         for p, page in enumerate(document.pages(data)):
             for q, f in enumerate(document.questions(page)):
                 earlier = document.earlier_questions(data, p, q)
-                assert edit.read_question(f, shown(f, langs), langs, earlier) == f, (path.name, f["id"])
+                assert edit.read_question(f, shown(f, langs), langs, earlier) == f, (
+                    path.name,
+                    f["id"],
+                )
 
 
 def shown(f: dict, langs: list[str]) -> MultiDict:
@@ -106,9 +109,9 @@ TRICKY = st.sampled_from(
 )  # fmt: skip
 TEXT = st.one_of(
     TRICKY,
-    st.text(
-        st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30
-    ).filter(lambda s: s.strip() == s and s.strip()),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(
+        lambda s: s.strip() == s and s.strip()
+    ),
 )
 SIMPLE_TYPES = [
     name for name, t in FIELD_TYPES.items()

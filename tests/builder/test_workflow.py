@@ -91,7 +91,10 @@ def test_review_publishes_a_new_version_and_records_the_status(office, author, b
     r = author.post(f"/staff/builder/{draft_id}/send", data={"revision": revision(html)})
     assert r.status_code == 302
     # the author cannot approve their own draft
-    assert author.post(f"/staff/builder/{draft_id}/review", data={"decision": "approve"}).status_code == 403
+    assert (
+        author.post(f"/staff/builder/{draft_id}/review", data={"decision": "approve"}).status_code
+        == 403
+    )
     review = bureau.get(f"/staff/builder/{draft_id}/review").get_data(as_text=True)
     assert "初めて公開する様式です。" in review and "+id: built-permit" in review
     r = bureau.post(
@@ -103,7 +106,9 @@ def test_review_publishes_a_new_version_and_records_the_status(office, author, b
         assert fv.version == 1
         p = db.session.scalar(select(Procedure).where(Procedure.code == "A"))
         row = db.session.scalar(
-            select(StatusChange).where(StatusChange.procedure_id == p.id).order_by(StatusChange.id.desc())
+            select(StatusChange)
+            .where(StatusChange.procedure_id == p.id)
+            .order_by(StatusChange.id.desc())
         )
         assert row.status == "online" and row.recorded_by == "bureau@example.jp"
         actions = set(db.session.scalars(select(AuditEvent.action)))
