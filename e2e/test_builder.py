@@ -74,6 +74,14 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     press(author, "button:has-text('下書きを作る')")
     assert "法人名" in author.locator("main").inner_text()
     shoot(author, "builder-overview")
+    press(author, "a:has-text('様式の設定を変更する')")
+    tick(author, "#lang-ja-easy")
+    press(author, "button:has-text('保存する')")
+    assert "未翻訳（やさしい日本語）" in author.locator("main").inner_text()  # back on the overview
+    press(author, "a:has-text('様式の設定を変更する')")
+    shoot(author, "builder-settings")
+    tick(author, "#lang-ja-easy")  # not offered after all
+    press(author, "button:has-text('保存する')")
 
     # a third page with a choice and a file question shown for one of its answers
     press(author, "button:has-text('ページを追加する')")
@@ -158,6 +166,9 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     press(desk, "button[value=approve]")
     assert "承認して公開しました" in desk.locator("main").inner_text()
 
+    desk.goto(f"/staff/builder/forms/{code}")
+    assert "v1" in desk.locator("main").inner_text()
+    shoot(desk, "builder-versions")
     desk.goto(f"/staff/procedures/{code}")
     first_row = desk.locator("table tbody tr").first.inner_text()
     assert "オンライン申請可" in first_row and "bureau@example.pref.mie.lg.jp" in first_row

@@ -180,6 +180,9 @@ def save(draft: FormDraft, data: Any, revision: Any, user: User, what: str, deta
         raise Refused("in_review")
     if str(draft.revision) != str(revision):
         raise Conflict(draft)
+    if isinstance(data, dict):
+        # a draft is always a form of its own procedure (an upload cannot move it)
+        data["procedure"] = draft.procedure.code
     draft.yaml_text = document.dump(data)
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         draft.form_id = data["id"][:100]
@@ -246,6 +249,13 @@ def send_back(draft: FormDraft, user: User, text: str | None) -> None:
     db.session.commit()
 
 
+def owned_elsewhere(form_id: str, procedure: Procedure) -> bool:
+    """Whether the form id is published as another procedure's form: a draft may only
+    make versions of its own procedure's forms."""
+    fv = published_before(form_id)
+    return fv is not None and fv.procedure_code != procedure.code
+
+
 def published_before(form_id: str) -> FormVersion | None:
     return db.session.scalar(
         select(FormVersion)
@@ -264,6 +274,8 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
     if draft.state != "in_review":
         raise Refused("state")
     data = data_of(draft)
+    if owned_elsewhere(draft.form_id, draft.procedure):
+        return [f"{draft.form_id}: 別の手続の様式IDです / the form id belongs to another procedure"]
     first = published_before(draft.form_id) is None
     data["version"] = next_version(draft.form_id)
     text_out = document.dump(data)

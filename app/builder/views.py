@@ -125,6 +125,10 @@ def start(code: str):
     how = request.form.get("how", "")
     if not FORM_ID.fullmatch(form_id):
         errors["form_id"] = _("様式IDは半角英小文字・数字・ハイフンで100文字以内にしてください。")
+    elif services.owned_elsewhere(form_id, p):
+        errors["form_id"] = _(
+            "この様式IDはほかの手続の様式で使われています。別の様式IDにしてください。"
+        )
     source = None
     if how == "template":
         source = request.form.get("template", "")
@@ -506,7 +510,8 @@ def review(draft_id: int):
             )
             if problems:
                 db.session.rollback()
-                return _review_page(draft, " ".join(problems), 422)
+                shown = " ".join(document.message_text(x, current_lang()) for x in problems)
+                return _review_page(draft, shown, 422)
             flash(_("承認して公開しました。"), "success")
         else:
             return _review_page(draft, _("審査の結果を選んでください。"), 422)
@@ -596,6 +601,8 @@ def bundle_import():
             or not FORM_ID.fullmatch(data["id"])
         ):
             left.append(_("%(name)s: 様式として読めません", name=entry.name))
+        elif p is not None and services.owned_elsewhere(data["id"], p):
+            left.append(_("%(name)s: 様式IDがほかの手続の様式で使われています", name=entry.name))
         elif p is None or not current_user.can_edit(p.department_id):
             left.append(
                 _(

@@ -130,3 +130,35 @@ def test_a_draft_with_problems_cannot_be_sent(office, author):
     assert r.status_code == 422
     assert "問題が残っているため、審査に出せません" in r.get_data(as_text=True)
     assert draft_row(app, draft_id).state == "editing"
+
+
+def test_a_draft_cannot_take_over_another_procedures_form(office, author, bureau):
+    """Department 01 uploads a YAML naming department 02's form and procedure: the draft
+    stays a form of its own procedure, and publishing under the other form's id is refused."""
+    import io
+
+    app, _ = office
+    r = author.post(
+        "/staff/builder/start/A", data={"form_id": "test-permit-c", "how": "blank", "title": "x"}
+    )
+    assert r.status_code == 422 and "ほかの手続の様式で使われています" in r.get_data(as_text=True)
+    draft_id = start(author, template="contact", form_id="mine")
+    text = author.get(f"/staff/builder/{draft_id}/form.yaml").get_data(as_text=True)
+    hostile = text.replace("id: mine", "id: test-permit-c").replace("procedure: A", "procedure: C")
+    overview = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
+    author.post(
+        f"/staff/builder/{draft_id}/upload",
+        data={"revision": revision(overview), "yaml": (io.BytesIO(hostile.encode()), "f.yaml")},
+        content_type="multipart/form-data",
+    )
+    data, _ = document.read(draft_row(app, draft_id).yaml_text)
+    assert data["procedure"] == "A" and data["id"] == "test-permit-c"
+    overview = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
+    author.post(f"/staff/builder/{draft_id}/send", data={"revision": revision(overview)})
+    r = bureau.post(f"/staff/builder/{draft_id}/review", data={"decision": "approve"})
+    assert r.status_code == 422 and "別の手続の様式ID" in r.get_data(as_text=True)
+    with app.app_context():
+        versions = db.session.scalars(
+            select(FormVersion.version).where(FormVersion.form_id == "test-permit-c")
+        )
+        assert list(versions) == [1]
