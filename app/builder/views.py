@@ -25,6 +25,7 @@ from app.extensions import db
 from app.formengine.registry import FIELD_TYPES
 from app.staff import services as staff_services
 from app.staff import views as staff_views
+from app.submissions import versions
 from app.submissions.models import FormVersion
 from app.web import current_lang
 
@@ -549,8 +550,45 @@ def versions_of(code: str):
         )
     )
     return render_template(
-        "builder/versions.html", p=p, rows=rows, can_edit=current_user.can_edit(p.department_id)
+        "builder/versions.html",
+        p=p,
+        rows=rows,
+        can_edit=current_user.can_edit(p.department_id),
+        may_withdraw=_may_withdraw(p),
+        withdrawn=versions.withdrawn_forms(),
     )
+
+
+def _may_withdraw(p: Procedure) -> bool:
+    """The procedure's department (or an admin) and the bureau may take a form off line."""
+    return current_user.can_edit(p.department_id) or current_user.role == "bureau"
+
+
+@bp.post("/forms/<code>/withdraw")
+@login_required
+def withdraw_form(code: str):
+    """Take one of the procedure's forms off line: residents can no longer start it."""
+    p = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if p is None:
+        abort(404)
+    if not _may_withdraw(p):
+        abort(403)
+    form_id = request.form.get("form_id", "")
+    owned = db.session.scalar(
+        select(FormVersion.id).where(
+            FormVersion.form_id == form_id, FormVersion.procedure_code == p.code
+        )
+    )
+    if owned is None:
+        flash(_("この手続の公開済みの様式から選んでください。"), "error")
+        return redirect(url_for(".versions_of", code=p.code))
+    versions.withdraw(form_id, current_user.email)
+    staff_services.audit(
+        current_user, "builder.withdraw_form", f"form:{form_id}", {"procedure": p.code}
+    )
+    db.session.commit()
+    flash(_("受付を終了しました。新しい版を公開すると再開します。"), "success")
+    return redirect(url_for(".versions_of", code=p.code))
 
 
 # --- bundles: forms and templates shared between deployments ----------------------------------

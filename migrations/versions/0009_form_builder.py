@@ -1,4 +1,4 @@
-"""The form builder: drafts of forms and their review steps
+"""The form builder: drafts of forms and their review steps; forms taken off line
 
 Revision ID: 0009_form_builder
 Revises: 0005_idempotency_declaration
@@ -53,9 +53,19 @@ def upgrade():
     )
     with op.batch_alter_table('form_reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_form_reviews_draft_id'), ['draft_id'], unique=False)
+    op.create_table(
+        'form_withdrawals',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('form_id', sa.String(length=100), nullable=False),
+        sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('withdrawn_by', sa.String(length=254), nullable=True),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('form_id'),
+    )
 
 
 def downgrade():
+    op.drop_table('form_withdrawals')
     with op.batch_alter_table('form_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_form_reviews_draft_id'))
     op.drop_table('form_reviews')

@@ -66,6 +66,12 @@ MATRIX = [
         "/staff/builder/bundle",
         {"anon": RE, "d01": RE, "bureau": FORBID, "admin": RE},
     ),  # no file
+    (
+        "POST",
+        "/staff/builder/forms/A/withdraw",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE, "admin": RE},
+    ),
+    ("POST", "/staff/builder/forms/NOPE/withdraw", {"d01": NOTFOUND}),
     ("GET", D + "/preview", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE, "admin": RE}),
     ("GET", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
     ("POST", D + "/preview/old/applicant", {"anon": RE, "d01": RE, "d02": FORBID, "bureau": RE}),
@@ -79,6 +85,8 @@ def _data(url: str, revision: int) -> dict:
         return {"form_id": "matrix-form", "how": "blank", "title": "題名"}
     if url.endswith("/review"):
         return {"decision": "comment", "comment": "確認しました"}
+    if url.endswith("/withdraw") and "/forms/" in url:
+        return {"form_id": "no-such-form"}  # told so on the versions page
     if url.endswith("/send"):
         return {}  # no revision: a stale page (409) for those who may send
     return {"revision": str(revision), "action": "save", "title-ja": "題名", "id": "corporation"}

@@ -162,3 +162,23 @@ def test_a_draft_cannot_take_over_another_procedures_form(office, author, bureau
             select(FormVersion.version).where(FormVersion.form_id == "test-permit-c")
         )
         assert list(versions) == [1]
+
+
+def test_a_withdrawn_form_cannot_be_started_until_a_new_version_is_published(office, author):
+    app, _ = office
+    resident = app.test_client()
+    assert resident.get("/apply/test-permit").status_code == 200
+    r = author.post("/staff/builder/forms/A/withdraw", data={"form_id": "test-permit"})
+    assert r.status_code == 302
+    assert "受付終了" in author.get("/staff/builder/forms/A").get_data(as_text=True)
+    assert resident.get("/apply/test-permit").status_code == 404
+    assert resident.get("/api/v1/forms/test-permit").status_code == 404
+    with app.app_context():
+        assert "withdraw_form" in " ".join(db.session.scalars(select(AuditEvent.action)))
+        text = db.session.scalar(
+            select(FormVersion.yaml_text).where(FormVersion.form_id == "test-permit")
+        )
+        from app.submissions import versions
+
+        assert not versions.load_text(text.replace("version: 1", "version: 2"), name="x").problems
+    assert resident.get("/apply/test-permit").status_code == 200
