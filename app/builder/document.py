@@ -180,6 +180,16 @@ def questions(page: Any) -> list[dict]:
     return [f if isinstance(f, dict) else {} for f in got] if isinstance(got, list) else []
 
 
+def type_name(f: Any) -> str:
+    """A question's type as written, or "" when it is not a string."""
+    t = f.get("type") if isinstance(f, dict) else None
+    return t if isinstance(t, str) else ""
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def text_of(value: Any, lang: str = "ja") -> str:
     """One language of a text (a string or a map of language → string)."""
     if isinstance(value, dict):
@@ -202,7 +212,7 @@ def earlier_questions(data: Any, page_no: int, question_no: int | None) -> list[
         for q, f in enumerate(questions(page)):
             if p > page_no or (p == page_no and (question_no is None or q >= question_no)):
                 return out
-            t = FIELD_TYPES.get(f.get("type"))
+            t = FIELD_TYPES.get(type_name(f))
             if t is not None and t.operators and isinstance(f.get("id"), str):
                 out.append(f)
     return out
@@ -226,7 +236,7 @@ def _texts(data: Any) -> Iterable[Any]:
     for key in FORM_TEXT_KEYS:
         if data.get(key):
             yield data[key]
-    yield from data.get("before_you_start") or []
+    yield from as_list(data.get("before_you_start"))
     fee = data.get("fee")
     if isinstance(fee, dict) and fee.get("label"):
         yield fee["label"]
@@ -238,11 +248,11 @@ def _texts(data: Any) -> Iterable[Any]:
 
 def _field_texts(fields: list[dict]) -> Iterable[Any]:
     for f in fields:
-        t = FIELD_TYPES.get(f.get("type"))
+        t = FIELD_TYPES.get(type_name(f))
         for key in (*TEXT_KEYS_OF_FIELD, *sorted(t.text_keys if t else ())):
             if f.get(key):
                 yield f[key]
-        for option in f.get("options") or []:
+        for option in as_list(f.get("options")):
             if isinstance(option, dict) and option.get("label"):
                 yield option["label"]
         yield from _field_texts(questions(f))
@@ -297,7 +307,7 @@ def condition_words(data: Any, condition: Any, lang: str = "ja") -> str:
 
     def value(fid: str, v: Any) -> str:
         f = by_id.get(fid) or {}
-        for option in f.get("options") or []:
+        for option in as_list(f.get("options")):
             if isinstance(option, dict) and str(option.get("value")) == str(v):
                 return text_of(option.get("label"), lang) or text_of(option.get("label")) or str(v)
         if isinstance(v, bool):

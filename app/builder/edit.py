@@ -151,7 +151,9 @@ def read_condition(form: Posted, earlier: list[dict], current: Any) -> Any:
     if op == "filled":
         return {"field": fid, "filled": raw not in ("no", "false", "いいえ")}
     kind = (
-        FIELD_TYPES[target["type"]].answer if target and target.get("type") in FIELD_TYPES else ""
+        FIELD_TYPES[document.type_name(target)].answer
+        if target and document.type_name(target) in FIELD_TYPES
+        else ""
     )
     values = [x.strip() for x in raw.replace("、", ",").split(",") if x.strip()]
     if op in ("in", "not_in"):
@@ -173,11 +175,11 @@ def read_question(
     old: Mapping[str, Any], form: Posted, langs: list[str], earlier: list[dict]
 ) -> dict:
     """The question as the page typed it; keys the page does not edit are kept."""
-    type_name = old.get("type")
+    type_name = document.type_name(old)
     t = FIELD_TYPES.get(type_name)
     new: dict[str, Any] = {"id": _clip(form.get("id")) or old.get("id"), "type": type_name}
-    if t is None:
-        return {**old, **new}
+    if t is None:  # a type the registry does not know: only the id is edited here
+        return {**old, "id": new["id"]}
     for key in ("label", "help"):
         if key == "label" and not t.label_required and "text" in t.extra_keys:
             continue
@@ -260,7 +262,9 @@ def read_settings(old: Mapping[str, Any], form: Posted) -> dict[str, Any]:
             new.pop(key, None)
     mails = [x.strip() for x in _clip(form.get("mail_to")).replace(",", "\n").splitlines()]
     hooks = [
-        o for o in old.get("outputs") or [] if isinstance(o, dict) and o.get("type") != "email"
+        o
+        for o in document.as_list(old.get("outputs"))
+        if isinstance(o, dict) and o.get("type") != "email"
     ]
     outputs = [{"type": "email", "to": m} for m in mails if m] + hooks
     if outputs:
@@ -274,7 +278,7 @@ def read_settings(old: Mapping[str, Any], form: Posted) -> dict[str, Any]:
 def mail_recipients(data: Mapping[str, Any]) -> list[str]:
     return [
         str(o.get("to"))
-        for o in data.get("outputs") or []
+        for o in document.as_list(data.get("outputs"))
         if isinstance(o, dict) and o.get("type") == "email"
     ]
 

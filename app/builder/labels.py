@@ -83,7 +83,7 @@ DECISIONS = {
 
 
 def type_label(name: str) -> str:
-    return str(TYPES.get(name, name))
+    return str(TYPES.get(name, name)) if isinstance(name, str) else str(name)
 
 
 def key_label(name: str) -> str:

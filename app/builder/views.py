@@ -168,6 +168,7 @@ def _overview(draft: FormDraft, *, conflict: bool = False, status: int = 200, re
         may_review=services.may_review(draft, current_user),
         history=services.reviews(draft),
         mail=edit.mail_recipients(data),
+        languages=document.languages(data),
         conflict=conflict,
         refused=refused,
     ), status
@@ -347,8 +348,8 @@ def question(draft_id: int, p: int, q: int):
         f = document.questions(pg)[q]
         earlier = document.earlier_questions(data, p, q)
     located = document.locate(draft.yaml_text, services.problems(draft.yaml_text), current_lang())
-    t = FIELD_TYPES.get(f.get("type"))
-    options = [o if isinstance(o, dict) else {} for o in f.get("options") or []]
+    t = FIELD_TYPES.get(document.type_name(f))
+    options = [o if isinstance(o, dict) else {} for o in document.as_list(f.get("options"))]
     return render_template(
         "builder/question.html",
         draft=draft,
@@ -359,7 +360,7 @@ def question(draft_id: int, p: int, q: int):
         f=f,
         t=t,
         langs=_langs(data),
-        inputs=edit.inputs(f.get("type")),
+        inputs=edit.inputs(document.type_name(f)),
         options=options,
         earlier=earlier,
         operators=edit.CONDITION_OPERATORS,
