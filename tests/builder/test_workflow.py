@@ -182,3 +182,35 @@ def test_a_withdrawn_form_cannot_be_started_until_a_new_version_is_published(off
 
         assert not versions.load_text(text.replace("version: 1", "version: 2"), name="x").problems
     assert resident.get("/apply/test-permit").status_code == 200
+
+
+def test_sent_back_with_a_comment_the_author_edits_again(office, author, bureau):
+    app, _ = office
+    draft_id = start(author, template="declaration", form_id="consent-form")
+    html = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
+    author.post(f"/staff/builder/{draft_id}/send", data={"revision": revision(html)})
+    # in review, the draft cannot be changed
+    html = author.get(f"/staff/builder/{draft_id}/settings").get_data(as_text=True)
+    r = author.post(
+        f"/staff/builder/{draft_id}/settings", data={"revision": revision(html), "title-ja": "x"}
+    )
+    assert r.status_code == 302
+    assert draft_row(app, draft_id).state == "in_review"
+    r = bureau.post(f"/staff/builder/{draft_id}/review", data={"decision": "comment"})
+    assert r.status_code == 422 and "コメントを入力してください" in r.get_data(as_text=True)
+    r = bureau.post(
+        f"/staff/builder/{draft_id}/review",
+        data={"decision": "send_back", "comment": "同意文をやさしい日本語にも"},
+    )
+    assert r.status_code == 302
+    assert draft_row(app, draft_id).state == "editing"
+    review = author.get(f"/staff/builder/{draft_id}/review").get_data(as_text=True)
+    assert "差し戻しました" in review and "同意文をやさしい日本語にも" in review
+    html = author.get(f"/staff/builder/{draft_id}/settings").get_data(as_text=True)
+    r = author.post(
+        f"/staff/builder/{draft_id}/settings",
+        data={"revision": revision(html), "title-ja": "同意", "languages": ["en", "ja-easy"]},
+    )
+    assert r.status_code == 302
+    overview = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
+    assert "未翻訳（やさしい日本語）" in overview
