@@ -159,6 +159,11 @@ def preview_page(draft_id: int, form_id: str, page_id: str):
             raw[f.id] = kind(f).act(f, raw.get(f.id), verb, arg, ctx)
         form = bind(defn, page, lang, answers=raw)
         return _page_html(draft, fv, defn, page, form, answers, lang, errors)
+    if action == "save":  # the resident would get a resume code; a preview keeps nothing
+        flash(
+            _("プレビューでは一時保存しません。住民の画面では再開コードとリンクが出ます。"), "info"
+        )
+        return _page_html(draft, fv, defn, page, form, answers, lang)
     result = validate_page(defn, page, raw, answers, ctx)
     errors = {**result.errors, **errors}
     if errors:

@@ -73,3 +73,12 @@ def test_yaml_export_and_upload(office, author):
     assert "連絡先の電話番号" in author.get(f"/staff/builder/{draft_id}/form.yaml").get_data(
         as_text=True
     )
+
+
+def test_save_for_later_in_the_preview_keeps_nothing(office, author):
+    draft_id = start(author, template="contact", form_id="contact-form")
+    page_url = author.get(f"/staff/builder/{draft_id}/preview").headers["Location"]
+    r = author.post(page_url, data={"action": "save", "contact_phone": "059-224-2000"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "プレビューでは一時保存しません" in html
+    assert "059-224-2000" in html  # what was typed is still on the page
