@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from types import SimpleNamespace
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -28,11 +28,18 @@ from app.web import content_lang
 from .views import _draft, bp
 
 KEY = "builder_preview"
+# the resident's pages name their addresses through `flow_url`; in the preview these
 ENDPOINTS = {
-    "page_endpoint": "builder.preview_page",
-    "check_endpoint": "builder.preview_check",
-    "submit_endpoint": "builder.preview_submit",
+    "submissions.page": "builder.preview_page",
+    "submissions.check": "builder.preview_check",
+    "submissions.submit": "builder.preview_submit",
 }
+
+
+@bp.before_request
+def _preview_addresses() -> None:
+    if request.endpoint and request.endpoint.startswith("builder.preview_"):
+        g.flow_endpoints = ENDPOINTS
 
 
 @bp.url_defaults
@@ -98,7 +105,6 @@ def _page_html(draft, fv, defn, page, form, answers, lang, errors=None, status=2
         summary=summary,
         files={},
         draft=draft,
-        **ENDPOINTS,
     ), status
 
 
@@ -236,7 +242,6 @@ def preview_check(draft_id: int, form_id: str):
         sections=sections,
         error=None,
         draft=draft,
-        **ENDPOINTS,
     )
 
 

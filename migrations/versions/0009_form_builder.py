@@ -1,7 +1,7 @@
 """The form builder: drafts of forms and their review steps; forms taken off line
 
 Revision ID: 0009_form_builder
-Revises: 0005_idempotency_declaration
+Revises: 0007_corrections
 Create Date: 2026-12-03 12:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_form_builder'
-down_revision = '0005_idempotency_declaration'
+down_revision = '0007_corrections'
 branch_labels = None
 depends_on = None
 
