@@ -10,6 +10,8 @@ from . import logs, metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
+from .builder import preview as _builder_preview  # noqa: F401  (the preview's routes)
+from .builder.views import bp as builder_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
 from .cli import config_cli, demo_command, version_command
@@ -56,7 +58,7 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp, staff_cases_bp,
+        submissions_bp, staff_bp, staff_cases_bp, builder_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)

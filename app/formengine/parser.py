@@ -75,6 +75,8 @@ EMAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 ABSOLUTE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # at most 5 digits: today±99999d stays within the years a date can have
 RELATIVE_DATE = re.compile(r"today(?:([+-])(\d{1,5})([dmy]))?")
+KANA_SCRIPTS = ("katakana", "hiragana")  # what `kana` of a text field may ask for
+CHARSETS = ("jis",)  # what `charset` may ask for
 
 TOP_KEYS = frozenset(
     {
@@ -162,6 +164,16 @@ def parse(
     form = _FormParser(report, lines, index, procedures, webhooks).form(data)
     problems = report.sorted()
     return (None if problems else form), problems
+
+
+def read(text: str, *, path: str = "<form>") -> tuple[Any, list[Problem]]:
+    """The plain data of a YAML text, read exactly as `parse` reads it (keys as written,
+    dates as strings, no tags, the same limits), without checking it as a form: what an
+    editor holds while the form is still being written. The data is None when the text is
+    not YAML that can be read; the problems are those of reading only."""
+    report = _Report(path)
+    loaded, data, _lines = _Loader(report).load(text)
+    return (data if loaded else None), report.sorted()
 
 
 def check_file(
@@ -710,10 +722,10 @@ class _FormParser:
         return self.rule(value, line, key, _date_bound(value) is not None, Detail.DATE_BOUND)
 
     def kana_script(self, value: Any, line: int, key: str) -> str | None:
-        return self.rule(value, line, key, value in ("katakana", "hiragana"), Detail.KANA)
+        return self.rule(value, line, key, value in KANA_SCRIPTS, Detail.KANA)
 
     def charset(self, value: Any, line: int, key: str) -> str | None:
-        return self.rule(value, line, key, value == "jis", Detail.CHARSET)
+        return self.rule(value, line, key, value in CHARSETS, Detail.CHARSET)
 
     def form_id(self, value: Any, line: int, key: str) -> str | None:
         ok = isinstance(value, str) and FORM_ID.fullmatch(value) is not None

@@ -137,7 +137,7 @@ def test_every_staff_route_is_in_the_matrix(app):
     routes = {
         (m, r.rule)
         for r in app.url_map.iter_rules()
-        if r.rule.startswith("/staff")
+        if r.rule.startswith("/staff") and not r.rule.startswith("/staff/builder")
         for m in r.methods - {"HEAD", "OPTIONS"}
     }
     covered = set()
@@ -153,6 +153,7 @@ def test_every_staff_route_is_in_the_matrix(app):
                     continue
                 if endpoint == rule.endpoint:
                     covered.add((method, rule.rule))
+    # the form builder's routes have their own matrix (tests/builder/test_authorisation.py)
     assert routes <= covered, f"routes without an authorisation test: {sorted(routes - covered)}"
 
 
