@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts
+.PHONY: run test e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ install-dev: $(VENV)/.installed-dev translations
 # Compiled message catalogues (.mo) are build output, made from the .po files.
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d app/translations > /dev/null
+
+# The wheel an operator installs (docs/operations.md): settings, compiled translations,
+# migrations and the shipped forms inside it (setup.py), so it runs from any folder.
+wheel: | $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	@ls dist/*.whl
 
 # PDFs (receipts, reports) need a Japanese font and WeasyPrint's Pango; the PDF tests read
 # them back with poppler. Installed from Debian's packages when missing. IPAex sets the text
@@ -135,4 +142,4 @@ lint: install-dev
 	$(BIN)/ruff format --check app tests config.py bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache build dist

@@ -15,10 +15,11 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.links import check_base_url
+from app.resources import shipped
 
 
 def migrations_dir() -> str:
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(shipped("migrations"))
 
 
 def resolve(app: Flask) -> None:
@@ -30,6 +31,7 @@ def resolve(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+        app.config["SECRET_KEY_GENERATED"] = True  # fine for development only (startup.py)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
@@ -48,6 +50,7 @@ def resolve(app: Flask) -> None:
         # SQLite needs no pool pre-ping; a busy timeout instead of "database is locked"
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.pop("pool_pre_ping", None)
+        opts.setdefault("hide_parameters", True)
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 

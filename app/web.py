@@ -26,6 +26,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.serving import WSGIRequestHandler
 
+from app import __version__
 from app.clock import format_time, iso_time, japan_time
 from app.extensions import db
 from app.formengine.answers import find_unusable
@@ -373,6 +374,7 @@ def init_app(app: Flask) -> None:
             "pct": percent,
             "num": lambda n: f"{n:,}",
             "lang_url": lang_url,
+            "app_version": __version__,
         }
 
 
