@@ -131,7 +131,7 @@ def _remember_document(response) -> None:
 
 def _keep_source(page, path: Path) -> None:
     response = _DOCUMENTS.get(page)
-    if response is None or response.url != page.url or response.status >= 300:
+    if response is None or response.url != page.url or 300 <= response.status < 400:
         return
     if response.headers.get("content-type", "").startswith("text/html"):
         path.write_bytes(response.body())
