@@ -47,7 +47,7 @@ def main(jar: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         distinct = []
         names = {}
-        for n, (digest, paths) in enumerate(found.items()):
+        for n, paths in enumerate(found.values()):
             copy = Path(tmp) / f"page-{n:03d}.html"  # one check per distinct page
             copy.write_bytes(paths[0].read_bytes())
             distinct.append(copy)
