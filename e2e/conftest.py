@@ -48,7 +48,8 @@ def server(tmp_path_factory):
     log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
     proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 90  # a busy machine (CI beside other work) starts slowly
+    while time.monotonic() < deadline:
         try:
             if requests.get(base + "/healthz", timeout=1).ok:
                 break
