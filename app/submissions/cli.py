@@ -30,17 +30,25 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 @with_appcontext
 def check_command(paths) -> None:
     """Validate definitions (default: forms/); print `path:line: message` per problem."""
-    ok, problems = versions.check_forms(_paths(paths))
+    warnings: list[str] = []
+    ok, problems = versions.check_forms(_paths(paths), warnings=warnings)
+    for w in warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in problems:
         click.echo(p, err=True)
     if problems:
         click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
+    click.echo(
+        f"問題はありません / no problems: {len(ok)} form(s)"
+        + (f"（警告 {len(warnings)} 件 / {len(warnings)} warning(s)）" if warnings else "")
+    )
 
 
 def run_load(paths: list[Path]) -> versions.LoadReport:
     report = versions.load_forms(paths)
+    for w in report.warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in report.problems:
         click.echo(p, err=True)
     return report
