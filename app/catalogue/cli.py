@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from . import services
+from . import csvfiles, excel, services
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "procedures"
 
@@ -78,6 +78,9 @@ def import_command(directory: Path, dry_run: bool, by: str | None) -> None:
             err=True,
         )
         sys.exit(1)
+    if dry_run:  # what a real import would change, field by field
+        for change in report.changes:
+            click.echo(change)
     c = report.counts
     verb = (
         "確認のみ（書き込みなし） / dry run, nothing written"
@@ -98,6 +101,9 @@ def import_command(directory: Path, dry_run: bool, by: str | None) -> None:
 def export_command(directory: Path) -> None:
     """Write the three catalogue files to DIRECTORY (UTF-8 with BOM)."""
     n = services.export_catalogue(directory)
+    for name in (csvfiles.PROCEDURES, csvfiles.VOLUMES, csvfiles.STATUS_HISTORY):
+        for w in excel.file_warnings(directory / name):
+            click.echo(f"{w}（警告 / warning）", err=True)
     click.echo(
         f"書き出しました / exported: procedures {n['procedures']}, volumes {n['volumes']}, "
         f"statuses {n['statuses']} → {directory}"
