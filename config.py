@@ -27,11 +27,16 @@ RATE_LIMITS = (
 
 
 class Config:
+    # development (the default: `make run`, the demo) or production: in production the app
+    # refuses to start with a configuration that would fail later (app/startup.py) and
+    # `flask demo` refuses to run (its password is published)
+    ENVIRONMENT = _env("TETSUZUKI_ENV", "development")
     # None → generated once into the instance folder (see app.settings)
     SECRET_KEY = _env("SECRET_KEY")
     # None → sqlite:///<instance>/app.db
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in a log never shows the values (answers) it carried
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = _env("REDIS_URL")
     REDIS_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "tetsuzuki:")
     UPLOAD_DIR = _env("UPLOAD_DIR")
@@ -126,11 +131,21 @@ class Config:
     WEBHOOK_ALLOW_PRIVATE = (_env("WEBHOOK_ALLOW_PRIVATE", "") or "").lower() in _TRUE
     # /healthz/ready says "degraded" when the oldest job waiting is older than this
     HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
-    KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
+    # who may read /metrics (app/metrics.py): these client networks (comma-separated), or
+    # a request with `Authorization: Bearer <METRICS_TOKEN>`
+    METRICS_ALLOWED_NETWORKS = _env("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8, ::1/128")
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")
+    # logs (app/logs.py): one JSON line per record in production, readable text otherwise
+    LOG_FORMAT = _env("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text")
+    LOG_LEVEL = (_env("LOG_LEVEL", "INFO") or "INFO").upper()
+    # unhandled errors to Sentry when set (the `sentry` extra), without personal data
+    SENTRY_DSN = _env("SENTRY_DSN")  # 推進本部: the monthly report, if set
 
 
 class TestConfig(Config):
     TESTING = True
+    ENVIRONMENT = "development"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None

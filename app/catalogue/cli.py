@@ -9,9 +9,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.resources import shipped
+
 from . import csvfiles, excel, services
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "procedures"
+SHIPPED = shipped("procedures")
 
 
 @click.group(

@@ -162,18 +162,33 @@ def import_catalogue(
             dept = departments.get(row.department_code)
             where = f"{label(cf.PROCEDURES)}:{row.line}"
             if dept is None:
-                dept = Department(code=row.department_code, name_ja=row.department_name)
+                dept = Department(
+                    code=row.department_code,
+                    name_ja=row.department_name,
+                    name_en=row.department_name_en,
+                )
                 db.session.add(dept)
                 departments[dept.code] = dept
                 counts["departments_created"] += 1
                 report.changes.append(
                     f"{where}: 部局 {dept.code} を追加 / new department {dept.code}: {_shown(dept.name_ja)}"
                 )
-            elif row.department_name and dept.name_ja != row.department_name:
+                continue
+            renamed = bool(row.department_name) and dept.name_ja != row.department_name
+            renamed_en = bool(row.department_name_en) and dept.name_en != row.department_name_en
+            if renamed:
                 report.changes.append(
                     f"{where}: 部局 {dept.code} department_name: {_shown(dept.name_ja)} → {_shown(row.department_name)}"
                 )
+            if renamed_en:
+                report.changes.append(
+                    f"{where}: 部局 {dept.code} department_name_en: {_shown(dept.name_en)} → {_shown(row.department_name_en)}"
+                )
+            if renamed:
                 dept.name_ja = row.department_name
+            if renamed_en:
+                dept.name_en = row.department_name_en
+            if renamed or renamed_en:
                 counts["departments_updated"] += 1
         db.session.flush()
         # procedures
@@ -344,6 +359,7 @@ def _question_marks(
         dept = departments.get(row.department_code)
         if dept is not None:
             check(where, row.line, "department_name", row.department_name, dept.name_ja)
+            check(where, row.line, "department_name_en", row.department_name_en, dept.name_en)
     marked = [v for v in vol_rows if v.note and "?" in v.note]
     if marked:
         notes = {
@@ -396,6 +412,7 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                 p.name_en,
                 d.code,
                 d.name_ja,
+                d.name_en,
                 "1" if p.priority else "0",
                 p.procedure_type,
                 p.legal_basis,

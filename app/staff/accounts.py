@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from app.catalogue.models import Department
 from app.clock import as_utc, utcnow
 from app.extensions import db
+from app.links import absolute_url
 
 from .models import ROLES, PasswordReset, SignIn, User
 from .services import AccountError, check_password, end_sessions, hash_password, normalise_email
@@ -147,7 +148,7 @@ def issue_reset(user: User, *, acting: User | None = None) -> tuple[str, Passwor
 
 
 def reset_url(token: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + "/staff/reset/" + token
+    return absolute_url("staff.accounts.reset_from_link", token=token)
 
 
 def valid_reset(token: str | None) -> PasswordReset | None:

@@ -39,13 +39,13 @@ from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import (
     CASE_STATUSES,
     CASE_TRANSITIONS,
-    FormVersion,
     StoredFile,
     Submission,
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
 from . import accounts, services, twofactor
+from . import inbox as inbox_list
 from .models import ROLES, AuditEvent
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -465,27 +465,28 @@ def _date_filter(name: str, errors: dict[str, str]) -> date | None:
 @bp.get("/submissions")
 @login_required
 def inbox():
-    form = request.args.get("form") or ""
-    status = request.args.get("status") or ""
+    """The inbox (app/staff/inbox.py): search, filters, sort, pages, CSV and Excel."""
     errors: dict[str, str] = {}
-    since, until = _date_filter("since", errors), _date_filter("until", errors)
-    if status and status not in CASE_STATUSES:
-        abort(400)
-    rows = []
-    if not errors:  # a search with a bound that cannot be used is not run
-        stmt = services.submissions_query(
-            current_user, form=form, status=status, since=since, until=until
-        )
-        rows = list(db.session.scalars(stmt.limit(200)))
-    forms = sorted({fv.form_id for fv in db.session.scalars(select(FormVersion))})
+    try:
+        f = inbox_list.filters_from(request.args, lambda name: _date_filter(name, errors))
+    except inbox_list.BadFilter as exc:
+        note_bad_input(f"unusable inbox filter {exc.field}")
+        f, errors[exc.field] = None, str(exc)
+    fmt = inbox_list.wants_export()
+    if f is not None and not errors and fmt:
+        services.audit(current_user, "submission.export", fmt, {"q": bool(f.q)})
+        db.session.commit()
+        export = inbox_list.export_csv if fmt == "csv" else inbox_list.export_xlsx
+        return export(current_user, f, current_lang())
+    listing = inbox_list.page_of(current_user, f) if f is not None and not errors else None
     return render_template(
         "staff/inbox.html",
-        rows=rows,
-        form=form,
-        status=status,
-        forms=forms,
-        since=request.args.get("since", ""),
-        until=request.args.get("until", ""),
+        listing=listing,
+        f=f or inbox_list.Filters(),
+        args=request.args,
+        forms=inbox_list.forms_of(current_user),
+        new_count=inbox_list.unread_count(current_user),
+        here=inbox_list.here,
         errors=errors,
     ), (400 if errors else 200)
 
@@ -508,6 +509,7 @@ def _submission(receipt_no: str) -> Submission:
 def submission(receipt_no: str):
     sub = _submission(receipt_no)
     services.audit(current_user, "submission.view", f"submission:{sub.receipt_no}")
+    inbox_list.mark_read(current_user, sub)
     db.session.commit()
     return _submission_page(sub)
 

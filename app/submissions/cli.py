@@ -9,11 +9,12 @@ import click
 from flask.cli import with_appcontext
 
 from app.formengine.reference import reference
+from app.resources import shipped
 
 from . import funnel, versions
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "docs" / "form-reference.md"
+SHIPPED = shipped("forms")
+REFERENCE = Path("docs") / "form-reference.md"  # in the repository, where the docs live
 
 
 @click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
@@ -30,8 +31,15 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 @with_appcontext
 def check_command(paths) -> None:
     """Validate definitions (default: forms/); print `path:line: message` per problem."""
+    known = versions.catalogue_codes() is not None
+    if not known:
+        click.echo(
+            "手続コードは確かめていません（データベースが未作成か、接続できません） / procedure"
+            " codes not checked: the database is not migrated or does not answer",
+            err=True,
+        )
     warnings: list[str] = []
-    ok, problems = versions.check_forms(_paths(paths), warnings=warnings)
+    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known, warnings=warnings)
     for w in warnings:
         click.echo(f"{w}（警告 / warning）", err=True)
     for p in problems:
@@ -98,14 +106,22 @@ def funnel_command(form_id: str | None) -> None:
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=REFERENCE,
-    show_default="docs/form-reference.md",
+    show_default=True,
     help="書き出し先（- で標準出力） / where to write it (- for standard output)",
 )
 def reference_command(output: Path) -> None:
     """様式の定義のリファレンスを書き出す / write the form-definition reference (Markdown)."""
-    text = reference()
+    try:
+        text = reference()
+    except KeyError as exc:  # a type or key added to the engine without its note
+        click.echo(f"説明のないキーがあります / {exc.args[0]}", err=True)
+        sys.exit(1)
     if str(output) == "-":
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"書き出せません / cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(1)
     click.echo(f"書き出しました / written: {output}")

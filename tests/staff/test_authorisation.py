@@ -52,6 +52,17 @@ MATRIX = [
         "/staff/submissions/{r01}/status",
         {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
     ),
+    # returning for correction (補正): the department's staff and admins; a message is needed
+    (
+        "POST",
+        "/staff/submissions/{r01}/return",
+        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+    ),
+    (
+        "GET",
+        "/staff/submissions/{r01}/revisions/1",
+        {"anon": RE, "d02": FORBID, "d01": NOTFOUND, "bureau": NOTFOUND},
+    ),
     ("GET", "/staff/submissions/{r01}/files/nofile", {"anon": RE, "d02": FORBID, "d01": NOTFOUND}),
     ("GET", "/staff/audit", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     ("GET", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
@@ -108,6 +119,7 @@ DATA = {
     "/staff/procedures/A/validity": {"valid_from": "2020-04-01", "valid_until": ""},
     "/staff/procedures/A/form": {"form": "test-permit"},
     "/staff/submissions/{r01}/status": {"to": "in_review"},
+    "/staff/submissions/{r01}/return": {"message": "住所を補正してください。"},
     "/staff/users": {"email": "x"},
     "/staff/users/{uid}/active": {"active": "0"},
     "/staff/users/{uid}": {"role": "department", "department": "01", "name": "異動"},
