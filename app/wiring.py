@@ -25,6 +25,7 @@ from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
 from .staff.account_views import bp as staff_accounts_bp
 from .staff.cases import bp as staff_cases_bp
+from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
@@ -36,6 +37,7 @@ from .submissions.views import bp as submissions_bp
 # registered on any app): the accounts and two-factor pages under the staff workspace
 staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
+staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
 
 
 def build(app: Flask) -> None:

@@ -35,6 +35,9 @@ TOP_NOTES = {
     "outputs": "list of what happens after a submission is stored, each run as a background job: "
     + ", ".join(f"`{{type: {t}, {k}: …}}`" for t, k in OUTPUT_TARGETS.items()),
     "pages": "list of pages (below), at least one",
+    "corrections": "what a resident may change when staff return the application for correction "
+    "(補正): `any` (the default: every answer and file) or `marked_only` (only the questions "
+    "staff marked)",
     "retention_days": "days, counted from a submission's last status change once it is closed, "
     "after which its personal data is deleted (the anonymous counts stay); without it, kept",
 }

@@ -89,6 +89,12 @@ MATRIX = [
         "/staff/users/{uid}/2fa/reset",
         {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
     ),
+    ("GET", "/staff/catalogue/import", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    (
+        "POST",
+        "/staff/catalogue/import",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": BAD},
+    ),
     ("GET", "/staff/login/code", {"anon": RE, "d01": RE}),
     ("POST", "/staff/login/code", {"anon": RE}),
     ("GET", "/staff/2fa", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
