@@ -351,6 +351,10 @@ class TelType(Runtime):
         return n.normalise_tel(raw) if isinstance(raw, str) else raw
 
     @classmethod
+    def display(cls, f, value, lang):
+        return "" if value is None else n.group_tel(str(value))
+
+    @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str) or not re.fullmatch(r"0\d{9,10}", value):
             return [(f.id, message("tel", ctx.lang, label=label_of(f, ctx.lang)))]
