@@ -26,6 +26,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.serving import WSGIRequestHandler
 
+from app.badges import tone
 from app.clock import format_time, iso_time, japan_time
 from app.extensions import db
 from app.formengine.answers import find_unusable
@@ -361,6 +362,7 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's (registered earlier)
     app.add_template_filter(local_time)
     app.add_template_filter(local_date)
+    app.add_template_filter(tone)
 
     @app.context_processor
     def _helpers():
