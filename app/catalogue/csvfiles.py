@@ -40,6 +40,8 @@ PROCEDURE_COLUMNS = (
     "features",
     "valid_from",
     "valid_until",
+    # the guide (optional: a file without them leaves what is recorded alone)
+    *rules.GUIDE_COLUMNS,
 )
 PROCEDURE_REQUIRED = ("code", "name_ja", "department_code", "priority")
 VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts", "note")
@@ -88,6 +90,8 @@ class ProcedureRow:
     features: str | None
     valid_from: date | None = None
     valid_until: date | None = None
+    # the guide columns the file has, read by rules.read_guide (department_name_en too)
+    guide: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +327,10 @@ def check_procedures(
         valid_from = rules.read_day(row.get("valid_from"))
         valid_until = rules.read_day(row.get("valid_until"))
         errs.extend(str(p) for p in rules.check_validity(valid_from, valid_until, today=today))
+        guide, guide_problems = rules.read_guide(
+            {k: row.get(k, "") for k in rules.GUIDE_COLUMNS if k in table.header}
+        )
+        errs.extend(str(p) for p in guide_problems)
         problems.extend(Problem(table.name, line, e) for e in errs)
         if code and code not in first_line:
             first_line[code] = line
@@ -344,6 +352,7 @@ def check_procedures(
                 ";".join(features) or None,
                 valid_from if isinstance(valid_from, date) else None,  # else refused above
                 valid_until if isinstance(valid_until, date) else None,
+                guide,
             )
         )
     return out

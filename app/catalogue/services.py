@@ -162,6 +162,9 @@ def import_catalogue(
             elif row.department_name and dept.name_ja != row.department_name:
                 dept.name_ja = row.department_name
                 counts["departments_updated"] += 1
+            name_en = row.guide.get("department_name_en")
+            if name_en and dept.name_en != name_en:
+                dept.name_en = name_en  # a department named in English on any of its rows
         db.session.flush()
         # procedures
         for row in proc_rows:
@@ -180,6 +183,7 @@ def import_catalogue(
                 values["valid_from"] = row.valid_from
             if until_given:
                 values["valid_until"] = row.valid_until
+            values.update((k, v) for k, v in row.guide.items() if k != "department_name_en")
             proc = procedures.get(row.code)
             if proc is None:
                 proc = Procedure(code=row.code, **values)
@@ -289,6 +293,10 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                 p.features,
                 p.valid_from.isoformat() if p.valid_from else None,
                 p.valid_until.isoformat() if p.valid_until else None,
+                *(
+                    d.name_en if c == "department_name_en" else getattr(p, c)
+                    for c in rules.GUIDE_COLUMNS
+                ),
             )
             for p, d in procs
         ],
