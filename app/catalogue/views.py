@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from app.clock import today
@@ -10,6 +10,7 @@ from app.extensions import db
 from app.kpi import DIGITIZED, status_label, status_on
 from app.web import current_lang
 
+from . import guide
 from .features import feature_label
 from .models import Department, Procedure, StatusChange
 from .queries import current_statuses, departments
@@ -65,6 +66,7 @@ def procedure(code: str):
     features = [feature_label(f, lang) for f in (p.features or "").split(";") if f]
     # the online form link appears once the resident flow (app/submissions) serves it
     apply_url = f"/apply/{p.form}" if p.form and "submissions" in current_app.blueprints else None
+    page_url = url_for("catalogue.procedure", code=p.code, _external=True)
     return render_template(
         "catalogue/procedure.html",
         p=p,
@@ -73,5 +75,15 @@ def procedure(code: str):
         features=features,
         status_label=_label,
         digitized=DIGITIZED,
-        apply_url=apply_url,
+        ways=guide.ways_to_apply(p, apply_url),
+        audience=guide.audience_labels(p),
+        documents=guide.items(p.documents),
+        fee=guide.fee_text(p),
+        phone=guide.phone(p),
+        json_ld=guide.json_ld(
+            p,
+            page_url,
+            apply_url and url_for("submissions.start", form_id=p.form, _external=True),
+            lang,
+        ),
     )
