@@ -4,44 +4,54 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.clock import today
 from app.extensions import db
 from app.kpi import DIGITIZED, status_label, status_on
 from app.web import current_lang
 
-from . import guide
+from . import guide, search
 from .features import feature_label
 from .models import Department, Procedure, StatusChange
 from .queries import current_statuses, departments
+from .rules import AUDIENCES
 
 bp = Blueprint("catalogue", __name__)
 
 
 @bp.get("/")
 def index():
-    q = (request.args.get("q") or "").strip()
+    q = (request.args.get("q") or "").strip()[: search.MAX_QUERY]
     dept = request.args.get("department") or ""
-    stmt = select(Procedure).join(Department)
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(
-            Procedure.name_ja.like(like) | Procedure.name_en.ilike(like) | (Procedure.code == q)
-        )
+    audience = request.args.get("audience") or ""
+    online = request.args.get("online") == "1"
+    stmt = select(Procedure).join(Department).options(contains_eager(Procedure.department))
     if dept:
         stmt = stmt.where(Department.code == dept)
-    procs = list(db.session.scalars(stmt.order_by(Procedure.code).limit(500)))
+    if audience in AUDIENCES:
+        stmt = stmt.where(Procedure.audience.like(f"%{audience}%"))
+    procs = list(db.session.scalars(stmt.order_by(Procedure.code)))
     statuses = current_statuses(procs, today())
-    rows = [(p, statuses[p.id]) for p in procs]
-    rows.sort(key=lambda r: (r[1] not in DIGITIZED, r[0].code))  # online ones first
+    if online:
+        procs = [p for p in procs if statuses[p.id] in DIGITIZED]
+    procs.sort(key=lambda p: statuses[p.id] not in DIGITIZED)  # online ones first, by code
+    groups = search.synonyms(current_app.config.get("SEARCH_SYNONYMS_FILE"))
+    hits = search.search(procs, q, groups)[:500]
+    mark = lambda text: search.highlight(text, q, groups)  # noqa: E731
     return render_template(
         "catalogue/index.html",
-        rows=rows,
+        rows=[(h.procedure, statuses[h.procedure.id]) for h in hits],
         q=q,
         department=dept,
+        audience=audience,
+        online=online,
+        audiences=AUDIENCES,
         departments=departments(),
         status_label=_label,
         digitized=DIGITIZED,
+        mark=mark,
+        matched=lambda text: bool(q) and "<mark>" in str(mark(text)),
     )
 
 
