@@ -81,3 +81,10 @@ def test_departments_extend_the_synonyms(tmp_path):
     groups = search.synonyms(str(extra))
     assert "自動車" in search.alternatives("くるま", groups)
     assert "旅券" in search.alternatives("ぱすぽーと", groups)  # the shipped ones still there
+
+
+def test_folding_is_jaconvs_kana_folding():
+    import jaconv  # noqa: PLC0415 - only this test compares with it
+
+    text = "ジュウタク・パスポート・ヴァイオリン・ヶ月・ｼﾞｮｳｶｿｳ"
+    assert search.fold(text) == jaconv.kata2hira(search.fold(text)) == "じゅうたく・ぱすぽーと・ゔぁいおりん・ゖ月・じょうかそう"
