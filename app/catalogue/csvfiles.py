@@ -383,7 +383,7 @@ def check_volumes(
     seen: dict[tuple[str, int], int] = {}
     for line, row in table.rows:
         errs = _reference_errors(row.get("code", ""), known_codes)
-        fy = rules.read_count(row.get("fiscal_year"))
+        fy = rules.read_fiscal_year(row.get("fiscal_year"))
         receipts = rules.read_count(row.get("receipts"))
         online = rules.read_count(row.get("online_receipts"))
         note = rules.read_note(row.get("note"))

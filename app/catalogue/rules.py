@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-from app.formengine.normalise import UNUSABLE, nfkc, parse_date
+from app.formengine.normalise import ERA_LETTERS, ERAS, UNUSABLE, nfkc, parse_date
 from app.kpi.status import DIGITIZATION_STATUSES, EXCLUDED
 
 # Receipts a year of one procedure: far above any real figure (Mie's largest is in the
@@ -71,6 +71,29 @@ def read_count(text: str | None) -> int | Unreadable | None:
     if not t:
         return None
     return int(t) if _INTEGER.fullmatch(t) and len(t) <= 30 else Unreadable(text or "")
+
+
+_FISCAL_YEAR = re.compile(
+    r"^(?:(令和|平成|昭和|[RHS])\s*(元|\d{1,2})|(?:FY)?\s*(\d{4}))\s*(?:年度|年)?$"
+)
+
+
+def read_fiscal_year(text: str | None) -> int | Unreadable | None:
+    """`2025`, `令和7`, `令和7年度`, `R7`, `r7`, `令和元年度`, `FY2025`, full-width too → 2025;
+    empty → None. The era's year 1 is the fiscal year that begins in it (令和元年度 = 2019)."""
+    t = nfkc(text or "").strip().upper()
+    if not t:
+        return None
+    m = _FISCAL_YEAR.match(t)
+    if m is None:
+        return Unreadable(text or "")
+    if m[3]:
+        return int(m[3])
+    era = ERA_LETTERS.get(m[1], m[1])
+    n = 1 if m[2] == "元" else int(m[2])
+    if n < 1:
+        return Unreadable(text or "")
+    return ERAS[era][1] + n - 1
 
 
 def read_day(text: str | None) -> date | Unreadable | None:

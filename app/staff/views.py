@@ -325,7 +325,7 @@ def record_volume(code: str):
     try:
         row = catalogue.record_volume(
             p,
-            rules.read_count(request.form.get("fiscal_year")),
+            rules.read_fiscal_year(request.form.get("fiscal_year")),
             rules.read_count(request.form.get("receipts")),
             rules.read_count(request.form.get("online_receipts")),
             note=note,
