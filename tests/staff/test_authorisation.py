@@ -32,6 +32,11 @@ MATRIX = [
     ),
     (
         "POST",
+        "/staff/procedures/status",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    (
+        "POST",
         "/staff/procedures/A/validity",
         {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
     ),
@@ -81,6 +86,7 @@ MATRIX = [
 DATA = {
     "/staff/procedures/A/status": {"status": "online", "effective_date": "2024-04-01"},
     "/staff/procedures/A/volumes": {"fiscal_year": "2024", "receipts": "41000"},
+    "/staff/procedures/status": {"code": "A", "status": "online", "effective_date": "2024-04-01"},
     "/staff/procedures/A/validity": {"valid_from": "2020-04-01", "valid_until": ""},
     "/staff/procedures/A/form": {"form": "test-permit"},
     "/staff/submissions/{r01}/status": {"to": "in_review"},
