@@ -43,11 +43,12 @@ from app.submissions.models import (
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import bulk, services
+from . import bulk, catalogue_files, services
 from .models import ROLES, AuditEvent, User
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.register_blueprint(bulk.bp)  # /staff/procedures/status: many procedures at once
+bp.register_blueprint(catalogue_files.bp)  # /staff/catalogue: upload, check, apply, download
 
 login.login_view = "staff.login_page"
 login.login_message = None

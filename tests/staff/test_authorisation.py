@@ -30,6 +30,13 @@ MATRIX = [
         "/staff/procedures/A/volumes",
         {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
     ),
+    ("GET", "/staff/catalogue", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    # nothing chosen: the page again with its message (department 02 may send its own)
+    ("POST", "/staff/catalogue/check", {"anon": RE, "d01": BAD, "bureau": BAD, "admin": BAD}),
+    # no checked upload in this session: back to the page
+    ("POST", "/staff/catalogue/apply", {"anon": RE, "d01": RE, "bureau": RE, "admin": RE}),
+    ("GET", "/staff/catalogue/procedures.csv", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/catalogue/catalogue.xlsx", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
     (
         "POST",
         "/staff/procedures/status",
