@@ -43,7 +43,7 @@ from app.submissions.models import (
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import bulk, catalogue_files, services
+from . import bulk, catalogue_files, services, todo
 from .models import ROLES, AuditEvent, User
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -172,7 +172,8 @@ def keepalive():
 @login_required
 def home():
     counts = _status_counts(services.submissions_query(current_user))
-    return render_template("staff/home.html", counts=counts)
+    volume_year, todos = todo.todo_for(current_user)
+    return render_template("staff/home.html", counts=counts, todos=todos, volume_year=volume_year)
 
 
 def _status_counts(stmt) -> dict[str, int]:
