@@ -30,7 +30,7 @@ import hashlib
 import os
 import sys
 
-from guide import GUIDE_COLUMNS, guide_row
+from guide import DEPARTMENTS_EN, GUIDE_COLUMNS, guide_row
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,6 +53,7 @@ PROCEDURE_COLUMNS = [
     "name_en",
     "department_code",
     "department_name",
+    "department_name_en",
     "priority",
     "procedure_type",
     "legal_basis",
@@ -709,6 +710,7 @@ def build():
             p["name_en"],
             p["dept"],
             DEPARTMENTS[p["dept"]],
+            DEPARTMENTS_EN[p["dept"]],
             p["priority"],
             p["ptype"],
             p["legal_basis"],

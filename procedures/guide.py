@@ -10,7 +10,6 @@ from readings import READINGS
 
 GUIDE_COLUMNS = [
     "name_kana",
-    "department_name_en",
     "summary",
     "fee_payment",
     "documents",
@@ -25,22 +24,22 @@ GUIDE_COLUMNS = [
     "egov_url",
 ]
 
-DEPARTMENTS_EN = {
+DEPARTMENTS_EN = {  # as the catalogue names them in English (department_name_en)
     "BOSAI": "Disaster Prevention Department",
-    "KENDO": "Prefectural Land Development Department",
-    "KODOMO": "Children and Welfare Department",
-    "KANKYO": "Environment and Living Department",
-    "IRYO": "Medical and Health Department",
+    "BYOIN": "Prefectural Hospitals Agency",
     "CHIIKI": "Regional Cooperation Department",
-    "NORIN": "Agriculture, Forestry and Fisheries Department",
+    "DIGITAL": "Digital Society Promotion Bureau",
+    "IRYO": "Medical Care and Public Health Department",
+    "KANKYO": "Environment and Life Department",
+    "KEISATSU": "Prefectural Police Headquarters",
+    "KENDO": "Land Development Department",
+    "KIGYO": "Public Enterprise Agency",
+    "KODOMO": "Children and Welfare Department",
     "KOYO": "Employment and Economy Department",
     "KYOIKU": "Board of Education Secretariat",
-    "KEISATSU": "Prefectural Police Headquarters",
-    "KIGYO": "Public Enterprise Bureau",
-    "BYOIN": "Hospital Bureau",
-    "SOMU": "General Affairs Department",
+    "NORIN": "Agriculture, Forestry and Fisheries Department",
     "SENRYAKU": "Strategic Planning Department",
-    "DIGITAL": "Digital Society Promotion Bureau",
+    "SOMU": "General Affairs Department",
 }
 
 # (a word of the procedure's name, the section in charge, its mail name); first match wins
@@ -283,7 +282,6 @@ def guide_row(p, status, unit):
     phone = "059224%04d" % (2000 + int(unit(p["code"], "phone") * 7000))
     return [
         READINGS[p["name_ja"]],
-        DEPARTMENTS_EN[p["dept"]],
         _summary(p, audience, section),
         payment,
         _documents(p, audience),

@@ -343,7 +343,6 @@ def check_validity(
 GUIDE_TEXTS = MappingProxyType(
     {
         "name_kana": (300, "よみがな"),
-        "department_name_en": (200, "部局の英語名"),
         "summary": (2_000, "概要"),
         "fee_payment": (200, "手数料の納め方"),
         "documents": (2_000, "必要な書類"),

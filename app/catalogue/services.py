@@ -155,16 +155,23 @@ def import_catalogue(
         for row in proc_rows:
             dept = departments.get(row.department_code)
             if dept is None:
-                dept = Department(code=row.department_code, name_ja=row.department_name)
+                dept = Department(
+                    code=row.department_code,
+                    name_ja=row.department_name,
+                    name_en=row.department_name_en,
+                )
                 db.session.add(dept)
                 departments[dept.code] = dept
                 counts["departments_created"] += 1
-            elif row.department_name and dept.name_ja != row.department_name:
+                continue
+            renamed = bool(row.department_name) and dept.name_ja != row.department_name
+            renamed_en = bool(row.department_name_en) and dept.name_en != row.department_name_en
+            if renamed:
                 dept.name_ja = row.department_name
+            if renamed_en:
+                dept.name_en = row.department_name_en
+            if renamed or renamed_en:
                 counts["departments_updated"] += 1
-            name_en = row.guide.get("department_name_en")
-            if name_en and dept.name_en != name_en:
-                dept.name_en = name_en  # a department named in English on any of its rows
         db.session.flush()
         # procedures
         for row in proc_rows:
@@ -183,7 +190,7 @@ def import_catalogue(
                 values["valid_from"] = row.valid_from
             if until_given:
                 values["valid_until"] = row.valid_until
-            values.update((k, v) for k, v in row.guide.items() if k != "department_name_en")
+            values.update(row.guide)
             proc = procedures.get(row.code)
             if proc is None:
                 proc = Procedure(code=row.code, **values)
@@ -296,6 +303,7 @@ def export_tables(department: str | None = None) -> dict[str, tuple[tuple[str, .
             p.name_en,
             d.code,
             d.name_ja,
+            d.name_en,
             "1" if p.priority else "0",
             p.procedure_type,
             p.legal_basis,
@@ -304,10 +312,7 @@ def export_tables(department: str | None = None) -> dict[str, tuple[tuple[str, .
             p.features,
             p.valid_from.isoformat() if p.valid_from else None,
             p.valid_until.isoformat() if p.valid_until else None,
-            *(
-                d.name_en if c == "department_name_en" else getattr(p, c)
-                for c in rules.GUIDE_COLUMNS
-            ),
+            *(getattr(p, c) for c in rules.GUIDE_COLUMNS),
         )
         for p, d in procs
     ]

@@ -37,6 +37,14 @@ def figures(fiscal_year: int | None = None, scope: str | None = None, basis: str
     return kpi.compute(kpi_facts(), fy, s, b, today())
 
 
+def department_names(lang: str) -> dict[str, str]:
+    """Department code → its English name, for English pages and files (where the
+    catalogue gives one; the Japanese name shows otherwise)."""
+    if lang != "en":
+        return {}
+    return {f.department_code: f.department_name_en for f in kpi_facts() if f.department_name_en}
+
+
 @dataclass
 class ScopeView:
     scope: str
@@ -56,6 +64,7 @@ class Dashboard:
     scopes: dict[str, ScopeView]
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
+    procedure_names_en: dict[str, str | None]
     facts_count: int
     take_up: list[tuple[kpi.ProcedureFacts, kpi.TakeUp]]
 
@@ -99,6 +108,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         scopes=scopes,
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
+        procedure_names_en={f.code: f.name_en for f in facts},
         facts_count=len(facts),
         take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, latest_basis)) is not None],
     )
