@@ -279,7 +279,7 @@ def guide_row(p, status, unit):
     online_url = ""
     if status in ("online", "end_to_end", "partial") and not p["form"]:
         online_url = PIPPITTARI if "手当" in p["name_ja"] or "手帳" in p["name_ja"] else E_TUMO
-    phone = "059224%04d" % (2000 + int(unit(p["code"], "phone") * 7000))
+    phone = f"059224{2000 + int(unit(p['code'], 'phone') * 7000):04d}"
     return [
         READINGS[p["name_ja"]],
         _summary(p, audience, section),
