@@ -30,7 +30,7 @@ def test_guide_columns_are_read_and_an_old_file_leaves_them_alone(app, tmp_path)
         'P-1,浄化槽設置届,KANKYO,環境生活部,1,じょうかそうせっちとどけ,浄化槽を設置する前の届出,'
         '個人、事業者,なし,,"７",届出書；配置図,https://apply.e-tumo.jp/pref-mie-u/,下水道事業課,'
         "０５９－２２４－２０００,gesuido@pref.mie.lg.jp,https://laws.e-gov.go.jp/law/358AC1000000043,"
-        "Environment and Living Department\n",
+        "Environment and Life Department\n",
     )
     result = run(app, "import", full)
     assert result.exit_code == 0, result.output
@@ -43,7 +43,7 @@ def test_guide_columns_are_read_and_an_old_file_leaves_them_alone(app, tmp_path)
             7,
         )
         assert p.documents == "届出書;配置図" and p.section_phone == "0592242000"
-        assert db.session.scalar(select(Department.name_en)) == "Environment and Living Department"
+        assert db.session.scalar(select(Department.name_en)) == "Environment and Life Department"
     old = write(tmp_path / "old", HEADER + "\nP-1,浄化槽設置届,KANKYO,環境生活部,1\n")
     result = run(app, "import", old)
     assert result.exit_code == 0, result.output

@@ -50,7 +50,7 @@ def test_in_english_the_names_are_english(shipped):
     html = shipped.test_client().get("/procedures/P-0021?lang=en").get_data(as_text=True)
     text = text_of(html)
     assert "Notification of septic tank installation" in text
-    assert "Environment and Living Department" in text
+    assert "Environment and Life Department" in text
     assert "Go to the application page" in text and "Free" in text
     assert json_ld(html)["name"] == "Notification of septic tank installation"
 
