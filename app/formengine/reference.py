@@ -52,6 +52,9 @@ COMMON_NOTES = {
     + ", ".join(f"`{w}`" for w in sorted(RESERVED_FIELD_IDS)),
     "type": "one of the types below",
     "label": "text: the question (required except for `heading` and `paragraph`)",
+    "short_label": "text: the noun form messages use when the label is a question "
+    "(`Requester type` for “Who is making the request?”); default: the label without its "
+    "final punctuation",
     "help": "text shown under the label",
     "required": "`true` or `false` (default)",
     "show_if": "condition: the field is asked (and checked, stored, shown) only when it holds",
@@ -190,7 +193,7 @@ def reference() -> str:
         "| key | meaning |",
         "|---|---|",
     ]
-    for key in ("id", "type", "label", "help", "required", "show_if"):
+    for key in ("id", "type", "label", "short_label", "help", "required", "show_if"):
         lines.append(f"| `{key}` | {COMMON_NOTES[key]} |")
     lines += [
         "",
