@@ -208,6 +208,7 @@ def import_catalogue(
                 values["valid_from"] = row.valid_from
             if until_given:
                 values["valid_until"] = row.valid_until
+            values.update(row.guide)
             proc = procedures.get(row.code)
             where = f"{label(cf.PROCEDURES)}:{row.line}: {row.code}"
             if proc is None:
@@ -394,42 +395,53 @@ def _question_marks(
     return out
 
 
-def export_catalogue(directory: Path) -> dict[str, int]:
-    """Write procedures.csv, volumes.csv and status_history.csv (current values, sorted)."""
+def export_catalogue(directory: Path, department: str | None = None) -> dict[str, int]:
+    """Write procedures.csv, volumes.csv and status_history.csv (current values, sorted);
+    only one department's when `department` (its code) is given."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    procs = db.session.execute(
-        select(Procedure, Department).join(Department).order_by(Procedure.code)
-    ).all()
+    tables = export_tables(department)
+    for name, (columns, rows) in tables.items():
+        cf.write_csv(directory / name, columns, rows)
+    return {
+        "procedures": len(tables[cf.PROCEDURES][1]),
+        "volumes": len(tables[cf.VOLUMES][1]),
+        "statuses": len(tables[cf.STATUS_HISTORY][1]),
+    }
+
+
+def export_tables(department: str | None = None) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+    """The three files' columns and rows, as export writes them (file name → table)."""
+    stmt = select(Procedure, Department).join(Department).order_by(Procedure.code)
+    if department is not None:
+        stmt = stmt.where(Department.code == department)
+    procs = db.session.execute(stmt).all()
     code_of = {p.id: p.code for p, _ in procs}
-    cf.write_csv(
-        directory / cf.PROCEDURES,
-        cf.PROCEDURE_COLUMNS,
-        [
-            (
-                p.code,
-                p.name_ja,
-                p.name_en,
-                d.code,
-                d.name_ja,
-                d.name_en,
-                "1" if p.priority else "0",
-                p.procedure_type,
-                p.legal_basis,
-                p.form,
-                p.exclusion_reason,
-                p.features,
-                p.valid_from.isoformat() if p.valid_from else None,
-                p.valid_until.isoformat() if p.valid_until else None,
-            )
-            for p, d in procs
-        ],
-    )
+    procedure_rows = [
+        (
+            p.code,
+            p.name_ja,
+            p.name_en,
+            d.code,
+            d.name_ja,
+            d.name_en,
+            "1" if p.priority else "0",
+            p.procedure_type,
+            p.legal_basis,
+            p.form,
+            p.exclusion_reason,
+            p.features,
+            p.valid_from.isoformat() if p.valid_from else None,
+            p.valid_until.isoformat() if p.valid_until else None,
+            *(getattr(p, c) for c in rules.GUIDE_COLUMNS),
+        )
+        for p, d in procs
+    ]
     volumes = sorted(
         (code_of[pid], fy, r, o, note)
         for pid, fy, r, o, note in db.session.execute(current_volume_rows())
+        if pid in code_of
     )
-    cf.write_csv(directory / cf.VOLUMES, cf.VOLUME_COLUMNS, volumes)
     statuses = sorted(
         (
             (code_of[pid], day, sid, status, note)
@@ -442,15 +454,18 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                     StatusChange.note,
                 )
             )
+            if pid in code_of
         ),
         key=lambda r: (r[0], r[1], r[2]),
     )
-    cf.write_csv(
-        directory / cf.STATUS_HISTORY,
-        cf.STATUS_COLUMNS,
-        [(code, status, day.isoformat(), note) for code, day, _, status, note in statuses],
-    )
-    return {"procedures": len(procs), "volumes": len(volumes), "statuses": len(statuses)}
+    return {
+        cf.PROCEDURES: (cf.PROCEDURE_COLUMNS, procedure_rows),
+        cf.VOLUMES: (cf.VOLUME_COLUMNS, volumes),
+        cf.STATUS_HISTORY: (
+            cf.STATUS_COLUMNS,
+            [(code, status, day.isoformat(), note) for code, day, _, status, note in statuses],
+        ),
+    }
 
 
 class CatalogueError(ValueError):

@@ -982,6 +982,9 @@ class _FormParser:
         if field_type is None:
             return None
         extra = self.extras(spec, field_type)
+        short_label = self.get(spec, "short_label", _FormParser.text)
+        if short_label is not None:
+            extra["short_label"] = short_label
         self.check_ranges(spec, field_type, extra)
         self.check_ceilings(spec, field_type, extra)
         has_text = "text" in field_type.extra_keys
