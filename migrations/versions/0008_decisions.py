@@ -1,9 +1,8 @@
 """Decisions in steps (決裁), due dates and signed result documents: the case's step,
-assignee, decision time and due date; staff heads (課長); the procedures' standard
-processing days (標準処理期間); case actions (append-only) and result documents
+assignee, decision time and due date; staff heads (課長); case actions (append-only) and result documents
 
 Revision ID: 0008_decisions
-Revises: 0007_corrections
+Revises: 0010_procedure_guide
 Create Date: 2026-12-03 12:30:00
 
 """
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_decisions'
-down_revision = '0007_corrections'
+down_revision = '0010_procedure_guide'
 branch_labels = None
 depends_on = None
 
@@ -30,9 +29,6 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_head', sa.Boolean(), server_default=sa.false(), nullable=False))
-
-    with op.batch_alter_table('procedures', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('standard_processing_days', sa.Integer(), nullable=True))
 
     op.create_table(
         'case_actions',
@@ -94,5 +90,4 @@ def downgrade():
         batch_op.drop_column('workflow_step')
     # ALTER TABLE … DROP COLUMN in place (as 0004): a batch copy would drop the table,
     # which the other tables' foreign keys refuse once rows exist
-    op.drop_column('procedures', 'standard_processing_days')
     op.drop_column('users', 'is_head')
