@@ -10,13 +10,13 @@ import shutil
 import subprocess
 from datetime import timedelta
 from email import policy
-from pathlib import Path
 
 import pytest
 
 from app.clock import utcnow
 from app.documents import signing
 from app.extensions import db
+from app.notify import mail
 from app.submissions import results, retention, store, versions
 from app.submissions.case_models import ResultRecord
 from tests.submissions.conftest import FORM
@@ -193,7 +193,8 @@ def test_an_undone_decision_withdraws_its_documents(issued):
 def test_the_resident_is_mailed_the_documents_by_name_without_answers(issued):
     app, receipt, _, _ = issued
     no = receipt["receipt_no"]
-    outbox = Path(app.instance_path) / "outbox"
+    with app.app_context():
+        outbox = mail.outbox_dir()  # where mails are written without MAIL_URL
     (path,) = outbox.glob(f"notice-{no}-result_ready-*.eml")
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     body = msg.get_body().get_content()
