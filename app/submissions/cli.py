@@ -14,7 +14,7 @@ from app.resources import shipped
 from . import funnel, recovery, versions
 
 SHIPPED = shipped("forms")
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "docs" / "form-reference.md"
+REFERENCE = Path("docs") / "form-reference.md"  # in the repository, where the docs live
 
 
 @click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
@@ -38,17 +38,25 @@ def check_command(paths) -> None:
             " codes not checked: the database is not migrated or does not answer",
             err=True,
         )
-    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known)
+    warnings: list[str] = []
+    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known, warnings=warnings)
+    for w in warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in problems:
         click.echo(p, err=True)
     if problems:
         click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
+    click.echo(
+        f"問題はありません / no problems: {len(ok)} form(s)"
+        + (f"（警告 {len(warnings)} 件 / {len(warnings)} warning(s)）" if warnings else "")
+    )
 
 
 def run_load(paths: list[Path]) -> versions.LoadReport:
     report = versions.load_forms(paths)
+    for w in report.warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in report.problems:
         click.echo(p, err=True)
     return report
@@ -98,16 +106,24 @@ def funnel_command(form_id: str | None) -> None:
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=REFERENCE,
-    show_default="docs/form-reference.md",
+    show_default=True,
     help="書き出し先（- で標準出力） / where to write it (- for standard output)",
 )
 def reference_command(output: Path) -> None:
     """様式の定義のリファレンスを書き出す / write the form-definition reference (Markdown)."""
-    text = reference()
+    try:
+        text = reference()
+    except KeyError as exc:  # a type or key added to the engine without its note
+        click.echo(f"説明のないキーがあります / {exc.args[0]}", err=True)
+        sys.exit(1)
     if str(output) == "-":
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"書き出せません / cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(1)
     click.echo(f"書き出しました / written: {output}")
 
 
