@@ -105,6 +105,8 @@ def flow_url(endpoint: str, **values) -> str:
     the resident is correcting a returned submission."""
     if g.get("correcting"):
         values["receipt_no"] = g.correcting
+    # the form builder's preview shows these same pages at its own addresses
+    endpoint = (g.get("flow_endpoints") or {}).get(endpoint.lstrip("."), endpoint)
     return url_for(endpoint, **values)
 
 

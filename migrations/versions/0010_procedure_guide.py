@@ -2,7 +2,7 @@
 to apply (another service, a paper form), the responsible section and the e-Gov link
 
 Revision ID: 0010_procedure_guide
-Revises: 0007_corrections
+Revises: 0009_form_builder
 Create Date: 2026-12-03 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_procedure_guide'
-down_revision = '0007_corrections'
+down_revision = '0009_form_builder'
 branch_labels = None
 depends_on = None
 
