@@ -37,12 +37,21 @@ def figures(fiscal_year: int | None = None, scope: str | None = None, basis: str
     return kpi.compute(kpi_facts(), fy, s, b, today())
 
 
+def bases() -> tuple[kpi.Basis, kpi.Basis]:
+    """(the official basis, KPI_BASIS; the other one, shown as a sensitivity): weights of
+    the latest volumes against weights fixed to the baseline survey (KPI_BASELINE_YEAR)."""
+    cfg = current_app.config
+    official = kpi.parse_basis(cfg["KPI_BASIS"])
+    other = kpi.Basis() if official.fixed_year is not None else kpi.Basis(cfg["KPI_BASELINE_YEAR"])
+    return official, other
+
+
 @dataclass
 class ScopeView:
     scope: str
     target_year: int
-    latest: kpi.Figures
-    baseline: kpi.Figures
+    official: kpi.Figures  # on the basis configured as official (KPI_BASIS)
+    sensitivity: kpi.Figures  # on the other basis, shown smaller
     points: list[kpi.Point]
     projection: kpi.Projection | None
 
@@ -53,6 +62,8 @@ class Dashboard:
     current_year: int
     years: list[int]
     baseline_year: int
+    official_basis: kpi.Basis
+    sensitivity_basis: kpi.Basis
     scopes: dict[str, ScopeView]
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
@@ -69,17 +80,16 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
     span = kpi.recorded_years(facts)
     first = span[0] if span else fy
     years = list(range(min(first, fy), max(current, fy) + 1))
-    latest_basis = kpi.parse_basis(cfg["KPI_BASIS"])
-    baseline_basis = kpi.Basis(cfg["KPI_BASELINE_YEAR"])
+    official_basis, sensitivity_basis = bases()
     scopes = {}
     for name, target in cfg["KPI_TARGETS"].items():
         scope = kpi.parse_scope(name)
-        points = kpi.history(facts, [y for y in years if y <= fy], scope, latest_basis, now)
+        points = kpi.history(facts, [y for y in years if y <= fy], scope, official_basis, now)
         scopes[name] = ScopeView(
             scope=name,
             target_year=target,
-            latest=kpi.compute(facts, fy, scope, latest_basis, now),
-            baseline=kpi.compute(facts, fy, scope, baseline_basis, now),
+            official=kpi.compute(facts, fy, scope, official_basis, now),
+            sensitivity=kpi.compute(facts, fy, scope, sensitivity_basis, now),
             points=points,
             projection=kpi.projection(points, target),
         )
@@ -96,9 +106,11 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         current_year=current,
         years=years,
         baseline_year=cfg["KPI_BASELINE_YEAR"],
+        official_basis=official_basis,
+        sensitivity_basis=sensitivity_basis,
         scopes=scopes,
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
         facts_count=len(facts),
-        take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, latest_basis)) is not None],
+        take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, official_basis)) is not None],
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -10,6 +10,7 @@ from app import csvfile, kpi
 from app.web import current_lang
 
 from . import charts
+from .labels import basis_label
 from . import services as svc
 
 bp = Blueprint("dashboard", __name__)
@@ -49,7 +50,7 @@ def dashboard():
     data = svc.dashboard(fy)
     lang = current_lang()
     view = data.scopes[scope]
-    departments = sorted(view.latest.departments, key=SORT_KEYS[sort], reverse=descending)
+    departments = sorted(view.official.departments, key=SORT_KEYS[sort], reverse=descending)
     return render_template(
         "dashboard/index.html",
         data=data,
@@ -61,6 +62,20 @@ def dashboard():
         chart=Markup(_history_chart(data, lang)),
         bar=lambda rate: Markup(charts.bar(rate)),
         status_label=lambda code: kpi.status_label(code, lang),
+        basis_label=lambda b: basis_label(b, lang),
+    )
+
+
+@bp.get("/dashboard/method")
+def method():
+    """The definition of every figure on the dashboard, in words."""
+    official, other = svc.bases()
+    lang = current_lang()
+    return render_template(
+        "dashboard/method.html",
+        official=basis_label(official, lang),
+        other=basis_label(other, lang),
+        targets=current_app.config["KPI_TARGETS"],
     )
 
 
