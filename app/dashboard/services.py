@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app
 
 from app import kpi
+from app.kpi import standings
 from app.catalogue.queries import department_last_updates, kpi_facts
 from app.clock import JST, as_utc, today
 
@@ -69,6 +70,7 @@ class Dashboard:
     department_names_en: dict[str, str | None]
     facts_count: int
     take_up: list[tuple[kpi.ProcedureFacts, kpi.TakeUp]]
+    standings: list[standings.DepartmentStanding]  # laggards first
 
 
 def dashboard(fiscal_year: int | None = None) -> Dashboard:
@@ -112,5 +114,41 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
         facts_count=len(facts),
+        standings=standings.department_standings(
+            facts, fy, cfg["KPI_TARGETS"], first, official_basis, now
+        ),
         take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, official_basis)) is not None],
+    )
+
+
+@dataclass
+class DepartmentView:
+    fiscal_year: int
+    current_year: int
+    years: list[int]
+    standing: standings.DepartmentStanding
+    procedures: list[standings.ProcedureStanding]
+
+
+def department(code: str, fiscal_year: int | None = None) -> DepartmentView | None:
+    """One department's standing and each of its procedures'; None when it has none."""
+    cfg = current_app.config
+    now = today()
+    current = kpi.fiscal_year_of(now)
+    fy = fiscal_year or current
+    facts = [f for f in kpi_facts() if f.department_code == code]
+    if not facts:
+        return None
+    span = kpi.recorded_years(kpi_facts())
+    first = span[0] if span else fy
+    official, _ = bases()
+    found = standings.department_standings(facts, fy, cfg["KPI_TARGETS"], first, official, now)
+    if not found:
+        return None
+    return DepartmentView(
+        fiscal_year=fy,
+        current_year=current,
+        years=list(range(min(first, fy), max(current, fy) + 1)),
+        standing=found[0],
+        procedures=standings.procedure_standings(facts, fy, cfg["KPI_TARGETS"], official, now),
     )

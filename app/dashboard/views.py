@@ -15,13 +15,24 @@ from . import services as svc
 
 bp = Blueprint("dashboard", __name__)
 
+def _rate(d, scope: str) -> float:
+    s = d.scopes.get(scope)
+    return s.rate.rate if s else 2.0  # no procedure in the scope: after every rate
+
+
+def _paper(d) -> int:
+    s = d.scopes.get("all")
+    return s.rate.denominator - s.rate.numerator if s else 0
+
+
+# the table's columns; "distance" is the standings' own order (laggards first)
 SORT_KEYS = {
-    "code": lambda d: d.code,
+    "distance": None,
     "name": lambda d: d.name,
-    "rate": lambda d: d.weighted.rate,
-    "count": lambda d: d.count.rate,
-    "receipts": lambda d: d.weighted.denominator,
-    "paper": lambda d: d.paper_receipts,
+    "priority": lambda d: _rate(d, "priority"),
+    "rate": lambda d: _rate(d, "all"),
+    "left": lambda d: d.left,
+    "paper": _paper,
 }
 
 
@@ -43,14 +54,19 @@ def _scope_arg() -> str:
 def dashboard():
     fy = _fiscal_year_arg()
     scope = _scope_arg()
-    sort = request.args.get("sort", "rate")
+    sort = request.args.get("sort", "distance")
     if sort not in SORT_KEYS:
-        sort = "rate"
-    descending = request.args.get("dir", "asc" if sort in ("code", "name") else "desc") == "desc"
+        sort = "distance"
+    default_dir = "desc" if sort in ("left", "paper") else "asc"
+    descending = request.args.get("dir", default_dir) == "desc"
     data = svc.dashboard(fy)
     lang = current_lang()
     view = data.scopes[scope]
-    departments = sorted(view.official.departments, key=SORT_KEYS[sort], reverse=descending)
+    departments = data.standings
+    if SORT_KEYS[sort] is not None:
+        departments = sorted(departments, key=SORT_KEYS[sort], reverse=descending)
+    elif descending:
+        departments = list(reversed(departments))
     return render_template(
         "dashboard/index.html",
         data=data,
@@ -63,6 +79,31 @@ def dashboard():
         bar=lambda rate: Markup(charts.bar(rate)),
         status_label=lambda code: kpi.status_label(code, lang),
         basis_label=lambda b: basis_label(b, lang),
+        spark=lambda st, name: Markup(
+            charts.sparkline(
+                st.trend,
+                title=name + ": " + ", ".join(f"{y} {r * 100:.1f}%" for y, r in st.trend),
+            )
+        ),
+    )
+
+
+@bp.get("/dashboard/departments/<code>")
+def department(code: str):
+    """One department: its standing, and each of its procedures against its deadline."""
+    fy = _fiscal_year_arg()
+    if len(code) > 32:
+        abort(404)
+    view = svc.department(code, fy)
+    if view is None:
+        abort(404)
+    lang = current_lang()
+    return render_template(
+        "dashboard/department.html",
+        view=view,
+        d=view.standing,
+        status_label=lambda c: kpi.status_label(c, lang),
+        bar=lambda rate: Markup(charts.bar(rate)),
     )
 
 
