@@ -8,7 +8,8 @@ from datetime import datetime
 from flask import current_app
 
 from app import kpi
-from app.kpi import standings
+from app.kpi import standings, takeup
+from app.submissions.queries import counts_between
 from app.catalogue.queries import department_last_updates, kpi_facts
 from app.clock import JST, as_utc, today
 
@@ -69,7 +70,7 @@ class Dashboard:
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
     facts_count: int
-    take_up: list[tuple[kpi.ProcedureFacts, kpi.TakeUp]]
+    use: UseView
     standings: list[standings.DepartmentStanding]  # laggards first
 
 
@@ -117,7 +118,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         standings=standings.department_standings(
             facts, fy, cfg["KPI_TARGETS"], first, official_basis, now
         ),
-        take_up=[(f, t) for f in facts if (t := kpi.take_up(f, fy, official_basis)) is not None],
+        use=use_view(facts, fy, current, now),
     )
 
 
@@ -128,6 +129,8 @@ class DepartmentView:
     years: list[int]
     standing: standings.DepartmentStanding
     procedures: list[standings.ProcedureStanding]
+    use_year: int  # the whole fiscal year the take-up is for
+    use: dict[str, takeup.Usage]  # procedure code → its take-up in use_year
 
 
 def department(code: str, fiscal_year: int | None = None) -> DepartmentView | None:
@@ -151,4 +154,60 @@ def department(code: str, fiscal_year: int | None = None) -> DepartmentView | No
         years=list(range(min(first, fy), max(current, fy) + 1)),
         standing=found[0],
         procedures=standings.procedure_standings(facts, fy, cfg["KPI_TARGETS"], official, now),
+        use_year=(use_year := fy if fy < current else fy - 1),
+        use={p.code: u for p in facts if (u := takeup.usage(p, use_year, now)) is not None},
+    )
+
+
+@dataclass
+class UseView:
+    """Take-up of a whole fiscal year, and the current year so far against the same
+    period of the year before."""
+
+    year: int  # the whole year the rates are for
+    rows: list[takeup.Usage]
+    prefecture: kpi.Ratio
+    available: kpi.Ratio  # the same procedures' availability, weighted by the year's receipts
+    departments: list[takeup.DepartmentUsage]
+    unknown: list[takeup.Usage]  # left out: online receipts or receipts not recorded
+    partial: tuple[takeup.Period, takeup.Period] | None
+    comparisons: list[takeup.Comparison]
+    names: dict[str, str]
+
+    @property
+    def partial_total(self) -> takeup.Comparison:
+        return takeup.Comparison(
+            "", sum(c.current for c in self.comparisons), sum(c.previous for c in self.comparisons)
+        )
+
+
+def use_view(facts: list[kpi.ProcedureFacts], fiscal_year: int, current: int, now) -> UseView:
+    year = fiscal_year if fiscal_year < current else fiscal_year - 1
+    rows = [u for p in facts if (u := takeup.usage(p, year, now)) is not None]
+    known = [u for u in rows if u.known]
+    partial, comparisons = None, []
+    if fiscal_year == current:
+        partial = takeup.partial_periods(current, now)
+        this, before = partial
+        now_counts = counts_between(this.start, this.end)
+        before_counts = counts_between(before.start, before.end)
+        # the procedures with a form here, and any that received applications here
+        codes = [
+            p.code
+            for p in facts
+            if (p.form and p.valid_in(current)) or p.code in now_counts or p.code in before_counts
+        ]
+        comparisons = takeup.compare(now_counts, before_counts, codes)
+    return UseView(
+        year=year,
+        rows=rows,
+        prefecture=takeup.total(rows),
+        available=kpi.Ratio(
+            sum(u.receipts for u in known if u.available), sum(u.receipts for u in known)
+        ),
+        departments=takeup.by_department(rows),
+        unknown=[u for u in rows if not u.known],
+        partial=partial,
+        comparisons=comparisons,
+        names={p.code: p.name for p in facts},
     )
