@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app
 
 from app import kpi
+from app.dashboard import models as _models  # noqa: F401 - the tables the dashboard owns
 from app.kpi import standings, takeup
 from app.submissions.queries import counts_between
 from app.catalogue.queries import department_last_updates, kpi_facts
