@@ -212,3 +212,14 @@ def use_view(facts: list[kpi.ProcedureFacts], fiscal_year: int, current: int, no
         comparisons=comparisons,
         names={p.code: p.name for p in facts},
     )
+
+
+def procedure_facts(code: str) -> kpi.ProcedureFacts | None:
+    return next((f for f in kpi_facts() if f.code == code), None)
+
+
+def procedure_use(p: kpi.ProcedureFacts) -> tuple[str, takeup.Usage | None, int]:
+    """(its status today, its take-up in the last whole fiscal year, that year)."""
+    now = today()
+    year = kpi.fiscal_year_of(now) - 1
+    return kpi.status_on(p.history, now), takeup.usage(p, year, now), year

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import csvfile, kpi
+from app.submissions import performance
 from app.web import current_lang
 
 from . import charts
@@ -190,4 +191,24 @@ def departments_csv():
         body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/dashboard/services/<code>")
+def service(code: str):
+    """A digitized procedure's service performance, per form version (public): residents'
+    answers only from QUALITY_MIN_ANSWERS answers on."""
+    if len(code) > 32:
+        abort(404)
+    facts = svc.procedure_facts(code)
+    if facts is None:
+        abort(404)
+    lang = current_lang()
+    return render_template(
+        "dashboard/service.html",
+        p=facts,
+        use=svc.procedure_use(facts),
+        versions=performance.procedure_performance(code, lang),
+        minimum=performance.minimum_answers(),
+        status_label=lambda c: kpi.status_label(c, lang),
     )
