@@ -21,6 +21,7 @@ from .health import bp as health_bp
 from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
+from .staff.bureau import bp as bureau_bp
 from .staff.cli import users_cli
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
@@ -45,7 +46,7 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp,
+        submissions_bp, staff_bp, bureau_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)

@@ -14,7 +14,7 @@ import pytest
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # infrastructure: imports no feature
-GROUND = {"clock", "csvfile", "documents", "formengine", "jobs", "kpi", "notify"}
+GROUND = {"clock", "csvfile", "documents", "formengine", "jobs", "kpi", "notify", "xlsxfile"}
 # shared plumbing of the web app, below every feature too
 PLUMBING = {"extensions", "settings", "web", "prepared", "gcpause", "health"}
 # the two places that put the house together: they may import anything

@@ -8,9 +8,10 @@ from datetime import datetime
 from flask import current_app
 
 from app import kpi
-from app.dashboard import models as _models  # noqa: F401 - the tables the dashboard owns
 from app.kpi import standings, takeup
 from app.submissions.queries import counts_between
+
+from . import confirmations
 from app.catalogue.queries import department_last_updates, kpi_facts
 from app.clock import JST, as_utc, today
 
@@ -72,6 +73,11 @@ class Dashboard:
     department_names_en: dict[str, str | None]
     facts_count: int
     use: UseView
+    years_state: dict[int, confirmations.YearState]  # each shown year: confirmed or not
+
+    @property
+    def state(self) -> confirmations.YearState:
+        return self.years_state[self.fiscal_year]
     standings: list[standings.DepartmentStanding]  # laggards first
 
 
@@ -120,6 +126,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
             facts, fy, cfg["KPI_TARGETS"], first, official_basis, now
         ),
         use=use_view(facts, fy, current, now),
+        years_state={y: confirmations.state(y) for y in years if y <= fy},
     )
 
 

@@ -105,7 +105,13 @@ class Satisfaction:
 
     @property
     def mean(self) -> float | None:
-        if not self.shown:
+        """The mean score, for the public: None below the minimum number of answers."""
+        return self.internal_mean if self.shown else None
+
+    @property
+    def internal_mean(self) -> float | None:
+        """The mean score whatever the number of answers: for staff only."""
+        if not self.answers:
             return None
         return sum((i + 1) * n for i, n in enumerate(self.counts)) / self.answers
 
