@@ -6,11 +6,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app import csvfile, kpi
+from app import csvfile, kpi, xlsxfile
+from app.extensions import limiter
 from app.submissions import performance
 from app.web import current_lang
 
-from . import charts
+from . import charts, report, workbook
 from .labels import basis_label
 from . import services as svc
 
@@ -211,4 +212,31 @@ def service(code: str):
         versions=performance.procedure_performance(code, lang),
         minimum=performance.minimum_answers(),
         status_label=lambda c: kpi.status_label(c, lang),
+    )
+
+
+@bp.get("/dashboard/report.pdf")
+@limiter.limit("10 per minute")
+def report_pdf():
+    """The KPI report of any fiscal year, as the monthly report makes it."""
+    fy = _fiscal_year_arg()
+    lang = current_lang()
+    body = report.render_kpi_report(fy, lang=lang)
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="kpi-report-{fy}.pdf"'},
+    )
+
+
+@bp.get("/dashboard/figures.xlsx")
+@limiter.limit("20 per minute")
+def figures_xlsx():
+    """The dashboard's tables of a fiscal year, one sheet each."""
+    fy = _fiscal_year_arg()
+    body = xlsxfile.workbook(workbook.sheets(fy, current_lang()))
+    return Response(
+        body,
+        mimetype=xlsxfile.MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="kpi-figures-{fy}.xlsx"'},
     )
