@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts
+.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ install-dev: $(VENV)/.installed-dev translations
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d app/translations > /dev/null
 
+# The wheel an operator installs (docs/operations.md): settings, compiled translations,
+# migrations and the shipped forms inside it (setup.py), so it runs from any folder.
+wheel: | $(BIN)/python
+	rm -rf dist
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	@ls dist/*.whl
+
 # PDFs (receipts, reports) need a Japanese font and WeasyPrint's Pango; the PDF tests read
 # them back with poppler. Installed from Debian's packages when missing. IPAex sets the text
 # (small to embed, quick to subset); bold text takes Noto Sans CJK JP where it is installed.
@@ -39,13 +46,16 @@ fonts:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; \
 	fi
 
+# Every absolute link (mails, the receipt's link and QR code, JSON-LD) is built from
+# BASE_URL: unless it is set, the address `make run` serves on (PORT=5131 make run).
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install fonts
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo ""
-	@echo "  手続をさがす / find a procedure:  http://127.0.0.1:$(PORT)/"
-	@echo "  ダッシュボード / dashboard:       http://127.0.0.1:$(PORT)/dashboard"
-	@echo "  API:                             http://127.0.0.1:$(PORT)/api/v1/kpi"
+	@echo "  手続をさがす / find a procedure:  $(BASE_URL)/"
+	@echo "  ダッシュボード / dashboard:       $(BASE_URL)/dashboard"
+	@echo "  API:                             $(BASE_URL)/api/v1/kpi"
 	@echo ""
 	$(FLASK) run --port $(PORT)
 
@@ -111,4 +121,4 @@ lint: install-dev
 	$(BIN)/ruff format --check app tests config.py bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache build dist

@@ -22,15 +22,21 @@ RATE_LIMITS = (
     "UPLOAD_RATE_LIMIT",
     "RESUME_RATE_LIMIT",
     "API_SUBMIT_RATE_LIMIT",
+    "TOTP_RATE_LIMIT",
 )
 
 
 class Config:
+    # development (the default: `make run`, the demo) or production: in production the app
+    # refuses to start with a configuration that would fail later (app/startup.py) and
+    # `flask demo` refuses to run (its password is published)
+    ENVIRONMENT = _env("TETSUZUKI_ENV", "development")
     # None → generated once into the instance folder (see app.settings)
     SECRET_KEY = _env("SECRET_KEY")
     # None → sqlite:///<instance>/app.db
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in a log never shows the values (answers) it carried
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     REDIS_URL = _env("REDIS_URL")
     REDIS_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "tetsuzuki:")
     UPLOAD_DIR = _env("UPLOAD_DIR")
@@ -53,6 +59,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = (_env("BASE_URL", "") or "").startswith("https://")
     STAFF_IDLE_MINUTES = int(_env("STAFF_IDLE_MINUTES", "30") or 30)
+    # how long an administrator's one-time password reset link works
+    PASSWORD_RESET_HOURS = int(_env("PASSWORD_RESET_HOURS", "24") or 24)
+    # roles that must sign in with a second factor (TOTP); the others may choose to.
+    # Comma-separated; empty: none is required.
+    STAFF_TWO_FACTOR_ROLES = _env("STAFF_TWO_FACTOR_ROLES", "admin,bureau")
+    # the name an authenticator app shows beside the account
+    TOTP_ISSUER = _env("TOTP_ISSUER", "三重県 行政手続（職員）")
     # sent with every answer served over https (as PROXY_HOPS' proxy reports the scheme)
     STRICT_TRANSPORT_SECURITY = _env(
         "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
@@ -62,6 +75,8 @@ class Config:
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "60 per minute")
     LOGIN_ACCOUNT_RATE_LIMIT = _env("LOGIN_ACCOUNT_RATE_LIMIT", "10 per minute;30 per hour")
     LOOKUP_RATE_LIMIT = _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour")
+    # the second sign-in step (authenticator or recovery code), per account
+    TOTP_RATE_LIMIT = _env("TOTP_RATE_LIMIT", "5 per minute;20 per hour")
     # the resident's side, per client address: starting a form, posting a page that
     # carries files, resume-code look-ups, API submissions without an API token
     START_RATE_LIMIT = _env("START_RATE_LIMIT", "30 per minute;300 per hour")
@@ -119,11 +134,21 @@ class Config:
     WEBHOOK_ALLOW_PRIVATE = (_env("WEBHOOK_ALLOW_PRIVATE", "") or "").lower() in _TRUE
     # /healthz/ready says "degraded" when the oldest job waiting is older than this
     HEALTH_MAX_JOB_AGE_SECONDS = int(_env("HEALTH_MAX_JOB_AGE_SECONDS", "600") or 600)
-    KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")  # 推進本部: the monthly report, if set
+    # who may read /metrics (app/metrics.py): these client networks (comma-separated), or
+    # a request with `Authorization: Bearer <METRICS_TOKEN>`
+    METRICS_ALLOWED_NETWORKS = _env("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8, ::1/128")
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    KPI_REPORT_MAIL_TO = _env("KPI_REPORT_MAIL_TO")
+    # logs (app/logs.py): one JSON line per record in production, readable text otherwise
+    LOG_FORMAT = _env("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text")
+    LOG_LEVEL = (_env("LOG_LEVEL", "INFO") or "INFO").upper()
+    # unhandled errors to Sentry when set (the `sentry` extra), without personal data
+    SENTRY_DSN = _env("SENTRY_DSN")  # 推進本部: the monthly report, if set
 
 
 class TestConfig(Config):
     TESTING = True
+    ENVIRONMENT = "development"
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     REDIS_URL = None
@@ -133,6 +158,10 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "1000 per minute"
     LOGIN_ACCOUNT_RATE_LIMIT = "1000 per minute"
     LOOKUP_RATE_LIMIT = "1000 per minute"
+    TOTP_RATE_LIMIT = "1000 per minute"
+    # the suite signs in as every role hundreds of times; the two-factor tests
+    # (tests/staff/test_two_factor.py) set the roles back to Config's
+    STAFF_TWO_FACTOR_ROLES = ""
     JOB_INLINE_SWEEP = False  # no background sweep unless a test asks for one
     START_RATE_LIMIT = UPLOAD_RATE_LIMIT = RESUME_RATE_LIMIT = "1000 per minute"
     API_SUBMIT_RATE_LIMIT = "1000 per minute"

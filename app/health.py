@@ -10,33 +10,30 @@
   it 200 `degraded`: residents can still apply (their jobs wait in the outbox), so a load
   balancer keeps the node, while monitoring sees the problem. Failed jobs are counted
   (they wait for an admin).
+- `/metrics`: Prometheus metrics (app/metrics.py), for the allowed networks or token only,
+  with the outbox's jobs by state and the queue's depth read at each scrape.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify
+from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
-from app import __version__, settings
+from app import __version__
 from app.clock import as_utc, utcnow
 from app.extensions import db
-from app.jobs import queue
-from app.jobs.models import FAILED, PENDING, QUEUED, OutboxJob
+from app.jobs import outbox, queue
+from app.jobs.models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
+from app.metrics import exposition, may_scrape
+from app.startup import schema_head
 
 bp = Blueprint("health", __name__)
 
 WORKER_SILENT_SECONDS = 60
-
-
-@cache
-def schema_head() -> str | None:
-    """The newest migration of this code (the migrations folder does not change at run time)."""
-    return ScriptDirectory(settings.migrations_dir()).get_current_head()
 
 
 @bp.get("/healthz/live")
@@ -107,3 +104,42 @@ def _queue(body: dict, problems: list[str], waiting: int) -> None:
     body["workers"] = heard
     if waiting and not heard:
         problems.append("workers")
+
+
+@bp.get("/metrics")
+def metrics_view():
+    if not may_scrape():
+        abort(404)
+    body, content_type = exposition(_Backlog())
+    return Response(body, content_type=content_type)
+
+
+class _Backlog:
+    """Read at each scrape: the outbox's jobs by state, the RQ queue's depth, and whether
+    the database and Redis answered for them."""
+
+    def collect(self):
+        database = GaugeMetricFamily("tetsuzuki_database_up", "The database answered the scrape")
+        try:
+            counts = outbox.counts()
+            database.add_metric([], 1)
+        except Exception:  # noqa: BLE001 - a scrape reports the database down, it does not fail
+            db.session.rollback()
+            counts = None
+            database.add_metric([], 0)
+        yield database
+        if counts is not None:
+            states = GaugeMetricFamily("tetsuzuki_jobs", "Outbox jobs by state", labels=["state"])
+            for state in (PENDING, QUEUED, RUNNING, DONE, FAILED):
+                states.add_metric([state], counts.get(state, 0))
+            yield states
+        if queue.mode() != "rq":
+            return
+        up = GaugeMetricFamily("tetsuzuki_queue_up", "Redis answered the scrape")
+        depth = queue.depth()
+        up.add_metric([], 0 if depth is None else 1)
+        yield up
+        if depth is not None:
+            yield GaugeMetricFamily(
+                "tetsuzuki_queue_depth", "Jobs waiting in the RQ queue", value=depth
+            )

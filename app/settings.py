@@ -14,19 +14,24 @@ from flask_babel import get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.links import check_base_url
+from app.resources import shipped
+
 
 def migrations_dir() -> str:
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    return str(shipped("migrations"))
 
 
 def resolve(app: Flask) -> None:
     """Fill the defaults that live in the instance folder (database file, secret key)."""
+    app.config["BASE_URL"] = check_base_url(app.config.get("BASE_URL"))
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'app.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(instance / "secret_key")
+        app.config["SECRET_KEY_GENERATED"] = True  # fine for development only (startup.py)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
@@ -45,6 +50,7 @@ def resolve(app: Flask) -> None:
         # SQLite needs no pool pre-ping; a busy timeout instead of "database is locked"
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.pop("pool_pre_ping", None)
+        opts.setdefault("hide_parameters", True)
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
@@ -132,8 +138,11 @@ def select_locale() -> Locale:
     """?lang= (remembered in the session), else the browser's languages, else Japanese."""
     langs = current_app.config["LANGUAGES"]
     if _stateless(request.path):  # no session read: public answers stay cacheable
+        asked = request.args.get("lang")  # in the address: /api/docs?lang=en
         return _locale(
-            request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
+            (asked if asked in langs else None)
+            or request.accept_languages.best_match(langs)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     asked = request.args.get("lang")
     if asked in CONTENT_LANGUAGES:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.serving import WSGIRequestHandler
 
+from app import __version__
 from app.clock import format_time, iso_time, japan_time
 from app.extensions import db
 from app.formengine.answers import find_unusable
@@ -361,6 +362,8 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_end_session)  # runs before Flask-SQLAlchemy's (registered earlier)
     app.add_template_filter(local_time)
     app.add_template_filter(local_date)
+    app.add_template_filter(said)
+    app.add_template_global(named)
 
     @app.context_processor
     def _helpers():
@@ -371,6 +374,7 @@ def init_app(app: Flask) -> None:
             "pct": percent,
             "num": lambda n: f"{n:,}",
             "lang_url": lang_url,
+            "app_version": __version__,
         }
 
 
@@ -406,6 +410,32 @@ def local_time(
         iso_time(at, timespec="seconds"),
         format_time(at, context.get("lang") or current_lang(), zone=zone, seconds=seconds),
     )
+
+
+def _page_lang(context: Context) -> str:
+    lang = context.get("html_lang") or context.get("lang") or current_lang()
+    return "ja" if lang == "ja-easy" else lang
+
+
+@pass_context
+def said(context: Context, text: object, in_lang: str = "ja") -> Markup | str:
+    """`{{ p.legal_basis|said }}`: a text in a known language (data the catalogue holds in
+    Japanese only), marked with `lang` when the page is in another one (WCAG 3.1.2), so a
+    screen reader reads 浄化槽法 as Japanese on an English page."""
+    if text is None or text == "":
+        return ""
+    if _page_lang(context) == in_lang:
+        return text if isinstance(text, Markup) else str(text)
+    return Markup('<span lang="{}">{}</span>').format(in_lang, text)
+
+
+@pass_context
+def named(context: Context, ja: str | None, en: str | None) -> Markup | str:
+    """`{{ named(p.name_ja, p.name_en) }}`: a name in the page's language where the data has
+    it, else the other one, marked with its `lang`."""
+    if _page_lang(context) == "en":
+        return en if en else said(context, ja, "ja")
+    return ja if ja else said(context, en, "en")
 
 
 def local_date(at: datetime) -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import settings, web
+from . import logs, metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
-from .cli import demo_command
+from .cli import config_cli, demo_command, version_command
 from .dashboard import effects as dashboard_effects
 from .dashboard.cli import kpi_command, report_cli
 from .dashboard.views import bp as dashboard_bp
@@ -22,14 +22,25 @@ from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
 from .staff.bureau import bp as bureau_bp
-from .staff.cli import users_cli
+from .staff.account_views import bp as staff_accounts_bp
+from .staff.cases import bp as staff_cases_bp
+from .staff.cli import staff_cli
+from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
 from .submissions.cli import forms_cli
 from .submissions.views import bp as submissions_bp
 
+# nested once, when the house is first put together (a blueprint is nested before it is
+# registered on any app): the accounts and two-factor pages under the staff workspace
+staff_bp.register_blueprint(staff_accounts_bp)
+staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
+
 
 def build(app: Flask) -> None:
+    serving = sweeper.serving()
+    logs.configure(app, "web" if serving else "cli")
+    logs.report_errors(app)
     settings.resolve(app)
     app.session_interface = settings.SessionInterface()
     settings.trust_proxies(app)
@@ -46,19 +57,24 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp, bureau_bp,
+        submissions_bp, staff_bp, staff_cases_bp, bureau_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    metrics.init_app(app)  # first: its clock starts before any other hook
+    logs.init_app(app)
     web.init_app(app)
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        users_cli, worker_command, jobs_cli,
+        staff_cli, worker_command, jobs_cli, version_command, config_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
+    app.cli.add_command(staff_cli, "users")  # the older name of `flask staff`
 
     # each feature owns its after-effects: its job kinds and periodic work
     submission_effects.register()
     dashboard_effects.register()
+    if serving:
+        startup.enforce(app)  # production: a configuration that would fail later stops here
     sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself

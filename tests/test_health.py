@@ -11,9 +11,9 @@ from flask_migrate import upgrade
 from app import __version__
 from app.clock import utcnow
 from app.extensions import db
-from app.health import schema_head
 from app.jobs.models import FAILED, PENDING, QUEUED, OutboxJob
 from app.jobs.worker import make_worker
+from app.startup import schema_head
 
 
 @pytest.fixture

@@ -14,9 +14,21 @@ import pytest
 APP = Path(__file__).resolve().parent.parent / "app"
 
 # infrastructure: imports no feature
-GROUND = {"clock", "csvfile", "documents", "formengine", "jobs", "kpi", "notify", "xlsxfile"}
+GROUND = {
+    "clock",
+    "csvfile",
+    "documents",
+    "formengine",
+    "jobs",
+    "kpi",
+    "notify",
+    "resources",
+    "metrics",
+    "logs",
+    "xlsxfile",
+}
 # shared plumbing of the web app, below every feature too
-PLUMBING = {"extensions", "settings", "web", "prepared", "gcpause", "health"}
+PLUMBING = {"extensions", "settings", "web", "links", "prepared", "gcpause", "health", "startup"}
 # the two places that put the house together: they may import anything
 TOP = {"__init__", "cli", "wiring"}
 # the pure cores: not even Flask or the database

@@ -49,14 +49,58 @@ def docs_page():
         schemas=doc.get("components", {}).get("schemas", {}),
         ref=_ref_name,
         prose=prose,
+        bilingual=bilingual,
     )
 
 
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e\u3000-\u303f]")
+JAPANESE_RUN = re.compile(JAPANESE.pattern + "+")
+_CODE = re.compile(r"`[^`]*`")
+# three words or more after the last Japanese character: the text's English
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[^A-Za-z\u3040-\u9fff]+[A-Za-z]{2,}){2,}")
+
+
+def _code(t: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(t)))
+
+
+def bilingual(text: str | None) -> Markup:
+    """A text of the document, each language marked with its `lang` (WCAG 3.1.2): the
+    document writes "日本語 / English", "日本語。 English.", or one language alone (an
+    English text's Japanese examples are marked too)."""
+    text = " ".join((text or "").split())
+    if not text:
+        return Markup("")
+    if not JAPANESE.search(text):
+        return _span("en", text)
+    first = re.search(r"[A-Za-z]|" + JAPANESE.pattern, _CODE.sub("", text))
+    if first and first.group().isascii():  # English with Japanese examples in it
+        return _span("en", text)
+    at = text.find(" / ")
+    while at != -1:
+        ja, en = text[:at], text[at + 3 :]
+        if not JAPANESE.search(en):
+            return Markup(f"{_span('ja', ja)} / {_span('en', en)}")
+        at = text.find(" / ", at + 1)
+    cut = list(JAPANESE.finditer(text))[-1].end()
+    if ENGLISH.search(text[cut:]):
+        return Markup(f"{_span('ja', text[:cut])} {_span('en', text[cut:].strip())}")
+    return _span("ja", text)
+
+
+def _span(lang: str, text: str) -> Markup:
+    html = _code(text)
+    if lang == "en":  # Japanese inside English (an example value) is Japanese
+        html = JAPANESE_RUN.sub(lambda m: f'<span lang="ja">{m.group()}</span>', html)
+    return Markup(f'<span lang="{lang}">{html}</span>')
+
+
 def prose(text: str | None) -> Markup:
-    """The little Markdown of the document's descriptions: paragraphs, `- ` lists, `code`."""
+    """The little Markdown of the document's descriptions: paragraphs, `- ` lists, `code`;
+    each piece marked with its language."""
 
     def inline(t: str) -> str:
-        return re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(t)))
+        return str(bilingual(t))
 
     html = []
     for block in re.split(r"\n\s*\n", (text or "").strip()):

@@ -17,9 +17,12 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask, current_app
 from marshmallow import Schema
 
+from app import __version__
+
 from . import schemas as s
 from .operation import Operation, declared
 
+# the API's contract (/api/v1); the document's info.version is the release serving it
 API_VERSION = "1.0.0"
 OPENAPI_VERSION = "3.0.3"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -166,12 +169,13 @@ def api_rules(app: Flask):
 def build_spec(app: Flask) -> dict:
     spec = APISpec(
         title="Tetsuzuki API（三重県 行政手続）",
-        version=API_VERSION,
+        version=__version__,
         openapi_version=OPENAPI_VERSION,
         plugins=[MarshmallowPlugin()],
         info={
             "description": DESCRIPTION,
             "license": {"name": "MIT (code); data: CC BY 4.0"},
+            "x-api-version": API_VERSION,
         },
         servers=[{"url": "/", "description": "このサーバー / this server"}],
         tags=TAGS,

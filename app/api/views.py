@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 
 from app import kpi
 from app.clock import today
@@ -15,6 +15,7 @@ from app.dashboard import services as kpi_service
 from app.extensions import limiter
 from app.formengine.normalise import UNUSABLE
 from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
+from app.links import absolute_url
 from app.submissions import receipts, store, uploads, versions
 from app.web import checks_own_text, json_error
 
@@ -91,11 +92,9 @@ def _procedure_json(e: queries.Entry) -> dict:
             {"fiscal_year": fy, "receipts": r, "online_receipts": o} for fy, r, o in e.volumes
         ],
         "links": {
-            "self": url_for("api.get_procedure", code=p.code, _external=True),
-            "page": url_for("catalogue.procedure", code=p.code, _external=True),
-            "apply": url_for("submissions.start", form_id=p.form, _external=True)
-            if p.form
-            else None,
+            "self": absolute_url("api.get_procedure", code=p.code),
+            "page": absolute_url("catalogue.procedure", code=p.code),
+            "apply": absolute_url("submissions.start", form_id=p.form) if p.form else None,
         },
     }
 
@@ -128,7 +127,7 @@ def list_procedures():
         params = {
             k: request.args[k] for k in ("department", "priority", "status") if k in request.args
         }
-        return url_for("api.list_procedures", **params, page=n, per_page=per_page, _external=True)
+        return absolute_url("api.list_procedures", **params, page=n, per_page=per_page)
 
     links = {
         "self": link(page),
@@ -202,7 +201,7 @@ def record_status(code: str):
     answer = api_services.record_status(g.api_token, code, data)
     response = jsonify(s.StatusRecordedSchema().dump(answer))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_procedure", code=code, _external=True)
+    response.headers["Location"] = absolute_url("api.get_procedure", code=code)
     return response
 
 
@@ -222,7 +221,7 @@ def record_volume(code: str):
     answer = api_services.record_volume(g.api_token, code, data)
     response = jsonify(s.VolumeRecordedSchema().dump(answer))
     response.status_code = 201
-    response.headers["Location"] = url_for("api.get_procedure", code=code, _external=True)
+    response.headers["Location"] = absolute_url("api.get_procedure", code=code)
     return response
 
 
@@ -237,7 +236,7 @@ def _form_summary(fv) -> dict:
         "procedure": fv.procedure_code,
         "title": defn.title.as_json(),
         "languages": list(defn.languages),
-        "url": url_for("submissions.start", form_id=fv.form_id, _external=True),
+        "url": absolute_url("submissions.start", form_id=fv.form_id),
     }
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from app.resources import shipped
+
 from . import services
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "procedures"
+SHIPPED = shipped("procedures")
 
 
 @click.group(
@@ -20,17 +23,29 @@ def catalogue_cli() -> None:
     pass
 
 
-def run_import(directory: Path, dry_run: bool, quiet: bool = False) -> services.ImportReport:
+MAX_BY = 200  # the recorded_by columns
+
+
+def who_ran() -> str:
+    """The person at the terminal when `--by` is not given: their login name."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return "unknown"
+
+
+def run_import(
+    directory: Path, dry_run: bool, quiet: bool = False, *, by: str
+) -> services.ImportReport:
+    """Import and print the report; every new status and volume row records `by`."""
     total = services.count_rows(directory)
     if sys.stderr.isatty() and total > 2000 and not quiet:
         with click.progressbar(length=total, label="取込中 / importing", file=sys.stderr) as bar:
             report = services.import_catalogue(
-                directory, dry_run=dry_run, progress=bar.update, recorded_by="catalogue import"
+                directory, dry_run=dry_run, progress=bar.update, recorded_by=by
             )
     else:
-        report = services.import_catalogue(
-            directory, dry_run=dry_run, recorded_by="catalogue import"
-        )
+        report = services.import_catalogue(directory, dry_run=dry_run, recorded_by=by)
     for w in report.warnings:
         click.echo(f"{w}（警告 / warning）", err=True)
     for p in report.problems:
@@ -41,10 +56,23 @@ def run_import(directory: Path, dry_run: bool, quiet: bool = False) -> services.
 @catalogue_cli.command("import")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="確認のみで書き込まない / check only, write nothing")
+@click.option(
+    "--by",
+    default=None,
+    metavar="NAME",
+    help="記録者（既定: ログイン名） / who is importing, recorded on each new row (default: your login name)",
+)
 @with_appcontext
-def import_command(directory: Path, dry_run: bool) -> None:
+def import_command(directory: Path, dry_run: bool, by: str | None) -> None:
     """Read procedures.csv, volumes.csv and status_history.csv from DIRECTORY."""
-    report = run_import(directory, dry_run)
+    by = who_ran() if by is None else by.strip()
+    if not by or len(by) > MAX_BY:
+        click.echo(
+            f"--by には1〜{MAX_BY}文字の名前を指定してください / --by takes a name of 1 to {MAX_BY} characters",
+            err=True,
+        )
+        sys.exit(2)
+    report = run_import(directory, dry_run, by=by)
     if not report.ok:
         click.echo(
             f"{len(report.problems)} 件の誤りがあるため、何も書き込みませんでした。"

@@ -32,6 +32,7 @@ PROCEDURE_COLUMNS = (
     "name_en",
     "department_code",
     "department_name",
+    "department_name_en",
     "priority",
     "procedure_type",
     "legal_basis",
@@ -56,6 +57,7 @@ LIMITS = {
     "name_en": 300,
     "department_code": 32,
     "department_name": 200,
+    "department_name_en": 200,
     "procedure_type": 50,
     "legal_basis": 500,
     "form": 100,
@@ -88,6 +90,7 @@ class ProcedureRow:
     features: str | None
     valid_from: date | None = None
     valid_until: date | None = None
+    department_name_en: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,12 +269,14 @@ def check_procedures(
     out: list[ProcedureRow] = []
     first_line: dict[str, int] = {}
     dept_names: dict[str, tuple[str, int]] = {}
+    dept_names_en: dict[str, tuple[str, int]] = {}
     for line, row in table.rows:
         errs: list[str] = []
         code = row.get("code", "")
         name = row.get("name_ja", "")
         dept = row.get("department_code", "")
         dept_name = _optional(row, "department_name")
+        dept_name_en = _optional(row, "department_name_en")
         if not code:
             errs.append("code が空です / code is empty")
         elif code in first_line:
@@ -293,6 +298,13 @@ def check_procedures(
             errs.append(
                 f"部局 {dept} は初出のため department_name が必要です / department {dept} is new: department_name is required"
             )
+        if dept and dept_name_en:
+            if dept in dept_names_en and dept_names_en[dept][0] != dept_name_en:
+                other, other_line = dept_names_en[dept]
+                errs.append(
+                    f"部局 {dept} の英語名が {other_line} 行目（{other}）と異なります / department {dept} has another English name on line {other_line} ({other})"
+                )
+            dept_names_en.setdefault(dept, (dept_name_en, line))
         priority = parse_priority(row.get("priority", ""))
         if priority is None:
             errs.append(
@@ -344,6 +356,7 @@ def check_procedures(
                 ";".join(features) or None,
                 valid_from if isinstance(valid_from, date) else None,  # else refused above
                 valid_until if isinstance(valid_until, date) else None,
+                dept_name_en,
             )
         )
     return out

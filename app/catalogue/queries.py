@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.gcpause import gc_paused
 from app.kpi import ProcedureFacts, status_on
+from app.metrics import KPI_CACHE
 
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
@@ -187,7 +188,9 @@ def kpi_facts() -> list[ProcedureFacts]:
     stamp = (*catalogue_stamp(), *(s() for s, _ in sources))
     hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
+        KPI_CACHE.labels("hit").inc()
         return hit[1]
+    KPI_CACHE.labels("miss").inc()
     counts: dict[str, dict[int, int]] = {}
     for _, source in sources:
         for code, years in source().items():

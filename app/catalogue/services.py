@@ -155,12 +155,22 @@ def import_catalogue(
         for row in proc_rows:
             dept = departments.get(row.department_code)
             if dept is None:
-                dept = Department(code=row.department_code, name_ja=row.department_name)
+                dept = Department(
+                    code=row.department_code,
+                    name_ja=row.department_name,
+                    name_en=row.department_name_en,
+                )
                 db.session.add(dept)
                 departments[dept.code] = dept
                 counts["departments_created"] += 1
-            elif row.department_name and dept.name_ja != row.department_name:
+                continue
+            renamed = bool(row.department_name) and dept.name_ja != row.department_name
+            renamed_en = bool(row.department_name_en) and dept.name_en != row.department_name_en
+            if renamed:
                 dept.name_ja = row.department_name
+            if renamed_en:
+                dept.name_en = row.department_name_en
+            if renamed or renamed_en:
                 counts["departments_updated"] += 1
         db.session.flush()
         # procedures
@@ -281,6 +291,7 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                 p.name_en,
                 d.code,
                 d.name_ja,
+                d.name_en,
                 "1" if p.priority else "0",
                 p.procedure_type,
                 p.legal_basis,

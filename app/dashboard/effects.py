@@ -14,6 +14,7 @@ from flask import current_app
 from app import jobs
 from app.extensions import db
 from app.jobs import outbox
+from app.links import absolute_url
 from app.notify import mail
 
 from . import report
@@ -42,7 +43,7 @@ def report_mail(month: str, path: Path, to: str) -> EmailMessage:
     """The monthly KPI report for 推進本部, attached."""
     subject = f"【月次報告】行政手続のデジタル化の状況（{month}）"
     body = current_app.jinja_env.get_template("mail/report.txt").render(
-        month=month, base=current_app.config["BASE_URL"].rstrip("/")
+        month=month, dashboard=absolute_url("dashboard.dashboard")
     )
     msg = mail.message(to, subject, body)
     msg.add_attachment(path.read_bytes(), maintype="application", subtype="pdf", filename=path.name)

@@ -50,6 +50,14 @@ def bases() -> tuple[kpi.Basis, kpi.Basis]:
     return official, other
 
 
+def department_names(lang: str) -> dict[str, str]:
+    """Department code → its English name, for English pages and files (where the
+    catalogue gives one; the Japanese name shows otherwise)."""
+    if lang != "en":
+        return {}
+    return {f.department_code: f.department_name_en for f in kpi_facts() if f.department_name_en}
+
+
 @dataclass
 class ScopeView:
     scope: str
@@ -71,6 +79,7 @@ class Dashboard:
     scopes: dict[str, ScopeView]
     stale_departments: list[tuple[str, str, datetime | None]]
     department_names_en: dict[str, str | None]
+    procedure_names_en: dict[str, str | None]
     facts_count: int
     use: UseView
     years_state: dict[int, confirmations.YearState]  # each shown year: confirmed or not
@@ -121,6 +130,7 @@ def dashboard(fiscal_year: int | None = None) -> Dashboard:
         scopes=scopes,
         stale_departments=stale,
         department_names_en={f.department_code: f.department_name_en for f in facts},
+        procedure_names_en={f.code: f.name_en for f in facts},
         facts_count=len(facts),
         standings=standings.department_standings(
             facts, fy, cfg["KPI_TARGETS"], first, official_basis, now

@@ -169,13 +169,14 @@ def departments_csv():
         "count_rate",
         "paper_receipts",
     )
+    english = svc.department_names(current_lang())
     rows = [
         (
             f.fiscal_year,
             str(f.scope),
             str(f.basis),
             d.code,
-            d.name,
+            english.get(d.code, d.name),
             d.weighted.numerator,
             d.weighted.denominator,
             f"{d.weighted.rate:.6f}",
@@ -190,7 +191,7 @@ def departments_csv():
     filename = f"departments-{f.fiscal_year}-{scope}.csv"
     return Response(
         body,
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8"
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from app.metrics import PDF_RENDER
+
 from .fonts import require_japanese_font
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "pdf.css"
@@ -39,9 +41,10 @@ def write_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML  # loaded only where a PDF is made (see _shared)
 
     font_config, stylesheet = _shared()
-    return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
-    )
+    with PDF_RENDER.time():
+        return HTML(string=html, base_url=base_url).write_pdf(
+            stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
+        )
 
 
 def warm_up() -> None:

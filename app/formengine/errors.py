@@ -231,6 +231,7 @@ class Detail(_Bilingual):
     INTEGER = ("integer", "整数", "an integer")
     NUMBER = ("number", "数", "a number")
     POSITIVE_INT = ("positive_int", "正の整数", "a positive integer")
+    CORRECTIONS = ("corrections", "any か marked_only", "any or marked_only")
     VERSION = ("version", "2147483647 以下の正の整数", "a positive integer up to 2147483647")
     NON_NEGATIVE_INT = ("non_negative_int", "0 以上の整数", "a non-negative integer")
     POSITIVE_NUMBER = ("positive_number", "正の数", "a positive number")

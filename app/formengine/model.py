@@ -90,6 +90,7 @@ class FormDefinition:
     what_happens_next: Text | None = None
     outputs: tuple[Output, ...] = ()
     retention_days: int | None = None
+    corrections: str = "any"  # any | marked_only: what a correction (補正) may change
     source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
 
     def source_json(self) -> Any:

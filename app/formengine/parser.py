@@ -92,8 +92,11 @@ TOP_KEYS = frozenset(
         "outputs",
         "pages",
         "retention_days",  # ours: days after closing before personal data is deleted
+        "corrections",  # ours: what a resident may change when staff return it (補正)
     }
 )
+# what a resident may change in a correction (補正): every answer, or the ones staff marked
+CORRECTION_MODES = ("any", "marked_only")
 TOP_REQUIRED = ("id", "version", "procedure", "title", "pages")
 MAX_VERSION = 2**31 - 1
 FEE_KEYS = frozenset({"amount", "label"})
@@ -676,6 +679,11 @@ class _FormParser:
         texts = [self.text(item, self.lines.item(value, i), key) for i, item in enumerate(value)]
         return None if None in texts else tuple(texts)
 
+    def corrections(self, value: Any, line: int, key: str) -> str | None:
+        """`any` (every answer may be changed in a correction) or `marked_only`."""
+        ok = isinstance(value, str) and value in CORRECTION_MODES
+        return self.rule(value, line, key, ok, Detail.CORRECTIONS)
+
     def positive_int(self, value: Any, line: int, key: str) -> int | None:
         return self.rule(value, line, key, _is_int(value) and value > 0, Detail.POSITIVE_INT)
 
@@ -827,6 +835,7 @@ class _FormParser:
             what_happens_next=self.get(data, "what_happens_next", p.text),
             outputs=self.get(data, "outputs", p.outputs) or (),
             retention_days=self.get(data, "retention_days", p.positive_int),
+            corrections=self.get(data, "corrections", p.corrections) or "any",
             pages=self.get(data, "pages", p.pages) or (),
             source=data,
         )

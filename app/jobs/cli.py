@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import logs, startup
+
 from . import outbox, queue
 from .worker import run_worker
 
@@ -27,6 +29,8 @@ def worker_command(burst: bool, name: str | None) -> None:
         )
         sys.exit(2)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    logs.set_component("worker")
+    startup.enforce(app)  # production: refuse a configuration that would fail the jobs
     run_worker(app, burst=burst, name=name)
 
 

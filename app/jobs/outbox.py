@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.clock import japan_time, utcnow
 from app.extensions import db
+from app.logs import stamped
 
 from . import queue, registry, tasks
 from .models import FAILED, PENDING, QUEUED, RUNNING, OutboxJob
@@ -51,7 +52,7 @@ def add(
         key=key,
         kind=kind,
         submission_id=submission_id,
-        payload=payload or {},
+        payload=stamped(payload),
         state=PENDING,
         attempts=0,
         run_after=run_after or utcnow(),

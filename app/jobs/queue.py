@@ -60,3 +60,14 @@ def workers_heard_within(window) -> int | None:
         conn.close()
     since = datetime.now(UTC) - window
     return sum(1 for w in workers if w.last_heartbeat is not None and w.last_heartbeat >= since)
+
+
+def depth() -> int | None:
+    """How many jobs wait in this queue; None when Redis does not answer."""
+    conn = connection(timeout=2)
+    try:
+        return get_queue(conn).count
+    except (RedisError, OSError):
+        return None
+    finally:
+        conn.close()

@@ -7,13 +7,17 @@ the effect of one."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
+from time import perf_counter
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import update
 
+from app import logs
 from app.clock import utcnow
 from app.extensions import db
+from app.metrics import JOB_DURATION, JOBS
 
 from . import registry
 from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
@@ -36,14 +40,34 @@ def run(outbox_id: int) -> str:
         return execute(outbox_id)
 
 
+@contextmanager
+def _logged_as(job: OutboxJob):
+    """The job's lines carry its id and the id of the request that set it off."""
+    rid = (job.payload or {}).get("request_id") if isinstance(job.payload, dict) else None
+    tokens = (logs.job_id.set(job.id), logs.request_id.set(rid))
+    try:
+        yield
+    finally:
+        logs.request_id.reset(tokens[1])
+        logs.job_id.reset(tokens[0])
+
+
 def execute(outbox_id: int) -> str:
     job = claim(outbox_id)
     if job is None:
+        JOBS.labels("-", "skipped").inc()
         return "skipped"  # done already, or another run has it
-    handler = registry.HANDLERS.get(job.kind)
+    with _logged_as(job):
+        return _execute(job)
+
+
+def _execute(job: OutboxJob) -> str:
+    outbox_id, kind = job.id, job.kind
+    started = perf_counter()
+    handler = registry.HANDLERS.get(kind)
     try:
         if handler is None:
-            raise LookupError(f"unknown job kind {job.kind!r}")
+            raise LookupError(f"unknown job kind {kind!r}")
         result = handler(job)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
         state = fail(
@@ -51,10 +75,18 @@ def execute(outbox_id: int) -> str:
             f"{type(exc).__name__}: {exc}",
             permanent=bool(getattr(exc, "permanent", False)) or handler is None,
         )
-        log.warning("job %s (%s) failed, now %s: %s", outbox_id, job.kind, state, exc)
+        log.warning("job %s (%s) failed, now %s: %s", outbox_id, kind, state, exc)
+        _measured(kind if handler else "unknown", state, started)
         return state
     succeed(outbox_id, result)
+    _measured(kind, "done", started)
+    log.info("job %s (%s) done", outbox_id, kind)
     return "done"
+
+
+def _measured(kind: str, outcome: str, started: float) -> None:
+    JOBS.labels(kind, outcome).inc()
+    JOB_DURATION.labels(kind).observe(perf_counter() - started)
 
 
 # --- a job's states while it runs ----------------------------------------------------------

@@ -15,6 +15,7 @@ from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
 from app.submissions import versions
 
 from . import services as od
+from . import vocab as tz
 
 CONTEXT = {
     "cpsv": "http://purl.org/vocab/cpsv#",
@@ -23,10 +24,14 @@ CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "eli": "http://data.europa.eu/eli/ontology#",
     "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-JPY = "http://publications.europa.eu/resource/authority/currency/JPY"
+# the EU Publications Office's authority table of currencies (CPSV-AP names it for cv:currency)
+CURRENCIES = "http://publications.europa.eu/resource/authority/currency"
+JPY = f"{CURRENCIES}/JPY"
+ORGANISATION = ["cv:PublicOrganisation", "org:Organization"]  # ownedBy/isDefinedBy want org:
 
 
 def _text(ja: str | None, en: str | None = None) -> list[dict[str, str]]:
@@ -46,10 +51,14 @@ def form_facts() -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
+    """The catalogue as one plain graph (`@graph`, no named graph): a consumer that loads
+    it into an ordinary RDF graph sees every service. Conforms to the CPSV-AP 3.2.0 shapes
+    (tests/opendata/test_cpsv_shapes.py)."""
     doc_url = od.absolute("opendata.download", name="procedures", ext="jsonld")
-    vocab = od.absolute("opendata.vocab") + "#"
     forms = form_facts()
     rows = od.procedure_rows(volumes=True)
+    area = f"{doc_url}#area-{od.LOCAL_GOVERNMENT_CODE}"
+    publisher = f"{doc_url}#publisher"
     graph: list[dict[str, Any]] = []
     departments: dict[str, str] = {}
     for r in rows:
@@ -59,33 +68,58 @@ def document() -> dict[str, Any]:
             graph.append(
                 {
                     "@id": dept_id,
-                    "@type": "cv:PublicOrganisation",
+                    "@type": ORGANISATION,
                     "dct:identifier": r["department_code"],
                     "skos:prefLabel": _text(r["department_name_ja"], r["department_name_en"]),
-                    "dct:isPartOf": {"@id": f"{doc_url}#publisher"},
+                    "dct:spatial": {"@id": area},
+                    "org:subOrganizationOf": {"@id": publisher},
                 }
             )
         graph.append(_service(r, dept_id, doc_url, forms.get(r["code"])))
-    graph.insert(
-        0,
+    used = {c["dct:type"]["@id"][3:] for n in graph for c in n.get("cv:hasChannel", ())}
+    costs = any("cv:hasCost" in n for n in graph)
+    head = [
         {
-            "@id": f"{doc_url}#publisher",
-            "@type": "cv:PublicOrganisation",
+            "@id": doc_url,
+            "@type": "dcat:Dataset",
+            "dct:title": _text("手続台帳（CPSV-AP）", "Procedures catalogue (CPSV-AP)"),
+            "dct:description": _text(od.PROCEDURES.description_ja, od.PROCEDURES.description_en),
+            "dct:publisher": {"@id": publisher},
+            "dct:license": {"@id": od.LICENSE["url"]},
+            "dct:rights": _text(od.ATTRIBUTION["ja"], od.ATTRIBUTION["en"]),
+            "dct:issued": {"@value": today().isoformat(), "@type": "xsd:date"},
+            "dct:conformsTo": {"@id": "https://semiceu.github.io/CPSV-AP/releases/3.2.0/"},
+            "dct:hasPart": [{"@id": n["@id"]} for n in graph if n["@type"] == "cpsv:PublicService"],
+        },
+        {
+            "@id": publisher,
+            "@type": [*ORGANISATION, "foaf:Agent"],
+            "dct:identifier": od.LOCAL_GOVERNMENT_CODE,
+            "skos:prefLabel": _text(od.PUBLISHER["ja"], od.PUBLISHER["en"]),
+            "foaf:name": _text(od.PUBLISHER["ja"], od.PUBLISHER["en"]),
+            "dct:title": _text(od.PUBLISHER["ja"], od.PUBLISHER["en"]),  # the shapes ask
+            "dct:spatial": {"@id": area},
+        },
+        {
+            "@id": area,
+            "@type": "dct:Location",
+            # 全国地方公共団体コード: the national code of a local government (総務省)
+            "dct:identifier": od.LOCAL_GOVERNMENT_CODE,
             "skos:prefLabel": _text(od.PUBLISHER["ja"], od.PUBLISHER["en"]),
         },
-    )
-    return {
-        "@context": {**CONTEXT, "tz": vocab},
-        "@id": doc_url,
-        "@type": "dcat:Dataset",
-        "dct:title": _text("手続台帳（CPSV-AP）", "Procedures catalogue (CPSV-AP)"),
-        "dct:publisher": {"@id": f"{doc_url}#publisher"},
-        "dct:license": {"@id": od.LICENSE["url"]},
-        "dct:rights": _text(od.ATTRIBUTION["ja"], od.ATTRIBUTION["en"]),
-        "dct:issued": {"@value": today().isoformat(), "@type": "xsd:date"},
-        "dct:conformsTo": {"@id": "https://semiceu.github.io/CPSV-AP/"},
-        "@graph": graph,
-    }
+    ]
+    tail = tz.concept_nodes(used)
+    if costs:
+        tail.append(
+            {
+                "@id": JPY,
+                "@type": "skos:Concept",
+                "skos:notation": "JPY",
+                "skos:prefLabel": _text("日本円", "Japanese yen"),
+                "skos:inScheme": {"@id": CURRENCIES},
+            }
+        )
+    return {"@context": {**CONTEXT, "tz": tz.namespace()}, "@graph": [*head, *graph, *tail]}
 
 
 def _service(r: dict[str, Any], dept_id: str, doc_url: str, form) -> dict[str, Any]:
@@ -117,6 +151,7 @@ def _service(r: dict[str, Any], dept_id: str, doc_url: str, form) -> dict[str, A
             {
                 "@id": f"{sid}#channel-counter",
                 "@type": "cv:Channel",
+                "dct:identifier": f"{r['code']}-counter",
                 "dct:type": {"@id": "tz:CounterOrPost"},
                 "cv:ownedBy": {"@id": dept_id},
             }
@@ -125,6 +160,7 @@ def _service(r: dict[str, Any], dept_id: str, doc_url: str, form) -> dict[str, A
         online: dict[str, Any] = {
             "@id": f"{sid}#channel-online",
             "@type": "cv:Channel",
+            "dct:identifier": f"{r['code']}-online",
             "dct:type": {"@id": "tz:Online"},
             "cv:ownedBy": {"@id": dept_id},
         }
@@ -134,8 +170,10 @@ def _service(r: dict[str, Any], dept_id: str, doc_url: str, form) -> dict[str, A
     service["cv:hasChannel"] = channels
     if defn is not None and defn.fee is not None:
         cost: dict[str, Any] = {
+            "@id": f"{sid}#cost",
             "@type": "cv:Cost",
-            "cv:value": defn.fee.amount,
+            "dct:identifier": f"{r['code']}-fee",
+            "cv:hasValue": {"@value": float(defn.fee.amount), "@type": "xsd:double"},
             "cv:currency": {"@id": JPY},
         }
         if defn.fee.label is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from app import kpi
@@ -20,8 +20,11 @@ from app.catalogue.queries import kpi_facts
 from app.clock import iso_time, today
 from app.extensions import db
 from app.kpi.status import DIGITIZATION_STATUSES, DIGITIZED
+from app.links import absolute_url
 
 PUBLISHER = {"ja": "三重県", "en": "Mie Prefecture"}
+# the publisher's 全国地方公共団体コード (local government code, with its check digit)
+LOCAL_GOVERNMENT_CODE = "240001"
 LICENSE = {
     "name": "CC BY 4.0",
     "url": "https://creativecommons.org/licenses/by/4.0/",
@@ -138,7 +141,7 @@ DATASETS = {d.name: d for d in (PROCEDURES, VOLUMES, STATUS_HISTORY, FIGURES)}
 
 
 def absolute(endpoint: str, **values) -> str:
-    return url_for(endpoint, **values, _external=True)
+    return absolute_url(endpoint, **values)
 
 
 def procedure_rows(day: date | None = None, *, volumes: bool = False) -> list[dict[str, Any]]:

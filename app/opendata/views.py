@@ -10,8 +10,9 @@ from app import csvfile
 from app.kpi.status import DIGITIZATION_STATUSES
 from app.web import current_lang
 
-from . import cpsv
+from . import cpsv, dcat
 from . import services as od
+from . import vocab as vocab_terms
 
 bp = Blueprint("opendata", __name__, url_prefix="/opendata")
 
@@ -29,16 +30,49 @@ def index():
     )
 
 
+VOCAB_FILES = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
+
+
 @bp.get("/vocab")
-def vocab():
-    """The `tz:` extension of CPSV-AP: what each of our own terms means."""
-    return render_template(
-        "opendata/vocab.html",
-        statuses=list(DIGITIZATION_STATUSES.values()),
-        en=current_lang() == "en",
-        license=od.LICENSE,
-        attribution=od.ATTRIBUTION,
-    )
+@bp.get("/vocab.<ext>")
+def vocab(ext: str | None = None):
+    """The `tz:` extension of CPSV-AP: what each of our own terms means, as a page or, by
+    content negotiation (or the .ttl / .jsonld address), as Turtle or JSON-LD."""
+    if ext is not None:
+        mimetype = VOCAB_FILES.get(ext)
+        if mimetype is None:
+            abort(404)
+    else:
+        mimetype = request.accept_mimetypes.best_match(
+            ["text/html", *VOCAB_FILES.values()], default="text/html"
+        )
+    if mimetype == "text/html":
+        response = current_app.make_response(
+            render_template(
+                "opendata/vocab.html",
+                terms=vocab_terms.TERMS,
+                schemes=vocab_terms.SCHEMES,
+                namespace=vocab_terms.namespace(),
+                statuses=list(DIGITIZATION_STATUSES.values()),
+                en=current_lang() == "en",
+                license=od.LICENSE,
+                attribution=od.ATTRIBUTION,
+            )
+        )
+    else:
+        response = current_app.response_class(vocab_terms.serialise(mimetype), mimetype=mimetype)
+        response.headers["Link"] = LICENSE_LINK
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    if ext is None:
+        response.vary.add("Accept")
+    return response
+
+
+@bp.get("/catalog.jsonld")
+def catalog():
+    """The open data described in DCAT-AP, for portals that harvest DCAT (CKAN …)."""
+    body = json.dumps(dcat.catalog(), ensure_ascii=False, indent=1)
+    return _file(current_app.response_class(body, mimetype="application/ld+json"))
 
 
 @bp.get("/<name>.csv", defaults={"ext": "csv"})
@@ -57,6 +91,11 @@ def download(name: str, ext: str):
     else:
         response = current_app.response_class(_csv(dataset, od.rows_of(name)), mimetype="text/csv")
         response.headers["Content-Disposition"] = f"attachment; filename={name}.csv"
+    return _file(response)
+
+
+def _file(response):
+    """An open-data file: its licence, readable from any site, revalidated with an ETag."""
     response.headers["Link"] = LICENSE_LINK
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"

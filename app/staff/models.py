@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalogue.models import Department, append_only
@@ -35,6 +35,11 @@ class User(db.Model):
     session_nonce: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # two-factor sign-in (TOTP): the shared secret (base32) once enrolment is confirmed
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the last time step whose code was accepted: a code works once
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     department: Mapped[Department | None] = relationship()
 
@@ -81,3 +86,57 @@ class AuditEvent(db.Model):
 
 
 append_only(AuditEvent)
+
+
+class SignIn(db.Model):
+    """One sign-in attempt on a known account: the account's own history (admins read it).
+
+    The address is cut to its network (IPv4 /24, IPv6 /48): enough to tell an office
+    from elsewhere, not a person's line."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+    factor: Mapped[str] = mapped_column(String(20))  # password, totp, recovery, reset
+
+
+class PasswordReset(db.Model):
+    """A one-time link to set a new password: only the token's SHA-256 is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RecoveryCode(db.Model):
+    """A two-factor recovery code, hashed with argon2; each works once."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CaseRead(db.Model):
+    """A member of staff opened a submission's case page: the inbox counts and marks the
+    ones they have not opened since it arrived (or came back corrected) as new."""
+
+    __tablename__ = "case_reads"
+    __table_args__ = (UniqueConstraint("submission_id", "user_id", name="uq_case_reads_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

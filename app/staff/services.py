@@ -15,7 +15,6 @@ from flask import current_app, request
 from sqlalchemy import Select, select
 
 from app.catalogue.models import Department, Procedure
-from app.clock import utcnow
 from app.extensions import db
 from app.formengine.normalise import UNUSABLE
 from app.submissions.models import FormVersion, Submission
@@ -23,6 +22,7 @@ from app.submissions.models import FormVersion, Submission
 from .models import ROLES, AuditEvent, User
 
 MIN_PASSWORD = 12
+MAX_PASSWORD = 200
 _hashers: dict[bool, tuple[PasswordHasher, str]] = {}
 
 
@@ -56,6 +56,18 @@ def sign_in_key(email: str | None) -> str:
     return "account:" + mac.hexdigest()[:32]
 
 
+def check_password(password: str) -> None:
+    """The one rule for a new password (pages, CLI, reset links)."""
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(
+            f"パスワードは{MIN_PASSWORD}文字以上にしてください / the password needs {MIN_PASSWORD} characters or more"
+        )
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(
+            f"パスワードは{MAX_PASSWORD}文字以内にしてください / the password may have at most {MAX_PASSWORD} characters"
+        )
+
+
 def hash_password(password: str) -> str:
     return _hasher()[0].hash(password)
 
@@ -75,10 +87,7 @@ def create_user(
         )
     if "@" not in email:
         raise AccountError("メールアドレスが正しくありません / not an e-mail address")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(
-            f"パスワードは{MIN_PASSWORD}文字以上にしてください / the password needs {MIN_PASSWORD} characters or more"
-        )
+    check_password(password)
     department = None
     if role == "department":
         department = db.session.scalar(
@@ -115,7 +124,6 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
 
 

@@ -1,4 +1,5 @@
-"""/staff: sign-in, procedures (status, volumes, form), submissions inbox, audit, users."""
+"""/staff: sign-in, procedures (status, volumes, form), submissions inbox, audit (the
+accounts: account_views.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
 from app.catalogue.queries import current_statuses
-from app.clock import YEARS, today, usable_day
+from app.clock import YEARS, today, usable_day, utcnow
 from app.extensions import db, limiter, login
 from app.formengine import render
 from app.formengine.normalise import parse_date
@@ -38,14 +39,14 @@ from app.submissions import store, transitions, uploads, validation, versions
 from app.submissions.models import (
     CASE_STATUSES,
     CASE_TRANSITIONS,
-    FormVersion,
     StoredFile,
     Submission,
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import services
-from .models import ROLES, AuditEvent, User
+from . import accounts, services, twofactor
+from . import inbox as inbox_list
+from .models import ROLES, AuditEvent
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -94,6 +95,23 @@ def _idle_timeout():
     return None
 
 
+_BEFORE_SECOND_FACTOR = {"staff.logout", "staff.keepalive", "staff.login_page"}
+
+
+@bp.before_request
+def _second_factor_set_up():
+    """A role that must sign in with two factors and has none set up yet sees nothing but
+    the page that sets it up (and may sign out)."""
+    if (
+        current_user.is_authenticated
+        and twofactor.must_enrol(current_user)
+        and request.endpoint not in _BEFORE_SECOND_FACTOR
+        and not (request.endpoint or "").startswith("staff.twofactor.")
+    ):
+        return redirect(url_for("staff.twofactor.setup_page"))
+    return None
+
+
 @bp.context_processor
 def _staff_helpers():
     return {
@@ -130,6 +148,9 @@ def login_submit():
     email = request.form.get("email", "")
     user = services.authenticate(email, request.form.get("password", ""))
     if user is None:
+        known = accounts.find(email) if "@" in email else None
+        if known is not None:
+            accounts.record_sign_in(known, False, "password")
         services.audit(None, "login.failed", f"user:{services.normalise_email(email)}")
         db.session.commit()
         return render_template(
@@ -137,12 +158,31 @@ def login_submit():
             email=email,
             error=_("メールアドレスまたはパスワードが正しくありません。"),
         ), 401
+    next_url = _safe_next(request.args.get("next"))
+    if twofactor.enrolled(user):  # the second step: /staff/login/code
+        db.session.commit()
+        session.clear()  # a fresh session: no fixation
+        session[PENDING_SIGN_IN] = {"user": user.get_id(), "at": time.time(), "next": next_url}
+        return redirect(url_for(".twofactor.code_page"))
+    return signed_in(user, "password", next_url)
+
+
+PENDING_SIGN_IN = "staff_sign_in"  # the account whose password was right, until its code
+
+
+def signed_in(user, factor: str, next_url: str):
+    """The account is in (every factor it needs was right): a fresh session, the history,
+    the audit log. Roles that need a second factor and have none go to set it up."""
     session.clear()  # a fresh session: no fixation
     login_user(user)
     session["staff_seen"] = time.time()
-    services.audit(user, "login")
+    user.last_login_at = utcnow()
+    accounts.record_sign_in(user, True, factor)
+    services.audit(user, "login", detail={"factor": factor})
     db.session.commit()
-    return redirect(_safe_next(request.args.get("next")))
+    if twofactor.must_enrol(user):
+        return redirect(url_for(".twofactor.setup_page"))
+    return redirect(next_url)
 
 
 @bp.post("/logout")
@@ -425,27 +465,28 @@ def _date_filter(name: str, errors: dict[str, str]) -> date | None:
 @bp.get("/submissions")
 @login_required
 def inbox():
-    form = request.args.get("form") or ""
-    status = request.args.get("status") or ""
+    """The inbox (app/staff/inbox.py): search, filters, sort, pages, CSV and Excel."""
     errors: dict[str, str] = {}
-    since, until = _date_filter("since", errors), _date_filter("until", errors)
-    if status and status not in CASE_STATUSES:
-        abort(400)
-    rows = []
-    if not errors:  # a search with a bound that cannot be used is not run
-        stmt = services.submissions_query(
-            current_user, form=form, status=status, since=since, until=until
-        )
-        rows = list(db.session.scalars(stmt.limit(200)))
-    forms = sorted({fv.form_id for fv in db.session.scalars(select(FormVersion))})
+    try:
+        f = inbox_list.filters_from(request.args, lambda name: _date_filter(name, errors))
+    except inbox_list.BadFilter as exc:
+        note_bad_input(f"unusable inbox filter {exc.field}")
+        f, errors[exc.field] = None, str(exc)
+    fmt = inbox_list.wants_export()
+    if f is not None and not errors and fmt:
+        services.audit(current_user, "submission.export", fmt, {"q": bool(f.q)})
+        db.session.commit()
+        export = inbox_list.export_csv if fmt == "csv" else inbox_list.export_xlsx
+        return export(current_user, f, current_lang())
+    listing = inbox_list.page_of(current_user, f) if f is not None and not errors else None
     return render_template(
         "staff/inbox.html",
-        rows=rows,
-        form=form,
-        status=status,
-        forms=forms,
-        since=request.args.get("since", ""),
-        until=request.args.get("until", ""),
+        listing=listing,
+        f=f or inbox_list.Filters(),
+        args=request.args,
+        forms=inbox_list.forms_of(current_user),
+        new_count=inbox_list.unread_count(current_user),
+        here=inbox_list.here,
         errors=errors,
     ), (400 if errors else 200)
 
@@ -468,6 +509,7 @@ def _submission(receipt_no: str) -> Submission:
 def submission(receipt_no: str):
     sub = _submission(receipt_no)
     services.audit(current_user, "submission.view", f"submission:{sub.receipt_no}")
+    inbox_list.mark_read(current_user, sub)
     db.session.commit()
     return _submission_page(sub)
 
@@ -535,55 +577,6 @@ def audit_log():
     return render_template(
         "staff/audit.html", events=list(db.session.scalars(stmt.limit(500))), actor=actor
     )
-
-
-@bp.get("/users")
-@role_required("admin")
-def users():
-    return _users_page()
-
-
-def _users_page(error: str | None = None, status: int = 200):
-    rows = list(db.session.scalars(select(User).order_by(User.email)))
-    departments = list(db.session.scalars(select(Department).order_by(Department.code)))
-    return render_template(
-        "staff/users.html", users=rows, departments=departments, error=error, form_data=request.form
-    ), status
-
-
-@bp.post("/users")
-@role_required("admin")
-def create_user():
-    try:
-        user = services.create_user(
-            request.form.get("email", ""),
-            request.form.get("password", ""),
-            request.form.get("role", ""),
-            name=request.form.get("name") or None,
-            department_code=request.form.get("department") or None,
-        )
-    except services.AccountError as exc:
-        db.session.rollback()
-        return _users_page(str(exc), 422)
-    services.audit(current_user, "user.create", f"user:{user.email}", {"role": user.role})
-    db.session.commit()
-    flash(_("アカウントを作成しました。"), "success")
-    return redirect(url_for(".users"))
-
-
-@bp.post("/users/<int:user_id>/active")
-@role_required("admin")
-def set_active(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if user.id == current_user.id:
-        return _users_page(_("自分自身のアカウントは停止できません。"), 422)
-    user.active = request.form.get("active") == "1"
-    services.end_sessions(user)
-    services.audit(current_user, "user.active", f"user:{user.email}", {"active": user.active})
-    db.session.commit()
-    return redirect(url_for(".users"))
 
 
 # --- API tokens for departmental systems ------------------------------------------------------

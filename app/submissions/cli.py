@@ -1,4 +1,4 @@
-"""`flask forms check|load`."""
+"""`flask forms check|load|funnel|reference`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app.formengine.reference import reference
+from app.resources import shipped
+
 from . import funnel, versions
 
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "forms"
+SHIPPED = shipped("forms")
+REFERENCE = Path(__file__).resolve().parent.parent.parent / "docs" / "form-reference.md"
 
 
 @click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
@@ -27,7 +31,14 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
 @with_appcontext
 def check_command(paths) -> None:
     """Validate definitions (default: forms/); print `path:line: message` per problem."""
-    ok, problems = versions.check_forms(_paths(paths))
+    known = versions.catalogue_codes() is not None
+    if not known:
+        click.echo(
+            "手続コードは確かめていません（データベースが未作成か、接続できません） / procedure"
+            " codes not checked: the database is not migrated or does not answer",
+            err=True,
+        )
+    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known)
     for p in problems:
         click.echo(p, err=True)
     if problems:
@@ -79,3 +90,22 @@ def funnel_command(form_id: str | None) -> None:
             n = counts.get(step, 0)
             share = f"{n / started * 100:5.1f}%" if started else "    —"
             click.echo(f"  {step:<28} {n:>6}  {share}")
+
+
+@forms_cli.command("reference")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=REFERENCE,
+    show_default="docs/form-reference.md",
+    help="書き出し先（- で標準出力） / where to write it (- for standard output)",
+)
+def reference_command(output: Path) -> None:
+    """様式の定義のリファレンスを書き出す / write the form-definition reference (Markdown)."""
+    text = reference()
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"書き出しました / written: {output}")

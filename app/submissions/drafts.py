@@ -25,6 +25,7 @@ from app.formengine import (
 )
 from app.formengine.normalise import UNUSABLE
 from app.formengine.registry import FIELD_TYPES
+from app.metrics import DRAFTS_STARTED
 from app.prepared import Prepared, param
 
 from .codes import random_code
@@ -48,6 +49,7 @@ def start_draft(fv: FormVersion, lang: str) -> Draft:
     db.session.add(draft)
     bump(fv.id, "start")
     db.session.commit()
+    DRAFTS_STARTED.labels(fv.form_id).inc()
     return draft
 
 

@@ -7,6 +7,10 @@ A new submission writes, in its own transaction (store.py), one job per effect:
 - `mail_department`: one per `outputs` entry of type email;
 - `webhook`: one per `outputs` entry of type webhook.
 
+A change of a case's status the resident should know about (received again after a
+correction, returned, approved, rejected) and a result made ready write a `notice` job
+(`announce`), in the transaction of the change: the resident's mail about it (notices.py).
+
 The daily `retention` job deletes personal data past the form's retention and expired
 drafts (retention.py). `register()` tells app.jobs about these kinds; `create_app` calls
 it. Each handler takes the outbox row, loads what it needs, and is idempotent.
@@ -17,21 +21,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from sqlalchemy import select
+
 from app import jobs
 from app.catalogue import queries
 from app.extensions import db
+from app.jobs.models import PENDING, OutboxJob
+from app.jobs.outbox import add, dispatch
 from app.notify import mail
 from app.notify import webhook as hook
 
 from . import notices, receipts, retention
 from . import queries as submission_queries
-from .models import Submission, is_deleted
+from .models import Submission, SubmissionEvent, is_deleted
+from .versions import definition
 
 RECEIPT_PDF = receipts.RECEIPT_PDF
 MAIL_RESIDENT = "mail_resident"
 MAIL_DEPARTMENT = "mail_department"
 WEBHOOK = "webhook"
 RETENTION = "retention"
+NOTICE = "notice"
+# the statuses a resident is told about by mail (受付 again after a correction: by=resident)
+ANNOUNCED = frozenset({"received", "returned", "approved", "rejected"})
+RESULT_READY = "result_ready"
 
 
 def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
@@ -47,6 +60,50 @@ def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
         elif out.type == "webhook" and out.url:
             made.append((WEBHOOK, f":{n}", {"url": out.url}))
     return made
+
+
+def announce(sub: Submission, event: SubmissionEvent) -> list[int]:
+    """Write the resident's mail about this status change, if they gave an address and
+    should know of it (the first 受付 has its own mail, `mail_resident`). The caller
+    commits, then dispatches the ids (or leaves them to the sweep)."""
+    if event.status not in ANNOUNCED or not notices.resident_email(
+        definition(sub.form_version), sub.answers or {}
+    ):
+        return []
+    if event.status == "received" and event.by is None:
+        return []  # the first receipt: mail_resident says it
+    key = f"{NOTICE}:{sub.receipt_no}:{event.id}"  # unique beyond this database, as a file too
+    row = add(NOTICE, key, submission_id=sub.id, payload={"event": event.id})
+    db.session.flush()
+    return [row.id]
+
+
+def announce_result(sub: Submission, documents: list[str], key: str) -> list[int]:
+    """The hook for result documents (電子交付): tell the resident their result is ready to
+    download from the status page, listing the documents by name. `key` makes it once
+    (e.g. the decision's id). The caller commits, then dispatches the ids."""
+    if not notices.resident_email(definition(sub.form_version), sub.answers or {}):
+        return []
+    row = add(
+        NOTICE,
+        f"{NOTICE}:{sub.receipt_no}:{RESULT_READY}:{key}",
+        submission_id=sub.id,
+        payload={"result": [str(d)[:200] for d in documents][:20]},
+    )
+    db.session.flush()
+    return [row.id]
+
+
+def dispatch_notices(sub: Submission) -> None:
+    """After the commit of a status change: hand out its pending notices now."""
+    ids = db.session.scalars(
+        select(OutboxJob.id).where(
+            OutboxJob.submission_id == sub.id,
+            OutboxJob.kind == NOTICE,
+            OutboxJob.state == PENDING,
+        )
+    )
+    dispatch(list(ids))
 
 
 # --- handlers: OutboxJob → a short result for the outbox row ---------------------------------
@@ -81,6 +138,18 @@ def mail_department(job) -> str:
     return mail.send(notices.department_mail(sub, job.payload["to"]), job.key)
 
 
+def send_notice(job) -> str:
+    sub = _submission(job)
+    if is_deleted(sub):
+        return "skipped: personal data deleted"
+    if "result" in job.payload:
+        msg = notices.result_mail(sub, job.payload["result"])
+    else:
+        event = db.session.get(SubmissionEvent, job.payload["event"])
+        msg = notices.status_mail(sub, event)
+    return mail.send(msg, job.key)
+
+
 def send_webhook(job) -> str:
     sub = _submission(job)
     if is_deleted(sub):
@@ -104,6 +173,7 @@ def register() -> None:
     jobs.register(MAIL_RESIDENT, mail_resident)
     jobs.register(MAIL_DEPARTMENT, mail_department)
     jobs.register(WEBHOOK, send_webhook)
+    jobs.register(NOTICE, send_notice)
     jobs.register(RETENTION, run_retention)
     jobs.register_periodic(RETENTION, _daily)
     # applications received here count in the KPI's take-up (the catalogue asks for them)

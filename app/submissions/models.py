@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -178,6 +179,42 @@ class RetentionRecord(db.Model):
     retention_days: Mapped[int] = mapped_column(Integer)
     closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the last status event
     files_deleted: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CorrectionRequest(db.Model):
+    """Staff returned a submission for correction (補正): the event with the message, the
+    questions they marked, the deadline, and the draft the resident corrects it in."""
+
+    __tablename__ = "correction_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("submission_events.id"), unique=True)
+    marked: Mapped[list] = mapped_column(JSON, default=list)  # field ids staff marked
+    due_on: Mapped[date | None] = mapped_column(Date)  # the last day, in Japan
+    # the draft the resident corrects in (made when they first open the correction)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), unique=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    event: Mapped[SubmissionEvent] = relationship()
+
+
+class SubmissionRevision(db.Model):
+    """One version of a submission's answers and files: 1 as first submitted, then one per
+    resubmission after a correction. Never changed once written."""
+
+    __tablename__ = "submission_revisions"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "number", name="uq_submission_revisions_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)
+    files: Mapped[list] = mapped_column(JSON, default=list)  # [{id, field, name, type, size}]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SatisfactionAnswer(db.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flask import Response, current_app
 from flask_babel import force_locale
@@ -21,6 +20,7 @@ from app.jobs import outbox, queue
 from app.jobs.models import FAILED as JOB_FAILED
 from app.jobs.models import PENDING as JOB_PENDING
 from app.jobs.models import OutboxJob
+from app.links import absolute_url
 
 from .models import is_deleted
 from .validation import context
@@ -53,8 +53,7 @@ def ui_locale(lang: str) -> str:
 def status_url(sub) -> str:
     """The status look-up page with the receipt number filled in (the access code is not
     in the link: it stays with the resident)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}/status?{urlencode({'receipt_no': sub.receipt_no})}"
+    return absolute_url("submissions.status", receipt_no=sub.receipt_no)
 
 
 def receipt_html(sub) -> str:

@@ -18,9 +18,11 @@ from app.extensions import db
 from app.jobs.models import OutboxJob
 from app.notify import mail
 
+from . import revisions
 from .models import (
     CLOSED,
     DELETED_KEY,
+    CorrectionRequest,
     Draft,
     FormVersion,
     RetentionRecord,
@@ -94,6 +96,15 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     mine = [StoredFile.submission_id == sub.id]
     if sub.draft_id is not None:  # uploaded to the draft, then replaced before submitting
         mine.append(StoredFile.draft_id == sub.draft_id)
+    correcting = list(
+        db.session.scalars(
+            select(CorrectionRequest.draft_id).where(
+                CorrectionRequest.submission_id == sub.id, CorrectionRequest.draft_id.is_not(None)
+            )
+        )
+    )
+    if correcting:  # uploaded to a correction (補正) never resubmitted
+        mine.append(StoredFile.draft_id.in_(correcting))
     files = list(db.session.scalars(select(StoredFile).where(or_(*mine))))
     for row in files:
         file_path(row).unlink(missing_ok=True)
@@ -104,6 +115,10 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     if files:
         db.session.execute(delete(StoredFile).where(StoredFile.id.in_([f.id for f in files])))
     sub.answers = {DELETED_KEY: now.isoformat(timespec="seconds")}
+    revisions.forget(sub, sub.answers)
+    for draft_id in correcting:
+        draft = db.session.get(Draft, draft_id)
+        draft.answers, draft.pending = {}, {}
     for event in sub.events:
         event.message = None  # messages to the resident may name them
     if sub.draft_id is not None:

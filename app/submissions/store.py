@@ -36,6 +36,8 @@ from app.formengine.types import FileType
 from app.jobs.models import OutboxJob
 from app.jobs.outbox import dispatch, new_job
 from app.kpi import fiscal_year_of
+from app.logs import stamped
+from app.metrics import SUBMISSIONS
 from app.prepared import Prepared, param
 
 from .codes import random_code
@@ -89,7 +91,7 @@ def _store(
         **extra,
     }
     jobs = [
-        {"kind": kind, "suffix": suffix, "payload": payload, **new_job(now)}
+        {"kind": kind, "suffix": suffix, "payload": stamped(payload), **new_job(now)}
         for kind, suffix, payload in submission_jobs(defn, answers)
     ]
     conn = db.session.connection()
@@ -269,6 +271,7 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
             return Receipt.of(existing), Result()
         return submit_draft(draft, ctx, declared=declared)
     discard_files(unused)
+    SUBMISSIONS.labels(fv.form_id, "web").inc()
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return receipt, result
 
@@ -360,6 +363,7 @@ def submit_answers(
         discard_files(stored)  # storage full, or the database gone: no file without its row
         db.session.rollback()
         raise
+    SUBMISSIONS.labels(fv.form_id, "api").inc()
     dispatch(jobs)  # only after the commit; what fails here stays pending for the sweep
     return receipt, result, False
 

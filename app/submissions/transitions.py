@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from app.extensions import db
 
-from .models import CASE_TRANSITIONS, Submission, SubmissionEvent
+from .effects import announce
+from .models import CASE_TRANSITIONS, CorrectionRequest, Submission, SubmissionEvent
 
 
 class TransitionError(ValueError):
@@ -31,4 +32,7 @@ def transition(sub: Submission, to: str, message: str | None, by: str) -> Submis
     sub.status = to
     db.session.add(event)
     db.session.flush()
+    if to == "returned":  # the resident may now correct it (corrections.py sets the rest)
+        db.session.add(CorrectionRequest(submission_id=sub.id, event_id=event.id, marked=[]))
+    announce(sub, event)  # the resident's mail, sent once the change is committed
     return event

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from app.clock import today
 from app.extensions import db
 from app.formengine import (
@@ -12,7 +14,7 @@ from app.formengine import (
 )
 from app.formengine.postal import lookup as postal_lookup
 
-from .models import Draft, StoredFile
+from .models import CorrectionRequest, Draft, StoredFile
 
 
 def context(
@@ -26,6 +28,14 @@ def context(
         if draft is None:
             return False
         stored = db.session.get(StoredFile, ref.get("id"))
-        return stored is not None and stored.draft_id == draft.id
+        if stored is None:
+            return False
+        if stored.draft_id == draft.id:
+            return True
+        # a correction's draft (補正) refers to the files of the submission it corrects
+        corrected = db.session.scalar(
+            select(CorrectionRequest.submission_id).where(CorrectionRequest.draft_id == draft.id)
+        )
+        return corrected is not None and stored.submission_id == corrected
 
     return Context(lang=lang, today=today(), postal_lookup=postal_lookup, file_exists=file_exists)

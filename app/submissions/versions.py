@@ -13,6 +13,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.catalogue.models import Procedure
 from app.extensions import db
@@ -132,9 +133,19 @@ def form_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def catalogue_codes() -> set[str] | None:
+    """The catalogue's procedure codes; None when the database cannot tell (not migrated,
+    not reachable): a form can still be checked, without its procedure code."""
+    try:
+        return set(db.session.scalars(select(Procedure.code)))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
 def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[list, list[str]]:
     """Parse every file → ([(path, definition, text)], problems as `path:line: message`)."""
-    codes = set(db.session.scalars(select(Procedure.code))) if with_catalogue else None
+    codes = catalogue_codes() if with_catalogue else None
     rules = webhook.rules()
     ok, problems = [], []
     seen: dict[str, Path] = {}

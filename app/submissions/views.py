@@ -6,6 +6,8 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
+    g,
     redirect,
     render_template,
     request,
@@ -19,9 +21,21 @@ from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
 from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
+from app.links import absolute_url
 from app.web import checks_own_text, content_lang
 
-from . import drafts, fastpage, receipts, satisfaction, store, uploads, validation, versions
+from . import (
+    corrections,
+    drafts,
+    fastpage,
+    receipts,
+    satisfaction,
+    revisions,
+    store,
+    uploads,
+    validation,
+    versions,
+)
 from .flow import Flow
 from .models import CASE_STATUSES, Draft
 
@@ -51,7 +65,9 @@ def _answered_on(draft) -> tuple:
     return fv, versions.definition(fv)
 
 
-def _draft(form_id: str) -> Draft | None:
+def _draft(form_id: str, receipt_no: str | None = None) -> Draft | None:
+    if receipt_no is not None:
+        return _correction_draft(form_id, receipt_no)
     token = (session.get("drafts") or {}).get(form_id)
     draft = drafts.draft_by_token(token)
     if draft is None or versions.version_by_id(draft.form_version_id).form_id != form_id:
@@ -65,6 +81,54 @@ def _draft_state(form_id: str) -> drafts.DraftState | None:
     if state is None or versions.version_by_id(state.form_version_id).form_id != form_id:
         return None
     return state
+
+
+def _correction_draft(form_id: str, receipt_no: str) -> Draft | None:
+    """The draft this session corrects the submission in (補正): only after the session
+    showed the access code (or made the submission), and only while it is open. The
+    pages of a correction are the pages of a new application, at their own addresses
+    (`flow_url` adds the receipt number)."""
+    sub = _verified(receipt_no)
+    token = (session.get("corrections") or {}).get(receipt_no)
+    if sub is None or not isinstance(token, str) or sub.form_version.form_id != form_id:
+        return None
+    draft = drafts.draft_by_token(token)
+    req = corrections.request_of_draft(draft.id) if draft is not None else None
+    if req is None or req.submission_id != sub.id:
+        return None
+    g.correcting, g.correction, g.corrected = receipt_no, req, sub
+    return draft
+
+
+def flow_url(endpoint: str, **values) -> str:
+    """The address of a page of the flow: a new application's, or the correction's when
+    the resident is correcting a returned submission."""
+    if g.get("correcting"):
+        values["receipt_no"] = g.correcting
+    return url_for(endpoint, **values)
+
+
+bp.add_app_template_global(flow_url, "flow_url")
+
+
+def _finished(draft: Draft) -> bool:
+    """A new application's draft once submitted; a correction once resubmitted, past its
+    deadline or no longer asked for."""
+    if g.get("correction") is not None:
+        return (
+            corrections.closed_reason(g.corrected, corrections.open_request(g.corrected))
+            is not None
+            or g.correction.answered_at is not None
+        )
+    return drafts.is_submitted(draft)
+
+
+def _leave(form_id: str):
+    """Where a page goes without a draft to show: the start, or the status page."""
+    if request.view_args.get("receipt_no"):
+        return redirect(url_for(".status_detail", receipt_no=request.view_args["receipt_no"]))
+    _form(form_id)  # 404 for a form that does not exist
+    return redirect(url_for(".start", form_id=form_id))
 
 
 def _remember_draft(form_id: str, draft: Draft) -> None:
@@ -158,7 +222,9 @@ def _show_page(fv, defn, draft, page: Page, lang: str):
     """A question page as the resident left it: their answers, or what they typed."""
     typed = (draft.pending or {}).get(page.id)
     shown = typed if typed is not None else (draft.answers or {})
-    html = fastpage.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
+    html = None
+    if not g.get("correcting"):  # its pages are the template's, at the correction's address
+        html = fastpage.page_html(fv, defn, page, lang, shown, _layout(defn, draft, page, lang))
     if html is not None:
         return html
     return _render_page(fv, defn, draft, page, bind(defn, page, lang, answers=shown))
@@ -240,13 +306,13 @@ def _count_upload() -> None:
 
 
 @bp.route("/apply/<form_id>/<page_id>", methods=["GET", "POST"])
+@bp.route("/apply/<form_id>/correction/<receipt_no>/<page_id>", methods=["GET", "POST"])
 @checks_own_text  # each answer with its field's message; what was typed is kept
-def page(form_id: str, page_id: str):
-    if request.method == "GET":  # the most asked page: the draft read as it is shown
+def page(form_id: str, page_id: str, receipt_no: str | None = None):
+    if request.method == "GET" and receipt_no is None:  # the most asked page: fast path
         state = _draft_state(form_id)
         if state is None or state.submitted:
-            _form(form_id)  # 404 for a form that does not exist
-            return redirect(url_for(".start", form_id=form_id))
+            return _leave(form_id)
         fv, defn = _answered_on(state)
         pg = defn.page(page_id)
         if pg is None:
@@ -254,23 +320,31 @@ def page(form_id: str, page_id: str):
         drafts.reach_page(state, f"page:{pg.id}")
         return _show_page(fv, defn, state, pg, _lang(defn))
 
-    sent = _files_sent()
-    if sent:
-        _count_upload()
-    draft = _draft(form_id)
-    if draft is None or drafts.is_submitted(draft):
-        _form(form_id)
-        return redirect(url_for(".start", form_id=form_id))
+    draft = _draft(form_id, receipt_no)
+    if draft is None or _finished(draft):
+        return _leave(form_id)
     fv, defn = _answered_on(draft)
     pg = defn.page(page_id)
     if pg is None:
         abort(404)
     lang = _lang(defn)
+    if receipt_no is not None and not _editable_fields(defn, pg):
+        return redirect(flow_url(".check", form_id=form_id))  # nothing here may change
+    if request.method == "GET":
+        return _show_page(fv, defn, draft, pg, lang)
+
+    sent = _files_sent()
+    if receipt_no is not None:  # a correction changes only what it may
+        sent = {k: v for k, v in sent.items() if k in _editable_fields(defn, pg)}
+    if sent:
+        _count_upload()
     ctx = validation.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
     taken = uploads.take_uploads(draft, pg, sent, _files_removed(pg), lang)
     raw.update(taken.values)
+    if receipt_no is not None:
+        raw = _keep_unchangeable(defn, pg, draft, raw)
     upload_errors, storage_full = taken.errors, taken.storage_full
     action = request.form.get("action", "next")
 
@@ -280,6 +354,12 @@ def page(form_id: str, page_id: str):
         form = bind(defn, pg, lang, answers=raw)
         status = 507 if storage_full else 200
         return _render_page(fv, defn, draft, pg, form, upload_errors, status=status)
+    if action == "save" and receipt_no is not None:  # the correction stays open as it is
+        drafts.keep_typed(draft, pg, raw, commit=True)
+        flash(
+            _("入力内容を保存しました。期限までに、この画面から補正を続けてください。"), "success"
+        )
+        return redirect(url_for(".status_detail", receipt_no=receipt_no))
     if action == "save":
         drafts.keep_typed(draft, pg, raw)
         drafts.save_for_later(draft)
@@ -292,11 +372,29 @@ def page(form_id: str, page_id: str):
             drafts.keep_typed(draft, pg, raw, commit=True)
         return _render_page(fv, defn, draft, pg, form, errors, status=507 if storage_full else 422)
     if request.args.get("from") == "check":
-        return redirect(url_for(".check", form_id=form_id))
+        return redirect(flow_url(".check", form_id=form_id))
     following = _flow(defn, draft, lang).after(pg)
     if following is None:
-        return redirect(url_for(".check", form_id=form_id))
-    return redirect(url_for(".page", form_id=form_id, page_id=following))
+        return redirect(flow_url(".check", form_id=form_id))
+    return redirect(flow_url(".page", form_id=form_id, page_id=following))
+
+
+def _editable_fields(defn, pg: Page) -> set[str]:
+    """The fields of a page the resident may change in the correction being made."""
+    return {f.id for f in pg.fields if corrections.editable(defn, g.correction, f.id)}
+
+
+def _keep_unchangeable(defn, pg: Page, draft, raw: dict) -> dict:
+    """A correction's page with every answer it may not change as submitted (whatever was
+    posted for it): the rule of corrections.keep_unchangeable, on one page."""
+    kept = dict(raw)
+    for f in pg.fields:
+        if f.id not in _editable_fields(defn, pg):
+            if f.id in (g.corrected.answers or {}):
+                kept[f.id] = g.corrected.answers[f.id]
+            else:
+                kept.pop(f.id, None)
+    return kept
 
 
 def _files_sent() -> dict[str, list]:
@@ -332,7 +430,7 @@ def saved(form_id: str):
         return redirect(url_for(".start", form_id=form_id))
     fv, defn = _answered_on(draft)
     # the code after '#': browsers never send a fragment, so no server or proxy logs it
-    link = url_for(".resume", form_id=form_id, _external=True) + "#" + draft.resume_code
+    link = absolute_url("submissions.resume", form_id=form_id) + "#" + draft.resume_code
     return render_template(
         "apply/saved.html",
         fv=fv,
@@ -344,21 +442,42 @@ def saved(form_id: str):
 
 
 @bp.get("/apply/<form_id>/check")
-def check(form_id: str):
-    draft = _draft_state(form_id)
-    if draft is None or draft.submitted:
-        _form(form_id)
-        return redirect(url_for(".start", form_id=form_id))
+@bp.get("/apply/<form_id>/correction/<receipt_no>/check")
+def check(form_id: str, receipt_no: str | None = None):
+    if receipt_no is None:
+        draft = _draft_state(form_id)
+        finished = draft is None or draft.submitted
+    else:
+        draft = _draft(form_id, receipt_no)
+        finished = draft is None or _finished(draft)
+    if finished:
+        return _leave(form_id)
     fv, defn = _answered_on(draft)
     lang = _lang(defn)
     missing = _first_incomplete(defn, draft, lang)
     if missing:
-        return redirect(url_for(".page", form_id=form_id, page_id=missing))
-    drafts.reach_page(draft, "check")
-    sections = render(defn, draft.answers or {}, lang, validation.context(lang, draft))
+        return redirect(flow_url(".page", form_id=form_id, page_id=missing))
+    if receipt_no is None:
+        drafts.reach_page(draft, "check")
+    return _check_page(fv, defn, draft, lang, None)
+
+
+def _check_page(fv, defn, draft, lang: str, error: str | None, ctx=None):
+    sections = render(defn, draft.answers or {}, lang, ctx or validation.context(lang, draft))
+    values = {}
+    if g.get("correction") is not None:
+        req = g.correction
+        values = {
+            "correction": req,
+            "message": req.event.message,
+            "marked": set(req.marked or []),
+            "changeable": {
+                f.id for _p, f in defn.all_fields() if corrections.editable(defn, req, f.id)
+            },
+        }
     return render_template(
-        "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=None
-    )
+        "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=error, **values
+    ), (422 if error else 200)
 
 
 def _first_incomplete(defn, draft, lang) -> str | None:
@@ -366,14 +485,16 @@ def _first_incomplete(defn, draft, lang) -> str | None:
 
 
 @bp.post("/apply/<form_id>/submit")
-def submit(form_id: str):
-    draft = _draft(form_id)
+@bp.post("/apply/<form_id>/correction/<receipt_no>/submit")
+def submit(form_id: str, receipt_no: str | None = None):
+    draft = _draft(form_id, receipt_no)
     if draft is None:
-        _form(form_id)
-        return redirect(url_for(".start", form_id=form_id))
+        return _leave(form_id)
     fv, defn = _answered_on(draft)
     token = draft.token  # read now: submitting commits, which expires the row
     lang = _lang(defn)
+    if receipt_no is not None:
+        return _resubmit(fv, defn, draft, lang, receipt_no)
     done = drafts.submission_of(draft)
     if done is None:
         missing = _first_incomplete(defn, draft, lang)
@@ -384,19 +505,33 @@ def submit(form_id: str):
             draft, ctx, declared=request.form.get("declaration") == "y"
         )
         if done is None and "declaration" in result.errors:
-            sections = render(defn, draft.answers or {}, lang, ctx)
-            return render_template(
-                "apply/check.html",
-                fv=fv,
-                defn=defn,
-                lang=lang,
-                sections=sections,
-                error=result.errors["declaration"][0],
-            ), 422
+            return _check_page(fv, defn, draft, lang, result.errors["declaration"][0], ctx)
         if done is None:
             return redirect(url_for(".check", form_id=form_id))
     _remember_receipt(done.receipt_no, token)
     return redirect(url_for(".done", form_id=form_id, receipt_no=done.receipt_no))
+
+
+def _resubmit(fv, defn, draft, lang: str, receipt_no: str):
+    """A correction sent: the same checks as a first submission, then the status page."""
+    if g.correction.answered_at is None:
+        missing = _first_incomplete(defn, draft, lang)
+        if missing:
+            return redirect(flow_url(".page", form_id=fv.form_id, page_id=missing))
+    ctx = validation.context(lang, draft)
+    try:
+        sub, result = corrections.resubmit(
+            draft, ctx, declared=request.form.get("declaration") == "y"
+        )
+    except corrections.CorrectionClosed as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".status_detail", receipt_no=receipt_no))
+    if sub is None and "declaration" in result.errors:
+        return _check_page(fv, defn, draft, lang, result.errors["declaration"][0], ctx)
+    if sub is None:
+        return redirect(flow_url(".check", form_id=fv.form_id))
+    flash(_("補正した申請を受け付けました。審査が終わるまでお待ちください。"), "success")
+    return redirect(url_for(".status_detail", receipt_no=receipt_no))
 
 
 def _remember_receipt(receipt_no: str, draft_token: str) -> None:
@@ -470,10 +605,11 @@ def feedback_thanks():
 
 
 @bp.get("/apply/<form_id>/files/<file_id>")
-def draft_file(form_id: str, file_id: str):
-    draft = _draft(form_id)
+@bp.get("/apply/<form_id>/correction/<receipt_no>/files/<file_id>")
+def draft_file(form_id: str, file_id: str, receipt_no: str | None = None):
+    draft = _draft(form_id, receipt_no)
     row = uploads.stored_file(file_id)
-    if draft is None or row is None or row.draft_id != draft.id:
+    if draft is None or not corrections.file_of_draft(draft, row):
         abort(404)
     return uploads.file_download(row)
 
@@ -510,21 +646,43 @@ def status_detail(receipt_no: str):
         return redirect(url_for(".status", receipt_no=receipt_no))
     defn = versions.definition(sub.form_version)
     lang = content_lang(defn.languages)
+    req = corrections.open_request(sub)
     return render_template(
         "status/detail.html",
         sub=sub,
         defn=defn,
         lang=lang,
         statuses=CASE_STATUSES,
-        files=uploads.files_of(sub),
+        files=revisions.current_files(sub),
+        correction=req,
+        closed=corrections.closed_reason(sub, req) if req else None,
+        revision=revisions.revision_count(sub),
     )
+
+
+@bp.post("/status/<receipt_no>/correction")
+def start_correction(receipt_no: str):
+    """補正する: open the correction's draft (made the first time) at its check page,
+    where the message and the marked answers are shown beside each other."""
+    sub = _verified(receipt_no)
+    if sub is None:
+        return redirect(url_for(".status", receipt_no=receipt_no))
+    try:
+        draft = corrections.start(sub)
+    except corrections.CorrectionClosed as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".status_detail", receipt_no=receipt_no))
+    own = {k: v for k, v in (session.get("corrections") or {}).items() if k != receipt_no}
+    own[receipt_no] = draft.token
+    session["corrections"] = dict(list(own.items())[-20:])
+    return redirect(url_for(".check", form_id=sub.form_version.form_id, receipt_no=sub.receipt_no))
 
 
 @bp.get("/status/<receipt_no>/files/<file_id>")
 def status_file(receipt_no: str, file_id: str):
     sub = _verified(receipt_no)
     row = uploads.stored_file(file_id)
-    if sub is None or row is None or row.submission_id != sub.id:
+    if sub is None or row is None or row.id not in {f.id for f in revisions.current_files(sub)}:
         abort(404)
     return uploads.file_download(row)
 

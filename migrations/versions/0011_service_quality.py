@@ -2,7 +2,7 @@
 confirmations of a fiscal year's figures
 
 Revision ID: 0011_service_quality
-Revises: 0005_idempotency_declaration
+Revises: 0007_corrections
 Create Date: 2026-12-03 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_service_quality'
-down_revision = '0005_idempotency_declaration'
+down_revision = '0007_corrections'
 branch_labels = None
 depends_on = None
 

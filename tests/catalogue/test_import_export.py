@@ -329,3 +329,29 @@ def test_a_jump_in_the_file_needs_a_note_which_is_kept_and_exported(
     files["volumes.csv"] = "code,fiscal_year,receipts\nA,2024,400001\n"  # an older file
     again = run(app, "import", write_catalogue(files))
     assert again.exit_code == 0 and "volumes +0 =1" in again.output
+
+
+def test_an_import_records_the_person_who_ran_it(app, worked_example, write_catalogue):
+    import getpass
+
+    from tests.conftest import WORKED_EXAMPLE
+
+    result = run(app, "import", worked_example, "--by", " 鈴木一郎（総務部） ")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(db.session.scalars(select(StatusChange.recorded_by))) == {"鈴木一郎（総務部）"}
+        assert set(db.session.scalars(select(VolumeRecord.recorded_by))) == {"鈴木一郎（総務部）"}
+    # a volume changed in the next file, imported without --by: the login name
+    changed = write_catalogue(
+        {
+            **WORKED_EXAMPLE,
+            "volumes.csv": WORKED_EXAMPLE["volumes.csv"].replace("A,2023,40000", "A,2023,41000"),
+        }
+    )
+    assert run(app, "import", changed).exit_code == 0
+    with app.app_context():
+        newest = db.session.scalar(select(VolumeRecord).order_by(VolumeRecord.id.desc()))
+    assert (newest.receipts, newest.recorded_by) == (41000, getpass.getuser())
+    for bad in ("  ", "x" * 201):
+        result = run(app, "import", worked_example, "--by", bad)
+        assert result.exit_code == 2 and "--by には1〜200文字の名前" in result.output

@@ -131,3 +131,19 @@ def test_a_departments_last_update_is_the_day_in_japan(app, client, worked_examp
         db.session.commit()
     page = text(client.get("/dashboard").get_data(as_text=True))
     assert "部局01 — 最終更新 2026-01-01" in page and "2025-12-31" not in page
+
+
+def test_the_department_table_in_english_names_departments_in_english(shipped):
+    ja = shipped.get("/dashboard/departments.csv?fy=2021&scope=priority&lang=ja")
+    en = shipped.get("/dashboard/departments.csv?fy=2021&scope=priority&lang=en")
+    names = {}
+    for lang, r in (("ja", ja), ("en", en)):
+        assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+        rows = csv.DictReader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff")))
+        names[lang] = {x["department_code"]: x["department_name"] for x in rows}
+    assert names["ja"]["NORIN"] == "農林水産部"
+    assert names["en"]["NORIN"] == "Agriculture, Forestry and Fisheries Department"
+    assert set(names["en"]) == set(names["ja"])
+    assert not any(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", n) for n in names["en"].values())
+    page = shipped.get("/dashboard?fy=2021&lang=en").get_data(as_text=True)
+    assert "Agriculture, Forestry and Fisheries Department" in page

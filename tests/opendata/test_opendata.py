@@ -136,19 +136,22 @@ def test_cpsv_ap_json_ld(shipped):
     assert (
         ctx["cpsv"] == "http://purl.org/vocab/cpsv#" and ctx["cv"] == "http://data.europa.eu/m8g/"
     )
-    assert ctx["tz"].endswith("/opendata/vocab#")
-    assert doc["dct:license"] == {"@id": LICENSE}
-    assert {"@value": ATTRIBUTION, "@language": "ja"} in doc["dct:rights"]
+    assert ctx["tz"] == "http://127.0.0.1:5000/opendata/vocab#"  # BASE_URL, not the Host
+    assert set(doc) == {"@context", "@graph"}  # one plain graph, no named graph
     graph = {node["@id"]: node for node in doc["@graph"]}
+    dataset = graph["http://127.0.0.1:5000/opendata/procedures.jsonld"]
+    assert dataset["@type"] == "dcat:Dataset" and dataset["dct:description"]
+    assert dataset["dct:license"] == {"@id": LICENSE}
+    assert {"@value": ATTRIBUTION, "@language": "ja"} in dataset["dct:rights"]
     services = [n for n in graph.values() if n["@type"] == "cpsv:PublicService"]
     assert len(services) == 127
     for s in services:
-        assert graph[s["cv:hasCompetentAuthority"]["@id"]]["@type"] == "cv:PublicOrganisation"
+        assert "cv:PublicOrganisation" in graph[s["cv:hasCompetentAuthority"]["@id"]]["@type"]
         assert s["dct:title"][0]["@language"] == "ja" and s["dct:description"]
         assert s["tz:digitizationStatus"]["@id"].startswith("tz:status-")
         assert s["cv:hasChannel"]
     hunting = next(s for s in services if s["dct:identifier"] == "P-0034")
-    assert hunting["cv:hasCost"]["cv:value"] == 2900
+    assert hunting["cv:hasCost"]["cv:hasValue"] == {"@value": 2900.0, "@type": "xsd:double"}
     assert hunting["cv:hasCost"]["cv:currency"]["@id"].endswith("/currency/JPY")
     assert hunting["cv:processingTime"] == {"@value": "P20D", "@type": "xsd:duration"}
     assert hunting["cv:hasLegalResource"]["@type"] == "eli:LegalResource"

@@ -8,7 +8,7 @@ from .conftest import PASSWORD, sign_in
 
 # (method, url template, {role: expected status}); roles: anon, d01 (own), d02 (other), bureau, admin
 # {r01}/{r02} are the receipts of department 01's and 02's submissions; A is 01's procedure.
-OK, RE, FORBID, NOTFOUND, BAD = 200, 302, 403, 404, 422
+OK, RE, FORBID, NOTFOUND, GONE, BAD = 200, 302, 403, 404, 410, 422
 MATRIX = [
     ("GET", "/staff/login", {"anon": OK, "d01": RE}),
     ("GET", "/staff/", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
@@ -52,6 +52,17 @@ MATRIX = [
         "/staff/submissions/{r01}/status",
         {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
     ),
+    # returning for correction (補正): the department's staff and admins; a message is needed
+    (
+        "POST",
+        "/staff/submissions/{r01}/return",
+        {"anon": RE, "d02": FORBID, "bureau": FORBID, "d01": RE},
+    ),
+    (
+        "GET",
+        "/staff/submissions/{r01}/revisions/1",
+        {"anon": RE, "d02": FORBID, "d01": NOTFOUND, "bureau": NOTFOUND},
+    ),
     ("GET", "/staff/submissions/{r01}/files/nofile", {"anon": RE, "d02": FORBID, "d01": NOTFOUND}),
     ("GET", "/staff/audit", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
     ("GET", "/staff/users", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
@@ -61,6 +72,30 @@ MATRIX = [
         "/staff/users/{uid}/active",
         {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
     ),
+    ("GET", "/staff/users/{uid}", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    ("GET", "/staff/users/999999", {"admin": NOTFOUND}),
+    ("POST", "/staff/users/{uid}", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE}),
+    (
+        "POST",
+        "/staff/users/{uid}/reset",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK},
+    ),
+    ("POST", "/staff/users/999999/reset", {"admin": NOTFOUND}),
+    ("GET", "/staff/reset/not-a-token", {"d01": RE}),
+    ("GET", "/staff/reset", {"anon": GONE, "d01": GONE}),
+    ("POST", "/staff/reset", {"anon": GONE}),
+    (
+        "POST",
+        "/staff/users/{uid}/2fa/reset",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    ("GET", "/staff/login/code", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/login/code", {"anon": RE}),
+    ("GET", "/staff/2fa", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/2fa/setup", {"anon": RE, "d01": OK, "admin": OK}),
+    ("POST", "/staff/2fa/setup", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/2fa/recovery", {"anon": RE, "d01": RE}),
+    ("POST", "/staff/2fa/disable", {"anon": RE, "d01": RE}),
     ("GET", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": OK}),
     ("POST", "/staff/tokens", {"anon": RE, "d01": OK, "bureau": FORBID, "admin": BAD}),
     (
@@ -89,8 +124,10 @@ DATA = {
     "/staff/procedures/A/validity": {"valid_from": "2020-04-01", "valid_until": ""},
     "/staff/procedures/A/form": {"form": "test-permit"},
     "/staff/submissions/{r01}/status": {"to": "in_review"},
+    "/staff/submissions/{r01}/return": {"message": "住所を補正してください。"},
     "/staff/users": {"email": "x"},
     "/staff/users/{uid}/active": {"active": "0"},
+    "/staff/users/{uid}": {"role": "department", "department": "01", "name": "異動"},
     "/staff/tokens": {"name": "基幹システム"},
 }
 EMAILS = {

@@ -1,0 +1,92 @@
+"""English pages are English: an English <title>, and every Japanese text they show (a name
+the catalogue has only in Japanese, a legal basis, a note) marked lang="ja"; Japanese pages
+mark the English they show (the API's bilingual document) lang="en" (WCAG 3.1.2)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from app.catalogue.services import import_catalogue
+from app.extensions import db
+from app.submissions import versions
+from config import TestConfig
+from tests.conftest import ROOT
+from tests.langcheck import texts, unmarked_english, unmarked_japanese
+
+FORMS = sorted(p.stem for p in (ROOT / "forms").glob("*.yaml"))
+PAGES = [
+    "/", "/?q=許可", "/dashboard", "/dashboard?fy=2021", "/opendata", "/opendata/vocab",
+    "/api/docs", "/status", "/staff/login", *[f"/apply/{f}" for f in FORMS],
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("langs")
+    app = create_app(
+        TestConfig,
+        instance_path=str(tmp / "instance"),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'app.db'}",
+        JOB_PERIODIC=False,
+    )
+    with app.app_context():
+        db.create_all()
+        assert import_catalogue(ROOT / "procedures").ok
+        assert not versions.load_forms([ROOT / "forms"]).problems
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _procedures() -> list[str]:
+    text = (ROOT / "procedures" / "procedures.csv").read_text(encoding="utf-8-sig")
+    return re.findall(r"^(P-\d{4}),", text, re.M)
+
+
+def _get(client, path: str, lang: str) -> str:
+    r = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}")
+    assert r.status_code == 200, path
+    return r.get_data(as_text=True)
+
+
+def test_english_pages_mark_every_japanese_text(site):
+    client = site.test_client()
+    for path in [*PAGES, *(f"/procedures/{code}" for code in _procedures())]:
+        html = _get(client, path, "en")
+        assert '<html lang="en">' in html, path
+        assert unmarked_japanese(html) == [], path
+
+
+def test_japanese_pages_mark_the_english_they_show(site):
+    client = site.test_client()
+    for path in PAGES:
+        html = _get(client, path, "ja")
+        assert '<html lang="ja">' in html, path
+        assert unmarked_english(html) == [], path
+    docs = _get(client, "/api/docs", "ja")
+    assert '<span lang="en">submit a form</span>' in docs
+
+
+def test_an_english_procedure_page_is_titled_in_english(site):
+    client = site.test_client()
+    html = _get(client, "/procedures/P-0021", "en")
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    h1 = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert h1 in title and not re.search(r"[\u3040-\u9fff]", title), title
+    assert '<span lang="ja">浄化槽法 第5条</span>' in html  # the legal basis, in Japanese
+    ja = _get(client, "/procedures/P-0021", "ja")
+    assert "<title>浄化槽設置届 |" in ja
+
+
+def test_the_check_finds_unmarked_text():
+    html = (
+        '<html lang="en"><body><p>Hello <span lang="ja">東京</span> and 大阪</p>'
+        '<img alt="地図" src="x.png"><p lang="ja">This is an English sentence here</p></body></html>'
+    )
+    assert unmarked_japanese(html) == ["and 大阪", "地図"]
+    assert unmarked_english(html) == ["This is an English sentence here"]
+    assert ("ja", "東京") in texts(html)
