@@ -96,3 +96,33 @@ def test_residents_answer_and_the_service_page_shows_figures(new_context, server
     text = second.locator("main").inner_text()
     assert "4.5 / 5" in text and "申請を終えた割合" in text
     shoot(second, "service-performance")
+
+
+def test_the_bureau_screens_on_a_phone(phone, flask_cli, shoot):
+    import pyotp
+    from openpyxl import load_workbook
+
+    email, password = "e2e-bureau@example.pref.mie.lg.jp", "bureau-journey-2026"
+    flask_cli("staff", "create", email, "--role", "bureau", "--password", password)
+    phone.goto("/staff/login")
+    phone.fill("#email", email)
+    phone.fill("#password", password)
+    phone.click("main form button[type=submit]")
+    assert phone.url.endswith("/staff/2fa/setup")  # the bureau sets up its second factor
+    phone.fill("#code", pyotp.TOTP(phone.locator("#key").inner_text().replace(" ", "")).now())
+    phone.click("main form button[type=submit]")
+    phone.goto("/staff/bureau/")
+    assert "改善の余地" in phone.locator("main").inner_text()
+    assert phone.locator("table.ranking tbody tr").count() >= 6  # the six shipped forms
+    shoot(phone, "ranking")
+    with phone.expect_download() as report:
+        phone.get_by_role("link", name=re.compile("サービス品質の報告")).click()
+    path = shoot.folder / "service-quality.xlsx"
+    report.value.save_as(path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["サービス品質", "利用者の声"]
+    assert wb["サービス品質"]["A1"].value == "手続コード"
+    phone.goto("/staff/bureau/years")
+    shoot(phone, "years")
+    phone.goto("/staff/bureau/comments")
+    shoot(phone, "comments")
