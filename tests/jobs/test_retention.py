@@ -254,3 +254,17 @@ def test_a_submitted_draft_keeps_no_copy_of_the_answers(drafts_app):
         assert (draft.answers, draft.pending, draft.resume_code) == ({}, {}, None)
         assert purge_expired().emptied_drafts == 0
         assert db.session.scalar(select(Submission)).answers["name"]["family"] == "山田"
+
+
+def test_a_deleted_submission_keeps_its_score_without_its_comment(jobs_app):
+    from app.submissions import satisfaction
+    from app.submissions.models import SatisfactionAnswer
+
+    old = submit(jobs_app)["receipt_no"]
+    close(jobs_app, old, "approved", days_ago=31)
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == old))
+        assert satisfaction.record(sub, satisfaction.Answer(2, "山田です。手続が難しかった", {}))
+        assert purge_expired().submissions == 1
+        row = db.session.scalar(select(SatisfactionAnswer))
+        assert (row.score, row.comment) == (2, None)
