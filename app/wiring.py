@@ -21,8 +21,8 @@ from .health import bp as health_bp
 from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
-from .staff.bureau import bp as bureau_bp
 from .staff.account_views import bp as staff_accounts_bp
+from .staff.bureau import bp as bureau_bp
 from .staff.cases import bp as staff_cases_bp
 from .staff.cli import staff_cli
 from .staff.twofactor_views import bp as staff_twofactor_bp

@@ -126,5 +126,5 @@ def sparkline(points: Sequence[tuple[int, float]], *, title: str) -> str:
         path = f"{xy(y0, points[0][1])} {w - pad:.1f},{path.split(',')[1]}"
     return (
         f'<svg class="spark" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">'
-        f"<title>{escape(title)}</title><polyline points=\"{path}\"/></svg>"
+        f'<title>{escape(title)}</title><polyline points="{path}"/></svg>'
     )

@@ -135,4 +135,3 @@ def confirmable_years() -> list[int]:
     last = kpi.fiscal_year_of(today()) - 1
     first = span[0] if span else last
     return list(range(last, min(first, last) - 1, -1))
-

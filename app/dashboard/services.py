@@ -8,12 +8,12 @@ from datetime import datetime
 from flask import current_app
 
 from app import kpi
+from app.catalogue.queries import department_last_updates, kpi_facts
+from app.clock import JST, as_utc, today
 from app.kpi import standings, takeup
 from app.submissions.queries import counts_between
 
 from . import confirmations
-from app.catalogue.queries import department_last_updates, kpi_facts
-from app.clock import JST, as_utc, today
 
 
 def current_fiscal_year() -> int:
@@ -87,6 +87,7 @@ class Dashboard:
     @property
     def state(self) -> confirmations.YearState:
         return self.years_state[self.fiscal_year]
+
     standings: list[standings.DepartmentStanding]  # laggards first
 
 

@@ -12,10 +12,11 @@ from app.submissions import performance
 from app.web import current_lang
 
 from . import charts, report, workbook
-from .labels import basis_label
 from . import services as svc
+from .labels import basis_label
 
 bp = Blueprint("dashboard", __name__)
+
 
 def _rate(d, scope: str) -> float:
     s = d.scopes.get(scope)
@@ -81,7 +82,9 @@ def dashboard():
         bar=lambda rate: Markup(charts.bar(rate)),
         status_label=lambda code: kpi.status_label(code, lang),
         basis_label=lambda b: basis_label(b, lang),
-        dept_names={d.code: (d.name_en if lang == "en" and d.name_en else d.name) for d in data.standings},
+        dept_names={
+            d.code: (d.name_en if lang == "en" and d.name_en else d.name) for d in data.standings
+        },
         spark=lambda st, name: Markup(
             charts.sparkline(
                 st.trend,

@@ -108,7 +108,10 @@ def by_department(rows: Sequence[Usage]) -> list[DepartmentUsage]:
         out.append(
             DepartmentUsage(
                 code,
-                Ratio(sum(u.receipts for u in counted if u.available), sum(u.receipts for u in counted)),
+                Ratio(
+                    sum(u.receipts for u in counted if u.available),
+                    sum(u.receipts for u in counted),
+                ),
                 total(counted),
                 len(us) - len(counted),
             )

@@ -49,9 +49,7 @@ def comments():
             )
         )
     names = dict(db.session.execute(select(Procedure.code, Procedure.name_ja)).all())
-    return render_template(
-        "staff/comments.html", comments=performance.comments(codes), names=names
-    )
+    return render_template("staff/comments.html", comments=performance.comments(codes), names=names)
 
 
 @bp.get("/quality.xlsx")

@@ -82,15 +82,29 @@ def report_sheets(lang: str = "ja") -> list[Sheet]:
         u = r.use if r.use and r.use.known else None
         rows.append(
             [
-                r.code, r.name, r.department, v.form_version.version if v else None, r.year,
-                u.receipts if u else None, u.online if u else None, r.potential,
-                u.rate if u else None, v.started if v else None, v.submitted if v else None,
-                v.completion if v else None, v.median_minutes if v else None,
-                (v.leave_label if v and v.leave else None), (v.leave.left if v and v.leave else None),
-                v.returned if v else None, v.corrections if v else None,
-                v.processing.cases if v else None, v.processing.median_days if v else None,
-                v.processing.standard_days if v else None, v.processing.within_rate if v else None,
-                v.satisfaction.answers if v else None, v.satisfaction.internal_mean if v else None,
+                r.code,
+                r.name,
+                r.department,
+                v.form_version.version if v else None,
+                r.year,
+                u.receipts if u else None,
+                u.online if u else None,
+                r.potential,
+                u.rate if u else None,
+                v.started if v else None,
+                v.submitted if v else None,
+                v.completion if v else None,
+                v.median_minutes if v else None,
+                (v.leave_label if v and v.leave else None),
+                (v.leave.left if v and v.leave else None),
+                v.returned if v else None,
+                v.corrections if v else None,
+                v.processing.cases if v else None,
+                v.processing.median_days if v else None,
+                v.processing.standard_days if v else None,
+                v.processing.within_rate if v else None,
+                v.satisfaction.answers if v else None,
+                v.satisfaction.internal_mean if v else None,
             ]  # fmt: skip
         )
     comments = performance.comments()

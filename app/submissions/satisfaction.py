@@ -82,7 +82,9 @@ def read_answer(score: str | None, comment: str | None) -> Answer:
         errors["score"] = _("5段階のうち、あてはまるものを1つ選んでください。")
     if len(comment) > COMMENT_MAX:
         errors["comment"] = _(
-            "ご意見は%(n)s文字以内で入力してください（いま%(m)s文字）。", n=COMMENT_MAX, m=len(comment)
+            "ご意見は%(n)s文字以内で入力してください（いま%(m)s文字）。",
+            n=COMMENT_MAX,
+            m=len(comment),
         )
     return Answer(value, comment, errors)
 

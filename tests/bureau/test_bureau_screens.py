@@ -44,7 +44,9 @@ def test_ranking_and_the_quality_report(office):
     app, _ = office
     _prepare(app)
     bureau = sign_in(app, "bureau@example.jp")
-    page = text(bureau.get("/staff/bureau/", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    page = text(
+        bureau.get("/staff/bureau/", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     rows = page.split("使いやすさ（5段階）")[1]
     # A: 100 − 40 = 60 a year still off-line comes before C: 50 − 45 = 5
     assert rows.index("手続A") < rows.index("手続C")
@@ -55,7 +57,17 @@ def test_ranking_and_the_quality_report(office):
     assert wb.sheetnames == ["サービス品質", "利用者の声"]
     ws = wb["サービス品質"]
     header = [c.value for c in ws[1]]
-    assert header[:9] == ["手続コード", "手続", "部局", "様式の版", "年度", "全受付件数", "オンライン件数", "改善の余地（件/年）", "オンライン利用率"]
+    assert header[:9] == [
+        "手続コード",
+        "手続",
+        "部局",
+        "様式の版",
+        "年度",
+        "全受付件数",
+        "オンライン件数",
+        "改善の余地（件/年）",
+        "オンライン利用率",
+    ]
     a = [c.value for c in ws[2]]
     assert a[:9] == ["A", "手続A", "部局01", 1, 2025, 100, 40, 60, 0.4]
     assert [c.value for c in wb["利用者の声"][3]][3] == "入力欄が多い。連絡は ＊＊＊ まで"
@@ -69,7 +81,9 @@ def test_each_department_sees_its_own_comments(office):
     d01 = text(sign_in(app, "d01@example.jp").get("/staff/bureau/comments").get_data(as_text=True))
     assert "入力欄が多い。連絡は ＊＊＊ まで" in d01 and "簡単でした" not in d01
     assert "059-224-2000" not in d01
-    everyone = text(sign_in(app, "bureau@example.jp").get("/staff/bureau/comments").get_data(as_text=True))
+    everyone = text(
+        sign_in(app, "bureau@example.jp").get("/staff/bureau/comments").get_data(as_text=True)
+    )
     assert "入力欄が多い" in everyone and "簡単でした" in everyone
 
 
@@ -82,24 +96,39 @@ def test_a_confirmed_year_and_a_later_correction(office):
     r = bureau.post("/staff/bureau/years", data={"fiscal_year": "2025", "reason": ""})
     assert r.status_code == 302
     public = app.test_client()
-    head = text(public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    head = text(
+        public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     assert "確定値" in head and "訂正" not in head.split("年度ごとの推移")[0]
-    assert "暫定値" in text(public.get("/dashboard", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    assert "暫定値" in text(
+        public.get("/dashboard", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     # C was online since 2025-01-01 after all: FY2025 priority 70,000 / 95,000 → 100 %
     with app.app_context():
         c = db.session.scalar(select(Procedure).where(Procedure.code == "C"))
         record_status(c, "online", date(2025, 1, 1), note="記録漏れの訂正", by="d02@example.jp")
         db.session.commit()
-    head = text(public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    head = text(
+        public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     assert "訂正 : 確定後に記録が訂正され、数値が確定時の 73.7% から変わりました。" in head
     assert "C（状態）: 記録漏れの訂正" in head
     # confirming again needs a reason; with one, the corrected figure is the confirmed one
     r = bureau.post("/staff/bureau/years", data={"fiscal_year": "2025", "reason": ""})
     assert r.status_code == 422 and "理由を入力してください" in r.get_data(as_text=True)
-    r = bureau.post("/staff/bureau/years", data={"fiscal_year": "2025", "reason": "Cの状態の訂正を反映"})
+    r = bureau.post(
+        "/staff/bureau/years", data={"fiscal_year": "2025", "reason": "Cの状態の訂正を反映"}
+    )
     assert r.status_code == 302
-    head = text(public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    head = text(
+        public.get("/dashboard?fy=2025", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     assert "確定値" in head and "確定後に記録が訂正され" not in head
     years = text(bureau.get("/staff/bureau/years").get_data(as_text=True))
     assert "Cの状態の訂正を反映" in years
-    assert sign_in(app, "d01@example.jp").post("/staff/bureau/years", data={"fiscal_year": "2025"}).status_code == 403
+    assert (
+        sign_in(app, "d01@example.jp")
+        .post("/staff/bureau/years", data={"fiscal_year": "2025"})
+        .status_code
+        == 403
+    )

@@ -20,7 +20,9 @@ def test_laggards_first_with_deadlines_and_overdue(shipped):  # noqa: F811
     assert len(rows) == 15
     # the first row is below its target, the last ones have reached it
     assert "ポイント" in rows[0] and "達成・順調" in rows[-1]
-    distances = [float(m.group(1)) if (m := re.search(r"−([\d.]+) ポイント", r)) else 0.0 for r in rows]
+    distances = [
+        float(m.group(1)) if (m := re.search(r"−([\d.]+) ポイント", r)) else 0.0 for r in rows
+    ]
     overdue = ["期限超過" in r for r in rows]
     # overdue departments first, then by distance
     assert overdue == sorted(overdue, reverse=True)

@@ -20,7 +20,15 @@ def test_figures_xlsx_sheets_headers_numbers(shipped):  # noqa: F811
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames == ["公式の指標", "推移", "部局別", "未対応の手続", "オンライン利用"]
     ws = wb["公式の指標"]
-    assert [x.value for x in ws[1]][:7] == ["年度", "範囲", "種類", "重み付け", "分子（件/年）", "分母（件/年）", "デジタル化率"]
+    assert [x.value for x in ws[1]][:7] == [
+        "年度",
+        "範囲",
+        "種類",
+        "重み付け",
+        "分子（件/年）",
+        "分母（件/年）",
+        "デジタル化率",
+    ]
     row = [x.value for x in ws[2]]
     # FY2021 priority, official basis (latest): 43,136 / 110,551 = 39.0 %
     assert row[:3] == [2021, "重点手続", "公式の指標"]
@@ -31,9 +39,13 @@ def test_figures_xlsx_sheets_headers_numbers(shipped):  # noqa: F811
     assert c.get("/dashboard/figures.xlsx?fy=20x1").status_code == 400
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"
+)
 def test_report_pdf_for_any_year(shipped, tmp_path):  # noqa: F811
-    r = shipped.test_client().get("/dashboard/report.pdf?fy=2021", headers={"Accept-Language": "ja"})
+    r = shipped.test_client().get(
+        "/dashboard/report.pdf?fy=2021", headers={"Accept-Language": "ja"}
+    )
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     path = tmp_path / "r.pdf"
     path.write_bytes(r.data)

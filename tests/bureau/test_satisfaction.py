@@ -31,7 +31,11 @@ def test_a_resident_answers_once_without_a_cookie(resident, form_app):  # noqa: 
     assert ">よい</textarea>" in page  # what was typed is kept
     r = stranger.post(
         "/feedback",
-        data={"token": token, "score": "4", "comment": "電話 090-1234-5678 か taro@example.jp へ。〒514-0001"},
+        data={
+            "token": token,
+            "score": "4",
+            "comment": "電話 090-1234-5678 か taro@example.jp へ。〒514-0001",
+        },
     )
     assert r.status_code == 302 and r.headers["Location"].endswith("/feedback/thanks")
     assert "Set-Cookie" not in r.headers

@@ -30,7 +30,9 @@ def test_figures_show_once_enough_answers_exist(resident, form_app):  # noqa: F8
     receipt = submitted(resident)
     _answer(resident, receipt, 4)
     c = form_app.test_client()
-    page = text(c.get("/dashboard/services/A", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    page = text(
+        c.get("/dashboard/services/A", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     assert "サービスの実績: 手続A" in page and "様式 第1版" in page
     assert "回答が2件に達するまで表示しません（いま1件）。" in page
     assert "100.0% (開始 1 件のうち申請 1 件)" in page
@@ -42,7 +44,9 @@ def test_figures_show_once_enough_answers_exist(resident, form_app):  # noqa: F8
         db.session.commit()
     receipt2 = submitted(resident)
     _answer(resident, receipt2, 2)
-    page = text(c.get("/dashboard/services/A", headers={"Accept-Language": "ja"}).get_data(as_text=True))
+    page = text(
+        c.get("/dashboard/services/A", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    )
     # (4 + 2) / 2 = 3.0; one of two answered 4 or more
     assert "3.0 / 5 — 「使いやすい」以上 50.0% (回答 2 件)" in page
     assert "補正の依頼（100件あたり） 50.0 (1 件)" in page  # 1 returned of 2 submissions

@@ -72,7 +72,10 @@ def test_corrections_median_satisfaction_potential():
 
 
 def test_personal_data_in_comments_is_masked():
-    assert mask_personal("電話 090-1234-5678、taro@example.jp、〒514-0001") == "電話 ＊＊＊、＊＊＊、＊＊＊"
+    assert (
+        mask_personal("電話 090-1234-5678、taro@example.jp、〒514-0001")
+        == "電話 ＊＊＊、＊＊＊、＊＊＊"
+    )
     assert mask_personal("０５９－２２４－２０００") == "＊＊＊"  # full-width digits
     # ordinary text, dates and amounts stay; a long vowel mark stays
     assert mask_personal("サービスは2026年12月3日で1,200円") == "サービスは2026年12月3日で1,200円"

@@ -49,8 +49,18 @@ def test_fy2023_distance_from_the_straight_line():
 
 
 def test_procedures_of_a_department():
-    (c,) = procedure_standings([p for p in ALL if p.department_code == "02"], 2025, TARGETS, Basis(), TODAY)
-    assert (c.code, c.status, c.weight, c.target_year, c.overdue) == ("C", "partial", 25_000, 2024, True)
-    a, b = procedure_standings([p for p in ALL if p.department_code == "01"], 2025, TARGETS, Basis(), TODAY)
+    (c,) = procedure_standings(
+        [p for p in ALL if p.department_code == "02"], 2025, TARGETS, Basis(), TODAY
+    )
+    assert (c.code, c.status, c.weight, c.target_year, c.overdue) == (
+        "C",
+        "partial",
+        25_000,
+        2024,
+        True,
+    )
+    a, b = procedure_standings(
+        [p for p in ALL if p.department_code == "01"], 2025, TARGETS, Basis(), TODAY
+    )
     assert (a.code, a.weight, a.digitized_year, a.overdue) == ("A", 40_000, 2021, False)
     assert (b.code, b.weight, b.digitized_year) == ("B", 30_000, 2023)

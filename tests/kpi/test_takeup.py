@@ -25,9 +25,13 @@ E = ProcedureFacts(
     "E", "手続E", "01", "部局01", True, {2024: 1_000, 2025: 1_200}, ONLINE,
     online_receipts={2024: 300, 2025: 500}, submissions={2025: 600}, form="e-form",
 )  # fmt: skip
-F = ProcedureFacts("F", "手続F", "01", "部局01", False, {2025: 400}, ONLINE, online_receipts={2025: 100})
+F = ProcedureFacts(
+    "F", "手続F", "01", "部局01", False, {2025: 400}, ONLINE, online_receipts={2025: 100}
+)
 G = ProcedureFacts("G", "手続G", "02", "部局02", False, {2025: 500}, ())  # paper
-H = ProcedureFacts("H", "手続H", "02", "部局02", False, {2025: 200}, ((date(2024, 10, 1), "online"),))
+H = ProcedureFacts(
+    "H", "手続H", "02", "部局02", False, {2025: 200}, ((date(2024, 10, 1), "online"),)
+)
 I = ProcedureFacts(  # noqa: E741
     "I", "手続I", "02", "部局02", False, {2025: 900}, ((date(2020, 4, 1), "excluded"),)
 )
@@ -64,7 +68,9 @@ def test_partial_year_against_the_same_period():
     assert this == Period(date(2026, 4, 1), date(2026, 12, 3))
     assert before == Period(date(2025, 4, 1), date(2025, 12, 3))
     # a leap day compares with the 28th
-    assert partial_periods(2027, date(2028, 2, 29))[1] == Period(date(2026, 4, 1), date(2027, 2, 28))
+    assert partial_periods(2027, date(2028, 2, 29))[1] == Period(
+        date(2026, 4, 1), date(2027, 2, 28)
+    )
     # a past year is whole
     assert partial_periods(2024, TODAY)[0] == Period(date(2024, 4, 1), date(2025, 3, 31))
     (c,) = compare({"E": 30}, {"E": 20, "X": 5}, ["E"])
