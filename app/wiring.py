@@ -10,6 +10,8 @@ from . import logs, metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
+from .builder import preview as _builder_preview  # noqa: F401  (the preview's routes)
+from .builder.views import bp as builder_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
 from .cli import config_cli, demo_command, version_command
@@ -24,17 +26,19 @@ from .opendata.views import bp as opendata_bp
 from .staff.account_views import bp as staff_accounts_bp
 from .staff.bureau import bp as bureau_bp
 from .staff.cases import bp as staff_cases_bp
+from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
-from .submissions.cli import forms_cli
+from .submissions.cli import forms_cli, mails_cli, receipts_cli
 from .submissions.views import bp as submissions_bp
 
 # nested once, when the house is first put together (a blueprint is nested before it is
 # registered on any app): the accounts and two-factor pages under the staff workspace
 staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
+staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
 
 
 def build(app: Flask) -> None:
@@ -57,7 +61,7 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp, staff_cases_bp, bureau_bp,
+        submissions_bp, staff_bp, staff_cases_bp, builder_bp, bureau_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -67,7 +71,8 @@ def build(app: Flask) -> None:
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        staff_cli, worker_command, jobs_cli, version_command, config_cli,
+        staff_cli, worker_command, jobs_cli, version_command, config_cli, receipts_cli,
+        mails_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
     app.cli.add_command(staff_cli, "users")  # the older name of `flask staff`

@@ -45,6 +45,18 @@ class FormVersion(db.Model):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class FormWithdrawal(db.Model):
+    """A form taken off line: residents can no longer start it (drafts already started
+    finish on their version). Publishing a new version of the form takes it back on line."""
+
+    __tablename__ = "form_withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(100), unique=True)
+    withdrawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(254))
+
+
 class Draft(db.Model):
     """Answers being entered (一時保存), kept server-side under a random token."""
 

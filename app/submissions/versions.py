@@ -10,6 +10,7 @@ from time import monotonic
 
 from flask import current_app
 from sqlalchemy import (
+    delete,
     func,
     select,
 )
@@ -24,7 +25,7 @@ from app.formengine.destinations import ANY as ANY_WEBHOOK
 from app.formengine.parser import check_file, parse
 from app.notify import webhook
 
-from .models import FormVersion
+from .models import FormVersion, FormWithdrawal
 
 _definitions: dict[tuple[int, str], FormDefinition] = {}
 
@@ -96,13 +97,31 @@ def latest_version(form_id: str) -> Version | None:
     if hit is not None and hit[0] > now:
         return hit[1]
     row = _newest_row(form_id)
-    fv = _version(row) if row is not None else None
+    fv = _version(row) if row is not None and not is_withdrawn(form_id) else None
     cache[form_id] = (now + current_app.config["FORM_VERSION_CACHE_SECONDS"], fv)
     return fv
 
 
+def is_withdrawn(form_id: str) -> bool:
+    return (
+        db.session.scalar(select(FormWithdrawal.id).where(FormWithdrawal.form_id == form_id))
+        is not None
+    )
+
+
+def withdraw(form_id: str, by: str) -> None:
+    """Take a form off line (committed by the caller); nothing is deleted."""
+    if not is_withdrawn(form_id):
+        db.session.add(FormWithdrawal(form_id=form_id, withdrawn_by=by))
+    current_app.extensions.pop("form_versions", None)
+
+
+def withdrawn_forms() -> set[str]:
+    return set(db.session.scalars(select(FormWithdrawal.form_id)))
+
+
 def published_forms() -> list[FormVersion]:
-    """The newest version of every form, by id."""
+    """The newest version of every form on line (not withdrawn), by id."""
     newest = (
         select(FormVersion.form_id, func.max(FormVersion.version).label("v"))
         .group_by(FormVersion.form_id)
@@ -115,6 +134,7 @@ def published_forms() -> list[FormVersion]:
                 newest,
                 (FormVersion.form_id == newest.c.form_id) & (FormVersion.version == newest.c.v),
             )
+            .where(FormVersion.form_id.not_in(select(FormWithdrawal.form_id)))
             .order_by(FormVersion.form_id)
         )
     )
@@ -123,6 +143,7 @@ def published_forms() -> list[FormVersion]:
 @dataclass
 class LoadReport:
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # texts without a declared language
     loaded: list[tuple[str, int, str]] = field(default_factory=list)  # (id, version, new|unchanged)
 
 
@@ -143,15 +164,21 @@ def catalogue_codes() -> set[str] | None:
         return None
 
 
-def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[list, list[str]]:
-    """Parse every file → ([(path, definition, text)], problems as `path:line: message`)."""
+def check_forms(
+    paths: Iterable[Path], *, with_catalogue: bool = True, warnings: list[str] | None = None
+) -> tuple[list, list[str]]:
+    """Parse every file → ([(path, definition, text)], problems as `path:line: message`);
+    `warnings`, when given, gets what does not stop a form from loading."""
     codes = catalogue_codes() if with_catalogue else None
     rules = webhook.rules()
     ok, problems = [], []
     seen: dict[str, Path] = {}
     for path in form_files(paths):
-        defn, found = check_file(path, procedures=codes or None, webhooks=rules)
+        noted: list = []
+        defn, found = check_file(path, procedures=codes or None, webhooks=rules, warnings=noted)
         problems += [str(p) for p in found]
+        if warnings is not None:
+            warnings += [str(w) for w in noted]
         if defn is None:
             continue
         if defn.id in seen:
@@ -167,7 +194,22 @@ def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[
 def load_forms(paths: Iterable[Path]) -> LoadReport:
     """Check, then store new versions; a changed file under a published version is refused."""
     report = LoadReport()
-    ok, report.problems = check_forms(paths)
+    ok, report.problems = check_forms(paths, warnings=report.warnings)
+    return _store(ok, report)
+
+
+def load_text(text: str, *, name: str) -> LoadReport:
+    """`load_forms` for one definition held as text (the form builder publishes through
+    it): the same check (`check_forms`'s parser, catalogue codes and webhook rules) and
+    the same storing. `name` stands for the file in the problems."""
+    report = LoadReport()
+    codes = set(db.session.scalars(select(Procedure.code)))
+    defn, found = parse(text, path=name, procedures=codes or None, webhooks=webhook.rules())
+    report.problems = [str(p) for p in found]
+    return _store([(name, defn, text)] if defn is not None else [], report)
+
+
+def _store(ok: list, report: LoadReport) -> LoadReport:
     new = []
     for path, defn, text in ok:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -205,6 +247,8 @@ def load_forms(paths: Iterable[Path]) -> LoadReport:
         db.session.rollback()
         return report
     db.session.add_all(new)
+    for row in new:  # a new version takes a withdrawn form back on line
+        db.session.execute(delete(FormWithdrawal).where(FormWithdrawal.form_id == row.form_id))
     db.session.commit()
     current_app.extensions.pop("form_versions", None)
     return report

@@ -2,7 +2,7 @@
 confirmations of a fiscal year's figures
 
 Revision ID: 0011_service_quality
-Revises: 0007_corrections
+Revises: 0010_procedure_guide
 Create Date: 2026-12-03 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_service_quality'
-down_revision = '0007_corrections'
+down_revision = '0010_procedure_guide'
 branch_labels = None
 depends_on = None
 
