@@ -91,7 +91,7 @@ def _idle_timeout():
             _("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"),
             "info",
         )
-        return redirect(url_for(".login_page"))
+        return redirect(url_for("staff.login_page"))
     session["staff_seen"] = now
     return None
 
