@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel
+.PHONY: run test e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,14 @@ run: install fonts
 	@echo ""
 	$(FLASK) run --port $(PORT)
 
-test: install-dev fonts
+test: install-dev fonts systemd
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# tests/test_deploy.py checks deploy/'s units with systemd-analyze (Debian's systemd package;
+# nothing is started)
+systemd:
+	@command -v systemd-analyze >/dev/null || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null)
 
 $(VENV)/.installed-e2e: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,e2e]'
@@ -75,6 +81,27 @@ chromium:
 e2e: $(VENV)/.installed-e2e translations chromium fonts
 	rm -rf e2e/artifacts
 	$(BIN)/python -m pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
+
+# Checks by tools nobody here wrote, after `make e2e`: the Nu HTML Checker (the W3C's vnu.jar,
+# from the vnu-jar npm package, on a Debian JRE) on every page the journeys reached and on
+# the stylesheets; the official CPSV-AP and DCAT-AP shapes on the open data; a client
+# generated from the OpenAPI document. The jar is fetched once into .cache/.
+VNU_VERSION ?= 26.9.27
+VNU_JAR     := .cache/vnu-$(VNU_VERSION)/vnu.jar
+$(VNU_JAR):
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  npm pack --silent --pack-destination "$$tmp" "vnu-jar@$(VNU_VERSION)" >/dev/null; \
+	  tar -xzf "$$tmp"/*.tgz -C "$$tmp"; mkdir -p "$(dir $@)"; \
+	  cp "$$tmp/package/build/dist/vnu.jar" "$$tmp/package/LICENSE" "$(dir $@)"
+
+java:
+	@command -v java >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null)
+
+conformance: $(VENV)/.installed-dev translations fonts java $(VNU_JAR)
+	$(BIN)/python e2e/nu_check.py $(VNU_JAR)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/opendata/test_cpsv_shapes.py \
+	  tests/opendata/test_dcat.py tests/opendata/test_vocab.py tests/api/test_generated_client.py
 
 # Third-party files are vendored (committed) so that the pages and the tests need no network.
 # Refresh with `make vendor` (pinned versions) or e.g. `make tokens TOKENS_VERSION=latest`.

@@ -40,6 +40,8 @@ class Config:
     REDIS_URL = _env("REDIS_URL")
     REDIS_KEY_PREFIX = _env("REDIS_KEY_PREFIX", "tetsuzuki:")
     UPLOAD_DIR = _env("UPLOAD_DIR")
+    # more search synonyms, one group a line, besides app/catalogue/synonyms.txt (None: none)
+    SEARCH_SYNONYMS_FILE = _env("SEARCH_SYNONYMS_FILE")
     MAIL_URL = _env("MAIL_URL")
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted

@@ -12,7 +12,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = ("migrations", "forms", "procedures")
+SHIPPED = ("migrations", "forms", "procedures", "deploy")
 
 
 class BuildPy(build_py):

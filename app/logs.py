@@ -1,5 +1,5 @@
 """Logs: one JSON line per record, the same for the web processes, the workers and the
-commands (and gunicorn's own lines, deploy/gunicorn.conf.py), each with the request it
+commands (and gunicorn's own lines, app/gunicorn_conf.py), each with the request it
 belongs to.
 
 Every request gets an id (the proxy's `X-Request-ID` when it sends a sane one, else a new
@@ -87,7 +87,8 @@ def configure(app: Flask, component: str) -> None:
     if not any(isinstance(f, ContextFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler(fmt=app.config["LOG_FORMAT"]))
     root.setLevel(app.config["LOG_LEVEL"])
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin
+    for chatty in ("alembic.runtime.plugins", "weasyprint.progress"):  # a line per plugin, per step
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def init_app(app: Flask) -> None:
@@ -121,32 +122,39 @@ def stamped(payload: dict | None) -> dict:
 
 def report_errors(app: Flask) -> bool:
     """Unhandled errors to Sentry (or a compatible service) when SENTRY_DSN is set, with
-    nothing personal: no request bodies, cookies, headers' personal parts or local
-    variables (answers live in them). → whether reporting is on."""
-    dsn = app.config.get("SENTRY_DSN")
-    if not dsn:
+    nothing personal. → whether reporting is on."""
+    if not app.config.get("SENTRY_DSN"):
         return False
     # an optional extra (`pip install 'tetsuzuki[sentry]'`): imported only when configured
     import sentry_sdk
+
+    sentry_sdk.init(**sentry_options(app))
+    return True
+
+
+def sentry_options(app: Flask) -> dict:
+    """Sentry's settings: the release and environment, and no request bodies, cookies,
+    user data or local variables (answers live in them). send_default_pii stays off (its
+    default; newer SDKs deprecate setting it)."""
+    # the optional extra again: only a process that reports errors reads these
     from sentry_sdk.consts import DEFAULT_OPTIONS
     from sentry_sdk.integrations.flask import FlaskIntegration
     from sentry_sdk.integrations.rq import RqIntegration
 
-    private: dict = {"max_request_body_size": "never", "include_local_variables": False}
+    options: dict = {
+        "dsn": app.config["SENTRY_DSN"],
+        "release": f"tetsuzuki@{__version__}",
+        "environment": app.config.get("ENVIRONMENT"),
+        "traces_sample_rate": 0,
+        "integrations": [FlaskIntegration(), RqIntegration()],
+        "max_request_body_size": "never",
+        "include_local_variables": False,
+    }
     if "data_collection" in DEFAULT_OPTIONS:  # newer SDKs: what is collected, spelt out
-        private["data_collection"] = {
+        options["data_collection"] = {
             "user_info": False,
             "http_bodies": [],
             "stack_frame_variables": False,
             "database_query_data": False,
         }
-    # send_default_pii stays off (its default; newer SDKs deprecate setting it)
-    sentry_sdk.init(
-        dsn=dsn,
-        release=f"tetsuzuki@{__version__}",
-        environment=app.config.get("ENVIRONMENT"),
-        traces_sample_rate=0,
-        integrations=[FlaskIntegration(), RqIntegration()],
-        **private,
-    )
-    return True
+    return options

@@ -8,7 +8,7 @@ Queue depth and jobs by state are read when scraped (health.py adds them).
 
 Under gunicorn, every worker process counts on its own: with PROMETHEUS_MULTIPROC_DIR set
 (before the process starts: prometheus-client reads it when imported) each writes its
-counts to files there and a scrape adds them up (deploy/gunicorn.conf.py removes a dead
+counts to files there and a scrape adds them up (app/gunicorn_conf.py removes a dead
 worker's live values). Without it, each process answers for itself (development, tests).
 
 Who may scrape: an address in METRICS_ALLOWED_NETWORKS (the client's address as the

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from werkzeug.serving import WSGIRequestHandler
 
 from app import __version__
+from app.badges import tone
 from app.clock import format_time, iso_time, japan_time
 from app.extensions import db
 from app.formengine.answers import find_unusable
@@ -364,6 +365,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(said)
     app.add_template_global(named)
+    app.add_template_filter(tone)
 
     @app.context_processor
     def _helpers():

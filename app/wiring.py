@@ -25,17 +25,19 @@ from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
 from .staff.account_views import bp as staff_accounts_bp
 from .staff.cases import bp as staff_cases_bp
+from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
-from .submissions.cli import forms_cli
+from .submissions.cli import forms_cli, mails_cli, receipts_cli
 from .submissions.views import bp as submissions_bp
 
 # nested once, when the house is first put together (a blueprint is nested before it is
 # registered on any app): the accounts and two-factor pages under the staff workspace
 staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
+staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
 
 
 def build(app: Flask) -> None:
@@ -68,7 +70,8 @@ def build(app: Flask) -> None:
 
     for command in (
         catalogue_cli, kpi_command, report_cli, demo_command, forms_cli, api_tokens_cli,
-        staff_cli, worker_command, jobs_cli, version_command, config_cli,
+        staff_cli, worker_command, jobs_cli, version_command, config_cli, receipts_cli,
+        mails_cli,
     ):  # fmt: skip
         app.cli.add_command(command)
     app.cli.add_command(staff_cli, "users")  # the older name of `flask staff`

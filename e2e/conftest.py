@@ -48,13 +48,17 @@ def server(tmp_path_factory):
     log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
     proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 90  # a loaded machine starts Flask slowly
+    while True:
         try:
-            if requests.get(base + "/healthz", timeout=1).ok:
+            if requests.get(base + "/healthz/live", timeout=2).ok:
                 break
         except requests.RequestException:
-            time.sleep(0.1)
-    else:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    if proc.poll() is not None or time.monotonic() > deadline:
         proc.kill()
         pytest.fail("the app did not start: " + (instance / "server.log").read_text())
     yield base
@@ -101,6 +105,7 @@ def new_context(browser, server):
         foreign: list[str] = []
         context.on("request", lambda r: foreign.append(r.url)
                    if not r.url.startswith((server + "/", "data:")) else None)
+        context.on("response", _remember_document)
         opened.append((context, foreign))
         return context
 
@@ -117,13 +122,33 @@ def phone(new_context):
     return new_context().new_page()
 
 
+# the last HTML document each page was served (page → response), as the server sent it:
+# `shoot` keeps it beside the screenshots for the Nu HTML Checker (make conformance)
+_DOCUMENTS: dict = {}
+
+
+def _remember_document(response) -> None:
+    frame = response.frame
+    if response.request.resource_type == "document" and frame.parent_frame is None:
+        _DOCUMENTS[frame.page] = response
+
+
+def _keep_source(page, path: Path) -> None:
+    response = _DOCUMENTS.get(page)
+    if response is None or response.url != page.url or 300 <= response.status < 400:
+        return
+    if response.headers.get("content-type", "").startswith("text/html"):
+        path.write_bytes(response.body())
+
+
 @pytest.fixture
 def shoot(request):
     """Check and photograph the page the journey has reached, at both widths.
 
     At 375×667 and 1280×800: axe-core's WCAG 2.2 A/AA rules, no horizontal scrolling, no
     blocked Content-Security-Policy violation, and a full-page screenshot kept as an artefact
-    (e2e/artifacts/<test>/<n>-<name>-<width>.png). Then the reflow of 200% and 400% zoom
+    (e2e/artifacts/<test>/<n>-<name>-<width>.png), and the HTML as the server sent it
+    (<n>-<name>.html, for the Nu HTML Checker). Then the reflow of 200% and 400% zoom
     (640 and 320 CSS pixels wide). The page is left at the size it had.
     """
     folder = ARTEFACTS / request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
@@ -133,6 +158,7 @@ def shoot(request):
     def take(page, name: str):
         n = next(counter)
         page.wait_for_load_state("load")  # a click waits for the navigation, not the styles
+        _keep_source(page, folder / f"{n:02d}-{name}.html")
         original = page.viewport_size
         try:
             for width, height in SCREENS:

@@ -184,6 +184,12 @@ def test_public_pages_at_both_widths(phone, shoot, lang):
     phone.goto("/status")
     assert_in_language(phone, lang, status)
     shoot(phone, "status-lookup")
+
+    for path, name in (("/opendata", "open-data"), ("/opendata/vocab", "vocabulary"),
+                       ("/api/docs", "api-docs")):
+        phone.goto(f"{path}?lang={lang}")
+        assert phone.locator("html").get_attribute("lang") == lang
+        shoot(phone, name)
     response = phone.goto("/no-such-page")
     assert response.status == 404
     assert_in_language(phone, lang, missing)

@@ -45,7 +45,7 @@ def mail_about(receipt: str, subject: str, wait: float = 60) -> email.message.Em
     outbox = ROOT / "instance" / "outbox"
     until = time.monotonic() + wait
     while time.monotonic() < until:
-        for path in outbox.glob(f"notice-{receipt}-*.eml"):
+        for path in ROOT.glob(f"instance/**/notice-{receipt}-*.eml"):
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if subject in msg["Subject"]:
                 return msg
@@ -59,7 +59,12 @@ def test_return_correct_and_resubmit(new_context, server, shoot):
 
     desk = new_context(1280, 800).new_page()
     sign_in(desk, "norin@example.pref.mie.lg.jp")
-    desk.goto(f"/staff/submissions?q={receipt}")
+    desk.goto("/staff/submissions")
+    assert "未読" in desk.locator("main").inner_text()
+    desk.fill("#q", receipt)
+    desk.click("text=絞り込む")
+    assert desk.locator("tbody tr").count() == 1
+    shoot(desk, "inbox")
     desk.click(f"text={receipt}")
     desk.click("text=補正を求めて差し戻す")
     due = (date.today() + timedelta(days=14)).isoformat()

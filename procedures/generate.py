@@ -30,6 +30,8 @@ import hashlib
 import os
 import sys
 
+from guide import DEPARTMENTS_EN, GUIDE_COLUMNS, guide_row
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 FISCAL_YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -51,6 +53,7 @@ PROCEDURE_COLUMNS = [
     "name_en",
     "department_code",
     "department_name",
+    "department_name_en",
     "priority",
     "procedure_type",
     "legal_basis",
@@ -59,6 +62,7 @@ PROCEDURE_COLUMNS = [
     "features",
     "valid_from",
     "valid_until",
+    *GUIDE_COLUMNS,  # the guide a resident reads (guide.py)
 ]
 VOLUME_COLUMNS = ["code", "fiscal_year", "receipts", "online_receipts", "note"]
 STATUS_COLUMNS = ["code", "status", "effective_date", "note"]
@@ -706,6 +710,7 @@ def build():
             p["name_en"],
             p["dept"],
             DEPARTMENTS[p["dept"]],
+            DEPARTMENTS_EN[p["dept"]],
             p["priority"],
             p["ptype"],
             p["legal_basis"],
@@ -714,6 +719,7 @@ def build():
             ";".join(features_for(p, current)),
             "",  # valid_from: every procedure here existed before the FY2021 survey
             "",  # valid_until: none abolished
+            *guide_row(p, current, unit),
         ])
         for status, date, note in rows:
             hist_rows.append([p["code"], status, date.isoformat(), note])

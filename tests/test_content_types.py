@@ -32,6 +32,7 @@ TYPES = {
     ".js": "text/javascript",
     ".png": "image/png",
     ".svg": "image/svg+xml",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 # text carries its charset; JSON and JSON-LD are UTF-8 by definition and have no charset
 # parameter (RFC 8259, JSON-LD 1.1's media type registration)
@@ -115,6 +116,11 @@ def _cases(app, body, stored) -> dict[str, list[tuple[str, str, dict]]]:
         "submissions.status_receipt_pdf": [(f"/status/{no}/receipt.pdf", "application/pdf", {})],
         "submissions.status_file": [(f"/status/{no}/files/{file_id}", file_type, {})],
         "staff.submission_file": [(f"/staff/submissions/{no}/files/{file_id}", file_type, {})],
+        "health.metrics_view": [("/metrics", "text/plain", {})],
+        "staff.inbox": [
+            ("/staff/submissions?format=csv", "text/csv", {}),
+            ("/staff/submissions?format=xlsx", TYPES[".xlsx"], {}),
+        ],
         "static": [(f"/static/{name}", TYPES[Path(name).suffix], {}) for name in _static_files()],
     }
 
@@ -123,6 +129,9 @@ def _cases(app, body, stored) -> dict[str, list[tuple[str, str, dict]]]:
 # page's receipt): tests/documents and tests/submissions read them; their media types come
 # from the same two functions as the routes above (uploads.file_download, receipt_download)
 FROM_THE_SAME_FUNCTIONS = {"submissions.draft_file", "submissions.done_receipt_pdf"}
+# pages that give a file when asked by a parameter (the inbox: ?format=csv or xlsx); a new
+# one belongs here and in _cases
+FILES_BY_PARAMETER = {"staff.inbox", "health.metrics_view"}  # and the metrics' text
 
 
 def _file_routes(app) -> set[str]:
@@ -141,7 +150,7 @@ def _file_routes(app) -> set[str]:
             )
         ):
             out.add(rule.endpoint)
-    return out
+    return out | FILES_BY_PARAMETER
 
 
 def test_every_file_route_is_checked(site):

@@ -15,6 +15,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 
 # infrastructure: imports no feature
 GROUND = {
+    "badges",
     "clock",
     "csvfile",
     "documents",

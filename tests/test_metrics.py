@@ -143,7 +143,7 @@ def test_gunicorn_processes_are_summed_in_multiprocess_mode(tmp_path):
     )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "serve:app"],
+         "-c", "python:app.gunicorn_conf", "serve:app"],
         env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

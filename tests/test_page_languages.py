@@ -90,3 +90,18 @@ def test_the_check_finds_unmarked_text():
     assert unmarked_japanese(html) == ["and 大阪", "地図"]
     assert unmarked_english(html) == ["This is an English sentence here"]
     assert ("ja", "東京") in texts(html)
+
+
+def test_names_the_catalogue_has_only_in_japanese_are_marked(app, worked_example):
+    with app.app_context():
+        assert import_catalogue(worked_example).ok
+    client = app.test_client()
+    for path in ("/", "/procedures/A", "/procedures/D", "/dashboard"):
+        html = _get(client, path, "en")
+        assert unmarked_japanese(html) == [], path
+    index = _get(client, "/", "en")
+    assert '<option value="01" lang="ja">部局01</option>' in index
+    assert '<span lang="ja">手続A</span>' in index
+    procedure = _get(client, "/procedures/D", "en")
+    assert '<span lang="ja">対面での審査が法令で必要</span>' in procedure
+    assert "<title>Procedure D |" in procedure

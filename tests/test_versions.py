@@ -38,5 +38,5 @@ def test_the_changelog_has_upgrade_notes_for_this_release():
     assert "Upgrade notes" in this
     # every migration of the release is named with whether it can run while old code serves
     for path in sorted((ROOT / "migrations" / "versions").glob("0*.py")):
-        revision = re.search(r"^revision = '([^']+)'", path.read_text(), re.M).group(1)
+        revision = re.search(r"^revision = [\"']([^\"']+)[\"']", path.read_text(), re.M).group(1)
         assert revision in text, revision

@@ -255,6 +255,46 @@ class ProcedureLinksSchema(Schema):
     )
 
 
+class SectionSchema(Schema):
+    name = fields.String(
+        required=True, allow_none=True, metadata={"description": "担当課 / section"}
+    )
+    phone = fields.String(required=True, allow_none=True, metadata={"example": "059-224-2000"})
+    email = fields.String(required=True, allow_none=True)
+
+
+class GuideSchema(Schema):
+    """What a resident reads on the procedure's page (every part may be null: not known)."""
+
+    name_kana = fields.String(required=True, allow_none=True, metadata={"description": "よみがな"})
+    summary = fields.String(required=True, allow_none=True)
+    audience = fields.List(
+        fields.String(validate=validate.OneOf(["individual", "business"])),
+        required=True,
+        metadata={"description": "対象 / who it is for: individual, business"},
+    )
+    fee = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "手数料: none、円の金額（数字）、または文 / none, yen, or words"},
+    )
+    fee_payment = fields.String(required=True, allow_none=True)
+    standard_processing_days = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "標準処理期間（日） / days"}
+    )
+    documents = fields.List(fields.String(), required=True)
+    online_url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "他のサービスの申請先 / where to apply online elsewhere"},
+    )
+    paper_form_url = fields.String(required=True, allow_none=True)
+    section = fields.Nested(SectionSchema, required=True)
+    egov_url = fields.String(
+        required=True, allow_none=True, metadata={"description": "e-Gov 法令検索 / the law"}
+    )
+
+
 class ProcedureSchema(Schema):
     """A procedure (行政手続) with its status as of today and its yearly volumes."""
 
@@ -285,6 +325,7 @@ class ProcedureSchema(Schema):
         required=True, metadata={"description": "online か end_to_end / online or end_to_end"}
     )
     volumes = fields.List(fields.Nested(VolumeSchema), required=True)
+    guide = fields.Nested(GuideSchema, required=True)
     links = fields.Nested(ProcedureLinksSchema, required=True)
 
 

@@ -10,6 +10,7 @@ from math import ceil
 from flask import Blueprint, current_app, g, jsonify, request
 
 from app import kpi
+from app.catalogue.guide import guide_json
 from app.clock import today
 from app.dashboard import services as kpi_service
 from app.extensions import limiter
@@ -91,6 +92,7 @@ def _procedure_json(e: queries.Entry) -> dict:
         "volumes": [
             {"fiscal_year": fy, "receipts": r, "online_receipts": o} for fy, r, o in e.volumes
         ],
+        "guide": guide_json(p),
         "links": {
             "self": absolute_url("api.get_procedure", code=p.code),
             "page": absolute_url("catalogue.procedure", code=p.code),

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from app.resources import shipped
 
-from . import services
+from . import csvfiles, excel, services
 
 SHIPPED = shipped("procedures")
 
@@ -80,6 +80,9 @@ def import_command(directory: Path, dry_run: bool, by: str | None) -> None:
             err=True,
         )
         sys.exit(1)
+    if dry_run:  # what a real import would change, field by field
+        for change in report.changes:
+            click.echo(change)
     c = report.counts
     verb = (
         "確認のみ（書き込みなし） / dry run, nothing written"
@@ -100,6 +103,9 @@ def import_command(directory: Path, dry_run: bool, by: str | None) -> None:
 def export_command(directory: Path) -> None:
     """Write the three catalogue files to DIRECTORY (UTF-8 with BOM)."""
     n = services.export_catalogue(directory)
+    for name in (csvfiles.PROCEDURES, csvfiles.VOLUMES, csvfiles.STATUS_HISTORY):
+        for w in excel.file_warnings(directory / name):
+            click.echo(f"{w}（警告 / warning）", err=True)
     click.echo(
         f"書き出しました / exported: procedures {n['procedures']}, volumes {n['volumes']}, "
         f"statuses {n['statuses']} → {directory}"

@@ -41,6 +41,8 @@ PROCEDURE_COLUMNS = (
     "features",
     "valid_from",
     "valid_until",
+    # the guide (optional: a file without them leaves what is recorded alone)
+    *rules.GUIDE_COLUMNS,
 )
 PROCEDURE_REQUIRED = ("code", "name_ja", "department_code", "priority")
 VOLUME_COLUMNS = ("code", "fiscal_year", "receipts", "online_receipts", "note")
@@ -91,6 +93,8 @@ class ProcedureRow:
     valid_from: date | None = None
     valid_until: date | None = None
     department_name_en: str | None = None
+    # the guide columns the file has, read by rules.read_guide
+    guide: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +339,10 @@ def check_procedures(
         valid_from = rules.read_day(row.get("valid_from"))
         valid_until = rules.read_day(row.get("valid_until"))
         errs.extend(str(p) for p in rules.check_validity(valid_from, valid_until, today=today))
+        guide, guide_problems = rules.read_guide(
+            {k: row.get(k, "") for k in rules.GUIDE_COLUMNS if k in table.header}
+        )
+        errs.extend(str(p) for p in guide_problems)
         problems.extend(Problem(table.name, line, e) for e in errs)
         if code and code not in first_line:
             first_line[code] = line
@@ -357,6 +365,7 @@ def check_procedures(
                 valid_from if isinstance(valid_from, date) else None,  # else refused above
                 valid_until if isinstance(valid_until, date) else None,
                 dept_name_en,
+                guide,
             )
         )
     return out
@@ -387,7 +396,7 @@ def check_volumes(
     seen: dict[tuple[str, int], int] = {}
     for line, row in table.rows:
         errs = _reference_errors(row.get("code", ""), known_codes)
-        fy = rules.read_count(row.get("fiscal_year"))
+        fy = rules.read_fiscal_year(row.get("fiscal_year"))
         receipts = rules.read_count(row.get("receipts"))
         online = rules.read_count(row.get("online_receipts"))
         note = rules.read_note(row.get("note"))

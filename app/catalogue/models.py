@@ -63,6 +63,20 @@ class Procedure(db.Model):
     # year counts only the procedures valid on some day of it.
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    # the guide a resident reads (catalogue/guide.py); limits and forms in rules.read_guide
+    name_kana: Mapped[str | None] = mapped_column(String(300))  # よみがな, for search
+    summary: Mapped[str | None] = mapped_column(Text)
+    audience: Mapped[str | None] = mapped_column(String(50))  # ;-separated: individual;business
+    fee: Mapped[str | None] = mapped_column(String(200))  # "none", yen as digits, or words
+    fee_payment: Mapped[str | None] = mapped_column(String(200))
+    standard_processing_days: Mapped[int | None] = mapped_column(Integer)  # 標準処理期間
+    documents: Mapped[str | None] = mapped_column(Text)  # ;-separated
+    online_url: Mapped[str | None] = mapped_column(String(500))  # another service's form
+    paper_form_url: Mapped[str | None] = mapped_column(String(500))
+    section: Mapped[str | None] = mapped_column(String(200))  # 担当課
+    section_phone: Mapped[str | None] = mapped_column(String(20))  # digits only
+    section_email: Mapped[str | None] = mapped_column(String(254))
+    egov_url: Mapped[str | None] = mapped_column(String(500))  # e-Gov 法令検索
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

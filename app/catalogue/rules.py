@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
-from app.formengine.normalise import UNUSABLE, nfkc, parse_date
+from app.formengine.normalise import ERA_LETTERS, ERAS, UNUSABLE, nfkc, parse_date
 from app.kpi.status import DIGITIZATION_STATUSES, EXCLUDED
 
 # Receipts a year of one procedure: far above any real figure (Mie's largest is in the
@@ -70,6 +71,29 @@ def read_count(text: str | None) -> int | Unreadable | None:
     if not t:
         return None
     return int(t) if _INTEGER.fullmatch(t) and len(t) <= 30 else Unreadable(text or "")
+
+
+_FISCAL_YEAR = re.compile(
+    r"^(?:(令和|平成|昭和|[RHS])\s*(元|\d{1,2})|(?:FY)?\s*(\d{4}))\s*(?:年度|年)?$"
+)
+
+
+def read_fiscal_year(text: str | None) -> int | Unreadable | None:
+    """`2025`, `令和7`, `令和7年度`, `R7`, `r7`, `令和元年度`, `FY2025`, full-width too → 2025;
+    empty → None. The era's year 1 is the fiscal year that begins in it (令和元年度 = 2019)."""
+    t = nfkc(text or "").strip().upper()
+    if not t:
+        return None
+    m = _FISCAL_YEAR.match(t)
+    if m is None:
+        return Unreadable(text or "")
+    if m[3]:
+        return int(m[3])
+    era = ERA_LETTERS.get(m[1], m[1])
+    n = 1 if m[2] == "元" else int(m[2])
+    if n < 1:
+        return Unreadable(text or "")
+    return ERAS[era][1] + n - 1
 
 
 def read_day(text: str | None) -> date | Unreadable | None:
@@ -311,3 +335,173 @@ def check_validity(
             )
         )
     return out
+
+
+# --- a procedure's guide (what a resident reads on /procedures/<code>) ------------------------
+
+# column → (most characters, 日本語 name): the texts of the guide
+GUIDE_TEXTS = MappingProxyType(
+    {
+        "name_kana": (300, "よみがな"),
+        "summary": (2_000, "概要"),
+        "fee_payment": (200, "手数料の納め方"),
+        "documents": (2_000, "必要な書類"),
+        "section": (200, "担当課"),
+    }
+)
+GUIDE_URLS = ("online_url", "paper_form_url", "egov_url")
+URL_MAX = 500
+EGOV_PREFIX = "https://laws.e-gov.go.jp/"
+FEE_MAX = 200
+FEE_NONE = "none"
+_FEE_NONE_WORDS = {"none", "free", "0", "0円", "なし", "無料", "不要"}
+MAX_PROCESSING_DAYS = 365
+# who a procedure is for: code → (日本語, English); also accepted as typed in Japanese
+AUDIENCES = MappingProxyType(
+    {
+        "individual": ("個人", "Individuals"),
+        "business": ("事業者・団体", "Businesses and organisations"),
+    }
+)
+_AUDIENCE_WORDS = {
+    "個人": "individual",
+    "住民": "individual",
+    "事業者": "business",
+    "法人": "business",
+    "団体": "business",
+    "事業者・団体": "business",
+}
+GUIDE_COLUMNS = (
+    *GUIDE_TEXTS,
+    "audience",
+    "fee",
+    "standard_processing_days",
+    "section_phone",
+    "section_email",
+    *GUIDE_URLS,
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+
+
+def _items(text: str) -> list[str]:
+    """A list written in one cell: `;`, `；` or line breaks between the items."""
+    return [i.strip() for i in re.split(r"[;；\n]", text) if i.strip()]
+
+
+def read_guide(raw: Mapping[str, str | None]) -> tuple[dict[str, object], list[Problem]]:
+    """The guide columns as typed (CSV cells, a staff page's fields) → the values to store
+    (only the columns given), and the problems. Empty means "not known"."""
+    values: dict[str, object] = {}
+    out: list[Problem] = []
+    for key, (limit, name) in GUIDE_TEXTS.items():
+        if key not in raw:
+            continue
+        text = (raw[key] or "").strip()
+        if key == "documents" and text:
+            text = ";".join(_items(text))
+        if len(text) > limit:
+            out.append(
+                Problem(
+                    key,
+                    f"{name}は{limit:,}文字までです",
+                    f"{key} must be at most {limit:,} characters",
+                )
+            )
+        values[key] = text or None
+    if "audience" in raw:
+        codes, unknown = [], []
+        for item in _items(nfkc(raw["audience"] or "").replace(",", ";").replace("、", ";")):
+            code = item if item in AUDIENCES else _AUDIENCE_WORDS.get(item)
+            (codes if code else unknown).append(code or item)
+        if unknown:
+            out.append(
+                Problem(
+                    "audience",
+                    f"対象者は individual（個人）、business（事業者・団体）のいずれかです: {'、'.join(unknown)}",
+                    f"audience must be individual or business, not {', '.join(unknown)}",
+                )
+            )
+        values["audience"] = ";".join(c for c in AUDIENCES if c in codes) or None
+    if "fee" in raw:
+        fee = nfkc(raw["fee"] or "").strip()
+        amount = fee.replace(",", "").removeprefix("¥").removesuffix("円")
+        if fee.lower() in _FEE_NONE_WORDS:
+            fee = FEE_NONE
+        elif amount.isdigit():
+            fee = str(int(amount))
+        if len(fee) > FEE_MAX:
+            out.append(
+                Problem(
+                    "fee",
+                    f"手数料は{FEE_MAX}文字までです",
+                    f"fee must be at most {FEE_MAX} characters",
+                )
+            )
+        values["fee"] = fee or None
+    if "standard_processing_days" in raw:
+        days = read_count(raw["standard_processing_days"])
+        if days is not None and not (isinstance(days, int) and 0 <= days <= MAX_PROCESSING_DAYS):
+            out.append(
+                Problem(
+                    "standard_processing_days",
+                    f"標準処理期間は0から{MAX_PROCESSING_DAYS}までの日数で入力してください",
+                    f"standard_processing_days must be a number of days from 0 to {MAX_PROCESSING_DAYS}",
+                )
+            )
+        values["standard_processing_days"] = days if isinstance(days, int) else None
+    if "section_phone" in raw:
+        phone = re.sub(r"[\s\-‐‑‒–—―−ー()（）]", "", nfkc(raw["section_phone"] or ""))
+        if phone and not re.fullmatch(r"0\d{9,10}", phone):
+            out.append(
+                Problem(
+                    "section_phone",
+                    "担当課の電話番号は10桁または11桁で入力してください（例: 059-224-2000）",
+                    "section_phone must be a Japanese number of 10 or 11 digits, like 059-224-2000",
+                )
+            )
+        values["section_phone"] = phone or None
+    if "section_email" in raw:
+        mail = nfkc(raw["section_email"] or "").strip()
+        if mail and (len(mail) > 254 or not _EMAIL.match(mail)):
+            out.append(
+                Problem(
+                    "section_email",
+                    "担当課のメールアドレスの形式が正しくありません（例: koho@pref.mie.lg.jp）",
+                    "section_email is not an e-mail address, like koho@pref.mie.lg.jp",
+                )
+            )
+        values["section_email"] = mail or None
+    for key in GUIDE_URLS:
+        if key not in raw:
+            continue
+        url = (raw[key] or "").strip()
+        if url and (len(url) > URL_MAX or not _URL.match(url)):
+            out.append(
+                Problem(
+                    key,
+                    f"{key} は http:// または https:// で始まる{URL_MAX}文字までのアドレスです",
+                    f"{key} must be an address starting with http:// or https://, at most {URL_MAX} characters",
+                )
+            )
+        elif url and key == "egov_url" and not url.startswith(EGOV_PREFIX):
+            out.append(
+                Problem(
+                    key,
+                    f"egov_url は e-Gov 法令検索のアドレス（{EGOV_PREFIX}…）です",
+                    f"egov_url must be an address of e-Gov law search ({EGOV_PREFIX}…)",
+                )
+            )
+        values[key] = url or None
+    for key, value in values.items():
+        found = UNUSABLE.search(value) if isinstance(value, str) else None
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            out.append(
+                Problem(
+                    key,
+                    f"{key} に使えない文字（{code}）があります",
+                    f"{key} holds a character that cannot be used ({code})",
+                )
+            )
+    return values, out

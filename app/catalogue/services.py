@@ -14,7 +14,7 @@ from app.clock import today, utcnow
 from app.extensions import db
 
 from . import csvfiles as cf
-from . import rules
+from . import excel, rules
 from .models import Department, Procedure, StatusChange, VolumeRecord
 
 
@@ -23,6 +23,9 @@ class ImportReport:
     problems: list[cf.Problem] = field(default_factory=list)
     warnings: list[cf.Problem] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    # what the import changes (or, with dry_run, would change), field by field:
+    # `file:line: 日本語 / English`, in the order of the files
+    changes: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -145,6 +148,9 @@ def import_catalogue(
         if t:
             status_rows = cf.check_statuses(t, known_codes, reasons, report.problems, day)
             tick(len(t.rows))
+    report.problems += _question_marks(
+        directory, proc_rows, vol_rows, status_rows, procedures, departments
+    )
     if report.problems:
         return report
 
@@ -154,6 +160,7 @@ def import_catalogue(
         # departments
         for row in proc_rows:
             dept = departments.get(row.department_code)
+            where = f"{label(cf.PROCEDURES)}:{row.line}"
             if dept is None:
                 dept = Department(
                     code=row.department_code,
@@ -163,9 +170,20 @@ def import_catalogue(
                 db.session.add(dept)
                 departments[dept.code] = dept
                 counts["departments_created"] += 1
+                report.changes.append(
+                    f"{where}: 部局 {dept.code} を追加 / new department {dept.code}: {_shown(dept.name_ja)}"
+                )
                 continue
             renamed = bool(row.department_name) and dept.name_ja != row.department_name
             renamed_en = bool(row.department_name_en) and dept.name_en != row.department_name_en
+            if renamed:
+                report.changes.append(
+                    f"{where}: 部局 {dept.code} department_name: {_shown(dept.name_ja)} → {_shown(row.department_name)}"
+                )
+            if renamed_en:
+                report.changes.append(
+                    f"{where}: 部局 {dept.code} department_name_en: {_shown(dept.name_en)} → {_shown(row.department_name_en)}"
+                )
             if renamed:
                 dept.name_ja = row.department_name
             if renamed_en:
@@ -190,14 +208,23 @@ def import_catalogue(
                 values["valid_from"] = row.valid_from
             if until_given:
                 values["valid_until"] = row.valid_until
+            values.update(row.guide)
             proc = procedures.get(row.code)
+            where = f"{label(cf.PROCEDURES)}:{row.line}: {row.code}"
             if proc is None:
                 proc = Procedure(code=row.code, **values)
                 db.session.add(proc)
                 procedures[row.code] = proc
                 counts["procedures_created"] += 1
+                report.changes.append(f"{where}: 新しい手続 / new procedure: {_shown(row.name_ja)}")
             elif any(getattr(proc, k) != v for k, v in values.items()):
                 for k, v in values.items():
+                    before = getattr(proc, k)
+                    if before != v:
+                        shown_k = "department_code" if k == "department_id" else k
+                        old = proc.department.code if k == "department_id" else before
+                        new = row.department_code if k == "department_id" else v
+                        report.changes.append(f"{where} {shown_k}: {_shown(old)} → {_shown(new)}")
                     setattr(proc, k, v)
                 counts["procedures_updated"] += 1
             else:
@@ -215,6 +242,18 @@ def import_catalogue(
             if current.get(key) == (v.receipts, v.online_receipts):
                 counts["volumes_unchanged"] += 1
                 continue
+            before = current.get(key, (None, None))
+            report.changes.append(
+                f"{label(cf.VOLUMES)}:{v.line}: {v.code} {v.fiscal_year}年度 / FY{v.fiscal_year}: "
+                + ", ".join(
+                    f"{name}: {_shown(old)} → {_shown(new)}"
+                    for name, old, new in (
+                        ("receipts", before[0], v.receipts),
+                        ("online_receipts", before[1], v.online_receipts),
+                    )
+                    if old != new
+                )
+            )
             new_volumes.append(
                 {
                     "procedure_id": key[0],
@@ -249,6 +288,11 @@ def import_catalogue(
                 existing[key] -= 1
                 counts["statuses_unchanged"] += 1
                 continue
+            report.changes.append(
+                f"{label(cf.STATUS_HISTORY)}:{s.line}: {s.code}: 状態を追加 / new status:"
+                f" {s.status} {s.effective_date.isoformat()}"
+                + (f" ({_shown(s.note)})" if s.note else "")
+            )
             new_status.append(
                 {
                     "procedure_id": key[0],
@@ -273,42 +317,131 @@ def import_catalogue(
     return report
 
 
-def export_catalogue(directory: Path) -> dict[str, int]:
-    """Write procedures.csv, volumes.csv and status_history.csv (current values, sorted)."""
+def _shown(value) -> str:
+    """A value in the list of changes: texts quoted, nothing as （空）/(empty)."""
+    if value is None or value == "":
+        return "（空） / (empty)"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _question_marks(
+    directory: Path,
+    proc_rows: list[cf.ProcedureRow],
+    vol_rows: list[cf.VolumeRow],
+    status_rows: list[cf.StatusRow],
+    procedures: dict[str, Procedure],
+    departments: dict[str, Department],
+) -> list[cf.Problem]:
+    """Every text of the files where a "?" stands for a character of the recorded text
+    that Shift_JIS cannot hold (a resave from Excel as CP932): refused, nothing lost."""
+    out: list[cf.Problem] = []
+
+    def check(label: str, line: int, column: str, new, stored) -> None:
+        lost = excel.lost_characters(new, stored)
+        if lost:
+            out.append(excel.refusal(label, line, column, stored, lost))
+
+    where = str(directory / cf.PROCEDURES)
+    for row in proc_rows:
+        proc = procedures.get(row.code)
+        if proc is not None:
+            for column in (
+                "name_ja",
+                "name_en",
+                "procedure_type",
+                "legal_basis",
+                "exclusion_reason",
+            ):
+                check(where, row.line, column, getattr(row, column), getattr(proc, column))
+        dept = departments.get(row.department_code)
+        if dept is not None:
+            check(where, row.line, "department_name", row.department_name, dept.name_ja)
+            check(where, row.line, "department_name_en", row.department_name_en, dept.name_en)
+    marked = [v for v in vol_rows if v.note and "?" in v.note]
+    if marked:
+        notes = {
+            (pid, fy): note for pid, fy, _r, _o, note in db.session.execute(current_volume_rows())
+        }
+        for v in marked:
+            proc = procedures.get(v.code)
+            if proc is not None:
+                stored = notes.get((proc.id, v.fiscal_year))
+                check(str(directory / cf.VOLUMES), v.line, "note", v.note, stored)
+    marked_status = [s for s in status_rows if s.note and "?" in s.note]
+    if marked_status:
+        notes_by: dict[tuple, list[str]] = {}
+        for pid, status, day, note in db.session.execute(
+            select(
+                StatusChange.procedure_id,
+                StatusChange.status,
+                StatusChange.effective_date,
+                StatusChange.note,
+            ).where(StatusChange.note.is_not(None))
+        ):
+            notes_by.setdefault((pid, status, day), []).append(note)
+        for s in marked_status:
+            proc = procedures.get(s.code)
+            stored_notes = notes_by.get((proc.id, s.status, s.effective_date), []) if proc else []
+            if s.note in stored_notes:
+                continue  # recorded with its "?" already
+            for stored in stored_notes:
+                if excel.lost_characters(s.note, stored):
+                    check(str(directory / cf.STATUS_HISTORY), s.line, "note", s.note, stored)
+                    break
+    return out
+
+
+def export_catalogue(directory: Path, department: str | None = None) -> dict[str, int]:
+    """Write procedures.csv, volumes.csv and status_history.csv (current values, sorted);
+    only one department's when `department` (its code) is given."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    procs = db.session.execute(
-        select(Procedure, Department).join(Department).order_by(Procedure.code)
-    ).all()
+    tables = export_tables(department)
+    for name, (columns, rows) in tables.items():
+        cf.write_csv(directory / name, columns, rows)
+    return {
+        "procedures": len(tables[cf.PROCEDURES][1]),
+        "volumes": len(tables[cf.VOLUMES][1]),
+        "statuses": len(tables[cf.STATUS_HISTORY][1]),
+    }
+
+
+def export_tables(department: str | None = None) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+    """The three files' columns and rows, as export writes them (file name → table)."""
+    stmt = select(Procedure, Department).join(Department).order_by(Procedure.code)
+    if department is not None:
+        stmt = stmt.where(Department.code == department)
+    procs = db.session.execute(stmt).all()
     code_of = {p.id: p.code for p, _ in procs}
-    cf.write_csv(
-        directory / cf.PROCEDURES,
-        cf.PROCEDURE_COLUMNS,
-        [
-            (
-                p.code,
-                p.name_ja,
-                p.name_en,
-                d.code,
-                d.name_ja,
-                d.name_en,
-                "1" if p.priority else "0",
-                p.procedure_type,
-                p.legal_basis,
-                p.form,
-                p.exclusion_reason,
-                p.features,
-                p.valid_from.isoformat() if p.valid_from else None,
-                p.valid_until.isoformat() if p.valid_until else None,
-            )
-            for p, d in procs
-        ],
-    )
+    procedure_rows = [
+        (
+            p.code,
+            p.name_ja,
+            p.name_en,
+            d.code,
+            d.name_ja,
+            d.name_en,
+            "1" if p.priority else "0",
+            p.procedure_type,
+            p.legal_basis,
+            p.form,
+            p.exclusion_reason,
+            p.features,
+            p.valid_from.isoformat() if p.valid_from else None,
+            p.valid_until.isoformat() if p.valid_until else None,
+            *(getattr(p, c) for c in rules.GUIDE_COLUMNS),
+        )
+        for p, d in procs
+    ]
     volumes = sorted(
         (code_of[pid], fy, r, o, note)
         for pid, fy, r, o, note in db.session.execute(current_volume_rows())
+        if pid in code_of
     )
-    cf.write_csv(directory / cf.VOLUMES, cf.VOLUME_COLUMNS, volumes)
     statuses = sorted(
         (
             (code_of[pid], day, sid, status, note)
@@ -321,15 +454,18 @@ def export_catalogue(directory: Path) -> dict[str, int]:
                     StatusChange.note,
                 )
             )
+            if pid in code_of
         ),
         key=lambda r: (r[0], r[1], r[2]),
     )
-    cf.write_csv(
-        directory / cf.STATUS_HISTORY,
-        cf.STATUS_COLUMNS,
-        [(code, status, day.isoformat(), note) for code, day, _, status, note in statuses],
-    )
-    return {"procedures": len(procs), "volumes": len(volumes), "statuses": len(statuses)}
+    return {
+        cf.PROCEDURES: (cf.PROCEDURE_COLUMNS, procedure_rows),
+        cf.VOLUMES: (cf.VOLUME_COLUMNS, volumes),
+        cf.STATUS_HISTORY: (
+            cf.STATUS_COLUMNS,
+            [(code, status, day.isoformat(), note) for code, day, _, status, note in statuses],
+        ),
+    }
 
 
 class CatalogueError(ValueError):

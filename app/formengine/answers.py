@@ -14,7 +14,7 @@ from .conditions import evaluate
 from .messages import message
 from .model import Field, FormDefinition, Page
 from .normalise import UNUSABLE
-from .types import Context, GroupType, has_answer, kind, label_of, unknown_keys
+from .types import Context, GroupType, has_answer, kind, noun_of, unknown_keys
 
 MAX_ERRORS = 50  # messages in one answer; the rest are counted in one more (MORE)
 MORE = "_more"  # the key of that message
@@ -78,7 +78,7 @@ def validate_fields(
         if errors:
             value = None
         elif bad is not None:
-            label, code = label_of(f, ctx.lang), f"U+{ord(bad):04X}"
+            label, code = noun_of(f, ctx.lang), f"U+{ord(bad):04X}"
             value = None
             errors = [(f.id, message("unusable_char", ctx.lang, label=label, code=code))]
         elif f.type == "group":  # conditions of its inner fields look at the answers so far

@@ -68,6 +68,10 @@ def _on_day(arg: Any, value: Any, today: date | None) -> Any:
 def _compare(op: str, value: Any, arg: Any, today: date | None) -> bool:
     if op == "filled":
         return _filled(value) == bool(arg)
+    if op in ("not_equals", "not_in") and not _filled(value):
+        # an unanswered question is not yet "something else": what depends on it stays
+        # hidden (and not required) until it is answered
+        return False
     if op in ("equals", "not_equals"):
         arg = _on_day(arg, value, today)
     elif op in ("in", "not_in"):

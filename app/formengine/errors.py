@@ -16,6 +16,7 @@ Templates are `str.format` templates. Parameters are inserted as given, except:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -212,6 +213,134 @@ class ErrorCode(_Bilingual):
         return f"{self.render('ja', params)} / {self.render('en', params)}"
 
 
+class WarningCode(_Bilingual):
+    """What `forms check` points out without refusing the form."""
+
+    # the form loads; that language's page shows the Japanese text there
+    MISSING_TRANSLATION = (
+        "missing_translation",
+        "'{key}' に {lang} の文がありません（この言語でも日本語が表示されます）",
+        "'{key}' has no {lang} text (Japanese is shown in that language)",
+    )
+
+    def message(self, **params: Any) -> str:
+        return f"{self.render('ja', params)} / {self.render('en', params)}"
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A text already in both languages (a YAML reader's explanation, translated)."""
+
+    ja: str
+    en: str
+
+    def render(self, lang: str, params: Mapping[str, Any] | None = None) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+# What PyYAML says when it cannot read a file (`problem`, and `context`: what it was
+# reading), in Japanese: (pattern of the English, Japanese template with the groups).
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), ja)
+    for pattern, ja in (
+        (
+            r"mapping values are not allowed here",
+            "ここには「キー: 値」を書けません（字下げと、値の中の「: 」を確かめてください。"
+            "値に「: 」を含めるときは引用符で囲みます）",
+        ),
+        (r"could not find expected ':'", "「:」がありません（キーの後には「: 」が要ります）"),
+        (
+            r"found unexpected ':'",
+            "思わぬところに「:」があります（値に含めるときは引用符で囲みます）",
+        ),
+        (
+            r"found character '\\t' that cannot start any token",
+            "タブ文字は使えません（字下げには空白を使います）",
+        ),
+        (
+            r"found character '(.+)' that cannot start any token",
+            "「{0}」で始まる値は引用符で囲んでください",
+        ),
+        (
+            r"found a tab character (where an indentation space is expected|that violates indentation)",
+            "字下げにタブ文字は使えません（空白を使います）",
+        ),
+        (
+            r"expected <block end>, but found '(<block sequence start>|-)'",
+            "字下げがそろっていません（リストの「-」は同じ位置から書きます）",
+        ),
+        (
+            r"expected <block end>, but found .*",
+            "字下げがそろっていません（同じ階層のキーは同じ位置から書きます）",
+        ),
+        (r"did not find expected key", "キーがありません（字下げを確かめてください）"),
+        (
+            r"did not find expected '-' indicator",
+            "「-」がありません（リストの字下げを確かめてください）",
+        ),
+        (r"did not find expected node content", "値がありません"),
+        (r"found unexpected end of stream", "引用符が閉じられないまま、ファイルが終わっています"),
+        (r"expected ',' or '\]', but got (.+)", "「,」か「]」が要るところに {0} があります"),
+        (r"expected ',' or '\}', but got (.+)", "「,」か「}}」が要るところに {0} があります"),
+        (r"found undefined alias '(.+)'", "別名 *{0} のアンカー &{0} がありません"),
+        (r"found duplicate anchor '(.+)'.*", "アンカー &{0} が2回あります"),
+        (
+            r"found unknown escape character '(.+)'",
+            "「\\{0}」というエスケープはありません（「\\」をそのまま書くときは単一引用符で囲みます）",
+        ),
+        (
+            r"expected alphabetic or numeric character, but found (.+)",
+            "英数字が要るところに {0} があります",
+        ),
+        (
+            r"expected chomping or indentation indicators, but found (.+)",
+            "「|」「>」の後には「+」「-」か数字しか書けません（{0} があります）",
+        ),
+        (
+            r"expected a comment or a line break, but found (.+)",
+            "行の終わりか「#」のコメントが要るところに {0} があります",
+        ),
+        (
+            r"but found another document",
+            "1つのファイルには様式を1つだけ書きます（「---」の後に2つ目があります）",
+        ),
+        (r"special characters are not allowed", "使えない制御文字があります"),
+        (r"recursive alias", "別名が自分自身を含んでいます"),
+        (r"keys must be plain words .*", "キーは単語で書きます（リスト、マップ、<< は使えません）"),
+    )
+)
+_YAML_CONTEXTS = {
+    "while scanning a simple key": "キーを読んでいるところ",
+    "while scanning for the next token": "",
+    "while parsing a block mapping": "マップ（キー: 値）を読んでいるところ",
+    "while parsing a block collection": "リストを読んでいるところ",
+    "while parsing a flow sequence": "[ ] のリストを読んでいるところ",
+    "while parsing a flow mapping": "{ } のマップを読んでいるところ",
+    "while parsing a block node": "値を読んでいるところ",
+    "while parsing a flow node": "値を読んでいるところ",
+    "while scanning a plain scalar": "値を読んでいるところ",
+    "while scanning a quoted scalar": "引用符で囲んだ文字列を読んでいるところ",
+    "while scanning a double-quoted scalar": "二重引用符で囲んだ文字列を読んでいるところ",
+    "while scanning a block scalar": "「|」「>」の複数行の文字列を読んでいるところ",
+    "while scanning an anchor": "アンカー（&）を読んでいるところ",
+    "while scanning an alias": "別名（*）を読んでいるところ",
+    "while scanning a tag": "タグ（!）を読んでいるところ",
+    "while scanning a directive": "ディレクティブ（%）を読んでいるところ",
+    "expected a single document in the stream": "",
+}
+
+
+def yaml_phrase(english: str) -> str:
+    """A YAML reader's problem or context in Japanese (as it is, when not known)."""
+    if english in _YAML_CONTEXTS:
+        return _YAML_CONTEXTS[english]
+    for pattern, ja in _YAML_PROBLEMS:
+        m = pattern.fullmatch(english)
+        if m:
+            return ja.format(*m.groups())
+    return english
+
+
 class Detail(_Bilingual):
     """A part of a message shared by several codes: what was expected, or why."""
 
@@ -380,11 +509,11 @@ class Detail(_Bilingual):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One error in a form definition, at a 1-based line of a file."""
+    """One error (or warning) in a form definition, at a 1-based line of a file."""
 
     path: str
     line: int
-    code: ErrorCode
+    code: ErrorCode | WarningCode
     message: str
 
     def __str__(self) -> str:
@@ -429,7 +558,7 @@ class _Rendered(Mapping[str, str]):
             return _suggestion(self._lang, value)
         if key == "value":
             return show(value)
-        if isinstance(value, _Bilingual):
+        if isinstance(value, _Bilingual | Translated):
             return value.render(self._lang, self._params)
         return "" if value is None else str(value)
 

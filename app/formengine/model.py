@@ -121,3 +121,30 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _texts(defn: FormDefinition) -> Iterator[Text]:
+    """Every text a resident reads in the form, in order."""
+    yield defn.title
+    yield from (t for t in (defn.description, defn.declaration, defn.what_happens_next) if t)
+    yield from defn.before_you_start
+
+    def fields(items: tuple[Field, ...]) -> Iterator[Text]:
+        for f in items:
+            yield from (t for t in (f.label, f.help, f.text) if t)
+            yield from (o.label for o in f.options if o.label)
+            yield from fields(f.fields)
+
+    for page in defn.pages:
+        yield page.title
+        yield from fields(page.fields)
+
+
+def missing_translations(defn: FormDefinition) -> dict[str, int]:
+    """For each language the form offers besides Japanese: how many texts lack it."""
+    out = {lang: 0 for lang in defn.languages if lang != FALLBACK}
+    for text in _texts(defn):
+        for lang in out:
+            if not text.values.get(lang):
+                out[lang] += 1
+    return {lang: n for lang, n in out.items() if n}

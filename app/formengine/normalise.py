@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date, timedelta
 
 import jaconv
+import phonenumbers
 
 # 元号 → (first day, the Gregorian year of its year 1)
 ERAS = {
@@ -76,6 +77,19 @@ def normalise_tel(text: str) -> str:
     t = nfkc(text).strip()
     t = re.sub(r"[\s\-‐‑‒–—―−ー()（）]", "", t)
     return t
+
+
+def group_tel(digits_only: str) -> str:
+    """`0592242000` → `059-224-2000`: a Japanese number as it is written (the area code's
+    length from the numbering plan, which `phonenumbers` keeps up to date). Anything that is
+    not a Japanese number is given back as it is."""
+    try:
+        number = phonenumbers.parse(digits_only, "JP")
+    except phonenumbers.NumberParseException:
+        return digits_only
+    if not phonenumbers.is_possible_number(number):
+        return digits_only
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def normalise_postal(text: str) -> str:

@@ -57,7 +57,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import destinations
 from . import types as _field_types  # noqa: F401  (registers the field types)
-from .errors import Detail, ErrorCode, Problem
+from .errors import Detail, ErrorCode, Problem, Translated, WarningCode, yaml_phrase
 from .model import FALLBACK, Fee, Field, FormDefinition, Option, Output, Page, Text
 from .normalise import UNUSABLE
 from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
@@ -149,12 +149,14 @@ def parse(
     path: str = "<form>",
     procedures: Collection[str] | None = None,
     webhooks: destinations.Rules = destinations.STRICT,
+    warnings: list[Problem] | None = None,
 ) -> tuple[FormDefinition | None, list[Problem]]:
     """The form defined by `text` and every problem in it, sorted by line.
 
     The form is None unless there is no problem. `procedures` are the catalogue codes;
     when given, `procedure` must be one of them. `webhooks` says what a webhook URL may
-    be besides https to a public host (destinations.py).
+    be besides https to a public host (destinations.py). `warnings`, when given, gets
+    what does not stop the form from loading (a text without a declared language).
     """
     report = _Report(path)
     loaded, data, lines = _Loader(report).load(text)
@@ -162,6 +164,8 @@ def parse(
         return None, report.sorted()
     index = _index_fields(data)
     form = _FormParser(report, lines, index, procedures, webhooks).form(data)
+    if warnings is not None:
+        warnings.extend(sorted(report.warnings, key=lambda p: p.line))
     problems = report.sorted()
     return (None if problems else form), problems
 
@@ -180,6 +184,7 @@ def check_file(
     path: Path,
     procedures: Collection[str] | None = None,
     webhooks: destinations.Rules = destinations.STRICT,
+    warnings: list[Problem] | None = None,
 ) -> tuple[FormDefinition | None, list[Problem]]:
     """`parse` a UTF-8 file; problems name the file as `str(path)`."""
     raw = Path(path).read_bytes()
@@ -188,7 +193,7 @@ def check_file(
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(str(path), line, ErrorCode.NOT_UTF8, ErrorCode.NOT_UTF8.message())]
-    return parse(text, path=str(path), procedures=procedures, webhooks=webhooks)
+    return parse(text, path=str(path), procedures=procedures, webhooks=webhooks, warnings=warnings)
 
 
 # --- collecting problems ------------------------------------------------------------------
@@ -200,9 +205,13 @@ class _Report:
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []  # what does not stop the form from loading
 
     def add(self, line: int, code: ErrorCode, /, **params: Any) -> None:
         self.problems.append(Problem(self.path, line, code, code.message(**params)))
+
+    def warn(self, line: int, code: WarningCode, /, **params: Any) -> None:
+        self.warnings.append(Problem(self.path, line, code, code.message(**params)))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: p.line)
@@ -306,7 +315,8 @@ class _Loader:
             return False, None, self.lines
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow
             line = text[: exc.position].count("\n") + 1
-            detail = f"{exc.reason} (#x{exc.character:04x})"
+            code = f"#x{exc.character:04x}"
+            detail = Translated(f"{yaml_phrase(exc.reason)}（{code}）", f"{exc.reason} ({code})")
             self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
             return False, None, self.lines
         data = None if node is None else self.convert(node)
@@ -324,12 +334,24 @@ class _Loader:
         scanning = (exc.context or "").startswith("while scanning")
         line = (context if scanning else problem) or context or problem or 1
 
-        def part(text: str | None, at: int | None) -> str:
-            return f"{text} (line {at})" if at and at != line else text or ""
+        def part(text: str | None, at: int | None, lang: str) -> str:
+            if not text:
+                return ""
+            if lang == "ja":
+                text = yaml_phrase(text)
+                return f"{text}（{at}行目）" if text and at and at != line else text
+            return f"{text} (line {at})" if at and at != line else text
 
-        detail = part(exc.problem, problem) or "?"
-        if exc.context:
-            detail = f"{part(exc.context, context)}: {detail}"
+        def both(lang: str) -> str:
+            detail = part(exc.problem, problem, lang) or "?"
+            context_text = part(exc.context, context, lang)
+            if context_text:
+                detail = (
+                    f"{context_text}: {detail}" if lang == "en" else f"{context_text}で、{detail}"
+                )
+            return detail
+
+        detail = Translated(both("ja"), both("en"))
         self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
 
     def convert(self, node: Node) -> Any:
@@ -339,7 +361,8 @@ class _Loader:
             return self._done[id(node)]
         line = node.start_mark.line + 1
         if id(node) in self._open:
-            self.report.add(line, ErrorCode.YAML_SYNTAX, detail="recursive alias")
+            detail = Translated(yaml_phrase("recursive alias"), "recursive alias")
+            self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
             return None
         if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply:os.system [...]
             self.report.add(line, ErrorCode.TAG_NOT_ALLOWED, tag=_short_tag(node.tag))
@@ -398,7 +421,8 @@ class _Loader:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE_TAG:
-                detail = "keys must be plain words (no lists, maps or << merges)"
+                en = "keys must be plain words (no lists, maps or << merges)"
+                detail = Translated(yaml_phrase(en), en)
                 self.report.add(line, ErrorCode.YAML_SYNTAX, detail=detail)
                 continue
             if key_node.tag not in _SCALAR_TAGS:
@@ -613,6 +637,7 @@ class _FormParser:
         self.webhooks = webhooks
         self.page_ids: dict[str, int] = {}
         self.field_ids: dict[str, int] = {}
+        self.texts_seen: list[tuple[int, str, Text]] = []  # for the languages' warnings
 
     # helpers
 
@@ -666,7 +691,9 @@ class _FormParser:
     def text(self, value: Any, line: int, key: str) -> Text | None:
         """A plain string (Japanese) or a map of language code → string with `ja`."""
         if isinstance(value, str) and value.strip():
-            return Text(MappingProxyType({FALLBACK: value}))
+            text = Text(MappingProxyType({FALLBACK: value}))
+            self.texts_seen.append((line, key, text))
+            return text
         if not isinstance(value, dict):
             self.invalid(line, key, value, Detail.TEXT)
             return None
@@ -682,7 +709,11 @@ class _FormParser:
         if FALLBACK not in value:
             self.problem(line, ErrorCode.TEXT_WITHOUT_JA, key=key)
             ok = False
-        return Text(MappingProxyType(dict(value))) if ok else None
+        if not ok:
+            return None
+        text = Text(MappingProxyType(dict(value)))
+        self.texts_seen.append((line, key, text))
+        return text
 
     def texts(self, value: Any, line: int, key: str) -> tuple[Text, ...] | None:
         if not isinstance(value, list):
@@ -833,7 +864,7 @@ class _FormParser:
             return None
         self.check_keys(data, TOP_KEYS, TOP_REQUIRED)
         p = _FormParser
-        return FormDefinition(
+        form = FormDefinition(
             id=self.get(data, "id", p.form_id),
             version=self.get(data, "version", p.version_number),
             procedure=self.get(data, "procedure", p.procedure),
@@ -851,6 +882,15 @@ class _FormParser:
             pages=self.get(data, "pages", p.pages) or (),
             source=data,
         )
+        self.warn_missing_translations(form.languages)
+        return form
+
+    def warn_missing_translations(self, languages: tuple[str, ...]) -> None:
+        """A warning for each text without one of the languages the form declares."""
+        for line, key, text in self.texts_seen:
+            for lang in languages:
+                if lang != FALLBACK and lang not in text.values:
+                    self.report.warn(line, WarningCode.MISSING_TRANSLATION, key=key, lang=lang)
 
     def fee(self, value: Any, line: int, key: str) -> Fee | None:
         if not isinstance(value, dict):
@@ -942,6 +982,9 @@ class _FormParser:
         if field_type is None:
             return None
         extra = self.extras(spec, field_type)
+        short_label = self.get(spec, "short_label", _FormParser.text)
+        if short_label is not None:
+            extra["short_label"] = short_label
         self.check_ranges(spec, field_type, extra)
         self.check_ceilings(spec, field_type, extra)
         has_text = "text" in field_type.extra_keys

@@ -26,6 +26,7 @@ TOP_NOTES = {
     "procedure": "the catalogue code of the procedure the form serves (checked when the catalogue is loaded)",
     "title": "text: the form's name",
     "description": "text shown on the start page",
+    "corrections": "`any` (default) or `marked_only`: what a resident may change when staff return the application for correction (補正)",
     "languages": "list of language codes (BCP 47, such as `en`, `pt-BR`, `ja-easy`) the form offers besides Japanese; `forms check` warns about a text without one of them",
     "processing_days": "standard processing time (標準処理期間) in business days, on the start page",
     "fee": "`{amount: 2900, label: text}`: the fee in yen, on the start page",
@@ -52,6 +53,9 @@ COMMON_NOTES = {
     + ", ".join(f"`{w}`" for w in sorted(RESERVED_FIELD_IDS)),
     "type": "one of the types below",
     "label": "text: the question (required except for `heading` and `paragraph`)",
+    "short_label": "text: the noun form messages use when the label is a question "
+    "(`Requester type` for “Who is making the request?”); default: the label without its "
+    "final punctuation",
     "help": "text shown under the label",
     "required": "`true` or `false` (default)",
     "show_if": "condition: the field is asked (and checked, stored, shown) only when it holds",
@@ -190,7 +194,7 @@ def reference() -> str:
         "| key | meaning |",
         "|---|---|",
     ]
-    for key in ("id", "type", "label", "help", "required", "show_if"):
+    for key in ("id", "type", "label", "short_label", "help", "required", "show_if"):
         lines.append(f"| `{key}` | {COMMON_NOTES[key]} |")
     lines += [
         "",

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar
 
-COMMON_KEYS = frozenset({"id", "type", "label", "help", "required", "show_if"})
+# short_label: the noun form of a label that is a question, for messages (types.noun_of)
+COMMON_KEYS = frozenset({"id", "type", "label", "short_label", "help", "required", "show_if"})
 EQUALITY = frozenset({"equals", "not_equals", "in", "not_in", "filled"})
 ORDER = frozenset({"gt", "gte", "lt", "lte"})
 # what a 32-bit integer column holds: every integer a form takes fits one

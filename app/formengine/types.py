@@ -49,6 +49,19 @@ def label_of(f: Field, lang: str) -> str:
     return f.label.get(lang) if f.label else f.id
 
 
+# what may end a label and must not end up before a message's own full stop
+_END_PUNCTUATION = "?？。.．:：!！、,"
+
+
+def noun_of(f: Field, lang: str) -> str:
+    """The field as a message names it: its `short_label` (the noun form of a label that is
+    a question: "Requester type" for "Who is making the request?"), else its label without
+    the punctuation at its end — a message adds its own ("Select Requester type.")."""
+    short = f.get("short_label")
+    text = short.get(lang) if short else label_of(f, lang)
+    return text.rstrip().rstrip(_END_PUNCTUATION).rstrip() or text
+
+
 def kind(f: Field) -> type[Runtime]:
     return FIELD_TYPES[f.type]  # type: ignore[return-value]
 
@@ -88,7 +101,7 @@ class Runtime(FieldType):
 
     @classmethod
     def required_message(cls, f: Field, lang: str) -> str:
-        return message("required", lang, label=label_of(f, lang))
+        return message("required", lang, label=noun_of(f, lang))
 
     @classmethod
     def check(cls, f: Field, value: Any, ctx: Context) -> Errors:
@@ -105,7 +118,7 @@ class Runtime(FieldType):
     @classmethod
     def too_long_message(cls, f: Field, ctx: Context, n: int, part: str | None = None) -> str:
         """What a resident is told about a text over its maximum (`part` of a composite)."""
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         if part is None:
             return message("too_long", ctx.lang, label=label, n=n)
         return message("part_too_long", ctx.lang, label=label, part=part_label(part, ctx.lang), n=n)
@@ -171,7 +184,7 @@ def _check_charset(f: Field, key: str, text: str, ctx: Context, default: str | N
     if f.get("charset", default) == "jis":
         bad = n.first_non_jis(text)
         if bad:
-            return [(key, message("charset", ctx.lang, label=label_of(f, ctx.lang), char=bad))]
+            return [(key, message("charset", ctx.lang, label=noun_of(f, ctx.lang), char=bad))]
     return []
 
 
@@ -202,7 +215,7 @@ class TextType(Runtime):
 
     @classmethod
     def check(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         if not isinstance(value, str):
             return [(f.id, message("invalid", ctx.lang, label=label))]
         errs: Errors = []
@@ -238,7 +251,7 @@ class TextareaType(Runtime):
     @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str):
-            return [(f.id, message("invalid", ctx.lang, label=label_of(f, ctx.lang)))]
+            return [(f.id, message("invalid", ctx.lang, label=noun_of(f, ctx.lang)))]
         hi = cls.max_chars(f)
         if len(value) > hi:
             return [(f.id, cls.too_long_message(f, ctx, hi))]
@@ -273,7 +286,7 @@ class IntegerType(Runtime):
 
     @classmethod
     def too_long_message(cls, f, ctx, n, part=None):
-        return message("integer", ctx.lang, label=label_of(f, ctx.lang))
+        return message("integer", ctx.lang, label=noun_of(f, ctx.lang))
 
     @classmethod
     def normalise(cls, f, raw):
@@ -293,7 +306,7 @@ class IntegerType(Runtime):
 
     @classmethod
     def check(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         if not isinstance(value, int) or isinstance(value, bool):
             return [(f.id, message("integer", ctx.lang, label=label))]
         lo, hi = cls.bounds(f)
@@ -332,7 +345,7 @@ class EmailType(Runtime):
     @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str) or not _EMAIL.match(value) or len(value) > 254:
-            return [(f.id, message("email", ctx.lang, label=label_of(f, ctx.lang)))]
+            return [(f.id, message("email", ctx.lang, label=noun_of(f, ctx.lang)))]
         return []
 
 
@@ -342,7 +355,7 @@ class TelType(Runtime):
 
     @classmethod
     def too_long_message(cls, f, ctx, n, part=None):
-        return message("tel", ctx.lang, label=label_of(f, ctx.lang))
+        return message("tel", ctx.lang, label=noun_of(f, ctx.lang))
 
     shows_answer_as_is = True
 
@@ -351,9 +364,13 @@ class TelType(Runtime):
         return n.normalise_tel(raw) if isinstance(raw, str) else raw
 
     @classmethod
+    def display(cls, f, value, lang):
+        return "" if value is None else n.group_tel(str(value))
+
+    @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str) or not re.fullmatch(r"0\d{9,10}", value):
-            return [(f.id, message("tel", ctx.lang, label=label_of(f, ctx.lang)))]
+            return [(f.id, message("tel", ctx.lang, label=noun_of(f, ctx.lang)))]
         return []
 
 
@@ -369,7 +386,7 @@ class DateType(Runtime):
 
     @classmethod
     def too_long_message(cls, f, ctx, n, part=None):
-        return message("date", ctx.lang, label=label_of(f, ctx.lang))
+        return message("date", ctx.lang, label=noun_of(f, ctx.lang))
 
     @classmethod
     def refused_by_size(cls, f, raw, ctx):
@@ -400,7 +417,7 @@ class DateType(Runtime):
 
     @classmethod
     def check(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         day = n.parse_date(value) if isinstance(value, str) else None
         if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return [(f.id, message("date", ctx.lang, label=label))]
@@ -459,12 +476,12 @@ class SelectType(Runtime):
 
     @classmethod
     def required_message(cls, f, lang):
-        return message("required_choice", lang, label=label_of(f, lang))
+        return message("required_choice", lang, label=noun_of(f, lang))
 
     @classmethod
     def check(cls, f, value, ctx):
         if not isinstance(value, str) or value not in {o.value for o in f.options}:
-            return [(f.id, message("option", ctx.lang, label=label_of(f, ctx.lang)))]
+            return [(f.id, message("option", ctx.lang, label=noun_of(f, ctx.lang)))]
         return []
 
     @classmethod
@@ -518,18 +535,18 @@ class CheckboxesType(Runtime):
 
     @classmethod
     def required_message(cls, f, lang):
-        return message("required_choice", lang, label=label_of(f, lang))
+        return message("required_choice", lang, label=noun_of(f, lang))
 
     @classmethod
     def refused_by_size(cls, f, raw, ctx):
         """More values than there are options cannot all be options."""
         if isinstance(raw, list | tuple) and len(raw) > len(f.options):
-            return [(f.id, message("option", ctx.lang, label=label_of(f, ctx.lang)))]
+            return [(f.id, message("option", ctx.lang, label=noun_of(f, ctx.lang)))]
         return []
 
     @classmethod
     def check(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         values = {o.value for o in f.options}
         if not isinstance(value, list) or any(
             not isinstance(v, str) or v not in values for v in value
@@ -579,9 +596,9 @@ class CheckboxType(Runtime):
     def validate(cls, f, raw, ctx):
         value = cls.normalise(f, raw)
         if not isinstance(value, bool):
-            return None, [(f.id, message("invalid", ctx.lang, label=label_of(f, ctx.lang)))]
+            return None, [(f.id, message("invalid", ctx.lang, label=noun_of(f, ctx.lang)))]
         if f.required and not value:
-            return False, [(f.id, message("required_tick", ctx.lang, label=label_of(f, ctx.lang)))]
+            return False, [(f.id, message("required_tick", ctx.lang, label=noun_of(f, ctx.lang)))]
         return value, []
 
     @classmethod
@@ -651,7 +668,7 @@ class _Composite(Runtime):
         if refused:
             return None, refused
         value = cls.normalise(f, raw)
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         if value is not None and not isinstance(value, Mapping):
             return None, [(f.id, message("invalid", ctx.lang, label=label))]
         if cls.is_empty(value):
@@ -876,11 +893,11 @@ class FileType(Runtime):
 
     @classmethod
     def required_message(cls, f, lang):
-        return message("required_file", lang, label=label_of(f, lang))
+        return message("required_file", lang, label=noun_of(f, lang))
 
     @classmethod
     def check(cls, f, value, ctx):
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         refs = cls.refs(value)
         if not f.get("multiple") and len(refs) > 1:
             return [(f.id, message("max_files", ctx.lang, label=label, n=1))]
@@ -987,7 +1004,7 @@ class GroupType(Runtime):
     def refused_by_size(cls, f, raw, ctx):
         """More items than any form takes: refused by their count, no item looked at."""
         if isinstance(raw, list | tuple) and len(raw) > cls.max_items_ceiling:
-            label = label_of(f, ctx.lang)
+            label = noun_of(f, ctx.lang)
             return [(f.id, message("repeat_max", ctx.lang, label=label, n=cls.bounds(f)[1]))]
         return []
 
@@ -997,7 +1014,7 @@ class GroupType(Runtime):
         refused = cls.refused_by_size(f, raw, ctx)
         if refused:
             return None, refused
-        label = label_of(f, ctx.lang)
+        label = noun_of(f, ctx.lang)
         lo, hi = cls.bounds(f)
         rows = cls.rows(f, raw)
         if not isinstance(rows, list):

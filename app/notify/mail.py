@@ -1,5 +1,6 @@
 """Email, as a transport: a message in, sent once per key by SMTP (MAIL_URL), or written
-as an .eml file to <instance>/outbox/ when MAIL_URL is unset. What a mail says is the
+as an .eml file to DOCUMENT_DIR/mail/ when MAIL_URL is unset (backed up with the
+receipts). What a mail says is the
 business of the feature that sends it (submissions/notices.py, dashboard/effects.py)."""
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
-from app.documents.storage import write_once
+from app.documents.storage import document_dir, write_once
 
 
 def outbox_dir() -> Path:
-    return Path(current_app.instance_path) / "outbox"
+    """Where mails are written as .eml files without MAIL_URL: beside the receipts, so a
+    backup of DOCUMENT_DIR holds them."""
+    return document_dir() / "mail"
 
 
 def _file_name(key: str) -> str:
@@ -38,7 +41,7 @@ def send(msg: EmailMessage, key: str) -> str:
     if not url:
         name = _file_name(key)
         written = write_once(outbox_dir() / name, bytes(msg))
-        return f"{'written' if written else 'exists'}: outbox/{name}"
+        return f"{'written' if written else 'exists'}: mail/{name}"
     _smtp(url, msg)
     return f"sent: {msg['Message-ID']}"
 

@@ -252,7 +252,7 @@ def export_csv(user: User, f: Filters, lang: str) -> Response:
     body = csvfile.encode(_rows(user, f, lang), newline="\r\n")
     return Response(
         body,
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8" (once)
         headers={"Content-Disposition": "attachment; filename=submissions.csv"},
     )
 

@@ -28,7 +28,6 @@ from app.api.models import ApiToken
 from app.catalogue import rules
 from app.catalogue import services as catalogue
 from app.catalogue.models import Department, Procedure, StatusChange, VolumeRecord
-from app.catalogue.queries import current_statuses
 from app.clock import YEARS, today, usable_day, utcnow
 from app.extensions import db, limiter, login
 from app.formengine import render
@@ -44,11 +43,13 @@ from app.submissions.models import (
 )
 from app.web import checks_own_text, current_lang, note_bad_input
 
-from . import accounts, services, twofactor
+from . import accounts, bulk, catalogue_files, services, todo, twofactor
 from . import inbox as inbox_list
 from .models import ROLES, AuditEvent
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.register_blueprint(bulk.bp)  # /staff/procedures/status: many procedures at once
+bp.register_blueprint(catalogue_files.bp)  # /staff/catalogue: upload, check, apply, download
 
 login.login_view = "staff.login_page"
 login.login_message = None
@@ -211,7 +212,8 @@ def keepalive():
 @login_required
 def home():
     counts = _status_counts(services.submissions_query(current_user))
-    return render_template("staff/home.html", counts=counts)
+    volume_year, todos = todo.todo_for(current_user)
+    return render_template("staff/home.html", counts=counts, todos=todos, volume_year=volume_year)
 
 
 def _status_counts(stmt) -> dict[str, int]:
@@ -230,28 +232,7 @@ def _status_counts(stmt) -> dict[str, int]:
 @bp.get("/procedures")
 @login_required
 def procedures():
-    q = (request.args.get("q") or "").strip()
-    dept = request.args.get("department") or ""
-    procs = list(db.session.scalars(services.procedures_query(current_user, q=q, department=dept)))
-    statuses = current_statuses(procs, today())
-    wanted = request.args.get("status") or ""
-    rows = [(p, statuses[p.id]) for p in procs]
-    if wanted:
-        rows = [r for r in rows if r[1] == wanted]
-    departments = (
-        list(db.session.scalars(select(Department).order_by(Department.code)))
-        if current_user.sees_all()
-        else []
-    )
-    return render_template(
-        "staff/procedures.html",
-        rows=rows,
-        q=q,
-        department=dept,
-        status=wanted,
-        departments=departments,
-        statuses=DIGITIZATION_STATUSES,
-    )
+    return bulk.procedures_page()
 
 
 def _procedure(code: str) -> Procedure:
@@ -365,7 +346,7 @@ def record_volume(code: str):
     try:
         row = catalogue.record_volume(
             p,
-            rules.read_count(request.form.get("fiscal_year")),
+            rules.read_fiscal_year(request.form.get("fiscal_year")),
             rules.read_count(request.form.get("receipts")),
             rules.read_count(request.form.get("online_receipts")),
             note=note,

@@ -11,10 +11,10 @@ from flask.cli import with_appcontext
 from app.formengine.reference import reference
 from app.resources import shipped
 
-from . import funnel, versions
+from . import funnel, recovery, versions
 
 SHIPPED = shipped("forms")
-REFERENCE = Path(__file__).resolve().parent.parent.parent / "docs" / "form-reference.md"
+REFERENCE = Path("docs") / "form-reference.md"  # in the repository, where the docs live
 
 
 @click.group("forms", help="申請様式の検査・登録 / check and load form definitions")
@@ -38,17 +38,25 @@ def check_command(paths) -> None:
             " codes not checked: the database is not migrated or does not answer",
             err=True,
         )
-    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known)
+    warnings: list[str] = []
+    ok, problems = versions.check_forms(_paths(paths), with_catalogue=known, warnings=warnings)
+    for w in warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in problems:
         click.echo(p, err=True)
     if problems:
         click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo(f"問題はありません / no problems: {len(ok)} form(s)")
+    click.echo(
+        f"問題はありません / no problems: {len(ok)} form(s)"
+        + (f"（警告 {len(warnings)} 件 / {len(warnings)} warning(s)）" if warnings else "")
+    )
 
 
 def run_load(paths: list[Path]) -> versions.LoadReport:
     report = versions.load_forms(paths)
+    for w in report.warnings:
+        click.echo(f"{w}（警告 / warning）", err=True)
     for p in report.problems:
         click.echo(p, err=True)
     return report
@@ -98,14 +106,113 @@ def funnel_command(form_id: str | None) -> None:
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=REFERENCE,
-    show_default="docs/form-reference.md",
+    show_default=True,
     help="書き出し先（- で標準出力） / where to write it (- for standard output)",
 )
 def reference_command(output: Path) -> None:
     """様式の定義のリファレンスを書き出す / write the form-definition reference (Markdown)."""
-    text = reference()
+    try:
+        text = reference()
+    except KeyError as exc:  # a type or key added to the engine without its note
+        click.echo(f"説明のないキーがあります / {exc.args[0]}", err=True)
+        sys.exit(1)
     if str(output) == "-":
         click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"書き出せません / cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(1)
     click.echo(f"書き出しました / written: {output}")
+
+
+# --- recovery: receipts and mails (recovery.py) ----------------------------------------------
+
+
+def _chosen(receipt_nos: tuple[str, ...], first, last) -> list:
+    """The submissions named, or received in the date range; exits on a bad choice."""
+    if bool(receipt_nos) == bool(first or last):
+        click.echo(
+            "受付番号か --from/--to のどちらかを指定してください / give receipt numbers or"
+            " --from/--to, not both",
+            err=True,
+        )
+        sys.exit(2)
+    if receipt_nos:
+        found, missing = recovery.by_receipt_numbers(receipt_nos)
+        for number in missing:
+            click.echo(f"受付番号 {number} はありません / no receipt {number}", err=True)
+        if missing:
+            sys.exit(1)
+        return found
+    first, last = (first or last).date(), (last or first).date()
+    if last < first:
+        click.echo("--to は --from 以降の日付にしてください / --to is before --from", err=True)
+        sys.exit(2)
+    return recovery.submissions_between(first, last)
+
+
+_FROM = click.option(
+    "--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="この日から（日本時間） / from"
+)
+_TO = click.option(
+    "--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="この日まで（日本時間） / to"
+)
+
+
+@click.group("receipts", help="申請受付票 / receipts")
+def receipts_cli() -> None:
+    pass
+
+
+@receipts_cli.command("regenerate")
+@click.argument("receipt_nos", nargs=-1)
+@_FROM
+@_TO
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="正常な受付票も作り直す（旧版は残す） / write anew even when intact (the old one is kept)",
+)
+@with_appcontext
+def regenerate_command(receipt_nos, first, last, replace: bool) -> None:
+    """Write receipts missing from DOCUMENT_DIR (or unreadable): by receipt number, or
+    for those received --from/--to (days in Japan)."""
+    counts: dict[str, int] = {}
+    for sub in _chosen(receipt_nos, first, last):
+        done = recovery.regenerate(sub, replace=replace)
+        counts[done] = counts.get(done, 0) + 1
+        click.echo(f"{sub.receipt_no}: {done}")
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none"
+    click.echo(f"受付票 / receipts: {summary}")
+
+
+@click.group("mails", help="メール / mails")
+def mails_cli() -> None:
+    pass
+
+
+@mails_cli.command("resend")
+@click.argument("receipt_nos", nargs=-1)
+@_FROM
+@_TO
+@click.option(
+    "--failed", is_flag=True, help="送信に失敗したメールすべて / every mail whose job failed"
+)
+@with_appcontext
+def resend_command(receipt_nos, first, last, failed: bool) -> None:
+    """Send a submission's mails again (resident and department), by receipt number or
+    date range, or every mail that failed (--failed)."""
+    if failed:
+        if receipt_nos or first or last:
+            click.echo("--failed は単独で指定してください / --failed goes alone", err=True)
+            sys.exit(2)
+        report = recovery.resend_failed()
+    else:
+        report = recovery.resend_for(_chosen(receipt_nos, first, last))
+    for key in report.queued:
+        click.echo(f"{key}: 再送 / sent again")
+    for key in report.busy:
+        click.echo(f"{key}: 処理待ち・処理中のため対象外 / waiting or running, left alone")
+    click.echo(f"再送 / sent again: {len(report.queued)}")

@@ -28,7 +28,7 @@ from app.formengine.registry import FIELD_TYPES
 from app.metrics import DRAFTS_STARTED
 from app.prepared import Prepared, param
 
-from .codes import random_code
+from .codes import normalise_resume_code, random_code
 from .funnel import bump
 from .models import Draft, FormVersion, StoredFile, Submission
 from .uploads import discard_files, forget_files, ref_ids
@@ -196,9 +196,7 @@ def _expired(draft: Draft) -> bool:
 
 def resume(code: str) -> Draft | None:
     """The draft saved under this code, if not expired and not yet submitted."""
-    code = (code or "").strip().upper().replace(" ", "")
-    if len(code) == 10:
-        code = f"{code[:5]}-{code[5:]}"
+    code = normalise_resume_code(code)
     draft = db.session.scalar(select(Draft).where(Draft.resume_code == code))
     if draft is None or _expired(draft) or submission_of(draft) is not None:
         return None

@@ -39,10 +39,16 @@ class Flow:
         return later[0] if later else None
 
     def position(self, page: Page) -> tuple[int | None, int, str | None]:
-        """(its number among the visible pages, how many there are, the page before)."""
+        """(its step number, how many steps, the visible page before).
+
+        Steps are counted over all the form's pages, as its start page counts them: a page
+        the answers leave out is a step passed, so the count never changes on the way
+        ("ステップ 4 / 6" after a skipped third page, never "1 / 5" then "5 / 6")."""
         ids = self.ids
         at = ids.index(page.id) if page.id in ids else None
-        return (None if at is None else at + 1), len(ids), (ids[at - 1] if at else None)
+        all_ids = [p.id for p in self.defn.pages]
+        number = None if at is None else all_ids.index(page.id) + 1
+        return number, len(all_ids), (ids[at - 1] if at else None)
 
     def first_incomplete(self, pending: Mapping[str, Any] | None = None) -> str | None:
         """The first visible page with unsaved typing, or an answer still wrong or missing."""

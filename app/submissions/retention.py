@@ -146,19 +146,22 @@ class DraftPurge:
 
 
 def purge_drafts(now: datetime | None = None, *, batch: int = 500) -> DraftPurge:
-    """Delete, with their files, the drafts never submitted whose resume code (if they
-    have one) has expired and that have not changed for DRAFT_IDLE_DAYS; empty submitted
+    """Delete, with their files, the drafts never submitted (nor a correction's) whose
+    resume code (if they have one) has expired and that have not changed for DRAFT_IDLE_DAYS; empty submitted
     drafts that still hold answers (the submission has them). Part of the daily retention
     run. Files go first: a run cut short repeats the deletion, never leaves a file behind."""
     now = now or utcnow()
     idle = timedelta(days=current_app.config["DRAFT_IDLE_DAYS"])
     submitted = exists().where(Submission.draft_id == Draft.id)
+    # a correction's draft (補正) is part of its case: it goes with the case's personal data
+    correcting = exists().where(CorrectionRequest.draft_id == Draft.id)
     stale = (
         select(Draft.id)
         .where(
             Draft.updated_at < now - idle,
             or_(Draft.resume_expires_at.is_(None), Draft.resume_expires_at < now),
             ~submitted,
+            ~correcting,
         )
         .order_by(Draft.id)
         .limit(batch)

@@ -40,7 +40,7 @@ from app.logs import stamped
 from app.metrics import SUBMISSIONS
 from app.prepared import Prepared, param
 
-from .codes import random_code
+from .codes import normalise_access_code, normalise_receipt_no, random_code
 from .drafts import submission_of
 from .effects import submission_jobs
 from .models import Draft, StoredFile, Submission, SubmissionEvent
@@ -401,8 +401,8 @@ def own_submission(receipt_no: str, draft_token: str) -> Submission | None:
 
 def find_submission(receipt_no: str, access_code: str) -> Submission | None:
     """The submission for this receipt number and access code; None for either wrong."""
-    receipt_no = (receipt_no or "").strip().upper()
-    code = (access_code or "").strip().upper().replace("-", "").replace(" ", "")
+    receipt_no = normalise_receipt_no(receipt_no)
+    code = normalise_access_code(access_code)
     sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
     if sub is None:
         hmac.compare_digest(code, "X" * 8)  # the same work either way
@@ -411,4 +411,5 @@ def find_submission(receipt_no: str, access_code: str) -> Submission | None:
 
 
 def find_by_receipt(receipt_no: str) -> Submission | None:
+    receipt_no = normalise_receipt_no(receipt_no)
     return db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))

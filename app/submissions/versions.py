@@ -143,6 +143,7 @@ def published_forms() -> list[FormVersion]:
 @dataclass
 class LoadReport:
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # texts without a declared language
     loaded: list[tuple[str, int, str]] = field(default_factory=list)  # (id, version, new|unchanged)
 
 
@@ -163,15 +164,21 @@ def catalogue_codes() -> set[str] | None:
         return None
 
 
-def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[list, list[str]]:
-    """Parse every file → ([(path, definition, text)], problems as `path:line: message`)."""
+def check_forms(
+    paths: Iterable[Path], *, with_catalogue: bool = True, warnings: list[str] | None = None
+) -> tuple[list, list[str]]:
+    """Parse every file → ([(path, definition, text)], problems as `path:line: message`);
+    `warnings`, when given, gets what does not stop a form from loading."""
     codes = catalogue_codes() if with_catalogue else None
     rules = webhook.rules()
     ok, problems = [], []
     seen: dict[str, Path] = {}
     for path in form_files(paths):
-        defn, found = check_file(path, procedures=codes or None, webhooks=rules)
+        noted: list = []
+        defn, found = check_file(path, procedures=codes or None, webhooks=rules, warnings=noted)
         problems += [str(p) for p in found]
+        if warnings is not None:
+            warnings += [str(w) for w in noted]
         if defn is None:
             continue
         if defn.id in seen:
@@ -187,7 +194,7 @@ def check_forms(paths: Iterable[Path], *, with_catalogue: bool = True) -> tuple[
 def load_forms(paths: Iterable[Path]) -> LoadReport:
     """Check, then store new versions; a changed file under a published version is refused."""
     report = LoadReport()
-    ok, report.problems = check_forms(paths)
+    ok, report.problems = check_forms(paths, warnings=report.warnings)
     return _store(ok, report)
 
 

@@ -35,6 +35,7 @@ from . import (
     validation,
     versions,
 )
+from .codes import normalise_receipt_no
 from .flow import Flow
 from .models import CASE_STATUSES, Draft
 
@@ -577,7 +578,7 @@ def draft_file(form_id: str, file_id: str, receipt_no: str | None = None):
 @bp.route("/status", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOOKUP_RATE_LIMIT"], methods=["POST"])
 def status():
-    receipt_no = (request.values.get("receipt_no") or "").strip().upper()
+    receipt_no = normalise_receipt_no(request.values.get("receipt_no"))
     error = None
     if request.method == "POST":
         sub = store.find_submission(receipt_no, request.form.get("access_code", ""))

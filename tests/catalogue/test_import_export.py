@@ -94,7 +94,7 @@ def test_every_bad_row_is_reported_with_file_and_line_and_nothing_is_written(app
                 "P-2,,01,,maybe,\n"  # line 3: empty name, bad priority
                 "P-1,重複,02,,0,fax\n"  # line 4: duplicate, new dept w/o name, bad feature
             ),
-            "volumes.csv": "code,fiscal_year,receipts\nP-1,2021,-5\nP-9,R3,10\n",
+            "volumes.csv": "code,fiscal_year,receipts\nP-1,2021,-5\nP-9,R99,10\n",
             "status_history.csv": "code,status,effective_date\nP-1,digital,2021-13-01\nP-1,excluded,2022-04-01\n",
         }
     )

@@ -147,3 +147,17 @@ def test_every_message_is_japanese_then_english():
     for p in problems:
         assert str(p) == f"{p.ja} / {p.en}" and p.text("en") == p.en and p.text("ja") == p.ja
         assert p.ja.isascii() is False and " / " not in p.ja and p.en.isascii()
+
+
+@pytest.mark.parametrize(
+    ("typed", "year"),
+    [("2025", 2025), ("令和7", 2025), ("令和７年度", 2025), ("R7", 2025), ("ｒ７", 2025),
+     ("令和元年度", 2019), ("平成30年度", 2018), ("FY2025", 2025), ("", None)],
+)
+def test_a_fiscal_year_is_read_as_people_write_it(typed, year):
+    assert rules.read_fiscal_year(typed) == year
+
+
+@pytest.mark.parametrize("typed", ["R0", "来年", "20255", "令和"])
+def test_a_fiscal_year_that_is_not_one_is_unreadable(typed):
+    assert isinstance(rules.read_fiscal_year(typed), rules.Unreadable)

@@ -171,10 +171,10 @@ def test_validity_is_exported_kept_by_old_files_and_shown_by_the_api(
         assert import_catalogue(with_dates).ok
         export_catalogue(tmp_path / "out")
         text = (tmp_path / "out" / "procedures.csv").read_text("utf-8-sig")
-        assert text.splitlines()[0].endswith(",features,valid_from,valid_until")
-        assert [line for line in text.splitlines() if line.startswith("P-0001,")][0].endswith(
-            ",2019-04-01,2031-03-31"
-        )
+        assert ",features,valid_from,valid_until,name_kana," in text.splitlines()[0]
+        assert ",2019-04-01,2031-03-31,かやくるい" in [
+            line for line in text.splitlines() if line.startswith("P-0001,")
+        ][0]
         # a file without the columns (as before this release) leaves the dates alone
         old = write_catalogue(
             {

@@ -76,7 +76,7 @@ def test_the_monthly_report_is_made_once_by_a_job_and_mailed(app, worked_example
     path = Path(app.instance_path) / "documents" / "reports" / "kpi-report-2024-03.pdf"
     assert path.read_bytes().startswith(b"%PDF")
     msg = email.message_from_bytes(
-        (Path(app.instance_path) / "outbox" / "mail_report-2024-03.eml").read_bytes(),
+        (Path(app.instance_path) / "documents" / "mail" / "mail_report-2024-03.eml").read_bytes(),
         policy=policy.default,
     )
     assert msg["To"] == "suishin@example.pref.mie.lg.jp" and "2024-03" in msg["Subject"]

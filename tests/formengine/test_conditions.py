@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -546,3 +547,18 @@ def test_inner_field_shown_by_a_top_level_answer():
     result = validate_all(defn, raw, CTX)
     assert result.errors == {"household[1].school": ["在籍する学校を入力してください。"]}
     assert result.values["household"][0] == {"member_name": "山田花子", "school": "津小学校"}
+
+
+def test_an_unanswered_question_does_not_make_its_dependants_required():
+    """A requester who has not chosen a type yet is not asked for an organisation's name."""
+    path = Path(__file__).resolve().parents[2] / "forms" / "information-disclosure.yaml"
+    defn, problems = parse(path.read_text(encoding="utf-8"))
+    assert not problems
+    page = defn.page("requester")
+    org = {"field": "requester_type", "not_equals": "individual"}
+    assert evaluate(org, {}) is False and evaluate(org, {"requester_type": ""}) is False
+    assert evaluate(org, {"requester_type": "corporation"}) is True
+    assert evaluate({"field": "requester_type", "not_in": ["individual"]}, {}) is False
+    result = validate_all(defn, {}, Context(lang="en", today=TODAY), unknown_is_error=False)
+    messages = [m for f in page.fields for m in result.errors.get(f.id, [])]
+    assert not any("organisation" in m for m in messages), messages

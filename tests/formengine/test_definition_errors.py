@@ -100,8 +100,8 @@ CASES = [
         """),
         3,
         ErrorCode.YAML_SYNTAX,
-        "YAML の構文エラー: mapping values are not allowed here"
-        " / YAML syntax error: mapping values are not allowed here",
+        "YAML の構文エラー: ここには「キー: 値」を書けません（字下げと、値の中の「: 」を確かめてください。"
+        "値に「: 」を含めるときは引用符で囲みます） / YAML syntax error: mapping values are not allowed here",
     ),
     case(
         "yaml syntax on the line of an unfinished key",
@@ -239,7 +239,7 @@ CASES = [
         """),
         5,
         ErrorCode.YAML_SYNTAX,
-        "YAML の構文エラー: recursive alias / YAML syntax error: recursive alias",
+        "YAML の構文エラー: 別名が自分自身を含んでいます / YAML syntax error: recursive alias",
     ),
     case(
         "duplicate key",

@@ -334,6 +334,23 @@ def test_tel_accepts_and_normalises(typed, stored):
 
 
 @pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("０５９２２４２０００", "059-224-2000"),  # 津: a two-digit area code after the 0
+        ("03 1234 5678", "03-1234-5678"),
+        ("09012345678", "090-1234-5678"),
+        ("0120123456", "0120-123-456"),
+    ],
+)
+def test_tel_is_shown_grouped_as_japanese_numbers_are_written(typed, shown):
+    defn = one_field(TEL)
+    assert (
+        kind(defn.pages[0].fields[0]).display(defn.pages[0].fields[0], accepted(TEL, typed), "ja")
+        == shown
+    )
+
+
+@pytest.mark.parametrize(
     "typed", ["059-224-200", "090-1234-56789", "1592242000", "+81 59 224 2000", "でんわ"]
 )
 def test_tel_rejects(typed):

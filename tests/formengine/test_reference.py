@@ -56,3 +56,16 @@ def test_the_example_in_forms_md_loads_without_a_problem():
     form, problems = parse(example, path="docs/forms.md")
     assert not problems, [str(p) for p in problems]
     assert [p.id for p in form.pages] == ["applicant", "licence", "documents"]
+
+
+def test_a_folder_that_is_not_there_is_a_message(app, tmp_path):
+    out = tmp_path / "no such folder" / "ref.md"
+    result = app.test_cli_runner().invoke(args=["forms", "reference", "-o", str(out)])
+    assert result.exit_code == 1 and "書き出せません / cannot write" in result.stderr
+
+
+def test_the_command_names_a_key_without_a_note(app, tmp_path, monkeypatch):
+    monkeypatch.setattr(ref, "KEY_NOTES", {k: v for k, v in ref.KEY_NOTES.items() if k != "unit"})
+    result = app.test_cli_runner().invoke(args=["forms", "reference", "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 1 and "no note in formengine/reference.py for: unit" in result.stderr
+    assert not (tmp_path / "r.md").exists()

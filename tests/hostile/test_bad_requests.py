@@ -112,6 +112,9 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "job_id": 1,
     "token_id": 1,
     "user_id": 1,
+    "number": 1,  # a revision of a submission
+    "token": "a-reset-link-token",  # /staff/reset/<token>: a link that was never made
+    "ext": "pdf",
     "_old": "ABCDE-FGHJK",  # an old resume link (the code is never read from the path)
 }
 

@@ -24,7 +24,7 @@ from .conftest import SECRET, outbox_rows, submit
 
 
 def read_eml(app, name):
-    data = (Path(app.instance_path) / "outbox" / name).read_bytes()
+    data = (Path(app.instance_path) / "documents" / "mail" / name).read_bytes()
     return email.message_from_bytes(data, policy=policy.default)
 
 
@@ -137,7 +137,9 @@ def test_with_mail_url_the_mail_goes_over_smtp_once(jobs_app):
         assert body["receipt_no"] in msg["Subject"] and msg["Message-ID"].endswith(
             "@tetsuzuki.invalid>"
         )
-        assert not (Path(jobs_app.instance_path) / "outbox").exists()  # sent, not written
+        assert not (
+            Path(jobs_app.instance_path) / "documents" / "mail"
+        ).exists()  # sent, not written
         rows = outbox_rows(jobs_app)
         assert all(r.result.startswith("sent:") for k, r in rows.items() if k.startswith("mail_"))
     finally:

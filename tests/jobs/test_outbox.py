@@ -22,7 +22,7 @@ def receipts(app):
 
 
 def emls(app):
-    return sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+    return sorted((Path(app.instance_path) / "documents" / "mail").glob("*.eml"))
 
 
 def test_a_submission_writes_its_jobs_and_they_run_inline(jobs_app, receiver):

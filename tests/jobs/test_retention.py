@@ -15,6 +15,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob
+from app.submissions import corrections, validation
 from app.submissions.models import (
     DELETED_KEY,
     Draft,
@@ -22,6 +23,7 @@ from app.submissions.models import (
     StoredFile,
     Submission,
     SubmissionEvent,
+    SubmissionRevision,
     is_deleted,
 )
 from app.submissions.queries import submission_counts
@@ -66,7 +68,9 @@ def test_closed_past_retention_loses_personal_data_and_files_but_keeps_the_count
         _, files, _, _ = state(old)
         stored = [Path(jobs_app.config["UPLOAD_DIR"]) / f.path for f in files]
         stored += list(
-            (Path(jobs_app.instance_path) / "outbox").glob(f"mail_*-{files[0].submission_id}*.eml")
+            (Path(jobs_app.instance_path) / "documents" / "mail").glob(
+                f"mail_*-{files[0].submission_id}*.eml"
+            )
         )
         assert len(stored) == 3 and all(p.exists() for p in stored)  # the photo, two mails
         counts_before = submission_counts()
@@ -254,3 +258,49 @@ def test_a_submitted_draft_keeps_no_copy_of_the_answers(drafts_app):
         assert (draft.answers, draft.pending, draft.resume_code) == ({}, {}, None)
         assert purge_expired().emptied_drafts == 0
         assert db.session.scalar(select(Submission)).answers["name"]["family"] == "山田"
+
+
+def test_every_revision_of_a_corrected_submission_goes_with_its_personal_data(jobs_app):
+    """A corrected submission's earlier answers and files, and the draft it was corrected
+    in, are personal data too: deleted with the rest."""
+    receipt_no = submit(jobs_app)["receipt_no"]
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+        corrections.request_correction(
+            sub, "生年月日を確認してください。", ["birth_date"], None, by="t"
+        )
+        db.session.commit()
+        draft = corrections.start(sub)
+        draft.answers = {**draft.answers, "birth_date": "1991-05-02"}
+        db.session.commit()
+        done, result = corrections.resubmit(draft, validation.context("ja", draft), declared=True)
+        assert done is not None, result.errors
+        draft_id = draft.id
+        for event in done.events:  # all of it long ago
+            event.at = utcnow() - timedelta(days=40)
+        db.session.commit()
+    close(jobs_app, receipt_no, "approved", days_ago=31)
+    with jobs_app.app_context():
+        assert purge_expired().submissions == 1
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+        revs = db.session.scalars(select(SubmissionRevision)).all()
+        assert len(revs) == 2
+        assert all(list(r.answers) == [DELETED_KEY] and r.files == [] for r in revs)
+        assert db.session.get(Draft, draft_id).answers == {}
+        assert db.session.scalar(select(func.count(StoredFile.id))) == 0
+        assert not list((Path(jobs_app.instance_path) / "outbox").glob(f"notice-{receipt_no}-*"))
+
+
+def test_an_idle_correction_draft_stays_with_its_case(jobs_app):
+    receipt_no = submit(jobs_app)["receipt_no"]
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))
+        corrections.request_correction(sub, "確認してください。", [], None, by="t")
+        db.session.commit()
+        draft = corrections.start(sub)
+        draft.updated_at = utcnow() - timedelta(days=400)
+        db.session.commit()
+        draft_id = draft.id
+        purge_expired()
+        assert db.session.get(Draft, draft_id) is not None
+        assert corrections.start(sub).id == draft_id  # the resident continues where they were

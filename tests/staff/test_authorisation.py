@@ -30,6 +30,18 @@ MATRIX = [
         "/staff/procedures/A/volumes",
         {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
     ),
+    ("GET", "/staff/catalogue", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    # nothing chosen: the page again with its message (department 02 may send its own)
+    ("POST", "/staff/catalogue/check", {"anon": RE, "d01": BAD, "bureau": BAD, "admin": BAD}),
+    # no checked upload in this session: back to the page
+    ("POST", "/staff/catalogue/apply", {"anon": RE, "d01": RE, "bureau": RE, "admin": RE}),
+    ("GET", "/staff/catalogue/procedures.csv", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/catalogue/catalogue.xlsx", {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}),
+    (
+        "POST",
+        "/staff/procedures/status",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
     (
         "POST",
         "/staff/procedures/A/validity",
@@ -89,6 +101,12 @@ MATRIX = [
         "/staff/users/{uid}/2fa/reset",
         {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": RE},
     ),
+    ("GET", "/staff/catalogue/import", {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": OK}),
+    (
+        "POST",
+        "/staff/catalogue/import",
+        {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": BAD},
+    ),
     ("GET", "/staff/login/code", {"anon": RE, "d01": RE}),
     ("POST", "/staff/login/code", {"anon": RE}),
     ("GET", "/staff/2fa", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
@@ -116,6 +134,7 @@ MATRIX = [
 DATA = {
     "/staff/procedures/A/status": {"status": "online", "effective_date": "2024-04-01"},
     "/staff/procedures/A/volumes": {"fiscal_year": "2024", "receipts": "41000"},
+    "/staff/procedures/status": {"code": "A", "status": "online", "effective_date": "2024-04-01"},
     "/staff/procedures/A/validity": {"valid_from": "2020-04-01", "valid_until": ""},
     "/staff/procedures/A/form": {"form": "test-permit"},
     "/staff/submissions/{r01}/status": {"to": "in_review"},

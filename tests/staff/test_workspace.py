@@ -93,7 +93,7 @@ def test_volumes_are_appended_and_the_newest_counts(office):
     assert body["weighted"]["denominator"] == 75000
     page = text(client.get("/staff/procedures/A"))
     assert "45,000" in page and "40,000" in page  # the earlier figure is kept
-    r = client.post("/staff/procedures/A/volumes", data={"fiscal_year": "R5", "receipts": "-1"})
+    r = client.post("/staff/procedures/A/volumes", data={"fiscal_year": "令和99", "receipts": "-1"})
     assert r.status_code == 422 and "年度は1990から2100までの西暦で入力してください" in text(r)
     assert "受付件数は0から100,000,000までの整数で入力してください" in text(r)
 

@@ -224,6 +224,9 @@ pages:
     html = page.get_data(as_text=True)
     assert 'value="三重県"' in html and 'value="津市広明町"' in html
     assert "error-summary" not in html
+    # the browser comes back at the street number, the next thing to type, not at the top
+    assert 'formaction="/apply/address-form/where#home-street"' in html
+    assert 'id="home-street"' in html
     page = r.post(
         "/apply/address-form/where",
         {

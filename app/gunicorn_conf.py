@@ -1,6 +1,6 @@
-"""gunicorn settings for Tetsuzuki (docs/operations.md): `gunicorn -c deploy/gunicorn.conf.py
-'app:create_app()'`. Every value may be overridden on the command line or with
-GUNICORN_CMD_ARGS."""
+"""gunicorn's settings for Tetsuzuki (docs/operations.md), installed with the package:
+`gunicorn -c python:app.gunicorn_conf 'app:create_app()'`. Every value may be overridden
+on the command line or with GUNICORN_CMD_ARGS."""
 
 import os
 
