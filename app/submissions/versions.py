@@ -194,8 +194,7 @@ def check_forms(
 def load_forms(paths: Iterable[Path]) -> LoadReport:
     """Check, then store new versions; a changed file under a published version is refused."""
     report = LoadReport()
-<<<<<<< HEAD
-    ok, report.problems = check_forms(paths)
+    ok, report.problems = check_forms(paths, warnings=report.warnings)
     return _store(ok, report)
 
 
@@ -211,9 +210,6 @@ def load_text(text: str, *, name: str) -> LoadReport:
 
 
 def _store(ok: list, report: LoadReport) -> LoadReport:
-=======
-    ok, report.problems = check_forms(paths, warnings=report.warnings)
->>>>>>> h/admin
     new = []
     for path, defn, text in ok:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
