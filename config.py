@@ -52,6 +52,9 @@ class Config:
     KPI_BASELINE_YEAR = int(_env("KPI_BASELINE_YEAR", "2021") or 2021)
     # Targets of the plan: scope → last fiscal year by which it should reach 100 %.
     KPI_TARGETS = {"priority": 2024, "all": 2026}
+    # Service performance pages show residents' answers (satisfaction, comments) only for a
+    # form version with at least this many answers: fewer could point at a person.
+    QUALITY_MIN_ANSWERS = int(_env("QUALITY_MIN_ANSWERS", "10") or 10)
 
     # staff sessions: signed cookie, HttpOnly, SameSite, Secure when served over https
     SESSION_COOKIE_HTTPONLY = True

@@ -24,6 +24,7 @@ from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
 from .staff.account_views import bp as staff_accounts_bp
+from .staff.bureau import bp as bureau_bp
 from .staff.cases import bp as staff_cases_bp
 from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
@@ -63,8 +64,8 @@ def build(app: Flask) -> None:
 
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
-        submissions_bp, staff_bp, staff_cases_bp, builder_bp, decisions_bp, results_bp,
-        verify_bp,
+        submissions_bp, staff_bp, staff_cases_bp, builder_bp, bureau_bp, decisions_bp,
+        results_bp, verify_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)

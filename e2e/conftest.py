@@ -43,7 +43,9 @@ def server(tmp_path_factory):
            # result documents are signed with a development key of the run's own
            "RESULT_SIGNING_P12": str(instance / "signing.p12"),
            "RESULT_SIGNING_PASSWORD": "e2e-development",
-           "DOCUMENT_DIR": str(instance / "documents")}
+           "DOCUMENT_DIR": str(instance / "documents"),
+           # a service-performance page shows residents' answers from two on (e2e/test_bureau.py)
+           "QUALITY_MIN_ANSWERS": "2"}
     env.pop("REDIS_URL", None)
     from app.documents.signing import make_development_key  # the app's own code, as make run
     make_development_key(instance / "signing.p12", "e2e-development", "Tetsuzuki e2e development")

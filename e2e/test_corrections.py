@@ -42,7 +42,7 @@ def apply(page, server) -> tuple[str, str]:
 
 def mail_about(receipt: str, subject: str, wait: float = 60) -> email.message.EmailMessage:
     """The resident's mail (the development transport writes .eml files) → the message."""
-    outbox = ROOT / "instance" / "outbox"
+    outbox = ROOT / "instance" / "documents" / "mail"  # DOCUMENT_DIR/mail
     until = time.monotonic() + wait
     while time.monotonic() < until:
         for path in ROOT.glob(f"instance/**/notice-{receipt}-*.eml"):

@@ -67,9 +67,22 @@ def test_a_department_uploads_a_file_with_a_bad_row_fixes_it_and_applies(phone, 
     assert "建設業を営む方の許可申請です。" in phone.locator("main").inner_text()
 
 
+NEW_PROCEDURES = "code,name_ja,department_code,priority,valid_from\n" + "".join(
+    f"P-{9000 + i},県土整備部の新しい手続{i},KENDO,0,2026-04-01\n" for i in range(1, 11)
+)
+
+
 def test_one_form_records_a_status_for_20_procedures(phone, shoot):
-    sign_in(phone, "admin@example.pref.mie.lg.jp")
-    phone.goto("/staff/procedures?status=online")
+    # the department has 11 procedures: it adds ten new ones from a file first
+    sign_in(phone, "kendo@example.pref.mie.lg.jp")
+    phone.goto("/staff/catalogue")
+    phone.set_input_files("#file-1", files=[{"name": "procedures.csv", "mimeType": "text/csv",
+                                             "buffer": NEW_PROCEDURES.encode("utf-8-sig")}])
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="確認する", exact=True).click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="この内容で取り込む", exact=True).click()
+    phone.goto("/staff/procedures")
     boxes = phone.locator("input[name=code]")
     assert boxes.count() >= 20
     codes = []

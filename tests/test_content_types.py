@@ -117,6 +117,11 @@ def _cases(app, body, stored) -> dict[str, list[tuple[str, str, dict]]]:
         "submissions.status_file": [(f"/status/{no}/files/{file_id}", file_type, {})],
         "staff.submission_file": [(f"/staff/submissions/{no}/files/{file_id}", file_type, {})],
         "health.metrics_view": [("/metrics", "text/plain", {})],
+        "staff.files.download_csv": [
+            (f"/staff/catalogue/{n}.csv", "text/csv", {})
+            for n in ("procedures", "volumes", "status_history")
+        ],
+        "staff.files.download_xlsx": [("/staff/catalogue/catalogue.xlsx", TYPES[".xlsx"], {})],
         "staff.inbox": [
             ("/staff/submissions?format=csv", "text/csv", {}),
             ("/staff/submissions?format=xlsx", TYPES[".xlsx"], {}),

@@ -26,6 +26,7 @@ GROUND = {
     "resources",
     "metrics",
     "logs",
+    "xlsxfile",
 }
 # shared plumbing of the web app, below every feature too
 PLUMBING = {"extensions", "settings", "web", "links", "prepared", "gcpause", "health", "startup"}

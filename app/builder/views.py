@@ -35,6 +35,7 @@ from .models import FormDraft
 bp = Blueprint("builder", __name__, url_prefix="/staff/builder", template_folder="templates")
 # part of the staff workspace: the same idle sign-out and the same page helpers
 bp.before_request(staff_views._idle_timeout)
+bp.before_request(staff_views._second_factor_set_up)  # roles that need one set it up first
 bp.context_processor(staff_views._staff_helpers)
 
 FORM_ID = re.compile(r"[a-z0-9-]{1,100}")

@@ -106,3 +106,25 @@ def bar(rate: float) -> str:
         f'xmlns="http://www.w3.org/2000/svg"><rect class="bar-bg" width="100" height="8"/>'
         f'<rect class="bar-fg" width="{width:.1f}" height="8"/></svg>'
     )
+
+
+def sparkline(points: Sequence[tuple[int, float]], *, title: str) -> str:
+    """A small trend of rates (0..1) by fiscal year for a table cell, with its text."""
+    if not points:
+        return ""
+    w, h, pad = 60, 16, 2
+    y0, y1 = points[0][0], points[-1][0]
+    span = max(y1 - y0, 1)
+
+    def xy(year: int, rate: float) -> str:
+        x = pad + (w - 2 * pad) * (year - y0) / span
+        y = pad + (h - 2 * pad) * (1 - max(0.0, min(rate, 1.0)))
+        return f"{x:.1f},{y:.1f}"
+
+    path = " ".join(xy(y, r) for y, r in points)
+    if len(points) == 1:
+        path = f"{xy(y0, points[0][1])} {w - pad:.1f},{path.split(',')[1]}"
+    return (
+        f'<svg class="spark" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f'<title>{escape(title)}</title><polyline points="{path}"/></svg>'
+    )

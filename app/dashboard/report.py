@@ -19,6 +19,7 @@ from app.documents.storage import document_dir, write_once
 
 from . import charts
 from . import services as dash
+from .labels import basis_label
 
 # the chart's look, inside the SVG (the web page takes it from app.css)
 CHART_STYLE = """<style>
@@ -102,7 +103,7 @@ def kpi_report_html(
         # one row per department with both scopes side by side
         departments = {}
         for name in ("all", "priority"):
-            for d in data.scopes[name].latest.departments:
+            for d in data.scopes[name].official.departments:
                 departments.setdefault(d.code, {"code": d.code, "name": d.name})[name] = d
         names_en = data.department_names_en
         rows = sorted(
@@ -125,4 +126,5 @@ def kpi_report_html(
             status_label=lambda code: kpi.status_label(code, locale),
             made_at=format_time(utcnow(), locale),
             scope_labels=_scope_labels(),
+            basis_label=lambda b: basis_label(b, locale),
         )

@@ -215,7 +215,7 @@ def download_csv(name: str):
     data = csvfile.encode([columns, *rows], newline="\r\n")  # Excel-friendly: BOM and CRLF
     return send_file(
         io.BytesIO(data),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8" (once)
         as_attachment=True,
         download_name=f"{scope or 'all'}-{name}.csv",
     )

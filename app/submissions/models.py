@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -223,4 +233,21 @@ class SubmissionRevision(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict] = mapped_column(JSON)
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{id, field, name, type, size}]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SatisfactionAnswer(db.Model):
+    """A resident's answer to 「この手続の使いやすさはいかがでしたか」 on the done page: one
+    per submission (the unique submission id), a score of 1–5 and an optional comment with
+    the personal data it held masked. Nothing else about the resident is kept."""
+
+    __tablename__ = "satisfaction_answers"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    procedure_code: Mapped[str] = mapped_column(String(32), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -26,6 +26,7 @@ from .models import (
     Draft,
     FormVersion,
     RetentionRecord,
+    SatisfactionAnswer,
     StoredFile,
     Submission,
     SubmissionEvent,
@@ -122,6 +123,12 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
         draft.answers, draft.pending = {}, {}
     for event in sub.events:
         event.message = None  # messages to the resident may name them
+    # the score stays (it counts in the service's figures); the comment may name them
+    db.session.execute(
+        update(SatisfactionAnswer)
+        .where(SatisfactionAnswer.submission_id == sub.id)
+        .values(comment=None)
+    )
     if sub.draft_id is not None:
         draft = db.session.get(Draft, sub.draft_id)
         if draft is not None:

@@ -30,6 +30,7 @@ from . import (
     fastpage,
     receipts,
     revisions,
+    satisfaction,
     store,
     uploads,
     validation,
@@ -561,8 +562,49 @@ def done(form_id: str, receipt_no: str):
     lang = _lang(defn)
     sections = render(defn, sub.answers, lang, validation.context(lang))
     return render_template(
-        "apply/done.html", fv=sub.form_version, defn=defn, lang=lang, sub=sub, sections=sections
+        "apply/done.html",
+        fv=sub.form_version,
+        defn=defn,
+        lang=lang,
+        sub=sub,
+        sections=sections,
+        feedback=_feedback_form(sub),
     )
+
+
+def _feedback_form(sub, answer: satisfaction.Answer | None = None) -> dict:
+    return {
+        "token": satisfaction.token_for(sub),
+        "answered": satisfaction.answered(sub),
+        "scores": satisfaction.score_labels(),
+        "answer": answer,
+        "comment_max": satisfaction.COMMENT_MAX,
+    }
+
+
+@bp.post("/feedback")
+@limiter.limit("20 per minute")
+def feedback():
+    """The done page's one question: a score and an optional comment, tied to the
+    submission by the signed token in the form (no cookie, nothing about the resident)."""
+    sub = satisfaction.submission_of(request.form.get("token"))
+    if sub is None:
+        return render_template("apply/feedback.html", feedback=None, status="unknown"), 400
+    if satisfaction.answered(sub):
+        return render_template("apply/feedback.html", feedback=None, status="already"), 409
+    answer = satisfaction.read_answer(request.form.get("score"), request.form.get("comment"))
+    if answer.errors:
+        return render_template(
+            "apply/feedback.html", feedback=_feedback_form(sub, answer), status="errors"
+        ), 422
+    if not satisfaction.record(sub, answer):
+        return render_template("apply/feedback.html", feedback=None, status="already"), 409
+    return redirect(url_for(".feedback_thanks"))
+
+
+@bp.get("/feedback/thanks")
+def feedback_thanks():
+    return render_template("apply/feedback.html", feedback=None, status="thanks")
 
 
 @bp.get("/apply/<form_id>/files/<file_id>")

@@ -2,7 +2,7 @@
 assignee, decision time and due date; staff heads (課長); case actions (append-only) and result documents
 
 Revision ID: 0008_decisions
-Revises: 0010_procedure_guide
+Revises: 0011_service_quality
 Create Date: 2026-12-03 12:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_decisions'
-down_revision = '0010_procedure_guide'
+down_revision = '0011_service_quality'
 branch_labels = None
 depends_on = None
 

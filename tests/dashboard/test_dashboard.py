@@ -64,7 +64,8 @@ def test_history_chart_is_svg_with_text_alternatives(shipped):
 
 def test_department_table_sorts_and_downloads(shipped):
     html = shipped.get("/dashboard?fy=2021&sort=name&dir=asc").get_data(as_text=True)
-    rows = re.findall(r'<tr>\s*<th scope="row">([^<]+)</th>', html.split('class="departments"')[1])
+    table = html.split('class="departments"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr>\s*<th scope="row"><a [^>]*>([^<]+)</a></th>', table)
     assert rows and rows == sorted(rows)
     html = shipped.get("/dashboard?fy=2021&sort=rate&dir=desc").get_data(as_text=True)
     assert 'aria-sort="descending"' in html

@@ -115,6 +115,10 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "number": 1,  # a revision of a submission
     "token": "a-reset-link-token",  # /staff/reset/<token>: a link that was never made
     "ext": "pdf",
+    "draft_id": 1,  # the form builder's drafts, their pages and questions
+    "p": 0,
+    "q": 0,
+    "version_id": 1,
     "_old": "ABCDE-FGHJK",  # an old resume link (the code is never read from the path)
 }
 

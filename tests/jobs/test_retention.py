@@ -304,3 +304,17 @@ def test_an_idle_correction_draft_stays_with_its_case(jobs_app):
         purge_expired()
         assert db.session.get(Draft, draft_id) is not None
         assert corrections.start(sub).id == draft_id  # the resident continues where they were
+
+
+def test_a_deleted_submission_keeps_its_score_without_its_comment(jobs_app):
+    from app.submissions import satisfaction
+    from app.submissions.models import SatisfactionAnswer
+
+    old = submit(jobs_app)["receipt_no"]
+    close(jobs_app, old, "approved", days_ago=31)
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == old))
+        assert satisfaction.record(sub, satisfaction.Answer(2, "山田です。手続が難しかった", {}))
+        assert purge_expired().submissions == 1
+        row = db.session.scalar(select(SatisfactionAnswer))
+        assert (row.score, row.comment) == (2, None)

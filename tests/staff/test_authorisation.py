@@ -141,6 +141,11 @@ MATRIX = [
         "/staff/jobs/999999/retry",
         {"anon": RE, "d01": FORBID, "bureau": FORBID, "admin": NOTFOUND},
     ),
+    ("GET", "/staff/bureau/", {"anon": RE, "d01": FORBID, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/bureau/quality.xlsx", {"anon": RE, "d01": FORBID, "bureau": OK}),
+    ("GET", "/staff/bureau/comments", {"anon": RE, "d01": OK, "bureau": OK, "admin": OK}),
+    ("GET", "/staff/bureau/years", {"anon": RE, "d01": FORBID, "bureau": OK, "admin": OK}),
+    ("POST", "/staff/bureau/years", {"anon": RE, "d01": FORBID, "bureau": 400}),
     ("POST", "/staff/logout", {"anon": RE, "d01": RE}),
     ("POST", "/staff/login", {"anon": 401}),
 ]

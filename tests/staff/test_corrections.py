@@ -205,7 +205,7 @@ def test_mails_tell_each_change_without_answers_or_access_code(office):
     with app.app_context():
         kinds = [j.kind for j in db.session.scalars(select(OutboxJob).order_by(OutboxJob.id))]
     assert kinds.count("notice") == 2
-    outbox = Path(app.instance_path) / "outbox"
+    outbox = Path(app.instance_path) / "documents" / "mail"
     mails = {p.name: p.read_bytes() for p in outbox.glob("notice-*.eml")}
     assert len(mails) == 2, list(outbox.iterdir())
     texts = [email.message_from_bytes(m, policy=policy.default) for m in mails.values()]
@@ -274,7 +274,7 @@ def test_the_notice_is_in_the_language_the_resident_used(office, lang, subject, 
         store.find_by_receipt(no).lang = lang
         db.session.commit()
     staff_return(app, no, message="First line.\nSecond line.")
-    (path,) = (Path(app.instance_path) / "outbox").glob(f"notice-{no}-*.eml")
+    (path,) = (Path(app.instance_path) / "documents" / "mail").glob(f"notice-{no}-*.eml")
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     body = msg.get_body().get_content()
     assert msg["Subject"].strip().startswith(subject) and no in msg["Subject"]
@@ -290,7 +290,7 @@ def test_the_result_hook_mails_the_documents_by_name(office):
         ids = effects.announce_result(sub, ["許可証.pdf"], key="decision-1")
         db.session.commit()
         outbox.dispatch_now(ids)
-    (path,) = (Path(app.instance_path) / "outbox").glob(f"notice-{no}-result_ready-*.eml")
+    (path,) = (Path(app.instance_path) / "documents" / "mail").glob(f"notice-{no}-result_ready-*.eml")
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     body = msg.get_body().get_content()
     assert "通知書をダウンロードできます" in msg["Subject"]
