@@ -1,8 +1,9 @@
 """Due dates of cases (標準処理期間): working days from receipt to decision.
 
-A working day is a weekday that is not a Japanese public holiday (the `jpholiday`
-package keeps the list, substitute and citizens' holidays included) and not in the
-prefecture's year-end closure, 29 December to 3 January. The day of receipt is not
+A working day is what `app.kpi.quality.is_business_day` says (the one rule, also used by
+the service-performance figures): a weekday that is not a Japanese public holiday (the
+`jpholiday` package keeps the list, substitute and citizens' holidays included) and not in
+the prefecture's year-end closure, 29 December to 3 January. The day of receipt is not
 counted (初日不算入). Days the case waits for the resident's correction (補正) are not
 counted either: from the day after it was returned to the day it came back.
 """
@@ -12,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-import jpholiday
 from flask import current_app
 from sqlalchemy import select
 
 from app.catalogue.models import Procedure
 from app.clock import japan_time, today
 from app.extensions import db
+from app.kpi.quality import is_business_day
 
 from .models import Submission
 from .versions import definition
@@ -29,9 +30,7 @@ MAX_DAYS = 3650  # no procedure takes longer than ten years; a bound for the loo
 
 def is_closed_day(day: date) -> bool:
     """Whether the prefecture's offices are closed: weekend, public holiday, 12/29–1/3."""
-    if day.weekday() >= 5 or jpholiday.is_holiday(day):
-        return True
-    return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
+    return not is_business_day(day)
 
 
 def due_date(start: date, days: int, paused: Iterable[tuple[date, date]] = ()) -> date:

@@ -14,8 +14,8 @@ from app.clock import as_utc, japan_time
 from app.extensions import db
 from app.kpi import quality
 
+from . import deadlines, versions
 from . import funnel as funnels
-from . import versions
 from .models import CLOSED, Draft, FormVersion, SatisfactionAnswer, Submission, SubmissionEvent
 
 
@@ -109,7 +109,9 @@ def version_performance(fv: FormVersion, lang: str = "ja") -> VersionPerformance
         leave_label=_step_label(defn, leave.step, lang) if leave else None,
         returned=returned,
         corrections=quality.corrections_per_100(returned, submitted),
-        processing=quality.processing(decided.values(), defn.processing_days),
+        processing=quality.processing(
+            decided.values(), deadlines.standard_days(fv.procedure_code, defn)
+        ),
         satisfaction=quality.satisfaction(scores, minimum_answers()),
     )
 

@@ -39,8 +39,10 @@ def test_figures_show_once_enough_answers_exist(resident, form_app):  # noqa: F8
     # the case: returned for correction once, then approved the same day
     with form_app.app_context():
         sub = db.session.scalar(select(Submission))
-        for to in ("returned", "in_review", "approved"):
-            transitions.transition(sub, to, "書類を補ってください。", by="staff@example.jp")
+        for to in ("returned", "in_review", "approved"):  # approved as a decision is made
+            transitions.transition(
+                sub, to, "書類を補ってください。", by="staff@example.jp", decision=to == "approved"
+            )
         db.session.commit()
     receipt2 = submitted(resident)
     _answer(resident, receipt2, 2)
