@@ -176,8 +176,7 @@ def test_public_pages_at_both_widths(phone, shoot, lang):
     assert_in_language(phone, lang, dashboard)
     shoot(phone, "dashboard")
     phone.locator("details summary").first.press("Enter")
-    phone.locator(".tabs a").nth(1).click()
-    phone.locator("table.departments th a").nth(1).click()
+    phone.locator('table.departments th a[href*="sort=rate"]').click()  # all procedures' rate
     assert "sort=rate" in phone.url
     shoot(phone, "dashboard-all-by-rate")
 
