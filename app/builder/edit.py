@@ -180,8 +180,8 @@ def read_question(
     new: dict[str, Any] = {"id": _clip(form.get("id")) or old.get("id"), "type": type_name}
     if t is None:  # a type the registry does not know: only the id is edited here
         return {**old, "id": new["id"]}
-    for key in ("label", "help"):
-        if key == "label" and not t.label_required and "text" in t.extra_keys:
+    for key in ("label", "short_label", "help"):
+        if key in ("label", "short_label") and not t.label_required and "text" in t.extra_keys:
             continue
         text = read_text(form, key, langs)
         if text:

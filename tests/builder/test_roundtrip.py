@@ -72,7 +72,7 @@ def test_every_question_of_the_shipped_forms_survives_its_edit_page():
 def shown(f: dict, langs: list[str]) -> MultiDict:
     """What the question page posts when saved as shown (builder/question.html)."""
     out = MultiDict({"id": f["id"], "cond-mode": "keep" if f.get("show_if") else "none"})
-    for key in ("label", "help", "text"):
+    for key in ("label", "short_label", "help", "text"):
         for lang in langs:
             out[f"{key}-{lang}"] = document.text_of(f.get(key), lang)
     if f.get("required"):
