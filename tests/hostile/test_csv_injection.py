@@ -21,6 +21,7 @@ from app import csvfile
 from app.catalogue.models import Department, Procedure, StatusChange
 from app.extensions import db
 from app.opendata.services import DATASETS
+from app.staff import services as staff
 from tests.conftest import HOSTILE_TEXTS, record_hostile_catalogue
 
 TRIGGERS = frozenset("=+-@\t\r")
@@ -36,7 +37,12 @@ CSV_ROUTES = {
         {"fy": 2023, "scope": "all", "basis": "fixed:2023"},
         {"fy": 2022, "basis": "latest"},
     ],
+    # the staff catalogue downloads (an administrator's: every department)
+    "/staff/catalogue/<any(procedures, volumes, status_history):name>.csv": [
+        {"name": name} for name in ("procedures", "volumes", "status_history")
+    ],
 }
+ADMIN = ("csv-admin@example.jp", "correct horse battery")
 NUL_NOTE = "\x00=1+2"
 
 
@@ -94,6 +100,12 @@ def test_every_csv_route_is_in_the_table(app):
 
 def test_no_csv_the_project_writes_holds_a_cell_a_spreadsheet_would_run(hostile, tmp_path):
     client = hostile.test_client()
+    with hostile.app_context():
+        staff.create_user(*ADMIN, "admin")
+        db.session.commit()
+    signed_in = hostile.test_client()
+    r = signed_in.post("/staff/login", data={"email": ADMIN[0], "password": ADMIN[1]})
+    assert r.status_code == 302
     seen: set[str] = set()
     fetched = 0
     for rule in csv_rules(hostile):
@@ -102,7 +114,7 @@ def test_no_csv_the_project_writes_holds_a_cell_a_spreadsheet_would_run(hostile,
                 path_values = {k: v for k, v in values.items() if k in rule.arguments}
                 query = {k: v for k, v in values.items() if k not in rule.arguments}
                 _, url = rule.build({**(rule.defaults or {}), **path_values, **query, "lang": lang})
-                r = client.get(url)
+                r = (signed_in if rule.rule.startswith("/staff/") else client).get(url)
                 assert r.status_code == 200 and r.mimetype == "text/csv", url
                 seen.update(check(url, r.data))
                 fetched += 1
