@@ -253,10 +253,16 @@ def test_the_runbook_from_wheel_to_upgrade(tmp_path, servers):  # noqa: PLR0915 
         assert pdf.content.startswith(b"%PDF-")
         detail = admin.get(f"{base}/staff/submissions/{number}")
         assert detail.ok and "伊勢" in detail.text
-        for to in ("in_review", "approved"):
-            r = admin.post(f"{base}/staff/submissions/{number}/status",
-                           data={"csrf_token": _csrf(detail.text), "to": to, "message": ""})  # fmt: skip
-            assert r.ok, r.text[:300]
+        case = f"{base}/staff/submissions/{number}"
+        review = admin.post(f"{case}/status",
+                            data={"csrf_token": _csrf(detail.text), "to": "in_review", "message": ""})  # fmt: skip
+        assert review.ok and review.url.startswith(case), review.text[:300]
+        # the decision is the workflow's last step (決裁), never a plain status move
+        decided = admin.post(f"{case}/decision",
+                             data={"csrf_token": _csrf(review.text), "action": "decide",
+                                   "outcome": "approved", "message": ""})  # fmt: skip
+        assert decided.ok and decided.url.startswith(case), decided.text[:300]
+        assert "決裁しました" in decided.text, decided.text[:300]
         status = http.get(f"{base}/api/v1/submissions/{number}", headers={"X-Access-Code": code})
         assert [h["status"] for h in status.json()["history"]] == ["received", "in_review", "approved"]
 
