@@ -18,6 +18,7 @@ from app.catalogue.models import Department, Procedure
 from app.catalogue.queries import current_statuses
 from app.clock import today
 from app.extensions import db
+from app.formengine.normalise import UNUSABLE
 from app.kpi import DIGITIZATION_STATUSES
 from app.web import checks_own_text, current_lang
 
@@ -35,9 +36,11 @@ def record_status():
     codes = list(dict.fromkeys(request.form.getlist("code")))[:MAX_CHOSEN]
     if not codes:
         return procedures_page({"code": _("状態を変える手続を選んでください。")}, 422)
+    if any(UNUSABLE.search(c) for c in codes):  # no code holds one: never looked up
+        abort(404)
     procs = list(db.session.scalars(select(Procedure).where(Procedure.code.in_(codes))))
     if len(procs) != len(codes):
-        abort(404)
+        abort(404)  # a code no procedure has
     if not all(current_user.can_edit(p.department_id) for p in procs):
         abort(403)
     status = request.form.get("status", "")

@@ -113,6 +113,7 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "token_id": 1,
     "user_id": 1,
     "number": 1,  # a revision of a submission
+    "document_no": "1",  # a result document of a submission
     "token": "a-reset-link-token",  # /staff/reset/<token>: a link that was never made
     "ext": "pdf",
     "draft_id": 1,  # the form builder's drafts, their pages and questions
