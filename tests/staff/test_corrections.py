@@ -290,7 +290,9 @@ def test_the_result_hook_mails_the_documents_by_name(office):
         ids = effects.announce_result(sub, ["許可証.pdf"], key="decision-1")
         db.session.commit()
         outbox.dispatch_now(ids)
-    (path,) = (Path(app.instance_path) / "documents" / "mail").glob(f"notice-{no}-result_ready-*.eml")
+    (path,) = (Path(app.instance_path) / "documents" / "mail").glob(
+        f"notice-{no}-result_ready-*.eml"
+    )
     msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     body = msg.get_body().get_content()
     assert "通知書をダウンロードできます" in msg["Subject"]
