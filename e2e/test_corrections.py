@@ -10,10 +10,11 @@ import re
 import time
 from datetime import date, timedelta
 from email import policy
+from pathlib import Path
 
 import requests
 
-from .conftest import ROOT
+from .conftest import SERVER_ENV
 from .filler import _png, fill_page
 from .test_staff_journeys import sign_in
 
@@ -42,10 +43,10 @@ def apply(page, server) -> tuple[str, str]:
 
 def mail_about(receipt: str, subject: str, wait: float = 60) -> email.message.EmailMessage:
     """The resident's mail (the development transport writes .eml files) → the message."""
-    outbox = ROOT / "instance" / "documents" / "mail"  # DOCUMENT_DIR/mail
+    outbox = Path(SERVER_ENV["DOCUMENT_DIR"]) / "mail"  # the test server's DOCUMENT_DIR
     until = time.monotonic() + wait
     while time.monotonic() < until:
-        for path in ROOT.glob(f"instance/**/notice-{receipt}-*.eml"):
+        for path in outbox.glob(f"notice-{receipt}-*.eml"):
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             if subject in msg["Subject"]:
                 return msg
