@@ -522,6 +522,9 @@ def _submission_page(
             for to, needs in CASE_TRANSITIONS.get(sub.status, {}).items()
             if to not in CLOSED and to != "returned"  # returning has its own form (cases.py)
         },
+        # the return-for-correction form (staff/_correction.html) is offered by this, not
+        # by next_steps, which leaves returning out
+        can_return="returned" in CASE_TRANSITIONS.get(sub.status, {}),
         can_process=services.may_process(current_user, sub),
         error=error,
         error_anchor=anchor,

@@ -298,3 +298,20 @@ def test_the_result_hook_mails_the_documents_by_name(office):
     assert "通知書をダウンロードできます" in msg["Subject"]
     assert "- 許可証.pdf" in body and f"/status?receipt_no={no}" in body
     assert receipts["01"]["access_code"] not in body
+
+
+@pytest.mark.parametrize(
+    "status, offered",
+    [("received", True), ("in_review", True), ("returned", False), ("rejected", False)],
+)
+def test_the_case_page_offers_the_return_form_while_it_can_be_returned(office, status, offered):
+    app, _ = office
+    _resident, no, _code = submit_with_photo(app)
+    with app.app_context():
+        sub = store.find_by_receipt(no)
+        for to in {**PATHS, "returned": ["returned"]}[status]:
+            transitions.transition(sub, to, "理由です。", by="test", decision=to in CLOSED)
+        db.session.commit()
+    page = sign_in(app, "d01@example.jp").get(f"/staff/submissions/{no}").get_data(as_text=True)
+    assert ("補正を求めて差し戻す" in page) is offered
+    assert (f"/staff/submissions/{no}/return" in page) is offered
