@@ -60,15 +60,15 @@ def test_a_status_update_moves_the_dashboard(phone, server, shoot):
     sign_in(phone, "norin@example.pref.mie.lg.jp")
     phone.goto("/staff/procedures?status=planned")
     shoot(phone, "procedures")
-    # a planned procedure of the department that has receipts (other journeys add
-    # procedures without volumes, whose status moves nothing)
+    # a planned priority procedure of the department with receipts: it moves the official
+    # figure (priority scope); other journeys add procedures that would move nothing
     listed = phone.locator("table tbody a").evaluate_all("links => links.map(a => a.href)")
 
-    def has_receipts(code: str) -> bool:
+    def moves_the_figure(code: str) -> bool:
         p = requests.get(f"{server}/api/v1/procedures/{code}", timeout=10).json()
-        return any(v["receipts"] for v in p["volumes"])
+        return p["priority"] and any(v["receipts"] for v in p["volumes"])
 
-    code = next(c for c in (h.rsplit("/", 1)[-1] for h in listed) if has_receipts(c))
+    code = next(c for c in (h.rsplit("/", 1)[-1] for h in listed) if moves_the_figure(c))
     phone.locator(f'table tbody a[href$="/{code}"]').click()
     assert phone.url.endswith(f"/{code}")
     phone.select_option("#status", "online")
