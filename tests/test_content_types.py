@@ -105,6 +105,9 @@ def _cases(app, body, stored) -> dict[str, list[tuple[str, str, dict]]]:
             ("/opendata/vocab", "text/turtle", {"Accept": "text/turtle"}),
             ("/opendata/vocab", "text/html", {}),
         ],
+        "dashboard.report_pdf": [("/dashboard/report.pdf?fy=2025", "application/pdf", {})],
+        "dashboard.figures_xlsx": [("/dashboard/figures.xlsx?fy=2025", TYPES[".xlsx"], {})],
+        "bureau.quality_xlsx": [("/staff/bureau/quality.xlsx", TYPES[".xlsx"], {})],
         "dashboard.departments_csv": [
             ("/dashboard/departments.csv", "text/csv", {}),
             ("/dashboard/departments.csv?lang=en", "text/csv", {}),
@@ -134,6 +137,8 @@ def _cases(app, body, stored) -> dict[str, list[tuple[str, str, dict]]]:
 # page's receipt): tests/documents and tests/submissions read them; their media types come
 # from the same two functions as the routes above (uploads.file_download, receipt_download)
 FROM_THE_SAME_FUNCTIONS = {"submissions.draft_file", "submissions.done_receipt_pdf"}
+# a decided case's signed result document: tests/staff/test_results.py fetches it
+FROM_THE_SAME_FUNCTIONS |= {"results.result_pdf"}
 # pages that give a file when asked by a parameter (the inbox: ?format=csv or xlsx); a new
 # one belongs here and in _cases
 FILES_BY_PARAMETER = {"staff.inbox", "health.metrics_view"}  # and the metrics' text
@@ -179,7 +184,7 @@ def test_every_file_says_its_type_once(site):
     )
     checked = 0
     for endpoint, cases in _cases(app, body, stored).items():
-        client = officer if endpoint.startswith("staff.") else resident
+        client = officer if endpoint.startswith(("staff.", "bureau.")) else resident
         for path, expected, headers in cases:
             response = client.get(path, headers=headers)
             try:
