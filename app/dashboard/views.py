@@ -82,9 +82,7 @@ def dashboard():
         bar=lambda rate: Markup(charts.bar(rate)),
         status_label=lambda code: kpi.status_label(code, lang),
         basis_label=lambda b: basis_label(b, lang),
-        dept_names={
-            d.code: (d.name_en if lang == "en" and d.name_en else d.name) for d in data.standings
-        },
+        dept_names={d.code: (d.name, d.name_en) for d in data.standings},  # named() picks
         spark=lambda st, name: Markup(
             charts.sparkline(
                 st.trend,
