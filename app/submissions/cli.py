@@ -49,8 +49,11 @@ def check_command(paths) -> None:
         click.echo(f"{len(problems)} 件の誤りがあります / {len(problems)} problem(s)", err=True)
         sys.exit(1)
     # the catalogue's features against what each form does: warnings, not errors
+    # (only when the catalogue can be read: without a migrated database there is none)
     mismatches = [
-        f"{path}:1: {w}" for path, defn, _text in ok for w in honesty.catalogue_mismatches(defn)
+        f"{path}:1: {w}"
+        for path, defn, _text in (ok if known else [])
+        for w in honesty.catalogue_mismatches(defn)
     ]
     for w in mismatches:
         click.echo(f"{w}（警告 / warning）", err=True)
