@@ -386,6 +386,7 @@ def bench_submission(app: Flask, name: str) -> dict:
             "status": "received",
             "channel": "api",
             "created_at": now,
+            "workflow_step": 0,  # a case starts at its workflow's first step
         }
         jobs = [
             {"kind": kind, "suffix": suffix, "payload": payload, **new_job(now)}
