@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -52,6 +52,14 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return datetime.now(JST).date()
+
+
+def japan_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """Days in Japan, `first` to `last` inclusive, as a UTC range [start, end) to compare
+    with stored times (SQLite keeps the wall-clock time it is given, so never a JST one)."""
+    start = datetime.combine(first, time.min, JST).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time.min, JST).astimezone(UTC)
+    return start, end
 
 
 def as_utc(at: datetime) -> datetime:

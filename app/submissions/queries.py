@@ -3,11 +3,11 @@ per procedure and fiscal year (the KPI's take-up), and a stamp that moves when t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
-from app.clock import JST
+from app.clock import japan_days
 from app.extensions import db
 
 from .models import Submission
@@ -34,9 +34,7 @@ def counts_between(first: date, last: date) -> dict[str, int]:
     """Procedure code → submissions received here from `first` to `last` (Japan's days,
     both inclusive): the current fiscal year's take-up, compared with the same period of
     the year before."""
-    # in UTC, as stored (SQLite keeps the wall-clock time it is given)
-    start = datetime.combine(first, time.min, JST).astimezone(UTC)
-    end = datetime.combine(last + timedelta(days=1), time.min, JST).astimezone(UTC)
+    start, end = japan_days(first, last)
     return dict(
         db.session.execute(
             select(Submission.procedure_code, func.count())

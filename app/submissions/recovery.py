@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.clock import JST, utcnow
+from app.clock import japan_days, utcnow
 from app.documents.storage import write_once
 from app.extensions import db
 from app.jobs import outbox
@@ -34,8 +34,7 @@ MAIL_KINDS = (MAIL_RESIDENT, MAIL_DEPARTMENT)
 
 def submissions_between(first: date, last: date) -> list[Submission]:
     """Submissions received from `first` to `last` (days in Japan, both included)."""
-    start = datetime.combine(first, time.min, JST)
-    end = datetime.combine(last + timedelta(days=1), time.min, JST)
+    start, end = japan_days(first, last)
     return list(
         db.session.scalars(
             select(Submission)

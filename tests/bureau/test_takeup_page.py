@@ -32,6 +32,13 @@ def test_partial_year_against_the_same_period(office, monkeypatch):  # noqa: F81
         )
         moved[r.get_json()["receipt_no"]] = when
     with app.app_context():
+        # the fixture's two were received "today": put them on the pinned day (in Japan), so
+        # the test holds whatever day it is in Japan when it runs
+        db.session.execute(
+            update(Submission)
+            .where(Submission.receipt_no.not_in(list(moved)))
+            .values(created_at=datetime(2026, 12, 3, 14, 59, tzinfo=UTC))  # 23:59 in Japan
+        )
         for receipt, when in moved.items():
             db.session.execute(
                 update(Submission).where(Submission.receipt_no == receipt).values(created_at=when)

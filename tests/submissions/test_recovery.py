@@ -3,6 +3,7 @@ lost volume, a restore without DOCUMENT_DIR, or mails that did not arrive."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -10,6 +11,7 @@ from sqlalchemy import select, update
 from app.clock import today
 from app.extensions import db
 from app.jobs.models import FAILED, OutboxJob
+from app.submissions.models import Submission
 from tests.jobs.conftest import jobs_app, receiver, submit  # noqa: F401 - fixtures
 
 
@@ -35,6 +37,24 @@ def test_a_lost_receipt_is_written_again_and_a_good_one_kept(jobs_app):  # noqa:
     path.write_bytes(b"garbage")  # unreadable: written again, the damaged file kept aside
     assert f"{receipt_no}: replaced" in run(args=["receipts", "regenerate", receipt_no]).output
     assert path.read_bytes().startswith(b"%PDF-") and len(original) > 100
+
+
+def test_days_are_days_in_japan(jobs_app):  # noqa: F811
+    """00:30 on 4 December in Japan is 15:30 on 3 December in UTC: an operator asking for
+    the 4th (days in Japan) gets it, asking for the 3rd does not."""
+    receipt_no = submit(jobs_app)["receipt_no"]
+    with jobs_app.app_context():
+        db.session.execute(
+            update(Submission)
+            .where(Submission.receipt_no == receipt_no)
+            .values(created_at=datetime(2026, 12, 3, 15, 30, tzinfo=UTC))
+        )
+        db.session.commit()
+    run = jobs_app.test_cli_runner().invoke
+    fourth = run(args=["receipts", "regenerate", "--from", "2026-12-04", "--to", "2026-12-04"])
+    assert f"{receipt_no}: kept" in fourth.output
+    third = run(args=["receipts", "regenerate", "--from", "2026-12-01", "--to", "2026-12-03"])
+    assert receipt_no not in third.output and "none" in third.output
 
 
 def test_replace_keeps_the_old_receipt_beside_the_new(jobs_app):  # noqa: F811
