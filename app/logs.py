@@ -21,8 +21,10 @@ import logging
 import re
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import IO
+from typing import IO, Any
 
 from flask import Flask, Response, request
 from flask.logging import default_handler
@@ -118,6 +120,19 @@ def stamped(payload: dict | None) -> dict:
     """A job's payload with the id of the request that set it off (if any)."""
     rid = request_id.get()
     return {**(payload or {}), "request_id": rid} if rid else dict(payload or {})
+
+
+@contextmanager
+def job_lines(job: Any) -> Iterator[None]:
+    """Around each job run (jobs.registry.AROUND_RUN): its lines carry its id and the id of
+    the request that set it off."""
+    rid = (job.payload or {}).get("request_id") if isinstance(job.payload, dict) else None
+    tokens = (job_id.set(job.id), request_id.set(rid))
+    try:
+        yield
+    finally:
+        request_id.reset(tokens[1])
+        job_id.reset(tokens[0])
 
 
 def report_errors(app: Flask) -> bool:

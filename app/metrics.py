@@ -98,6 +98,18 @@ def init_app(app: Flask) -> None:
     app.after_request(_answered)
 
 
+def job_ran(kind: str, outcome: str, seconds: float) -> None:
+    """Heard from the jobs after each run (jobs.registry.AFTER_RUN)."""
+    JOBS.labels(kind, outcome).inc()
+    if outcome != "skipped":  # a skipped run did no work to time
+        JOB_DURATION.labels(kind).observe(seconds)
+
+
+def pdf_rendered(seconds: float) -> None:
+    """Heard from the documents after each PDF (documents.pdf.AFTER_RENDER)."""
+    PDF_RENDER.observe(seconds)
+
+
 # each hook resolves the request proxy once (a context-local look-up costs about as much
 # as counting): the per-request cost is what the project benchmarks
 def _started() -> None:

@@ -18,8 +18,10 @@ from .cli import config_cli, demo_command, version_command
 from .dashboard import effects as dashboard_effects
 from .dashboard.cli import kpi_command, report_cli
 from .dashboard.views import bp as dashboard_bp
+from .documents import pdf
 from .extensions import babel, csrf, db, limiter, login, migrate
 from .health import bp as health_bp
+from .jobs import registry as jobs_registry
 from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
@@ -81,9 +83,21 @@ def build(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(staff_cli, "users")  # the older name of `flask staff`
 
+    # what logs and metrics hear from the ground floor (which imports neither)
+    jobs_registry.STAMPS["request_id"] = logs.stamped
+    jobs_registry.AROUND_RUN["log_lines"] = logs.job_lines
+    jobs_registry.AFTER_RUN["metrics"] = metrics.job_ran
+    jobs_registry.WORKER_START["logs"] = _worker_logs
+    jobs_registry.WORKER_START["production_checks"] = startup.enforce
+    pdf.AFTER_RENDER["metrics"] = metrics.pdf_rendered
+
     # each feature owns its after-effects: its job kinds and periodic work
     submission_effects.register()
     dashboard_effects.register()
     if serving:
         startup.enforce(app)  # production: a configuration that would fail later stops here
     sweeper.init_app(app)  # inline jobs: the serving process sweeps the outbox itself
+
+
+def _worker_logs(_app: Flask) -> None:
+    logs.set_component("worker")

@@ -150,6 +150,21 @@ def test_the_ground_floor_and_the_plumbing_import_no_feature():
     assert wrong == []
 
 
+# the floor the architecture names: it imports no other part of the house, not even logs or
+# metrics (they hear from it through what it offers: jobs.registry, documents.pdf)
+FLOOR = {"jobs", "documents", "notify", "clock", "formengine", "kpi"}
+FLOOR_MAY_USE = {"extensions", "settings", "web", "prepared", "gcpause", "health"}
+
+
+def test_the_architectures_floor_imports_only_the_floor():
+    wrong = sorted(
+        f"{path.relative_to(APP.parent)}:{line}: {me} imports {name}"
+        for me, other, name, path, line, _i, _s in IMPORTS
+        if me in FLOOR and other and other != me and other not in FLOOR | FLOOR_MAY_USE
+    )
+    assert wrong == []
+
+
 def test_the_pure_cores_import_neither_flask_nor_the_database():
     wrong = sorted(
         f"{path.relative_to(APP.parent)}:{line}: {name}"

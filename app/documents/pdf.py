@@ -4,14 +4,17 @@ stylesheet object, made once per process and reused for every document."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-
-from app.metrics import PDF_RENDER
+from time import perf_counter
 
 from .fonts import require_japanese_font
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "documents" / "pdf.css"
 PDF_VARIANT = "pdf/ua-1"
+
+# name → seconds, after each PDF: who wants to know (metrics, registered by app/wiring.py)
+AFTER_RENDER: dict[str, Callable[[float], None]] = {}
 
 _lock = threading.Lock()
 _font_config = None
@@ -41,10 +44,14 @@ def write_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML  # loaded only where a PDF is made (see _shared)
 
     font_config, stylesheet = _shared()
-    with PDF_RENDER.time():
-        return HTML(string=html, base_url=base_url).write_pdf(
-            stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
-        )
+    started = perf_counter()
+    pdf = HTML(string=html, base_url=base_url).write_pdf(
+        stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
+    )
+    seconds = perf_counter() - started
+    for heard in AFTER_RENDER.values():
+        heard(seconds)
+    return pdf
 
 
 def warm_up() -> None:

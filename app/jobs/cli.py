@@ -8,9 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app import logs, startup
-
-from . import outbox, queue
+from . import outbox, queue, registry
 from .worker import run_worker
 
 
@@ -29,8 +27,8 @@ def worker_command(burst: bool, name: str | None) -> None:
         )
         sys.exit(2)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    logs.set_component("worker")
-    startup.enforce(app)  # production: refuse a configuration that would fail the jobs
+    for starting in registry.WORKER_START.values():  # logs, production checks (app/wiring.py)
+        starting(app)
     run_worker(app, burst=burst, name=name)
 
 

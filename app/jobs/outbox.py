@@ -23,7 +23,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.clock import japan_time, utcnow
 from app.extensions import db
-from app.logs import stamped
 
 from . import queue, registry, tasks
 from .models import FAILED, PENDING, QUEUED, RUNNING, OutboxJob
@@ -52,7 +51,7 @@ def add(
         key=key,
         kind=kind,
         submission_id=submission_id,
-        payload=stamped(payload),
+        payload=registry.stamp(payload),
         state=PENDING,
         attempts=0,
         run_after=run_after or utcnow(),

@@ -7,17 +7,15 @@ the effect of one."""
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+from contextlib import ExitStack
 from datetime import timedelta
 from time import perf_counter
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import update
 
-from app import logs
 from app.clock import utcnow
 from app.extensions import db
-from app.metrics import JOB_DURATION, JOBS
 
 from . import registry
 from .models import DONE, FAILED, PENDING, QUEUED, RUNNING, OutboxJob
@@ -40,24 +38,14 @@ def run(outbox_id: int) -> str:
         return execute(outbox_id)
 
 
-@contextmanager
-def _logged_as(job: OutboxJob):
-    """The job's lines carry its id and the id of the request that set it off."""
-    rid = (job.payload or {}).get("request_id") if isinstance(job.payload, dict) else None
-    tokens = (logs.job_id.set(job.id), logs.request_id.set(rid))
-    try:
-        yield
-    finally:
-        logs.request_id.reset(tokens[1])
-        logs.job_id.reset(tokens[0])
-
-
 def execute(outbox_id: int) -> str:
     job = claim(outbox_id)
     if job is None:
-        JOBS.labels("-", "skipped").inc()
+        _measured("-", "skipped", perf_counter())
         return "skipped"  # done already, or another run has it
-    with _logged_as(job):
+    with ExitStack() as around:  # e.g. the job's log lines carry its id (registry.AROUND_RUN)
+        for context in registry.AROUND_RUN.values():
+            around.enter_context(context(job))
         return _execute(job)
 
 
@@ -85,8 +73,9 @@ def _execute(job: OutboxJob) -> str:
 
 
 def _measured(kind: str, outcome: str, started: float) -> None:
-    JOBS.labels(kind, outcome).inc()
-    JOB_DURATION.labels(kind).observe(perf_counter() - started)
+    seconds = perf_counter() - started
+    for heard in registry.AFTER_RUN.values():
+        heard(kind, outcome, seconds)
 
 
 # --- a job's states while it runs ----------------------------------------------------------
