@@ -31,6 +31,7 @@ from .staff.cases import bp as staff_cases_bp
 from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
 from .staff.decisions import bp as decisions_bp
+from .staff.guide_views import bp as staff_guide_bp
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
@@ -44,6 +45,7 @@ from .verify.views import bp as verify_bp
 staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
 staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
+staff_bp.register_blueprint(staff_guide_bp)  # /staff/procedures/<code>/guide
 
 
 def build(app: Flask) -> None:
