@@ -149,7 +149,7 @@ def select_locale() -> Locale:
         session["lang"] = asked
     chosen = session.get("lang")
     if chosen in CONTENT_LANGUAGES:
-        return _locale("ja" if chosen == "ja-easy" else chosen)  # やさしい日本語: Japanese chrome
+        return _locale(EASY_LOCALE if chosen == "ja-easy" else chosen)
     return _locale(
         request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
@@ -163,6 +163,10 @@ def _locale(code: str) -> Locale:
 
 # languages a page's content may be in: the site's, plus やさしい日本語 where a form has it
 CONTENT_LANGUAGES = ("ja", "en", "ja-easy")
+# やさしい日本語's catalogue of the built-in texts: Babel knows no locale for it, so it is
+# kept as Japanese-in-Japan (app/translations/ja_JP), which no browser setting selects:
+# plain Japanese pages use `ja` (the texts as written), dates and numbers read the same
+EASY_LOCALE = "ja_JP"
 
 
 def quick_template_gettext(app: Flask) -> None:
