@@ -1,4 +1,5 @@
-"""Every user-visible string of the code and templates has its English translation."""
+"""Every user-visible string of the code and templates has its English translation, and
+every text a resident reads its やさしい日本語."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
-
 
 EVERYTHING = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 # what a resident reads: the pages of the portal (finding a procedure, applying, looking an
