@@ -304,12 +304,7 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
         except catalogue.CatalogueError as exc:
             db.session.rollback()
             return [p.text("ja") for p in exc.problems]
-        staff.audit(
-            user,
-            "procedure.status",
-            f"procedure:{procedure.code}",
-            {"status": "online", "effective_date": row.effective_date.isoformat(), "row": row.id},
-        )
+        staff.audit_status(user, procedure, row)
     report = versions.load_text(text_out, name=f"{draft.form_id}.yaml")
     return report.problems
 

@@ -328,17 +328,7 @@ def record_status(code: str):
         )
     except catalogue.CatalogueError as exc:
         return _refused(p, exc)
-    services.audit(
-        current_user,
-        "procedure.status",
-        f"procedure:{p.code}",
-        {
-            "status": status,
-            "effective_date": row.effective_date.isoformat(),
-            "note": note,
-            "row": row.id,
-        },
-    )
+    services.audit_status(current_user, p, row)
     db.session.commit()
     flash(_("状態を記録しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
