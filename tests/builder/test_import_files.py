@@ -1,0 +1,201 @@
+"""様式から作る on whole files: the corpus (tests/builder/yoshiki/, written by
+bench/yoshiki_corpus.py) read into drafts the parser accepts, and every hostile file
+refused with its message in Japanese and English, never an exception."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from pypdf import PdfWriter
+
+from app.builder import document
+from app.builder.importing import Refused, read_file
+from app.builder.importing.checks import MAX_BYTES, MAX_CELLS, MAX_PDF_PAGES
+from app.formengine import parser
+from bench import import_quality, yoshiki_corpus
+
+CORPUS = Path(__file__).resolve().parent / "yoshiki"
+
+
+def imported(name: str):
+    return read_file((CORPUS / name).read_bytes(), name, form_id="sample", procedure="P-1")
+
+
+@pytest.mark.parametrize("name", sorted(yoshiki_corpus.CORPUS))
+def test_every_sample_becomes_a_draft_the_parser_accepts(name):
+    got = imported(name)
+    _, problems = parser.parse(document.dump(got.data), path="sample.yaml")
+    assert problems == [] and got.problems == []
+    assert got.marks["questions"] and set(got.marks["questions"]) <= set(document.all_ids(got.data))
+
+
+def test_the_excel_sample_shows_where_each_question_came_from():
+    got = imported("hunting-licence.xlsx")
+    marks = got.marks["questions"]
+    assert marks["name"]["from"] == "様式!C6, 様式!C7"  # フリガナ and 氏名
+    assert marks["birth_date"] == {"from": "様式!C8", "sure": True, "why": ""}
+    first = document.pages(got.data)[1]["fields"][0]
+    assert first["type"] == "radio" and len(first["options"]) == 4  # a validation list
+    venue = document.pages(got.data)[1]["fields"][1]
+    assert [o["label"]["ja"] for o in venue["options"]] == ["津市", "四日市市", "伊勢市"]
+    assert len(got.unsure) == 2  # the club number and the revenue stamp
+    assert got.marks["ignored"] == ["記入例"] and got.marks["seal"]
+    assert "三重　太郎" not in document.dump(got.data)  # the 記入例 sheet is left out
+
+
+def test_the_word_sample_reads_its_tables_and_the_attachments():
+    got = imported("animal-business.docx")
+    assert got.data["title"]["ja"] == "第一種動物取扱業登録申請書"
+    files = document.pages(got.data)[-1]["fields"]
+    assert [f["label"]["ja"] for f in files] == [
+        "事業所の平面図",
+        "動物取扱責任者の資格を証する書類",
+    ]
+    assert got.marks["questions"]["name"]["from"] == "表1 行1, 表1 行2"
+    kinds = {f["label"]["ja"]: f["type"] for p in document.pages(got.data) for f in p["fields"]}
+    assert kinds["業種（該当するものすべて）"] == "checkboxes"
+
+
+def test_the_pdf_sample_reads_its_fields_in_order_with_their_tooltips():
+    got = imported("dog-registration.pdf")
+    fields = document.pages(got.data)[0]["fields"]
+    assert [f["label"]["ja"] for f in fields][:3] == ["飼い主の氏名", "飼い主の住所", "電話番号"]
+    kinds = {f["label"]["ja"]: f for f in fields}
+    assert [o["label"]["ja"] for o in kinds["性別"]["options"]] == ["雄", "雌"]
+    assert kinds["犬の種類"]["type"] == "radio" and len(kinds["犬の種類"]["options"]) == 6
+    assert kinds["狂犬病予防注射を受けている"]["type"] == "checkbox"
+    assert kinds["備考"]["type"] == "textarea"
+    assert got.marks["questions"]["name"]["from"] == "PDF: owner_name"
+
+
+def test_the_quality_of_every_format_meets_the_target():
+    totals = import_quality.measure()
+    assert set(totals) == {"pdf", "xlsx", "docx"}
+    for fmt, t in totals.items():
+        assert t["right_share"] >= 0.8 and t["found_share"] >= 0.8, (fmt, t)
+
+
+def test_the_corpus_script_makes_the_same_samples(tmp_path):
+    for path in yoshiki_corpus.write(tmp_path, names={"subsidy.xlsx", "road-use.docx"}):
+        again = read_file(path.read_bytes(), path.name, form_id="sample", procedure="P-1")
+        assert again.data == imported(path.name).data
+
+
+# --- hostile files ------------------------------------------------------------------------
+
+
+def refused(raw: bytes, name: str = "様式.xlsx") -> str:
+    with pytest.raises(Refused) as caught:
+        read_file(raw, name, form_id="sample", procedure="P-1")
+    ja, sep, en = caught.value.message.partition(" / ")
+    assert sep and ja and en  # Japanese first, then English
+    return caught.value.code
+
+
+def _xlsx(**members: bytes) -> bytes:
+    wb = Workbook()
+    wb.active["A1"] = "氏名"
+    out = io.BytesIO()
+    wb.save(out)
+    if not members:
+        return out.getvalue()
+    with zipfile.ZipFile(out, "a") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read():
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(101):
+                member.write(chunk)
+    assert len(raw.getvalue()) < 1024 * 1024
+    assert refused(raw.getvalue()) == "zip_bomb"
+    assert refused(raw.getvalue(), "様式.docx") == "zip_bomb"
+
+
+def test_a_zip_of_too_many_files_is_refused():
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as zf:
+        for n in range(10_001):
+            zf.writestr(f"x/{n}", b"")
+    assert refused(raw.getvalue()) == "zip_bomb"
+
+
+def test_macros_are_refused_by_content_and_by_name():
+    assert refused(_xlsx(**{"xl/vbaProject.bin": b"\0" * 10})) == "macros"
+    assert refused(_xlsx(), "様式.xlsm") == "macros"
+    types = b'<Types><Override ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>'
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("xl/workbook.xml", b"<workbook/>")
+    assert refused(raw.getvalue()) == "macros"
+
+
+def test_the_type_comes_from_the_content_not_the_name():
+    pdf = (CORPUS / "event-notice.pdf").read_bytes()
+    got = read_file(pdf, "様式.xlsx", form_id="sample", procedure="P-1")
+    assert got.marks["format"] == "pdf"
+    assert refused("<html><body>氏名</body></html>".encode(), "様式.xlsx") == "type"
+    assert refused(b"MZ\x90\x00" + b"\0" * 100, "様式.pdf") == "type"
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "様式.xls") == "old_office"
+    assert refused(b"", "様式.xlsx") == "empty"
+
+
+def test_a_damaged_file_is_refused():
+    raw = _xlsx()
+    assert refused(raw[: len(raw) // 2]) in ("unreadable", "type")
+    assert refused(b"%PDF-1.7\n" + b"\0" * 200, "様式.pdf") in ("unreadable", "scanned")
+
+
+def test_a_huge_file_is_refused_by_its_size():
+    assert refused(b"%PDF-1.7\n" + b" " * MAX_BYTES, "様式.pdf") == "too_large"
+
+
+def _pdf(pages: int = 1, password: str = "") -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_of_too_many_pages_is_refused():
+    assert refused(_pdf(MAX_PDF_PAGES + 1), "様式.pdf") == "pdf_pages"
+
+
+def test_an_encrypted_pdf_is_refused():
+    assert refused(_pdf(password="secret"), "様式.pdf") == "encrypted"
+
+
+def test_a_pdf_without_form_fields_is_scanned_paper_which_is_not_supported():
+    with pytest.raises(Refused) as caught:
+        read_file(_pdf(), "様式.pdf", form_id="sample", procedure="P-1")
+    assert "スキャン" in caught.value.message and "Scanned paper" in caught.value.message
+
+
+def test_a_sheet_too_large_to_look_at_is_refused():
+    wb = Workbook()
+    wb.active.cell(row=MAX_CELLS // 10, column=11).value = "x"
+    out = io.BytesIO()
+    wb.save(out)
+    assert refused(out.getvalue()) == "too_big_sheet"
+
+
+def test_a_file_with_nothing_to_ask_says_so():
+    wb = Workbook()
+    out = io.BytesIO()
+    wb.save(out)
+    assert refused(out.getvalue()) == "nothing"
