@@ -89,7 +89,8 @@ def main() -> int:
     for fmt, t in totals.items():
         print(
             f"{fmt:<7} {len(t['files']):>5} {t['imported']:>8} {t['right']:>6} {t['hand']:>5} "
-            f"{t['found']:>6}  {t['right_share']:>7.0%} {t['found_share']:>7.0%}  "
+            f"{t['found']:>6}  {t['right'] / max(t['imported'], 1):>7.0%} "
+            f"{t['found'] / max(t['hand'], 1):>7.0%}  "
             f"{'yes' if t['meets'] else 'NO'}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
