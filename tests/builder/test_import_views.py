@@ -153,3 +153,26 @@ def test_the_command_writes_the_yaml_of_a_yoshiki(form_app, tmp_path):
         (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
         done = runner.invoke(import_command, [str(tmp_path / "scan.pdf"), "--procedure", "A"])
         assert done.exit_code == 1 and " / " in done.output
+
+
+def test_the_two_unsure_questions_fixed_the_draft_goes_to_review(office, author):
+    """The browser journey's steps (e2e/test_builder_import.py), without a browser."""
+    app, _ = office
+    r = upload(author)
+    draft_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    base = f"/staff/builder/{draft_id}"
+    for q, fix in ((2, {"x-max_length": "20", "label-ja": "猟友会の会員番号"}),
+                   (4, {"text-ja": "手数料（5,200円）は、審査の後にオンラインで納めてください。"})):  # fmt: skip
+        html = author.get(f"{base}/pages/1/questions/{q}").get_data(as_text=True)
+        assert "要確認" in html
+        r = author.post(
+            f"{base}/pages/1/questions/{q}",
+            data={"action": "save", "revision": revision(html), "cond-mode": "none", **fix},
+        )
+        assert r.status_code == 302
+    html = author.get(base).get_data(as_text=True)
+    assert "確認が必要な質問はありません。" in html and "問題は見つかりませんでした。" in html
+    assert author.get(f"{base}/preview").status_code in (200, 302)
+    r = author.post(f"{base}/send", data={"revision": revision(html)})
+    assert r.status_code == 302
+    assert draft_row(app, draft_id).state == "in_review"
