@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from pypdf import PdfWriter
 
@@ -199,3 +201,22 @@ def test_a_file_with_nothing_to_ask_says_so():
     out = io.BytesIO()
     wb.save(out)
     assert refused(out.getvalue()) == "nothing"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(yoshiki_corpus.CORPUS)),
+    cuts=st.lists(st.tuples(st.integers(0, 200_000), st.binary(max_size=8)), max_size=4),
+)
+def test_a_damaged_sample_is_read_or_refused_never_an_error(name, cuts):
+    raw = bytearray((CORPUS / name).read_bytes())
+    for at, junk in cuts:
+        at %= len(raw)
+        raw[at : at + len(junk)] = junk
+    try:
+        got = read_file(bytes(raw), name, form_id="sample", procedure="P-1")
+    except Refused as exc:
+        assert " / " in exc.message
+    else:
+        _, problems = parser.parse(document.dump(got.data), path="sample.yaml")
+        assert problems == []

@@ -14,9 +14,13 @@ Flask, no database.
 
 from __future__ import annotations
 
+import logging
+
 from . import docx, pdf, xlsx
 from .checks import Refused, kind_of
 from .draft import Imported, build
+
+log = logging.getLogger(__name__)
 
 READERS = {"pdf": pdf.extract, "xlsx": xlsx.extract, "docx": docx.extract}
 
@@ -26,7 +30,14 @@ __all__ = ["Imported", "Refused", "read_file"]
 def read_file(
     raw: bytes, filename: str, *, form_id: str, procedure: str, title: str = ""
 ) -> Imported:
-    found = READERS[kind_of(raw, filename)](raw)
+    kind = kind_of(raw, filename)
+    try:
+        found = READERS[kind](raw)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a file a reader trips on is one it cannot read
+        log.warning("%s could not be read as a %s 様式: %r", filename[:80], kind, exc)
+        raise Refused("unreadable") from exc
     if not found.items and not found.declaration:
         raise Refused("nothing")
     return build(found, form_id, procedure, title)
