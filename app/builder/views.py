@@ -521,6 +521,7 @@ def _review_page(draft: FormDraft, error: str | None = None, status: int = 200):
         first=before is None,
         history=services.reviews(draft),
         error=error,
+        marks=services.import_marks(draft),
     ), status
 
 

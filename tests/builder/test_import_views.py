@@ -127,6 +127,9 @@ def test_publishing_an_imported_form_records_that_no_seal_is_needed(office, auth
     html = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
     r = author.post(f"/staff/builder/{draft_id}/send", data={"revision": revision(html)})
     assert r.status_code == 302
+    html = bureau.get(f"/staff/builder/{draft_id}/review").get_data(as_text=True)
+    assert "様式から取り込んだ下書き" in html and "「押印不要」が加わります" in html
+    assert "作成者がまだ確認していない質問が2件あります" in html
     r = bureau.post(f"/staff/builder/{draft_id}/review", data={"decision": "approve"})
     assert r.status_code == 302
     with app.app_context():
