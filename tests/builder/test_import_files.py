@@ -8,10 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.styles import Border, Side
 from pypdf import PdfWriter
 
 from app.builder import document
@@ -220,3 +222,33 @@ def test_a_damaged_sample_is_read_or_refused_never_an_error(name, cuts):
     else:
         _, problems = parser.parse(document.dump(got.data), path="sample.yaml")
         assert problems == []
+
+
+def test_a_table_of_repeated_rows_is_left_out_with_a_note():
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "氏名", ""
+    ws["B1"].border = box
+    for col, heading in zip("ABC", ["氏名", "続柄", "生年月日"], strict=True):
+        ws[f"{col}3"] = heading
+        for row in (3, 4, 5):
+            ws[f"{col}{row}"].border = box
+    out = io.BytesIO()
+    wb.save(out)
+    got = read_file(out.getvalue(), "世帯.xlsx", form_id="sample", procedure="P-1")
+    assert [f["label"]["ja"] for p in got.data["pages"] for f in p["fields"]] == ["氏名"]
+    assert any("Sheet!A3:C3" in n and "repeating group" in n for n in got.marks["notes"])
+    d = docx.Document()
+    d.add_paragraph("世帯員届")
+    single = d.add_table(rows=1, cols=2)
+    single.cell(0, 0).text = "氏名"
+    table = d.add_table(rows=3, cols=3)
+    for c, heading in enumerate(["氏名", "続柄", "生年月日"]):
+        table.cell(0, c).text = heading
+    out = io.BytesIO()
+    d.save(out)
+    got = read_file(out.getvalue(), "世帯.docx", form_id="sample", procedure="P-1")
+    assert any("表2" in n for n in got.marks["notes"])
+    assert [f["label"]["ja"] for p in got.data["pages"] for f in p["fields"]] == ["氏名"]

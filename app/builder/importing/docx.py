@@ -92,7 +92,29 @@ def _cells(row) -> list:
     return out
 
 
+NOTE_TABLE = (
+    "繰り返しの行の表（表{n}）は取り込んでいません。「繰り返す質問のまとまり」を手で加えてください。"
+    " / The table of repeated rows (table {n}) was left out: add a repeating group by hand."
+)
+
+
+def _repeated_rows(table: Table) -> bool:
+    """A first row of column headings over rows of empty cells (household members and the
+    like): not one question per heading."""
+    rows = list(table.rows)
+    if len(rows) < 2:
+        return False
+    head = [(c.text or "").strip() for c in _cells(rows[0])]
+    if len(head) < 2 or not all(head):
+        return False
+    return all(not (c.text or "").strip() for row in rows[1:] for c in _cells(row))
+
+
 def _table(table: Table, n: int, out: Extracted, state: dict) -> None:
+    if _repeated_rows(table):
+        state["blocks"] += len(table.rows)
+        out.notes.append(NOTE_TABLE.format(n=n))
+        return
     above: dict[int, object] = {}  # a cell merged down from the row above is not read again
     for r, row in enumerate(table.rows, start=1):
         state["blocks"] += 1

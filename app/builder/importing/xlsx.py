@@ -102,6 +102,22 @@ def _list_options(wb, ws, formula: str) -> list[str]:
     return values
 
 
+NOTE_TABLE = (
+    "繰り返しの行の表（{where}）は取り込んでいません。「繰り返す質問のまとまり」を手で加えてください。"
+    " / The table of repeated rows ({where}) was left out: add a repeating group by hand."
+)
+
+
+def _repeated_rows(ws, r: int, headings: list, covered: dict) -> bool:
+    """A row of column headings over a row of empty bordered cells: a table of repeated
+    rows (household members and the like), which is not one question per heading."""
+    below = [ws.cell(r + 1, cell.column) for _text, cell, _w in headings]
+    return all(
+        (cell.row, cell.column) not in covered and not _text(cell.value) and _bordered(cell)
+        for cell in below
+    )
+
+
 def _sheet(wb, ws, out: Extracted) -> None:
     rows, cols = ws.max_row, ws.max_column
     if rows * cols > MAX_CELLS:
@@ -192,6 +208,10 @@ def _sheet(wb, ws, out: Extracted) -> None:
                 continue
             pending = (text, where)
         if emitted or not texts_in_row:
+            continue
+        if len(texts_in_row) >= 2 and _repeated_rows(ws, r, texts_in_row, covered):
+            first, last = texts_in_row[0][1].coordinate, texts_in_row[-1][1].coordinate
+            out.notes.append(NOTE_TABLE.format(where=f"{ws.title}!{first}:{last}"))
             continue
         # a line of its own: a title, a heading, the attachments, the declaration, …
         text, cell, w = texts_in_row[0]
