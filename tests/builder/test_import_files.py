@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.styles import Border, Side
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, NumberObject
+from weasyprint import HTML
 
 from app.builder import document
 from app.builder.importing import Refused, read_file
@@ -252,3 +254,36 @@ def test_a_table_of_repeated_rows_is_left_out_with_a_note():
     got = read_file(out.getvalue(), "世帯.docx", form_id="sample", procedure="P-1")
     assert any("表2" in n for n in got.marks["notes"])
     assert [f["label"]["ja"] for p in got.data["pages"] for f in p["fields"]] == ["氏名"]
+
+
+def test_pdf_fields_keep_their_required_flag_and_maximum_length():
+    reader = PdfReader(io.BytesIO((CORPUS / "event-notice.pdf").read_bytes()))
+    writer = PdfWriter(clone_from=reader)
+    for ref in writer._root_object["/AcroForm"]["/Fields"]:
+        f = ref.get_object()
+        if f.get("/T") == "org":
+            f[NameObject("/Ff")] = NumberObject(int(f.get("/Ff", 0)) | 2)  # required
+        if f.get("/T") == "event":
+            f[NameObject("/MaxLen")] = NumberObject(60)
+    out = io.BytesIO()
+    writer.write(out)
+    got = read_file(out.getvalue(), "届.pdf", form_id="sample", procedure="P-1")
+    fields = {f["label"]["ja"]: f for p in got.data["pages"] for f in p["fields"]}
+    assert fields["団体名"]["required"] is True
+    assert fields["催しの名称"]["max_length"] == 60
+    machine = next(m for m in got.marks["questions"].values() if m["from"] == "PDF: Text12")
+    assert not machine["sure"] and "PDF" in machine["why"]  # labelled only by its name
+
+
+def test_pdf_fields_are_read_by_page_then_top_to_bottom_then_left_to_right():
+    html = (
+        "<html lang=ja><body><form>"
+        '<div style="display:flex"><label>電話番号<input name="b" type="text"></label>'
+        '<label>メールアドレス<input name="c" type="text"></label></div>'
+        '<div style="break-before:page"><label>住所<input name="a" type="text"></label></div>'
+        "</form></body></html>"
+    )
+    raw = HTML(string=html).write_pdf(pdf_forms=True)
+    got = read_file(raw, "x.pdf", form_id="sample", procedure="P-1")
+    order = [f["type"] for p in got.data["pages"] for f in p["fields"]]
+    assert order == ["tel", "email", "address"]
