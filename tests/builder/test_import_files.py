@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.styles import Border, Side
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 from weasyprint import HTML
 
 from app.builder import document
 from app.builder.importing import Refused, read_file
-from app.builder.importing.checks import MAX_BYTES, MAX_CELLS, MAX_PDF_PAGES
+from app.builder.importing.checks import MAX_BYTES, MAX_CELLS, MAX_PDF_FIELDS, MAX_PDF_PAGES
 from app.formengine import parser
 from bench import import_quality, yoshiki_corpus
 
@@ -287,3 +287,18 @@ def test_pdf_fields_are_read_by_page_then_top_to_bottom_then_left_to_right():
     got = read_file(raw, "x.pdf", form_id="sample", procedure="P-1")
     order = [f["type"] for p in got.data["pages"] for f in p["fields"]]
     assert order == ["tel", "email", "address"]
+
+
+def test_a_pdf_of_too_many_fields_is_refused():
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    fields = ArrayObject()
+    for n in range(MAX_PDF_FIELDS + 1):
+        field = DictionaryObject(
+            {NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(f"f{n}")}
+        )
+        fields.append(writer._add_object(field))
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): fields})
+    out = io.BytesIO()
+    writer.write(out)
+    assert refused(out.getvalue(), "様式.pdf") == "pdf_fields"
