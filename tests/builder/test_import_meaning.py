@@ -148,3 +148,23 @@ def test_the_draft_is_checked_by_the_parser_and_attachments_get_their_page():
     assert [p["title"]["ja"] for p in got.data["pages"]] == ["申請者", "添付書類"]
     assert got.data["declaration"] == {"ja": "次のとおり申請します。"}
     assert got.marks["seal"] is True
+
+
+def test_an_attachment_keeps_what_is_in_brackets_as_its_hint():
+    q = field_of("2　写真（縦3cm×横2.4cm）", shape="attachment")
+    assert q.field["label"] == {"ja": "写真"} and q.field["help"] == {"ja": "縦3cm×横2.4cm"}
+
+
+def test_the_representative_s_title_and_name_are_two_questions():
+    found = Extracted("xlsx")
+    found.add(Found("法人名", "S!C7"))
+    found.add(Found("代表者職氏名", "S!C9"))
+    got = build(found, "subsidy", "P-1")
+    fields = got.data["pages"][0]["fields"]
+    assert [(f["label"]["ja"], f["type"]) for f in fields] == [
+        ("法人名", "text"),
+        ("代表者の役職", "text"),
+        ("代表者の氏名", "name"),
+    ]
+    assert got.marks["questions"]["representative_title"]["from"] == "S!C9"
+    assert got.problems == []

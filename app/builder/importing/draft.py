@@ -18,7 +18,7 @@ from app.builder import document
 from app.formengine import parser
 
 from .found import MAX_ITEMS, Extracted
-from .meaning import Question, clean, read
+from .meaning import Question, clean, key, read
 
 ATTACHMENTS = "添付書類"
 MAX_QUESTIONS_PER_PAGE = 12  # a long 様式 without headings is cut into pages of this many
@@ -65,7 +65,7 @@ def build(found: Extracted, form_id: str, procedure: str, title: str = "") -> Im
         if pending_reading and q.meaning in ("name", "representative"):
             q.source = f"{pending_reading}, {q.source}"
         pending_reading = None
-        questions.append(q)
+        questions.extend(representative(q))
     if found.cut:
         notes.append(
             f"項目が多いため、{MAX_ITEMS}件目より後は取り込んでいません。"
@@ -84,6 +84,31 @@ def build(found: Extracted, form_id: str, procedure: str, title: str = "") -> Im
     text = document.dump(data)
     _, problems = parser.parse(text, path=f"{form_id}.yaml")
     return Imported(data, marks, [str(p) for p in problems])
+
+
+def representative(q: Question) -> list[Question]:
+    """代表者職氏名 asks two things: the representative's title and name, as the
+    corporation template asks them; any other question is itself."""
+    if q.meaning != "representative" or "職" not in key(q.field["label"]["ja"]):
+        return [q]
+    title = Question(
+        field={
+            "id": "",
+            "type": "text",
+            "label": {"ja": "代表者の役職"},
+            "required": True,
+            "max_length": 40,
+            "charset": "jis",
+        },
+        stem="representative_title",
+        source=q.source,
+        sure=q.sure,
+        why=q.why,
+        meaning="representative_title",
+        section=q.section,
+    )
+    q.field["label"] = {"ja": "代表者の氏名"}
+    return [title, q]
 
 
 def _form(found: Extracted, form_id: str, procedure: str, title: str, questions: list[Question]):

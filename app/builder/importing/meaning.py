@@ -112,6 +112,7 @@ _DATE_BLANK = re.compile(r"年[\s\u3000_＿]+月[\s\u3000_＿]+日")
 _AMOUNT_BLANK = re.compile(r"[（(][\s\u3000_＿]*[）)]\s*円|^\s*円\s*$|[\s\u3000_＿]円$")
 _POSTAL_BLANK = re.compile(r"〒")
 _OPTION_TEXT = re.compile(r"[□☐]\s*([^□☐]+)")
+_TRAILING_NOTE = re.compile(r"^(.*?)[（(]([^（()）]+)[）)]$")
 
 
 def options_in(text: str) -> list[str]:
@@ -279,15 +280,21 @@ def read(item: Found) -> Outcome:
         q.sure, q.why, q.meaning = False, WHY_STAMP, "stamp"
         return Outcome(question=q)
     if shape == "attachment":
-        return Outcome(
-            question=_question(
-                item,
-                label,
-                "attachment",
-                {"type": "file", "accept": list(ANY_DOCUMENT), "max_size_mb": 10},
-                meaning="attachment",
-            )
+        # 住民票の写し（発行後3か月以内のもの）: what is in brackets is a hint, not the name
+        name, hint = label, ""
+        m_hint = _TRAILING_NOTE.match(label)
+        if m_hint and m_hint.group(1).strip():
+            name, hint = m_hint.group(1).strip(), m_hint.group(2).strip()
+        q = _question(
+            item,
+            name,
+            "attachment",
+            {"type": "file", "accept": list(ANY_DOCUMENT), "max_size_mb": 10},
+            meaning="attachment",
         )
+        if hint:
+            q.field["help"] = {"ja": hint}
+        return Outcome(question=q)
     spec, sure, why = _by_meaning(name, item, shape, options)
     if spec is None:
         spec, sure, why = _by_shape(item, shape, options, label)
