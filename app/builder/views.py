@@ -168,6 +168,8 @@ def _read_yoshiki(form_id: str, p: Procedure):
     sent = request.files.get("yoshiki")
     name = safe_name(sent.filename if sent else "")
     raw = sent.read(MAX_YOSHIKI_BYTES + 1) if sent else b""
+    if sent:
+        sent.close()  # a large upload is spooled to a temporary file: let it go now
     if not raw:
         return None, _("様式のファイル（PDF・Excel・Word）を選んでください。"), name, 422
     try:

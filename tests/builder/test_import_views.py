@@ -12,8 +12,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from app.builder import document
+from app.builder import document, views
 from app.builder.cli import import_command
+from app.builder.importing import checks
 from app.catalogue.models import Procedure
 from app.extensions import db
 from app.staff.models import AuditEvent
@@ -86,7 +87,9 @@ def test_saving_an_unsure_question_marks_it_checked(office, author):
     assert html.count("要確認") == 1
 
 
-def test_a_hostile_file_is_refused_with_both_languages_and_the_form_kept(office, author):
+def test_a_hostile_file_is_refused_with_both_languages_and_the_form_kept(
+    office, author, monkeypatch
+):
     app, _ = office
     bomb = io.BytesIO()
     with (
@@ -108,6 +111,12 @@ def test_a_hostile_file_is_refused_with_both_languages_and_the_form_kept(office,
     assert r.status_code == 422
     r = upload(author, "様式.xlsx", b"")
     assert r.status_code == 422 and "様式のファイル" in r.get_data(as_text=True)
+    assert views.MAX_YOSHIKI_BYTES == checks.MAX_BYTES == 10 * 1024 * 1024
+    # smaller limits for the test: a body over 500 kB would be spooled to a file
+    monkeypatch.setattr(views, "MAX_YOSHIKI_BYTES", 100_000)
+    monkeypatch.setattr(checks, "MAX_BYTES", 100_000)
+    r = upload(author, "様式.pdf", b"%PDF-1.7\n" + b" " * 100_000)
+    assert r.status_code == 413 and "too large" in r.get_data(as_text=True)
     with app.app_context():
         assert not db.session.scalars(
             select(AuditEvent).where(AuditEvent.action == "builder.import")
