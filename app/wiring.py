@@ -11,6 +11,7 @@ from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
 from .builder import preview as _builder_preview  # noqa: F401  (the preview's routes)
+from .builder.cli import import_command as forms_import_command
 from .builder.views import bp as builder_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
@@ -46,6 +47,7 @@ staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
 staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
 staff_bp.register_blueprint(staff_guide_bp)  # /staff/procedures/<code>/guide
+forms_cli.add_command(forms_import_command)  # `flask forms import`: a 様式 into a form's YAML
 
 
 def build(app: Flask) -> None:
