@@ -19,6 +19,7 @@ from app.jobs.models import OutboxJob
 from app.notify import mail
 
 from . import results, revisions
+from .case_models import CaseAction
 from .models import (
     CLOSED,
     DELETED_KEY,
@@ -123,6 +124,10 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
         draft.answers, draft.pending = {}, {}
     for event in sub.events:
         event.message = None  # messages to the resident may name them
+    # staff's internal memos on the case (決裁) may quote the answers; who did what stays
+    db.session.execute(
+        update(CaseAction).where(CaseAction.submission_id == sub.id).values(memo=None)
+    )
     # the score stays (it counts in the service's figures); the comment may name them
     db.session.execute(
         update(SatisfactionAnswer)
