@@ -32,7 +32,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
-from .receipts import receipt_path
+from .receipts import every_receipt
 from .uploads import discard_files, file_path
 from .versions import definition
 
@@ -110,7 +110,8 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     files = list(db.session.scalars(select(StoredFile).where(or_(*mine))))
     for row in files:
         file_path(row).unlink(missing_ok=True)
-    receipt_path(sub).unlink(missing_ok=True)
+    for receipt in every_receipt(sub):  # one per revision of the answers
+        receipt.unlink(missing_ok=True)
     results.forget(sub)  # the signed result documents name the resident too
     for key in db.session.scalars(select(OutboxJob.key).where(OutboxJob.submission_id == sub.id)):
         mail.forget(key)  # the .eml record of a mail, when mail is written to files
