@@ -23,6 +23,7 @@ from app.jobs.models import OutboxJob
 from app.links import absolute_url
 
 from . import revisions
+from .deadlines import standard_days
 from .models import is_deleted
 from .validation import context
 from .versions import definition
@@ -84,6 +85,7 @@ def receipt_html(sub) -> str:
         return current_app.jinja_env.get_template("documents/receipt.html").render(
             sub=sub,
             revision=revision,
+            processing_days=standard_days(sub.procedure_code, defn),
             revised_at=format_time(revision.created_at, lang) if revision else None,
             fv=fv,
             defn=defn,

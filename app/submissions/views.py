@@ -26,6 +26,7 @@ from app.web import checks_own_text, content_lang
 
 from . import (
     corrections,
+    deadlines,
     drafts,
     fastpage,
     receipts,
@@ -253,7 +254,13 @@ def start(form_id: str):
         draft = None
     older = draft is not None and draft.form_version_id != fv.id
     return render_template(
-        "apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, older=older
+        "apply/start.html",
+        fv=fv,
+        defn=defn,
+        lang=_lang(defn),
+        draft=draft,
+        older=older,
+        processing_days=deadlines.standard_days(fv.procedure_code, defn),
     )
 
 
