@@ -7,7 +7,6 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
 
-
 EVERYTHING = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
 # what a resident reads: the pages of the portal (finding a procedure, applying, looking an
 # application up, errors) and the messages the code gives them there
