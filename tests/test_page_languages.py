@@ -156,3 +156,16 @@ def test_japanese_reads_the_texts_as_written_where_easy_japanese_has_them(site):
             assert gettext("到達番号") == "うけつけ ばんごう"
         with force_locale("en"):
             assert gettext("到達番号") == "Receipt number"
+
+
+def test_the_menu_offers_the_other_languages_under_easy_japanese(site):
+    """Under やさしい日本語 a page without easy texts of its own (the catalogue, the status
+    pages) is `ja`: its menu still leads back to 日本語 and does not offer やさしい日本語 again."""
+    client = site.test_client()
+    for path in ("/?lang=ja-easy", "/procedures/P-0006", "/status", "/apply/prefectural-housing"):
+        html = client.get(path).get_data(as_text=True)
+        menu = re.search(r'<nav aria-label="サイト">(.*?)</nav>', html, re.S).group(1)
+        assert ">日本語</a>" in menu and ">English</a>" in menu, path
+        assert "やさしい にほんご" not in menu, path
+    html = _get(site.test_client(), "/", "ja")
+    assert ">やさしい にほんご</a>" in html and ">日本語</a>" not in html
