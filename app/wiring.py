@@ -62,6 +62,7 @@ def build(app: Flask) -> None:
     migrate.init_app(app, db, directory=settings.migrations_dir())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=settings.select_locale)
+    babel.domain_instance = settings.Catalogues()  # Japanese as written, not ja_JP's
     settings.quick_template_gettext(app)
     login.init_app(app)
     limiter.init_app(app)
