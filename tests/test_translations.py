@@ -17,6 +17,8 @@ RESIDENTS = [
     ("app/templates/apply/**.html", "jinja2"),
     ("app/templates/catalogue/**.html", "jinja2"),
     ("app/templates/status/**.html", "jinja2"),
+    ("app/templates/documents/_receipt_link.html", "jinja2"),
+    ("app/templates/documents/not_ready.html", "jinja2"),
     ("app/submissions/views.py", "python"),
     ("app/submissions/satisfaction.py", "python"),
     ("app/catalogue/guide.py", "python"),

@@ -189,6 +189,25 @@ _WORDS = {
         "paren": "（{inner}）",
         "contains": "「{label}」で「{value}」を選んだ",
     },
+    "ja-easy": {
+        "equals": "「{label}」が「{value}」の",
+        "not_equals": "「{label}」が「{value}」では ない",
+        "in": "「{label}」が「{value}」の どれかの",
+        "not_in": "「{label}」が「{value}」の どれでも ない",
+        "gt": "「{label}」が {value}より おおきい",
+        "gte": "「{label}」が {value}か それより おおきい",
+        "lt": "「{label}」が {value}より ちいさい",
+        "lte": "「{label}」が {value}か それより ちいさい",
+        "filled": "「{label}」を かいた",
+        "empty": "「{label}」を かいて いない",
+        "and": "そして",
+        "or": "または",
+        "not": "（{inner}）では ない",
+        "wrap": "{text} ときに こたえて ください。",
+        "sep": "、",
+        "paren": "（{inner}）",
+        "contains": "「{label}」で「{value}」を えらんだ",
+    },
     "en": {
         "equals": "“{label}” is “{value}”",
         "not_equals": "“{label}” is not “{value}”",
@@ -222,7 +241,7 @@ def describe(
     """A condition in words, for residents who see every field (no JavaScript)."""
     if not condition:
         return ""
-    w = _WORDS.get(lang, _WORDS["ja"]) if lang != "ja-easy" else _WORDS["ja"]
+    w = _WORDS.get(lang, _WORDS["ja"])
 
     def text(c) -> str:
         if "all" in c or "any" in c:

@@ -323,10 +323,14 @@ def test_describe(show_if, ja, en):
     assert words(show_if, "en") == en
 
 
-def test_describe_in_easy_japanese_uses_japanese_words_and_without_wrapping():
+def test_describe_in_easy_japanese_and_without_wrapping():
     assert (
         words("{field: age, gte: 65}", "ja-easy")
-        == "「年齢」が65以上である場合に回答してください。"
+        == "「年齢」が 65か それより おおきい ときに こたえて ください。"
+    )
+    assert (
+        words("{field: licence_type, equals: gun1}", "ja-easy")
+        == "「更新する免許」が「第一種銃猟免許」の ときに こたえて ください。"
     )
     assert words("{field: age, gte: 65}", "ja", wrap=False) == "「年齢」が65以上である"
     assert describe(None, str, str, "ja") == ""
