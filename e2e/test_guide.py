@@ -8,7 +8,7 @@ import pytest
 
 from e2e.test_staff_journeys import sign_in
 
-APPLY_ELSEWHERE = {"ja": "申請ページへ進む", "en": "Go to the application page", "ja-easy": "申請ページへ進む"}
+APPLY_ELSEWHERE = {"ja": "申請ページへ進む", "en": "Go to the application page", "ja-easy": "しんせいの ページへ"}
 
 
 @pytest.mark.parametrize("lang", ["ja", "en", "ja-easy"])
