@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -312,45 +313,38 @@ def page(draft_id: int, p: int):
 # --- questions ---------------------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/pages/<int:p>/questions/<int:q>", methods=["GET", "POST"])
-@login_required
-def question(draft_id: int, p: int, q: int):
-    draft = _editable(draft_id) if request.method == "POST" else _draft(draft_id)
-    data = services.data_of(draft)
+def question_of(data, p: int, q: int) -> tuple[dict, dict]:
+    """The page and the question at `p`, `q` (404 when there is none)."""
     pg = _page_or_404(data, p)
     qs = document.questions(pg)
     if not 0 <= q < len(qs):
         abort(404)
-    f = qs[q]
-    earlier = document.earlier_questions(data, p, q)
-    conflict = False
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        back = url_for(".page", draft_id=draft.id, p=p)
-        if action in ("up", "down"):
-            edit.move(pg["fields"], q, -1 if action == "up" else 1)
-            what = "question.move"
-        elif action == "remove":
-            pg["fields"].pop(q)
-            what = "question.remove"
-        else:
-            pg["fields"][q] = edit.read_question(f, request.form, _langs(data), earlier)
-            what = "question.save"
-            back = url_for(".question", draft_id=draft.id, p=p, q=q)
-        done = _saved(draft, data, what, {"page": pg.get("id"), "question": f.get("id")}, back)
-        if done is not None:
-            return done
-        conflict = True
-        data = services.data_of(draft)
-        pages = document.pages(data)
-        if p >= len(pages) or q >= len(document.questions(pages[p])):
-            return _overview(draft, conflict=True, status=409)
-        pg = pages[p]
-        f = document.questions(pg)[q]
-        earlier = document.earlier_questions(data, p, q)
+    return pg, qs[q]
+
+
+def question_page(
+    draft: FormDraft,
+    data,
+    p: int,
+    q: int,
+    s: int | None = None,
+    *,
+    conflict: bool = False,
+    posted=None,
+    error: str = "",
+    error_for: str = "",
+    status: int = 200,
+):
+    """The page of a question (`s`: of the question at that place inside a group);
+    `posted`, what was typed and not saved, is shown instead of the draft's."""
+    pg, f = question_of(data, p, q)
+    group = None
+    if s is not None:
+        group, f = f, document.questions(f)[s]
     located = document.locate(draft.yaml_text, services.problems(draft.yaml_text), current_lang())
     t = FIELD_TYPES.get(document.type_name(f))
     options = [o if isinstance(o, dict) else {} for o in document.as_list(f.get("options"))]
+    grouped = s is None and edit.is_group(f)
     return render_template(
         "builder/question.html",
         draft=draft,
@@ -358,18 +352,100 @@ def question(draft_id: int, p: int, q: int):
         pg=pg,
         p=p,
         q=q,
+        s=s,
         f=f,
         t=t,
+        group=group,
         langs=_langs(data),
         inputs=edit.inputs(document.type_name(f)),
         options=options,
-        earlier=earlier,
+        earlier=document.earlier_questions(data, p, q),
         operators=edit.CONDITION_OPERATORS,
         words=lambda cond: document.condition_words(data, cond, current_lang()),
-        problems=located.questions.get((p, q), []),
-        posted=request.form if conflict else None,
+        problems=located.inner.get((p, q, s), []) if s is not None else located.own(p, q),
+        inner=document.questions(f) if grouped else None,
+        inner_problems={k[2]: v for k, v in located.inner.items() if k[:2] == (p, q)},
+        group_types=edit.group_type_names(),
+        pages=document.pages(data),
+        posted=posted,
         conflict=conflict,
-    ), (409 if conflict else 200)
+        error=error,
+        error_for=error_for,
+    ), status
+
+
+@bp.route("/<int:draft_id>/pages/<int:p>/questions/<int:q>", methods=["GET", "POST"])
+@login_required
+def question(draft_id: int, p: int, q: int):
+    draft = _editable(draft_id) if request.method == "POST" else _draft(draft_id)
+    data = services.data_of(draft)
+    pg, f = question_of(data, p, q)
+    if request.method == "GET":
+        return question_page(draft, data, p, q)
+    earlier = document.earlier_questions(data, p, q)
+    action = request.form.get("action", "save")
+    back = url_for(".page", draft_id=draft.id, p=p)
+    detail = {"page": pg.get("id"), "question": f.get("id")}
+    before = 0
+    if action in ("up", "down"):
+        edit.move(pg["fields"], q, -1 if action == "up" else 1)
+        what = "question.move"
+    elif action == "remove":
+        pg["fields"].pop(q)
+        what = "question.remove"
+    elif action == "move":
+        to = _page_to(data, p)
+        if to is None:
+            why = _("移す先のページを選んでください。")
+            return question_page(draft, data, p, q, error=why, error_for="to_page", status=422)
+        before = len(services.problems(draft.yaml_text))
+        at = edit.move_to_page(data, p, q, to)
+        back = url_for(".question", draft_id=draft.id, p=to, q=at)
+        detail["to_page"] = data["pages"][to].get("id")
+        what = "question.move_page"
+    else:
+        pg["fields"][q] = edit.read_question(f, request.form, _langs(data), earlier)
+        what = "question.save"
+        back = url_for(".question", draft_id=draft.id, p=p, q=q)
+    done = _saved(draft, data, what, detail, back)
+    if done is not None:
+        if action == "move" and draft.state == "editing":
+            _tell_of_the_move(draft, to, before)
+        return done
+    data = services.data_of(draft)
+    pages = document.pages(data)
+    if p >= len(pages) or q >= len(document.questions(pages[p])):
+        return _overview(draft, conflict=True, status=409)
+    typed = request.form if action == "save" else None
+    return question_page(draft, data, p, q, conflict=True, posted=typed, status=409)
+
+
+def _page_to(data, p: int) -> int | None:
+    """The page chosen to move a question to: another page of the draft, or None."""
+    raw = request.form.get("to_page", "")
+    to = int(raw) if raw.isdigit() and len(raw) < 6 else -1
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if to == p or not isinstance(pages, list) or not 0 <= to < len(pages):
+        return None
+    return to if isinstance(pages[to], dict) else None
+
+
+def _tell_of_the_move(draft: FormDraft, to: int, before: int) -> None:
+    """After a move, whether it left conditions naming a later question (found by the
+    parser, shown at their questions)."""
+    added = len(services.problems(draft.yaml_text)) - before
+    flash(_("ページ%(n)sに移しました。", n=to + 1), "success")
+    if added > 0:
+        flash(
+            ngettext(
+                "移したことで問題が%(num)d件増えました。条件が後の質問を指していないか、"
+                "質問の確認で確かめてください。",
+                "移したことで問題が%(num)d件増えました。条件が後の質問を指していないか、"
+                "質問の確認で確かめてください。",
+                added,
+            ),
+            "error",
+        )
 
 
 # --- YAML in and out ------------------------------------------------------------------------
