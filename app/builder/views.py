@@ -109,7 +109,7 @@ def _start_page(p: Procedure, errors: dict | None = None, status: int = 200):
     return render_template(
         "builder/start.html",
         p=p,
-        starters=services.starters(),
+        starters=services.starters(p.department_id),
         forms=forms,
         errors=errors or {},
         form_data=request.form,
@@ -135,7 +135,7 @@ def start(code: str):
     source = None
     if how == "template":
         source = request.form.get("template", "")
-        if services.starter(source) is None:
+        if services.starter(source, p.department_id) is None:
             errors["template"] = _("ひな形を選んでください。")
     elif how == "copy":
         source = request.form.get("copy", "")
@@ -676,7 +676,7 @@ def withdraw_form(code: str):
 @login_required
 def bundle_export():
     return Response(
-        bundle.write(services.bundle_entries()),
+        bundle.write(services.bundle_entries(current_user)),
         mimetype="application/zip",
         headers={"Content-Disposition": 'attachment; filename="forms-bundle.zip"'},
     )
@@ -686,7 +686,9 @@ def bundle_export():
 @login_required
 def bundle_import():
     """Each form of a bundle becomes a draft of its procedure, where the procedure is in
-    this catalogue and the user may edit it; everything else is listed as left out."""
+    this catalogue and the user may edit it; each template is kept as a template of the
+    user's department (of every department for an admin); everything else is listed as
+    left out."""
     if current_user.role not in ("department", "admin"):
         abort(403)
     sent = request.files.get("bundle")
@@ -696,7 +698,15 @@ def bundle_import():
         return redirect(url_for(".index"))
     got = bundle.read(raw)
     made, left = [], [document.message_text(p, current_lang()) for p in got.problems]
+    templates = []
     for entry in got.entries:
+        if entry.kind == "template":
+            outcome, template = services.take_in_template(entry, current_user)
+            if template is not None:
+                templates.append((template, outcome))
+            else:
+                left.append(_template_left_out(entry.name, outcome))
+            continue
         data, _problems = document.read(entry.text)
         code = data.get("procedure") if isinstance(data, dict) else None
         p = (
@@ -704,14 +714,7 @@ def bundle_import():
             if code
             else None
         )
-        if entry.kind != "form":
-            left.append(
-                _(
-                    "%(name)s: ひな形は取り込みません（様式として取り込むには手続を指定してください）",
-                    name=entry.name,
-                )
-            )
-        elif (
+        if (
             not isinstance(data, dict)
             or not isinstance(data.get("id"), str)
             or not FORM_ID.fullmatch(data["id"])
@@ -730,4 +733,14 @@ def bundle_import():
         else:
             made.append(services.start_from(p, current_user, data, f"bundle:{entry.name}"))
     db.session.commit()
-    return render_template("builder/imported.html", made=made, left=left)
+    return render_template("builder/imported.html", made=made, left=left, templates=templates)
+
+
+def _template_left_out(name: str, outcome: str) -> str:
+    if outcome == "same":
+        return _("%(name)s: 同じひな形がすでにあります", name=name)
+    if outcome == "full":
+        return _(
+            "%(name)s: ひな形が多すぎます（%(n)s件まで）。", name=name, n=services.MAX_TEMPLATES
+        )
+    return _("%(name)s: ひな形として読めません", name=name)
