@@ -50,6 +50,7 @@ def _helpers():
         "type_label": labels.type_label,
         "key_label": labels.key_label,
         "text_of": document.text_of,
+        "questions_in": document.questions,  # a repeating group's questions
         "field_types": list(FIELD_TYPES),
         "lang_names": labels.LANGUAGES,
     }

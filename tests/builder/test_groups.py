@@ -5,6 +5,7 @@ types and keys the registry and the parser give; problems show at the question i
 from __future__ import annotations
 
 from app.builder import document
+from app.builder.changes import Change, changes
 from app.formengine import parser
 
 from .conftest import EMAILS, draft_row, revision, sign_in, start
@@ -99,6 +100,12 @@ def test_a_group_is_built_question_by_question_without_yaml(office, author):
     assert "問題は見つかりませんでした。" in author.get(f"/staff/builder/{draft_id}").get_data(
         as_text=True
     )
+    # check your questions (and the page) list the questions inside the group, linked
+    overview = author.get(f"/staff/builder/{draft_id}").get_data(as_text=True)
+    assert f'href="{group_url}/fields/0">続柄</a>' in overview
+    assert f'href="{group_url}/fields/1">氏名</a>' in author.get(
+        f"/staff/builder/{draft_id}/pages/0"
+    ).get_data(as_text=True)
     english = author.get(group_url + "?lang=en").get_data(as_text=True)
     assert "Add a question to the group" in english and "Most items" in english
     # a question inside the group is removed
@@ -200,3 +207,26 @@ def test_two_authors_on_one_group_question(office, author):
     assert r.status_code == 409
     html = r.get_data(as_text=True)
     assert "ほかの人がこの下書きを先に保存しました" in html and 'value="二人目"' in html
+
+
+def test_the_review_names_the_changes_inside_a_group_in_words():
+    def form(inner, group_page):
+        group = {"id": "officers", "type": "group", "label": {"ja": "役員"}, "fields": inner}
+        pages = [
+            {"id": "p1", "title": {"ja": "法人"}, "fields": [{"id": "a", "type": "text"}]},
+            {"id": "p2", "title": {"ja": "代表者"}, "fields": []},
+        ]
+        pages[group_page]["fields"].append(group)
+        return {"id": "f", "pages": pages}
+
+    name = {"id": "officer_name", "type": "text", "label": {"ja": "氏名"}}
+    title = {"id": "officer_title", "type": "text", "label": {"ja": "役職"}}
+    old = form([name, title], 0)
+    new = form([{**name, "max_length": 50}, {"id": "since", "type": "date"}], 1)
+    found = changes(old, new)
+    assert Change("question_changed", "氏名", "代表者 · 役員", ("max_length",)) in found
+    assert Change("question_added", "since", "代表者 · 役員") in found
+    assert Change("question_removed", "役職", "法人 · 役員") in found
+    assert Change("question_moved", "役員", "代表者") in found
+    # the group itself did not change: its questions are named one by one
+    assert not [c for c in found if c.kind == "question_changed" and c.name == "役員"]
