@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
+.PHONY: run test e2e conformance java bench import-quality load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -130,10 +130,18 @@ vendor: tokens
 tokens:
 	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
 
-# Benchmarks, each against a floor in the same run (bench/run.py), then the load test;
-# JSON in bench/results/, figures in docs/operations.md. Fails when a target is missed.
+# Benchmarks, each against a floor in the same run (bench/run.py), the quality of drafts
+# made from 様式 (bench/import_quality.py), then the load test; JSON in bench/results/,
+# figures in docs/operations.md. Fails when a target is missed.
 bench: install-dev $(VENV)/.installed-bench translations fonts
-	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/load.py || rc=1; exit $$rc
+	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/import_quality.py || rc=1; \
+	  $(BIN)/python bench/load.py || rc=1; exit $$rc
+
+# 様式から作る: per format, the share of imported questions with the right type and label
+# and of the hand-made questions found, over the corpus in tests/builder/yoshiki/ (made
+# again by bench/yoshiki_corpus.py); at least 80% each. bench/results/import_quality.json.
+import-quality: $(VENV)/.installed
+	$(BIN)/python bench/import_quality.py
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

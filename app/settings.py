@@ -8,9 +8,10 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
+from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import get_translations
+from flask_babel import Domain, get_locale, get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -149,7 +150,7 @@ def select_locale() -> Locale:
         session["lang"] = asked
     chosen = session.get("lang")
     if chosen in CONTENT_LANGUAGES:
-        return _locale("ja" if chosen == "ja-easy" else chosen)  # やさしい日本語: Japanese chrome
+        return _locale(EASY_LOCALE if chosen == "ja-easy" else chosen)
     return _locale(
         request.accept_languages.best_match(langs) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
@@ -163,6 +164,25 @@ def _locale(code: str) -> Locale:
 
 # languages a page's content may be in: the site's, plus やさしい日本語 where a form has it
 CONTENT_LANGUAGES = ("ja", "en", "ja-easy")
+# やさしい日本語's catalogue of the built-in texts: Babel knows no locale for it, so it is
+# kept as Japanese-in-Japan (app/translations/ja_JP), which no browser setting selects:
+# plain Japanese pages use `ja` (the texts as written), dates and numbers read the same
+EASY_LOCALE = "ja_JP"
+
+
+class Catalogues(Domain):
+    """The message catalogues, except for Japanese, the language the texts are written in:
+    gettext takes `ja` for `ja_JP` (locale.normalize), so without this every Japanese page,
+    and every notice and PDF made under force_locale("ja"), would read やさしい日本語."""
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is not None and str(locale) == "ja":
+            return AS_WRITTEN
+        return super().get_translations()
+
+
+AS_WRITTEN = NullTranslations()
 
 
 def quick_template_gettext(app: Flask) -> None:

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 
 from app import settings
+from app.documents import signing
 from app.documents.fonts import japanese_fonts
 from app.documents.storage import document_dir
 from app.extensions import db
@@ -64,6 +65,7 @@ def problems(app: Flask) -> list[str]:
             f" not a comma-separated list of networks: {exc}"
         )
     found += _database(app)
+    found += _signing_key(cfg)
     if not japanese_fonts():
         found.append(
             "日本語フォントがありません（fonts-ipaexfont または fonts-noto-cjk） / no Japanese"
@@ -97,6 +99,32 @@ def _database(app: Flask) -> list[str]:
             "データベースが最新の版ではありません。`flask --app app db upgrade` を実行してください /"
             f" the database is at migration {revision} and this code needs {head}: run"
             " `flask --app app db upgrade`"
+        ]
+    return []
+
+
+def _signing_key(cfg) -> list[str]:
+    """Result documents (電子交付) are signed with the prefecture's key, never with the
+    self-signed development key `flask results dev-key` makes."""
+    path = cfg.get("RESULT_SIGNING_P12")
+    if not path:
+        return [
+            "RESULT_SIGNING_P12 に結果通知書へ署名する鍵（PKCS#12）を設定してください / set"
+            " RESULT_SIGNING_P12 to the PKCS#12 key that signs result documents"
+            " (docs/operations.md, Signing result documents)"
+        ]
+    try:
+        signer = signing.load_signer(path, cfg.get("RESULT_SIGNING_PASSWORD") or "")
+    except (signing.SigningKeyError, ValueError, OSError) as exc:
+        return [
+            "RESULT_SIGNING_P12 の鍵を読めません（ファイルかパスワードを確かめてください） /"
+            f" the key in RESULT_SIGNING_P12 cannot be read (check the file and"
+            f" RESULT_SIGNING_PASSWORD): {str(exc)[:200]}"
+        ]
+    if signing.is_development(signing.certificate_of(signer)):
+        return [
+            "RESULT_SIGNING_P12 が開発用の鍵です。本番では県の証明書の鍵を使ってください /"
+            " RESULT_SIGNING_P12 is the development key: use the prefecture's certificate"
         ]
     return []
 

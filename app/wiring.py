@@ -12,6 +12,7 @@ from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
 from .builder import groups as _builder_groups  # noqa: F401  (a group's questions' routes)
 from .builder import preview as _builder_preview  # noqa: F401  (the preview's routes)
+from .builder.cli import import_command as forms_import_command
 from .builder.views import bp as builder_bp
 from .catalogue.cli import catalogue_cli
 from .catalogue.views import bp as catalogue_bp
@@ -32,6 +33,7 @@ from .staff.cases import bp as staff_cases_bp
 from .staff.catalogue_import import bp as staff_imports_bp
 from .staff.cli import staff_cli
 from .staff.decisions import bp as decisions_bp
+from .staff.guide_views import bp as staff_guide_bp
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
@@ -45,6 +47,8 @@ from .verify.views import bp as verify_bp
 staff_bp.register_blueprint(staff_accounts_bp)
 staff_bp.register_blueprint(staff_twofactor_bp)  # /staff/login/code, /staff/2fa
 staff_bp.register_blueprint(staff_imports_bp)  # /staff/catalogue/import
+staff_bp.register_blueprint(staff_guide_bp)  # /staff/procedures/<code>/guide
+forms_cli.add_command(forms_import_command)  # `flask forms import`: a 様式 into a form's YAML
 
 
 def build(app: Flask) -> None:
@@ -59,6 +63,7 @@ def build(app: Flask) -> None:
     migrate.init_app(app, db, directory=settings.migrations_dir())
     csrf.init_app(app)
     babel.init_app(app, locale_selector=settings.select_locale)
+    babel.domain_instance = settings.Catalogues()  # Japanese as written, not ja_JP's
     settings.quick_template_gettext(app)
     login.init_app(app)
     limiter.init_app(app)

@@ -145,6 +145,8 @@ def fill_page(page, page_def: dict) -> None:
         probe = f'[name="{fid}"], [name^="{fid}-"]'
         if page.locator(probe).count() == 0:
             continue  # hidden by an answer on an earlier page
+        if page.locator(f'[data-show-if][hidden] :is({probe})').count():
+            continue  # hidden by an answer on this page (conditional reveal)
         fill_field(page, field, fid)
 
 
@@ -165,3 +167,11 @@ def fill_to_check(page, pages: dict, shoot=None) -> None:
         errors = page.locator(".error-summary")
         assert not errors.count(), f"{current}: {errors.inner_text()}"
     raise AssertionError(f"did not reach the check page: {page.url}")
+
+
+def open_menu(page):
+    """The site's menu in the header, opened where it is a button (on a phone) → its links."""
+    summary = page.locator("header.site .site-menu > summary")
+    if summary.is_visible() and page.locator("header.site .site-menu[open]").count() == 0:
+        summary.click()
+    return page.locator("header.site nav")

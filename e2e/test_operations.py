@@ -154,6 +154,12 @@ def test_the_runbook_from_wheel_to_upgrade(tmp_path, servers):  # noqa: PLR0915 
         conn.execute(f'CREATE DATABASE "{db_name}"')
     port = _free_port()
     srv = tmp_path / "srv"
+    # the key that signs result documents, as the runbook makes one for a trial
+    key = tmp_path / "result-signing.p12"
+    box.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+            "-subj", "/O=Mie Prefecture/CN=Mie Prefecture", "-keyout", "key.pem", "-out", "cert.pem")
+    box.run("openssl", "pkcs12", "-export", "-inkey", "key.pem", "-in", "cert.pem", "-out", str(key),
+            "-passout", "pass:trial-password")
     settings = {
         "TETSUZUKI_ENV": "production",
         "DATABASE_URL": admin_url.set(database=db_name).render_as_string(hide_password=False),
@@ -165,6 +171,8 @@ def test_the_runbook_from_wheel_to_upgrade(tmp_path, servers):  # noqa: PLR0915 
         "DOCUMENT_DIR": str(srv / "documents"),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "JOB_SWEEP_SECONDS": "2",
+        "RESULT_SIGNING_P12": str(key),
+        "RESULT_SIGNING_PASSWORD": "trial-password",
     }
     (tmp_path / "metrics").mkdir()
     box.env = {**box.env, **settings}

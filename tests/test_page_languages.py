@@ -105,3 +105,67 @@ def test_names_the_catalogue_has_only_in_japanese_are_marked(app, worked_example
     procedure = _get(client, "/procedures/D", "en")
     assert '<span lang="ja">対面での審査が法令で必要</span>' in procedure
     assert "<title>Procedure D |" in procedure
+
+
+def test_a_resident_who_chose_easy_japanese_reads_it_on_the_next_pages(site):
+    """やさしい日本語 chosen on the home page: the portal's own texts (app/translations/ja_JP)
+    on the home page, a procedure page and a form's start page; plain Japanese unchanged."""
+    easy = site.test_client()
+    pages = {
+        "/?lang=ja-easy": (["てつづきを さがす", "てつづきの なまえ・ことば"], ["手続をさがす"]),
+        "/procedures/P-0006": (
+            ["しんせいの しかた", "しんせいを はじめる", "けっかが でるまでの ひにち（めやす）"],
+            ["申請の方法", "申請を始める", "標準処理期間"],
+        ),
+        "/apply/prefectural-housing": (
+            ["よういする もの", "しんせいを はじめる", "オンラインで できない こと"],
+            ["用意するもの", "申請を始める", "オンラインでできないこと"],
+        ),
+    }
+    for path, (shown, standard) in pages.items():
+        r = easy.get(path)  # only the first carries ?lang=: the choice is remembered
+        assert r.status_code == 200, path
+        html = r.get_data(as_text=True)
+        assert '<html lang="ja">' in html, path
+        assert "みえけん オンライン てつづき" in html, path
+        for text in shown:
+            assert text in html, (path, text)
+        for text in standard:
+            assert text not in html, (path, text)
+    plain = site.test_client()
+    for path, (shown, standard) in pages.items():
+        html = _get(plain, path.replace("?lang=ja-easy", ""), "ja")
+        assert "三重県 行政手続オンライン" in html, path
+        for text in standard:
+            assert text in html, (path, text)
+        for text in shown:
+            assert text not in html, (path, text)
+
+
+def test_japanese_reads_the_texts_as_written_where_easy_japanese_has_them(site):
+    """gettext takes `ja` for `ja_JP`: Japanese (pages, notices, PDFs made under
+    force_locale("ja")) must not read やさしい日本語's catalogue (settings.Catalogues)."""
+    from flask_babel import force_locale, gettext
+
+    from app.settings import EASY_LOCALE
+
+    with site.test_request_context("/"):
+        with force_locale("ja"):
+            assert gettext("到達番号") == "到達番号"
+        with force_locale(EASY_LOCALE):
+            assert gettext("到達番号") == "うけつけ ばんごう"
+        with force_locale("en"):
+            assert gettext("到達番号") == "Receipt number"
+
+
+def test_the_menu_offers_the_other_languages_under_easy_japanese(site):
+    """Under やさしい日本語 a page without easy texts of its own (the catalogue, the status
+    pages) is `ja`: its menu still leads back to 日本語 and does not offer やさしい日本語 again."""
+    client = site.test_client()
+    for path in ("/?lang=ja-easy", "/procedures/P-0006", "/status", "/apply/prefectural-housing"):
+        html = client.get(path).get_data(as_text=True)
+        menu = re.search(r'<nav aria-label="サイト">(.*?)</nav>', html, re.S).group(1)
+        assert ">日本語</a>" in menu and ">English</a>" in menu, path
+        assert "やさしい にほんご" not in menu, path
+    html = _get(site.test_client(), "/", "ja")
+    assert ">やさしい にほんご</a>" in html and ">日本語</a>" not in html

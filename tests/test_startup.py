@@ -6,19 +6,58 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from flask_migrate import upgrade
 
 from app import startup
 from app.catalogue.models import Department, Procedure
+from app.documents import signing
 from app.extensions import db
 from app.staff.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 40
+
+
+def prefecture_key(folder: Path, password: str = "pw") -> Path:
+    """A PKCS#12 key like a prefecture's (not marked as the development key), made once."""
+    path = folder / "prefecture.p12"
+    if path.exists():
+        return path
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "三重県"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "三重県知事"),
+        ]
+    )
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"prefecture", key, cert, None, serialization.BestAvailableEncryption(password.encode())
+        )
+    )
+    return path
 
 
 def _env(tmp: Path, **extra) -> dict:
@@ -32,6 +71,8 @@ def _env(tmp: Path, **extra) -> dict:
         DATABASE_URL=f"sqlite:///{tmp / 'app.db'}",
         UPLOAD_DIR=str(tmp / "uploads"),
         DOCUMENT_DIR=str(tmp / "documents"),
+        RESULT_SIGNING_P12=str(prefecture_key(tmp / "keys")),
+        RESULT_SIGNING_PASSWORD="pw",
     )
     env.update(extra)
     return env
@@ -131,12 +172,32 @@ def test_config_check_passes_a_fit_configuration(make_app, tmp_path):
         SECRET_KEY=GOOD_KEY,
         UPLOAD_DIR=str(tmp_path / "u"),
         DOCUMENT_DIR=str(tmp_path / "d"),
+        RESULT_SIGNING_P12=str(prefecture_key(tmp_path)),
+        RESULT_SIGNING_PASSWORD="pw",
     )
     with app.app_context():
         upgrade()
     result = app.test_cli_runner().invoke(args=["config", "check"])
     assert result.exit_code == 0, result.output
     assert "fit to serve" in result.output
+
+
+def test_result_documents_need_the_prefectures_key(make_app, tmp_path):
+    """Unset, unreadable, a wrong password or the development key: each named."""
+    dev = tmp_path / "dev.p12"
+    signing.make_development_key(dev, "dev", "Tetsuzuki development signature")
+    cases = {
+        None: "set RESULT_SIGNING_P12 to the PKCS#12 key",
+        str(tmp_path / "missing.p12"): "cannot be read",
+        str(prefecture_key(tmp_path, "right")): "cannot be read",  # with the password "pw"
+        str(dev): "is the development key",
+    }
+    for path, said in cases.items():
+        app = make_app(
+            RESULT_SIGNING_P12=path, RESULT_SIGNING_PASSWORD="dev" if path == str(dev) else "pw"
+        )
+        found = " ".join(startup.problems(app))
+        assert said in found, (path, found)
 
 
 def test_demo_refuses_production(make_app):

@@ -367,6 +367,54 @@ NOTE_DOC = {"maxLength": rules.NOTE_MAX}
 COUNT_DOC = {"minimum": 0, "maximum": rules.MAX_COUNT}
 
 
+def _guide_text(description: str, limit: int) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        error_messages=STR,
+        validate=validate.Length(
+            max=limit, error=f"{limit:,}文字までです / at most {limit:,} characters"
+        ),
+        metadata={"description": description},
+    )
+
+
+class GuideInputSchema(InputSchema):
+    """The parts of the guide to change (a part left out stays as it is; null or "" makes it
+    unknown), checked by the same rule as the catalogue's CSV files."""
+
+    name_kana = _guide_text("よみがな / reading", rules.GUIDE_TEXTS["name_kana"][0])
+    summary = _guide_text("概要 / summary", rules.GUIDE_TEXTS["summary"][0])
+    audience = fields.List(
+        fields.String(validate=validate.OneOf(list(rules.AUDIENCES))),
+        allow_none=True,
+        metadata={"description": "対象 / who it is for: individual, business"},
+    )
+    fee = _guide_text("手数料: none、円の金額、または文 / none, yen, or words", rules.FEE_MAX)
+    fee_payment = _guide_text(
+        "手数料の納め方 / how the fee is paid", rules.GUIDE_TEXTS["fee_payment"][0]
+    )
+    standard_processing_days = fields.Integer(
+        allow_none=True,
+        strict=True,
+        error_messages=INT,
+        metadata={"description": "標準処理期間（日） / standard processing days"},
+    )
+    documents = fields.List(
+        fields.String(validate=validate.Length(max=rules.GUIDE_TEXTS["documents"][0])),
+        allow_none=True,
+        validate=validate.Length(max=100),
+        metadata={"description": "必要な書類 / documents needed"},
+    )
+    online_url = _guide_text(
+        "他のサービスの申請先 / where to apply online elsewhere", rules.URL_MAX
+    )
+    paper_form_url = _guide_text("紙の申請書 / paper form", rules.URL_MAX)
+    section = _guide_text("担当課 / responsible section", rules.GUIDE_TEXTS["section"][0])
+    section_phone = _guide_text("担当課の電話番号 / phone", 30)
+    section_email = _guide_text("担当課のメール / e-mail", 254)
+    egov_url = _guide_text("e-Gov 法令検索の URL / the law on e-Gov", rules.URL_MAX)
+
+
 class StatusInputSchema(InputSchema):
     status = fields.String(
         required=True,

@@ -47,6 +47,24 @@ def _invalid(exc: catalogue.CatalogueError) -> ApiProblem:
     return ApiProblem(422, "invalid", message, exc.by_field())
 
 
+def set_guide(token: ApiToken, code: str, data: dict[str, Any]) -> Procedure:
+    """Change the parts of the procedure's guide that were given (lists joined as a CSV
+    cell holds them), by the catalogue's rule → the procedure."""
+    procedure = writable_procedure(token, code)
+    raw: dict[str, str | None] = {}
+    for key, value in data.items():
+        if isinstance(value, list):
+            value = ";".join(value)
+        raw[key] = None if value is None else str(value)
+    try:
+        catalogue.set_guide(procedure, raw)
+    except catalogue.CatalogueError as exc:
+        db.session.rollback()
+        raise _invalid(exc) from exc
+    db.session.commit()
+    return procedure
+
+
 def record_status(token: ApiToken, code: str, data: dict[str, Any]) -> dict[str, Any]:
     """Append a status row for the procedure → what was recorded, and the status today."""
     procedure = writable_procedure(token, code)

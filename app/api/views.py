@@ -207,6 +207,24 @@ def record_status(code: str):
     return response
 
 
+@bp.patch("/procedures/<code>/guide")
+@operation(
+    summary="手続案内を変更する / change the procedure's guide",
+    tags=["departments"],
+    body=s.GuideInputSchema,
+    responses={200: s.GuideSchema, **WRITE_ERRORS},
+    auth=True,
+)
+@bearer_token
+def set_guide(code: str):
+    """Change the parts of the guide residents read that are given (left out: unchanged;
+    null or "": not known), by the same rule as the catalogue's CSV files and the staff
+    page. Only a token of the procedure's department may write."""
+    data = json_body(s.GuideInputSchema)
+    procedure = api_services.set_guide(g.api_token, code, data)
+    return jsonify(s.GuideSchema().dump(guide_json(procedure)))
+
+
 @bp.post("/procedures/<code>/volumes")
 @operation(
     summary="年間件数を記録する / record a yearly volume",

@@ -85,7 +85,7 @@ def _ctx(draft, lang):
 def _page_html(draft, fv, defn, page, form, answers, lang, errors=None, status=200):
     ctx = _ctx(draft, lang)
     number, total, previous = Flow(defn, answers, ctx).position(page)
-    hidden, notes = conditions_shown(defn, page, answers, lang, ctx)
+    hidden, notes, reveal = conditions_shown(defn, page, answers, lang, ctx)
     summary = [(anchor(k, page), m) for k, msgs in (errors or {}).items() for m in msgs]
     return render_template(
         "builder/preview_page.html",
@@ -100,6 +100,7 @@ def _page_html(draft, fv, defn, page, form, answers, lang, errors=None, status=2
         group_title=GroupType.item_title,
         hidden=hidden,
         notes=notes,
+        reveal=reveal,
         form=form,
         errors=errors or {},
         summary=summary,

@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalogue import services as catalogue
+from app.catalogue.features import parse_features
 from app.catalogue.models import Procedure
 from app.clock import today
 from app.extensions import db
@@ -22,12 +23,13 @@ from app.formengine import parser
 from app.formengine.errors import Problem
 from app.notify import webhook
 from app.staff import services as staff
-from app.staff.models import User
+from app.staff.models import AuditEvent, User
 from app.submissions import versions
 from app.submissions.cli import SHIPPED
 from app.submissions.models import FormVersion
 
 from . import bundle, document
+from .importing import Imported
 from .models import FormDraft, FormReview, FormTemplate
 
 STARTERS = Path(__file__).resolve().parent / "starters"
@@ -197,6 +199,82 @@ def start_from(procedure: Procedure, user: User, data: dict, origin: str) -> For
     return draft
 
 
+def start_imported(
+    procedure: Procedure, user: User, form_id: str, imported: Imported, filename: str
+) -> FormDraft:
+    """A new draft from a 様式 (importing.read_file): an ordinary draft, whose marks (where
+    each question came from, how sure the importer was, the notes) are kept with the
+    audit record of the import, `builder.import`."""
+    data = document.retarget(imported.data, form_id, procedure.code, next_version(form_id))
+    draft = FormDraft(
+        procedure_id=procedure.id,
+        form_id=form_id,
+        yaml_text=document.dump(data),
+        origin=f"yoshiki:{filename}"[:120],
+        created_by_id=user.id,
+        state="editing",
+    )
+    db.session.add(draft)
+    db.session.flush()
+    staff.audit(user, "builder.start", f"draft:{draft.id}", {"form": form_id, "origin": "yoshiki"})
+    staff.audit(
+        user, "builder.import", f"draft:{draft.id}", {"file": filename[:200], **imported.marks}
+    )
+    db.session.commit()
+    return draft
+
+
+def import_marks(draft: FormDraft) -> dict[str, Any] | None:
+    """The marks of an imported draft, each question's state `sure`, `unsure` or
+    `confirmed` (saved on its own page since the import); None for a draft not imported."""
+    if not draft.origin.startswith("yoshiki:"):
+        return None
+    target = f"draft:{draft.id}"
+    events = list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.target == target,
+                AuditEvent.action.in_(("builder.import", "builder.question.save")),
+            )
+            .order_by(AuditEvent.id)
+        )
+    )
+    found = next((e.detail for e in events if e.action == "builder.import"), None)
+    if not isinstance(found, dict):
+        return None
+    questions = {
+        qid: dict(m) for qid, m in (found.get("questions") or {}).items() if isinstance(m, dict)
+    }
+    for qid, m in questions.items():
+        m["state"] = "sure" if m.get("sure") else "unsure"
+        m["id"] = qid
+    for e in events:
+        if e.action != "builder.question.save" or not isinstance(e.detail, dict):
+            continue
+        was, now = e.detail.get("question"), e.detail.get("id") or e.detail.get("question")
+        if isinstance(was, str) and isinstance(now, str) and was in questions:
+            m = questions.pop(was)
+            m["state"], m["id"] = "confirmed", now
+            questions[now] = m
+    return {
+        "file": found.get("file", ""),
+        "format": found.get("format", ""),
+        "notes": [n for n in found.get("notes") or [] if isinstance(n, str)],
+        "seal": bool(found.get("seal")),
+        "questions": questions,
+        "unsure": sum(1 for m in questions.values() if m["state"] == "unsure"),
+    }
+
+
+def mark_of(marks: dict[str, Any] | None, question: Any) -> dict[str, Any] | None:
+    """The import's mark of a question (a dict of the draft), if it has one."""
+    fid = question.get("id") if isinstance(question, dict) else None
+    if not marks or not isinstance(fid, str):
+        return None
+    return marks["questions"].get(fid)
+
+
 def bundle_entries(user: User) -> list[bundle.Entry]:
     """The newest version of every published form, the shipped templates, and the
     templates taken in that the user may see (their department's and the shared ones;
@@ -363,6 +441,17 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
     procedure = draft.procedure
     if procedure.form is None:
         procedure.form = draft.form_id
+    marks = import_marks(draft)
+    if marks and marks["seal"]:  # the 様式 had a seal box: online, none is needed
+        known, _unknown = parse_features(f"{procedure.features or ''};no_seal")
+        if ";".join(known) != (procedure.features or ""):
+            procedure.features = ";".join(known)
+            staff.audit(
+                user,
+                "procedure.features",
+                f"procedure:{procedure.code}",
+                {"features": procedure.features, "draft": draft.id},
+            )
     if first and record_online:
         try:
             row = catalogue.record_status(
@@ -375,12 +464,7 @@ def approve(draft: FormDraft, user: User, text: str | None, record_online: bool)
         except catalogue.CatalogueError as exc:
             db.session.rollback()
             return [p.text("ja") for p in exc.problems]
-        staff.audit(
-            user,
-            "procedure.status",
-            f"procedure:{procedure.code}",
-            {"status": "online", "effective_date": row.effective_date.isoformat(), "row": row.id},
-        )
+        staff.audit_status(user, procedure, row)
     report = versions.load_text(text_out, name=f"{draft.form_id}.yaml")
     return report.problems
 

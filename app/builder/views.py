@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from app.catalogue.models import Procedure
 from app.extensions import db
+from app.formengine.files import safe_name
 from app.formengine.registry import FIELD_TYPES
 from app.staff import services as staff_services
 from app.staff import views as staff_views
@@ -30,7 +31,8 @@ from app.submissions import versions
 from app.submissions.models import FormVersion
 from app.web import current_lang
 
-from . import bundle, changes, document, edit, labels, services
+from . import bundle, changes, document, edit, importing, labels, services
+from .importing.checks import MAX_BYTES as MAX_YOSHIKI_BYTES
 from .models import FormDraft
 
 bp = Blueprint("builder", __name__, url_prefix="/staff/builder", template_folder="templates")
@@ -53,6 +55,9 @@ def _helpers():
         "questions_in": document.questions,  # a repeating group's questions
         "field_types": list(FIELD_TYPES),
         "lang_names": labels.LANGUAGES,
+        # the importer's texts are `日本語 / English`: the page's language of them
+        "mark_of": services.mark_of,
+        "import_text": lambda text: document.message_text(str(text or ""), current_lang()),
     }
 
 
@@ -134,7 +139,12 @@ def start(code: str):
             "この様式IDはほかの手続の様式で使われています。別の様式IDにしてください。"
         )
     source = None
-    if how == "template":
+    imported, status = None, 422
+    if how == "yoshiki":
+        imported, problem, name, status = _read_yoshiki(form_id or "imported", p)
+        if problem:
+            errors["yoshiki"] = problem
+    elif how == "template":
         source = request.form.get("template", "")
         if services.starter(source, p.department_id) is None:
             errors["template"] = _("ひな形を選んでください。")
@@ -146,9 +156,31 @@ def start(code: str):
         errors["how"] = _("作り方を選んでください。")
     title = (request.form.get("title") or "").strip()[:200]
     if errors:
-        return _start_page(p, errors, 422)
-    draft = services.start(p, current_user, form_id, how, title, source)
+        return _start_page(p, errors, status)
+    if imported is not None:
+        draft = services.start_imported(p, current_user, form_id, imported, name)
+    else:
+        draft = services.start(p, current_user, form_id, how, title, source)
     return redirect(url_for(".overview", draft_id=draft.id))
+
+
+def _read_yoshiki(form_id: str, p: Procedure):
+    """(the imported draft, None, the file's name, 200) or (None, why, name, status): why
+    in Japanese, then English, as the importer words it; 413 for a file too large."""
+    sent = request.files.get("yoshiki")
+    name = safe_name(sent.filename if sent else "")
+    raw = sent.read(MAX_YOSHIKI_BYTES + 1) if sent else b""
+    if sent:
+        sent.close()  # a large upload is spooled to a temporary file: let it go now
+    if not raw:
+        return None, _("様式のファイル（PDF・Excel・Word）を選んでください。"), name, 422
+    try:
+        got = importing.read_file(
+            raw, name, form_id=form_id, procedure=p.code, title=p.name_ja or ""
+        )
+    except importing.Refused as exc:
+        return None, exc.message, name, 413 if exc.code == "too_large" else 422
+    return got, None, name, 200
 
 
 # --- check your questions ----------------------------------------------------------------------
@@ -174,6 +206,7 @@ def _overview(draft: FormDraft, *, conflict: bool = False, status: int = 200, re
         languages=document.languages(data),
         conflict=conflict,
         refused=refused,
+        marks=services.import_marks(draft),
     ), status
 
 
@@ -308,6 +341,7 @@ def page(draft_id: int, p: int):
         located=located,
         posted=request.form if conflict else None,
         conflict=conflict,
+        marks=services.import_marks(draft),
     ), (409 if conflict else 200)
 
 
@@ -372,6 +406,7 @@ def question_page(
         conflict=conflict,
         error=error,
         error_for=error_for,
+        mark=services.mark_of(services.import_marks(draft), f),
     ), status
 
 
@@ -408,6 +443,7 @@ def question(draft_id: int, p: int, q: int):
         pg["fields"][q] = edit.read_question(f, request.form, _langs(data), earlier)
         what = "question.save"
         back = url_for(".question", draft_id=draft.id, p=p, q=q)
+        detail["id"] = pg["fields"][q].get("id")  # the id it has now (an import's mark)
     done = _saved(draft, data, what, detail, back)
     if done is not None:
         if action == "move" and draft.state == "editing":
@@ -562,6 +598,7 @@ def _review_page(draft: FormDraft, error: str | None = None, status: int = 200):
         first=before is None,
         history=services.reviews(draft),
         error=error,
+        marks=services.import_marks(draft),
     ), status
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -557,6 +557,23 @@ def record_volume(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def set_guide(procedure: Procedure, raw: Mapping[str, str | None]) -> dict[str, list]:
+    """Change the guide a resident reads (only the columns given; empty: not known), by
+    the same rule as the CSV files (rules.read_guide) → {column: [before, after]} of what
+    changed."""
+    values, problems = rules.read_guide(raw)
+    if problems:
+        raise CatalogueError(problems)
+    changed = {}
+    for key, value in values.items():
+        before = getattr(procedure, key)
+        if before != value:
+            changed[key] = [before, value]
+            setattr(procedure, key, value)
+    db.session.flush()
+    return changed
 
 
 def set_validity(

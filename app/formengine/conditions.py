@@ -6,6 +6,7 @@ A condition is `{field: id, <operator>: value}` or `{all: [...]}`, `{any: [...]}
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -118,6 +119,42 @@ def evaluate(
         if op in condition:
             return _compare(op, value, condition[op], today)
     raise ValueError(f"condition without an operator: {dict(condition)!r}")
+
+
+# what a browser may evaluate as the resident answers (static/reveal.js does the same)
+_REVEAL_OPERATORS = ("equals", "not_equals", "in", "not_in", "filled")
+
+
+def revealable(condition: Mapping[str, Any] | None, has_options: Callable[[str], bool]) -> bool:
+    """Whether a page may show and hide a question by this condition as the resident
+    answers (progressive disclosure): every comparison looks at a question with options
+    (values the browser sends as they are stored), with equals, in, their negations or
+    filled; no number or date comparisons, no `today`. Anything else keeps its words."""
+    if not condition:
+        return False
+    if "all" in condition or "any" in condition:
+        return all(revealable(c, has_options) for c in condition.get("all") or condition["any"])
+    if "not" in condition:
+        return revealable(condition["not"], has_options)
+    ops = [op for op in OPERATORS if op in condition]
+    if len(ops) != 1 or ops[0] not in _REVEAL_OPERATORS or not has_options(condition["field"]):
+        return False
+    arg = condition[ops[0]]
+    args = arg if isinstance(arg, list | tuple) else [arg]
+    return not any(isinstance(a, str) and a.startswith("today") for a in args)
+
+
+def as_json(condition: Mapping[str, Any]) -> str:
+    """The condition as JSON, for a page's `data-show-if` (static/reveal.js reads it)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps(plain(condition), ensure_ascii=False, separators=(",", ":"))
 
 
 def referenced(condition: Mapping[str, Any] | None) -> set[str]:

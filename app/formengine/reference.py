@@ -33,7 +33,7 @@ TOP_NOTES = {
     "description": "text shown on the start page",
     "corrections": "`any` (default) or `marked_only`: what a resident may change when staff return the application for correction (補正)",
     "languages": "list of language codes (BCP 47, such as `en`, `pt-BR`, `ja-easy`) the form offers besides Japanese; `forms check` warns about a text without one of them",
-    "processing_days": "standard processing time (標準処理期間) in business days, on the start page",
+    "processing_days": "standard processing time (標準処理期間) in business days, used when the catalogue gives none (start page, receipt, mail, due date)",
     "fee": "`{amount: 2900, label: text}`: the fee in yen, on the start page",
     "before_you_start": "list of texts: what to have at hand, on the start page",
     "declaration": 'text the resident must confirm on the check page (宣誓); the API asks for `"declaration": true`',

@@ -64,18 +64,7 @@ def record_status():
             )
         return procedures_page(errors, 422)
     for p, row in rows:
-        services.audit(
-            current_user,
-            "procedure.status",
-            f"procedure:{p.code}",
-            {
-                "status": status,
-                "effective_date": row.effective_date.isoformat(),
-                "note": note,
-                "row": row.id,
-                "bulk": len(rows),
-            },
-        )
+        services.audit_status(current_user, p, row, bulk=len(rows))
     db.session.commit()
     flash(_("%(n)s 件の手続に状態を記録しました。", n=len(rows)), "success")
     return redirect(url_for("staff.procedures", **request.args))

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, request
 from sqlalchemy import Select, select
 
-from app.catalogue.models import Department, Procedure
+from app.catalogue.models import Department, Procedure, StatusChange
 from app.extensions import db
 from app.formengine.normalise import UNUSABLE
 from app.submissions.models import FormVersion, Submission
@@ -172,6 +172,21 @@ def audit(
             status_code=status_code,
         )
     )
+
+
+def audit_status(
+    user: User, procedure: Procedure, row: StatusChange, bulk: int | None = None
+) -> None:
+    """The audit entry of a status recorded from the workspace (one procedure or many)."""
+    detail: dict[str, Any] = {
+        "status": row.status,
+        "effective_date": row.effective_date.isoformat(),
+        "note": row.note,
+        "row": row.id,
+    }
+    if bulk is not None:
+        detail["bulk"] = bulk
+    audit(user, "procedure.status", f"procedure:{procedure.code}", detail)
 
 
 def _fit(column, text: str | None) -> str | None:

@@ -294,7 +294,7 @@ def _procedure_page(
     ), status
 
 
-def _editable(code: str) -> Procedure:
+def editable_procedure(code: str) -> Procedure:
     p = _procedure(code)
     if not current_user.can_edit(p.department_id):
         abort(403)
@@ -315,7 +315,7 @@ def _refused(p: Procedure, exc: catalogue.CatalogueError, rename: dict[str, str]
 @login_required
 @checks_own_text  # the catalogue's rule names each field (rules.py)
 def record_status(code: str):
-    p = _editable(code)
+    p = editable_procedure(code)
     status = request.form.get("status", "")
     note = rules.read_note(request.form.get("note"))
     try:
@@ -328,17 +328,7 @@ def record_status(code: str):
         )
     except catalogue.CatalogueError as exc:
         return _refused(p, exc)
-    services.audit(
-        current_user,
-        "procedure.status",
-        f"procedure:{p.code}",
-        {
-            "status": status,
-            "effective_date": row.effective_date.isoformat(),
-            "note": note,
-            "row": row.id,
-        },
-    )
+    services.audit_status(current_user, p, row)
     db.session.commit()
     flash(_("状態を記録しました。"), "success")
     return redirect(url_for(".procedure", code=p.code))
@@ -348,7 +338,7 @@ def record_status(code: str):
 @login_required
 @checks_own_text  # the catalogue's rule names each field (rules.py)
 def record_volume(code: str):
-    p = _editable(code)
+    p = editable_procedure(code)
     note = rules.read_note(request.form.get("volume_note"))
     confirmed = request.form.get("confirm") == "1"
     try:
@@ -385,7 +375,7 @@ def record_volume(code: str):
 @login_required
 @checks_own_text  # the catalogue's rule names each field (rules.py)
 def set_validity(code: str):
-    p = _editable(code)
+    p = editable_procedure(code)
     try:
         before = catalogue.set_validity(
             p,
@@ -412,7 +402,7 @@ def set_validity(code: str):
 @bp.post("/procedures/<code>/form")
 @login_required
 def link_form(code: str):
-    p = _editable(code)
+    p = editable_procedure(code)
     form_id = (request.form.get("form") or "").strip() or None
     if form_id and form_id not in {fv.form_id for fv in versions.published_forms()}:
         return _procedure_page(p, {"form": _("公開済みの様式から選んでください。")}, 422)

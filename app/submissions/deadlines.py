@@ -49,11 +49,13 @@ def due_date(start: date, days: int, paused: Iterable[tuple[date, date]] = ()) -
 
 
 def standard_days(procedure_code: str, defn) -> int | None:
-    """The procedure's standard processing days, else the form's `processing_days`."""
+    """The procedure's standard processing days (the catalogue's; 0: the same day), else
+    the form's `processing_days`: what the start page, the receipt, the mail and the due
+    date all use."""
     days = db.session.scalar(
         select(Procedure.standard_processing_days).where(Procedure.code == procedure_code)
     )
-    return days or defn.processing_days
+    return days if days is not None else defn.processing_days
 
 
 def first_due_on(procedure_code: str, defn, received_at) -> date | None:

@@ -78,6 +78,19 @@ def announce(sub: Submission, event: SubmissionEvent) -> list[int]:
     return [row.id]
 
 
+def receipt_again(sub: Submission, revision: int) -> list[int]:
+    """A resubmission after a correction gets a receipt of its own (the first ones stay).
+    The caller commits, then dispatches the ids."""
+    row = add(
+        RECEIPT_PDF,
+        receipts.receipt_job_key(sub, revision),
+        submission_id=sub.id,
+        payload={"revision": revision},
+    )
+    db.session.flush()
+    return [row.id]
+
+
 def announce_result(sub: Submission, documents: list[str], key: str) -> list[int]:
     """The hook for result documents (電子交付): tell the resident their result is ready to
     download from the status page, listing the documents by name. `key` makes it once
@@ -120,7 +133,8 @@ def make_receipt(job) -> str:
     sub = _submission(job)
     if is_deleted(sub):
         return "skipped: personal data deleted"
-    path, made = receipts.make_receipt(sub)
+    revision = (job.payload or {}).get("revision") if isinstance(job.payload, dict) else None
+    path, made = receipts.make_receipt(sub, revision)
     return f"{'written' if made else 'exists'}: {path.name}"
 
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.links import absolute_url
 from app.notify import mail
 
+from .deadlines import standard_days
 from .models import CorrectionRequest, Submission, SubmissionEvent
 from .receipts import status_url, ui_locale
 from .uploads import files_of
@@ -43,6 +44,7 @@ def _common(sub: Submission) -> dict:
         "defn": defn,
         "lang": lang,
         "received_at": format_time(sub.created_at, lang),
+        "processing_days": standard_days(sub.procedure_code, defn),
         "status_link": status_url(sub),
         "t": lambda text: text.get(lang) if text is not None else "",
     }

@@ -22,6 +22,8 @@ from app.jobs.models import PENDING as JOB_PENDING
 from app.jobs.models import OutboxJob
 from app.links import absolute_url
 
+from . import revisions
+from .deadlines import standard_days
 from .models import is_deleted
 from .validation import context
 from .versions import definition
@@ -29,13 +31,28 @@ from .versions import definition
 RECEIPT_PDF = "receipt_pdf"  # the job kind that makes a submission's receipt (effects.py)
 
 
-def receipt_path(sub) -> Path:
-    return document_dir() / "receipts" / str(sub.fiscal_year) / f"{sub.receipt_no}.pdf"
+def receipt_path(sub, revision: int | None = None) -> Path:
+    """The receipt of one revision of the answers (the newest when not given): the first
+    as `<receipt>.pdf`, then one per resubmission after a correction (`<receipt>-r2.pdf`…),
+    so that a receipt a resident was given is never written over."""
+    n = revision if revision is not None else revisions.revision_count(sub)
+    name = sub.receipt_no if n <= 1 else f"{sub.receipt_no}-r{n}"
+    return document_dir() / "receipts" / str(sub.fiscal_year) / f"{name}.pdf"
 
 
-def make_receipt(sub) -> tuple[Path, bool]:
+def every_receipt(sub) -> list[Path]:
+    """The receipts of every revision written so far (retention deletes them all)."""
+    return [receipt_path(sub, n) for n in range(1, revisions.revision_count(sub) + 1)]
+
+
+def receipt_job_key(sub, revision: int = 1) -> str:
+    """The outbox key of the job that makes a revision's receipt (the first: store.py)."""
+    return f"{RECEIPT_PDF}:{sub.id}" + (f":r{revision}" if revision > 1 else "")
+
+
+def make_receipt(sub, revision: int | None = None) -> tuple[Path, bool]:
     """Write the receipt unless it exists (a second run does nothing) → (path, written)."""
-    path = receipt_path(sub)
+    path = receipt_path(sub, revision)
     if path.exists():
         return path, False
     return path, write_once(path, render_receipt(sub))
@@ -62,9 +79,14 @@ def receipt_html(sub) -> str:
     lang = sub.lang or "ja"
     sections = render(defn, sub.answers or {}, lang, context(lang))
     link = status_url(sub)
+    versions_made = revisions.revisions_of(sub)
+    revision = versions_made[-1] if len(versions_made) > 1 else None  # corrected (補正)
     with force_locale(ui_locale(lang)):
         return current_app.jinja_env.get_template("documents/receipt.html").render(
             sub=sub,
+            revision=revision,
+            processing_days=standard_days(sub.procedure_code, defn),
+            revised_at=format_time(revision.created_at, lang) if revision else None,
             fv=fv,
             defn=defn,
             lang=lang,
@@ -90,7 +112,9 @@ def receipt_state(sub) -> str:
     if receipt_path(sub).exists():
         return READY
     state = db.session.scalar(
-        select(OutboxJob.state).where(OutboxJob.key == f"{RECEIPT_PDF}:{sub.id}")
+        select(OutboxJob.state).where(
+            OutboxJob.key == receipt_job_key(sub, revisions.revision_count(sub))
+        )
     )
     return FAILED if state == JOB_FAILED else PENDING
 
@@ -134,7 +158,8 @@ def _catch_up_inline(sub) -> bool:
         return False
     job = db.session.scalar(
         select(OutboxJob).where(
-            OutboxJob.key == f"{RECEIPT_PDF}:{sub.id}", OutboxJob.state == JOB_PENDING
+            OutboxJob.key == receipt_job_key(sub, revisions.revision_count(sub)),
+            OutboxJob.state == JOB_PENDING,
         )
     )
     if job is None:

@@ -19,6 +19,7 @@ from app.jobs.models import OutboxJob
 from app.notify import mail
 
 from . import results, revisions
+from .case_models import CaseAction
 from .models import (
     CLOSED,
     DELETED_KEY,
@@ -31,7 +32,7 @@ from .models import (
     Submission,
     SubmissionEvent,
 )
-from .receipts import receipt_path
+from .receipts import every_receipt
 from .uploads import discard_files, file_path
 from .versions import definition
 
@@ -109,7 +110,8 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
     files = list(db.session.scalars(select(StoredFile).where(or_(*mine))))
     for row in files:
         file_path(row).unlink(missing_ok=True)
-    receipt_path(sub).unlink(missing_ok=True)
+    for receipt in every_receipt(sub):  # one per revision of the answers
+        receipt.unlink(missing_ok=True)
     results.forget(sub)  # the signed result documents name the resident too
     for key in db.session.scalars(select(OutboxJob.key).where(OutboxJob.submission_id == sub.id)):
         mail.forget(key)  # the .eml record of a mail, when mail is written to files
@@ -123,6 +125,10 @@ def purge(sub, days: int, closed_at: datetime, now: datetime) -> int:
         draft.answers, draft.pending = {}, {}
     for event in sub.events:
         event.message = None  # messages to the resident may name them
+    # staff's internal memos on the case (決裁) may quote the answers; who did what stays
+    db.session.execute(
+        update(CaseAction).where(CaseAction.submission_id == sub.id).values(memo=None)
+    )
     # the score stays (it counts in the service's figures); the comment may name them
     db.session.execute(
         update(SatisfactionAnswer)

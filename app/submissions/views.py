@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.formengine import Page, evaluate, render
-from app.formengine.conditions import describe, referenced
+from app.formengine.conditions import as_json, describe, referenced, revealable
 from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
 from app.links import absolute_url
@@ -26,6 +26,7 @@ from app.web import checks_own_text, content_lang
 
 from . import (
     corrections,
+    deadlines,
     drafts,
     fastpage,
     receipts,
@@ -161,10 +162,12 @@ def _conditions(defn, page: Page, answers, lang: str, ctx):
     """Fields hidden by answers on earlier pages, and words for conditions on this page.
 
     Without JavaScript a page cannot hide a field as the resident types, so a field
-    that depends on this same page is shown with its condition spelled out.
+    that depends on this same page is shown with its condition spelled out; where the
+    browser can evaluate the condition (`revealable`), static/reveal.js shows and hides
+    it as the resident answers (`reveal`: field id → the condition as JSON).
     """
     here = {f.id for f in page.fields}
-    hidden, notes = set(), {}
+    hidden, notes, reveal = set(), {}, {}
 
     def label(fid):
         f = defn.field(fid)
@@ -178,14 +181,20 @@ def _conditions(defn, page: Page, answers, lang: str, ctx):
             return {True: _("はい"), False: _("いいえ")}[v]
         return str(v)
 
+    def has_options(fid):
+        f = defn.field(fid)
+        return bool(f and f.options)
+
     for f in page.fields:
         if not f.show_if:
             continue
         if referenced(f.show_if) & here:
             notes[f.id] = describe(f.show_if, label, value, lang)
+            if revealable(f.show_if, has_options) and referenced(f.show_if) <= here:
+                reveal[f.id] = as_json(f.show_if)
         elif not evaluate(f.show_if, answers, today=ctx.today):
             hidden.add(f.id)
-    return hidden, notes
+    return hidden, notes, reveal
 
 
 def _layout(defn, draft, page: Page, lang: str) -> dict:
@@ -193,7 +202,7 @@ def _layout(defn, draft, page: Page, lang: str) -> dict:
     ctx = validation.context(lang)
     answers = draft.answers or {}
     number, total, previous = Flow(defn, answers, ctx).position(page)
-    hidden, notes = _conditions(defn, page, answers, lang, ctx)
+    hidden, notes, reveal = _conditions(defn, page, answers, lang, ctx)
     return {
         "defn": defn,
         "page": page,
@@ -205,6 +214,7 @@ def _layout(defn, draft, page: Page, lang: str) -> dict:
         "group_title": GroupType.item_title,
         "hidden": hidden,
         "notes": notes,
+        "reveal": reveal,
     }
 
 
@@ -244,7 +254,13 @@ def start(form_id: str):
         draft = None
     older = draft is not None and draft.form_version_id != fv.id
     return render_template(
-        "apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, older=older
+        "apply/start.html",
+        fv=fv,
+        defn=defn,
+        lang=_lang(defn),
+        draft=draft,
+        older=older,
+        processing_days=deadlines.standard_days(fv.procedure_code, defn),
     )
 
 

@@ -91,6 +91,7 @@ def test_only_the_writes_need_a_token(doc):
     assert secured == {
         ("/api/v1/procedures/{code}/statuses", "post"),
         ("/api/v1/procedures/{code}/volumes", "post"),
+        ("/api/v1/procedures/{code}/guide", "patch"),
     }
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 

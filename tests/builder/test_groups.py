@@ -61,6 +61,7 @@ def test_a_group_is_built_question_by_question_without_yaml(office, author):
     assert "まとまりの中の質問" in html and "まとまりに戻る" in html
     assert "最大文字数" in html  # the text type's own keys, from the registry
     assert "この質問を別のページに移す" not in html and 'id="to_page"' not in html
+    assert f'<form method="post" action="{inner_url}">' in html  # its page saves it
     r = author.post(
         inner_url,
         data={"revision": revision(html), "id": "member_name", "label-ja": "氏名",

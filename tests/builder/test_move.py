@@ -40,6 +40,7 @@ def test_the_question_page_offers_the_other_pages(office, author):
     assert "別のページに移す" in html
     assert '<option value="1">ページ2: 代表者</option>' in html
     assert '<option value="0">' not in html  # not the page it is on
+    assert html.count(f'<form method="post" action="{Q.format(d=draft_id, p=0, q=0)}">') == 2
     english = author.get(Q.format(d=draft_id, p=0, q=0) + "?lang=en").get_data(as_text=True)
     assert "Move to another page" in english and "Page 2: " in english
 

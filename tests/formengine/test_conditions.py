@@ -5,6 +5,7 @@ their stored (normalised) shape.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from datetime import date
 from functools import cache
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.formengine import Context, FormDefinition, validate_all, visible_pages
-from app.formengine.conditions import describe, evaluate, referenced
+from app.formengine.conditions import as_json, describe, evaluate, referenced, revealable
 from app.formengine.parser import parse
 
 TODAY = date(2024, 4, 1)
@@ -562,3 +563,47 @@ def test_an_unanswered_question_does_not_make_its_dependants_required():
     result = validate_all(defn, {}, Context(lang="en", today=TODAY), unknown_is_error=False)
     messages = [m for f in page.fields for m in result.errors.get(f.id, [])]
     assert not any("organisation" in m for m in messages), messages
+
+
+# --- which conditions a browser may evaluate as the resident answers ----------------------
+
+
+@pytest.mark.parametrize(
+    ("show_if", "revealed"),
+    [
+        ("{field: licence_type, equals: gun1}", True),
+        ("{field: licence_type, not_in: [net, trap]}", True),
+        ("{field: benefits, equals: child}", True),
+        ("{field: floor, in: [1, 2]}", True),
+        (
+            "{any: [{field: licence_type, equals: net}, {not: {field: benefits, filled: true}}]}",
+            True,
+        ),
+        # numbers, dates, free text and single tick boxes keep their words
+        ("{field: age, gte: 65}", False),
+        ("{field: birth_date, lte: today-18y}", False),
+        ("{field: email, filled: true}", False),
+        ("{field: agree, equals: true}", False),
+        ("{all: [{field: licence_type, equals: gun1}, {field: age, gte: 20}]}", False),
+    ],
+)
+def test_a_browser_reveals_only_what_it_can_evaluate_as_the_server_does(show_if, revealed):
+    defn = definition(SUBJECTS % show_if, "reveal")
+
+    def has_options(fid):
+        f = defn.field(fid)
+        return bool(f and f.options)
+
+    assert revealable(condition(show_if), has_options) is revealed
+
+
+def test_a_condition_as_json_reads_back_as_written():
+    parsed = condition(
+        "{any: [{field: licence_type, in: [gun1, gun2]}, {not: {field: floor, equals: 1}}]}"
+    )
+    assert json.loads(as_json(parsed)) == {
+        "any": [
+            {"field": "licence_type", "in": ["gun1", "gun2"]},
+            {"not": {"field": "floor", "equals": "1"}},  # as stored: a string
+        ]
+    }

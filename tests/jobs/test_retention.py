@@ -16,6 +16,7 @@ from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob
 from app.submissions import corrections, validation
+from app.submissions.case_models import CaseAction
 from app.submissions.models import (
     DELETED_KEY,
     Draft,
@@ -318,3 +319,21 @@ def test_a_deleted_submission_keeps_its_score_without_its_comment(jobs_app):
         assert purge_expired().submissions == 1
         row = db.session.scalar(select(SatisfactionAnswer))
         assert (row.score, row.comment) == (2, None)
+
+
+def test_staff_memos_on_the_case_go_too_and_who_did_what_stays(jobs_app):
+    old = submit(jobs_app)["receipt_no"]
+    with jobs_app.app_context():
+        sub = db.session.scalar(select(Submission).where(Submission.receipt_no == old))
+        db.session.add(
+            CaseAction(
+                submission_id=sub.id, actor="d01@example.jp", action="memo", step=0,
+                memo="申請者の山田さんに電話で確認済み",
+            )
+        )  # fmt: skip
+        db.session.commit()
+    close(jobs_app, old, "approved", days_ago=31)
+    with jobs_app.app_context():
+        assert purge_expired().submissions == 1
+        action = db.session.scalar(select(CaseAction))
+        assert (action.actor, action.action, action.memo) == ("d01@example.jp", "memo", None)

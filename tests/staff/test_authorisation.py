@@ -51,6 +51,16 @@ MATRIX = [
         {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
     ),
     (
+        "GET",
+        "/staff/procedures/A/guide",
+        {"anon": RE, "d01": OK, "d02": FORBID, "bureau": FORBID, "admin": OK},
+    ),
+    (
+        "POST",
+        "/staff/procedures/A/guide",
+        {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
+    ),
+    (
         "POST",
         "/staff/procedures/A/validity",
         {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE},
@@ -154,6 +164,7 @@ DATA = {
     "/staff/procedures/A/volumes": {"fiscal_year": "2024", "receipts": "41000"},
     "/staff/procedures/status": {"code": "A", "status": "online", "effective_date": "2024-04-01"},
     "/staff/procedures/A/validity": {"valid_from": "2020-04-01", "valid_until": ""},
+    "/staff/procedures/A/guide": {"fee": "なし", "section_phone": "059-224-2000"},
     "/staff/procedures/A/form": {"form": "test-permit"},
     "/staff/submissions/{r01}/status": {"to": "in_review"},
     "/staff/submissions/{r01}/decision": {"action": "memo", "memo": "書類を確認中"},

@@ -16,8 +16,9 @@ from app.clock import today
 from app.extensions import db
 from app.jobs import outbox
 from app.jobs.models import OutboxJob
-from app.submissions import effects, store, transitions, versions
+from app.submissions import effects, receipts, store, transitions, versions
 from app.submissions.models import CLOSED, StoredFile, SubmissionRevision
+from tests.documents.conftest import pdf_text
 from tests.submissions.conftest import FORM, GOOD, Resident, png
 
 from .conftest import sign_in
@@ -315,3 +316,29 @@ def test_the_case_page_offers_the_return_form_while_it_can_be_returned(office, s
     page = sign_in(app, "d01@example.jp").get(f"/staff/submissions/{no}").get_data(as_text=True)
     assert ("補正を求めて差し戻す" in page) is offered
     assert (f"/staff/submissions/{no}/return" in page) is offered
+
+
+def test_a_resubmission_gets_its_own_receipt_and_the_first_is_kept(office, tmp_path):
+    app, _ = office
+    _resident, no, code = submit_with_photo(app)
+    staff_return(app, no, message="人数を確認してください。", marked=["count"])
+    visitor = look_up(app, no, code)
+    visitor.post(f"/status/{no}/correction")
+    visitor.post(
+        f"/apply/test-permit/correction/{no}/more?from=check",
+        {"action": "next", "count": "7"},
+        content_type="multipart/form-data",
+    )
+    r = visitor.post(f"/apply/test-permit/correction/{no}/submit", {"declaration": "y"})
+    r.get_data()
+    r.close()  # the jobs of the request run as the answer closes
+    pdf = visitor.get(f"/status/{no}/receipt.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    corrected = pdf_text(pdf.data, tmp_path)
+    assert "補正後の申請内容 第2版" in corrected and "7" in corrected
+    with app.app_context():
+        sub = store.find_by_receipt(no)
+        first, second = receipts.every_receipt(sub)
+        assert first.name == f"{no}.pdf" and second.name == f"{no}-r2.pdf"
+        given = pdf_text(first.read_bytes(), tmp_path)
+    assert "補正後" not in given  # what the resident was given first, unchanged

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.catalogue.models import Procedure
 from app.clock import JST, today
 from app.extensions import db
-from app.submissions import store, transitions, versions
+from app.submissions import receipts, store, transitions, versions
 from app.submissions.deadlines import due_date, is_closed_day
 from tests.submissions.conftest import FORM
 
@@ -132,3 +132,35 @@ def test_the_forms_processing_days_give_a_new_case_its_due_date(office, tmp_path
         sub = store.find_by_receipt(r.get_json()["receipt_no"])
         received = sub.created_at.astimezone(JST).date()
         assert sub.due_on == due_date(received, 5)
+
+
+@pytest.mark.parametrize(
+    ("catalogue", "shown"), [(None, "5 営業日"), (12, "12 営業日"), (0, "即日")]
+)
+def test_the_start_page_and_the_receipt_say_the_days_the_due_date_uses(
+    office, tmp_path, catalogue, shown
+):
+    """One figure everywhere: the catalogue's standard processing days (0 is the same
+    day), else the form's `processing_days`."""
+    app, _ = office
+    with app.app_context():
+        path = tmp_path / "f.yaml"
+        path.write_text(
+            FORM.replace("version: 1", "version: 3") + "processing_days: 5\n", encoding="utf-8"
+        )
+        assert not versions.load_forms([path]).problems
+        procedure = db.session.scalar(select(Procedure).where(Procedure.code == "A"))
+        procedure.standard_processing_days = catalogue
+        db.session.commit()
+    page = app.test_client().get("/apply/test-permit").get_data(as_text=True)
+    assert f"<dd>{shown}</dd>" in page
+    r = app.test_client().post(
+        "/api/v1/forms/test-permit/submissions", json={"answers": ANSWERS, "declaration": True}
+    )
+    with app.app_context():
+        sub = store.find_by_receipt(r.get_json()["receipt_no"])
+        html = receipts.receipt_html(sub)
+        days = catalogue if catalogue is not None else 5
+        assert (f"標準処理期間: {days} 営業日" in html) is (days > 0)
+        if days:
+            assert sub.due_on == due_date(sub.created_at.astimezone(JST).date(), days)
