@@ -271,12 +271,12 @@ def move_to_page(data: Mapping[str, Any], p: int, q: int, to: int) -> int:
     """Move question `q` of page `p` to page `to`; its place there. It goes first on a
     later page and last on an earlier one, so that it passes no more questions than it
     must: its condition, and the conditions naming it, go with it as they are (one that
-    would then name a later question is the parser's to report, at its question)."""
+    would then name a later question is the parser's to report, at its question). The
+    caller has checked that page `to` is a page whose questions are a list (or none yet)."""
     pages = data["pages"]
     f = pages[p]["fields"].pop(q)
     target = pages[to]
-    if not isinstance(target.get("fields"), list):
-        target["fields"] = []
+    target.setdefault("fields", [])
     if to > p:
         target["fields"].insert(0, f)
         return 0

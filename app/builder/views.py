@@ -458,13 +458,16 @@ def question(draft_id: int, p: int, q: int):
 
 
 def _page_to(data, p: int) -> int | None:
-    """The page chosen to move a question to: another page of the draft, or None."""
+    """The page chosen to move a question to: another page of the draft (one whose
+    questions are a list, or that has none yet), or None."""
     raw = request.form.get("to_page", "")
     to = int(raw) if raw.isdigit() and len(raw) < 6 else -1
     pages = data.get("pages") if isinstance(data, dict) else None
     if to == p or not isinstance(pages, list) or not 0 <= to < len(pages):
         return None
-    return to if isinstance(pages[to], dict) else None
+    target = pages[to]
+    fields = target.get("fields", []) if isinstance(target, dict) else None
+    return to if isinstance(fields, list) else None
 
 
 def _tell_of_the_move(draft: FormDraft, to: int, before: int) -> None:

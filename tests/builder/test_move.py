@@ -4,6 +4,8 @@ condition then names a later question, the parser says so at that question."""
 from __future__ import annotations
 
 from app.builder import document
+from app.builder.models import FormDraft
+from app.extensions import db
 
 from .conftest import EMAILS, draft_row, revision, sign_in, start
 
@@ -128,3 +130,20 @@ def test_only_the_drafts_department_moves_its_questions(office):
             assert after == before
         else:  # the first question of the first page is now the first of the second
             assert after[1][0] == before[0][0] and len(after[0]) == len(before[0]) - 1
+
+
+def test_a_page_whose_questions_are_not_a_list_takes_none(office, author):
+    """A draft uploaded with a page whose `fields` is not a list: a question is not moved
+    there (what the page holds is kept for the parser to name), and nothing changes."""
+    app, _ = office
+    draft_id = start(author)
+    with app.app_context():
+        row = db.session.get(FormDraft, draft_id)
+        data, _ = document.read(row.yaml_text)
+        data["pages"][1]["fields"] = "代表者の欄"
+        row.yaml_text = document.dump(data)
+        db.session.commit()
+    before = draft_row(app, draft_id).yaml_text
+    r = _move(author, draft_id, 0, 0, "1")
+    assert r.status_code == 422 and "移す先のページを選んでください。" in r.get_data(as_text=True)
+    assert draft_row(app, draft_id).yaml_text == before
