@@ -10,6 +10,7 @@ from . import logs, metrics, settings, startup, web
 from .api.cli import api_tokens_cli
 from .api.docs import bp as api_docs_bp
 from .api.views import bp as api_bp
+from .builder import groups as _builder_groups  # noqa: F401  (a group's questions' routes)
 from .builder import preview as _builder_preview  # noqa: F401  (the preview's routes)
 from .builder.cli import import_command as forms_import_command
 from .builder.views import bp as builder_bp

@@ -14,6 +14,8 @@ import pyotp
 import requests
 import yaml
 
+from app.builder import bundle
+
 from .conftest import ROOT
 from .filler import fill_page, fill_to_check, page_id
 
@@ -130,6 +132,32 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     shoot(author, "builder-question")
     doc_shot(author, "question")
 
+    # a repeating group of the corporation's other officers, built without YAML, then
+    # moved to the representative's page
+    press(author, "a.back")
+    tick(author, "#type-group")
+    press(author, "button[value=add_question]")
+    type_into(author, "#label-ja", "その他の役員")
+    type_into(author, "#x-item_label-ja", "役員")
+    type_into(author, "#x-repeat-max", "5")
+    press(author, "button[value=save]")
+    assert "まとまりの中の質問はまだありません。" in author.locator("main").inner_text()
+    tick(author, "#inner-type-text")
+    press(author, "button:has-text('まとまりに質問を追加する')")
+    type_into(author, "#label-ja", "役員の氏名")
+    type_into(author, "#x-max_length", "50")
+    press(author, "button[value=save]")
+    shoot(author, "builder-group-question")
+    press(author, "a.back")
+    assert "役員の氏名" in author.locator("#inner-0").inner_text()
+    assert author.locator("#question-problems").count() == 0
+    shoot(author, "builder-group")
+    doc_shot(author, "group")
+    author.select_option("#to_page", "1")
+    press(author, "button[value=move]")
+    assert "ページ2に移しました。" in author.locator("main").inner_text()
+    shoot(author, "builder-question-moved")
+
     press(author, "a.back")
     press(author, "a.back")
     text = author.locator("main").inner_text()
@@ -154,6 +182,7 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     shoot(author, "builder-preview-check")
     press(author, "main form button[type=submit]")
     assert "保存も送信もしていません" in author.locator("main").inner_text()
+    shoot(author, "builder-preview-submitted")
 
     press(author, "button:has-text('審査に出す')")
     assert "審査に出しました" in author.locator("main").inner_text()
@@ -195,3 +224,44 @@ def test_a_department_builds_a_form_the_bureau_publishes_it_a_resident_uses_it(
     fill_to_check(resident, {p["id"]: p for p in published["pages"]})
     resident.locator("main form button[type=submit]").last.click()
     assert re.search(r"\d{4}-[2-9A-HJKMNP-Z]{8}", resident.locator("main").inner_text())
+
+
+def test_a_bundle_from_another_deployment_brings_its_templates(new_context, shoot):
+    """The department exports its bundle, and imports one from another organisation: the
+    forms become drafts, a template of theirs is offered when a form is started."""
+    author = new_context().new_page()
+    sign_in(author, "norin@example.pref.mie.lg.jp")
+    author.goto("/staff/builder/")
+    shoot(author, "builder-index-department")
+    exported = author.context.request.get("/staff/builder/bundle.zip").body()
+    got = bundle.read(exported)
+    assert not got.problems and any(e.kind == "template" for e in got.entries)
+    theirs = bundle.write([*got.entries, bundle.Entry(
+        "template", "templates/forest-owner.yaml", "forest-owner", 1, FOREST_OWNER)])
+    author.locator("#bundle").set_input_files(
+        {"name": "forms-bundle.zip", "mimeType": "application/zip", "buffer": theirs})
+    press(author, "button:has-text('取り込む')")
+    text = author.locator("main").inner_text()
+    assert "まとめて取り込んだ結果" in text and "森林の所有者（forest-owner）" in text
+    shoot(author, "builder-imported")
+    author.goto("/staff/procedures?status=planned")
+    author.locator("table tbody a").first.click()
+    press(author, "a:has-text('オンライン申請フォームを作る')")
+    assert "森林の所有者（取り込んだひな形）" in author.locator("#template").inner_text()
+
+
+FOREST_OWNER = """# ひな形: 森林の所有者（ほかの団体から）
+id: forest-owner
+version: 1
+procedure: TEMPLATE
+title: {ja: 森林の所有者, en: Forest owner}
+languages: [ja, en]
+pages:
+  - id: owner
+    title: {ja: 所有者, en: Owner}
+    fields:
+      - id: owner_name
+        type: name
+        label: {ja: 所有者の氏名, en: Name of the owner}
+        required: true
+"""

@@ -22,13 +22,30 @@ def _label(f: dict) -> str:
     return document.text_of(f.get("label") or f.get("text")) or str(f.get("id", ""))
 
 
-def _index(data: Any) -> dict[str, tuple[str, int, dict]]:
+def _index(data: Any) -> dict[str, tuple[str, int, dict, str]]:
+    """Every question by id: its page, place, itself, and the label of the repeating group
+    it is inside ("" for a question of the page)."""
     out = {}
     for page in document.pages(data):
         for n, f in enumerate(document.questions(page)):
             if isinstance(f.get("id"), str):
-                out[f["id"]] = (str(page.get("id")), n, f)
+                out[f["id"]] = (str(page.get("id")), n, f, "")
+            for g in document.questions(f):
+                if isinstance(g.get("id"), str):
+                    out.setdefault(g["id"], (str(page.get("id")), n, g, _label(f)))
     return out
+
+
+def _differ(old: dict, new: dict) -> tuple[str, ...]:
+    """The keys that changed (a group's questions are compared one by one, not as a key)."""
+    grouped = isinstance(old.get("fields"), list) and isinstance(new.get("fields"), list)
+    return tuple(
+        sorted(
+            k
+            for k in set(old) | set(new)
+            if old.get(k) != new.get(k) and not (grouped and k == "fields")
+        )
+    )
 
 
 def changes(old: Any, new: Any) -> list[Change]:
@@ -57,21 +74,24 @@ def changes(old: Any, new: Any) -> list[Change]:
         if pid not in new_pages:
             out.append(Change("page_removed", document.text_of(page.get("title")) or pid))
     before, after = _index(old), _index(new)
-    for fid, (pid, _n, f) in after.items():
-        page_title = document.text_of(new_pages.get(pid, {}).get("title")) or pid
+
+    def where(pages: dict, pid: str, group: str) -> str:
+        title = document.text_of(pages.get(pid, {}).get("title")) or pid
+        return f"{title} · {group}" if group else title
+
+    for fid, (pid, _n, f, group) in after.items():
         if fid not in before:
-            out.append(Change("question_added", _label(f), page_title))
+            out.append(Change("question_added", _label(f), where(new_pages, pid, group)))
             continue
-        opid, _on, of = before[fid]
-        keys = tuple(sorted(k for k in set(of) | set(f) if of.get(k) != f.get(k)))
+        opid, _on, of, _og = before[fid]
+        keys = _differ(of, f)
         if keys:
-            out.append(Change("question_changed", _label(f), page_title, keys))
-        if opid != pid:
-            out.append(Change("question_moved", _label(f), page_title))
-    for fid, (pid, _, f) in before.items():
+            out.append(Change("question_changed", _label(f), where(new_pages, pid, group), keys))
+        if opid != pid and not group:
+            out.append(Change("question_moved", _label(f), where(new_pages, pid, "")))
+    for fid, (pid, _, f, group) in before.items():
         if fid not in after:
-            page_title = document.text_of(old_pages.get(pid, {}).get("title")) or pid
-            out.append(Change("question_removed", _label(f), page_title))
+            out.append(Change("question_removed", _label(f), where(old_pages, pid, group)))
     return out
 
 

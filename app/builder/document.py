@@ -83,11 +83,15 @@ def retarget(data: Mapping[str, Any], form_id: str, procedure: str, version: int
 
 @dataclass
 class Located:
-    """The parser's problems by what they concern: the form, a page, or a question."""
+    """The parser's problems by what they concern: the form, a page, or a question.
+
+    A problem of a question inside a repeating group is counted at its group (`questions`)
+    and kept at the question itself too (`inner`, by page, group and place in the group)."""
 
     form: list[str] = field(default_factory=list)
     pages: dict[int, list[str]] = field(default_factory=dict)
     questions: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    inner: dict[tuple[int, int, int], list[str]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -103,6 +107,15 @@ class Located:
             len(v) for (pp, _), v in self.questions.items() if pp == p
         )
 
+    def own(self, p: int, q: int) -> list[str]:
+        """A question's problems, without those of the questions inside it."""
+        rest = list(self.questions.get((p, q), []))
+        for (pp, qq, _), msgs in self.inner.items():
+            if (pp, qq) == (p, q):
+                for m in msgs:
+                    rest.remove(m)
+        return rest
+
 
 def message(problem: Problem, lang: str) -> str:
     """The problem's message in one language (the parser writes `日本語 / English`)."""
@@ -117,7 +130,8 @@ def message_text(text: str, lang: str) -> str:
 
 
 def locate(text: str, problems: Iterable[Problem], lang: str = "ja") -> Located:
-    """Each problem at the question (or page, or form) whose lines hold its line."""
+    """Each problem at the question (or the question inside a group, the page, the form)
+    whose lines hold its line."""
     spans = _spans(text)
     out = Located()
     for problem in problems:
@@ -129,26 +143,41 @@ def locate(text: str, problems: Iterable[Problem], lang: str = "ja") -> Located:
             out.pages.setdefault(where[0], []).append(msg)
         else:
             out.questions.setdefault((where[0], where[1]), []).append(msg)
+            if where[2] is not None:
+                out.inner.setdefault((where[0], where[1], where[2]), []).append(msg)
     return out
 
 
-def _spans(text: str) -> list[tuple[int, int | None, int, int]]:
-    """(page, question or None, first line, last line) of every page and question."""
+Span = tuple[int, int | None, int | None, int, int]  # page, question, inner, first, last line
+
+
+def _spans(text: str) -> list[Span]:
+    """(page, question or None, question inside it or None, first line, last line) of
+    every page, question, and question inside a group."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return []
-    spans: list[tuple[int, int | None, int, int]] = []
+    spans: list[Span] = []
     pages = _value(root, "pages")
     if not isinstance(pages, yaml.SequenceNode):
         return spans
     for p, page in enumerate(pages.value):
-        spans.append((p, None, page.start_mark.line + 1, page.end_mark.line))
+        spans.append((p, None, None, *_lines(page)))
         fields = _value(page, "fields")
-        if isinstance(fields, yaml.SequenceNode):
-            for q, node in enumerate(fields.value):
-                spans.append((p, q, node.start_mark.line + 1, node.end_mark.line))
+        if not isinstance(fields, yaml.SequenceNode):
+            continue
+        for q, node in enumerate(fields.value):
+            spans.append((p, q, None, *_lines(node)))
+            inner = _value(node, "fields")
+            if isinstance(inner, yaml.SequenceNode):
+                for s, sub in enumerate(inner.value):
+                    spans.append((p, q, s, *_lines(sub)))
     return spans
+
+
+def _lines(node: Any) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.end_mark.line
 
 
 def _value(node: Any, key: str) -> Any:
@@ -159,11 +188,13 @@ def _value(node: Any, key: str) -> Any:
     return None
 
 
-def _where(spans, line: int) -> tuple[int, int | None] | None:
-    best = None
-    for p, q, first, last in spans:
-        if first <= line <= max(first, last) and (best is None or q is not None):
-            best = (p, q)
+def _where(spans: list[Span], line: int) -> tuple[int, int | None, int | None] | None:
+    """The innermost page, question or question inside a group holding the line."""
+    best, depth = None, -1
+    for p, q, s, first, last in spans:
+        deep = (q is not None) + (s is not None)
+        if first <= line <= max(first, last) and deep > depth:
+            best, depth = (p, q, s), deep
     return best
 
 

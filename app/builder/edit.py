@@ -20,8 +20,9 @@ from . import document
 
 MAX_TEXT = 10_000  # characters of one text typed into the builder
 MAX_OPTIONS = 200  # option rows read from one post
-# keys the question page does not edit (kept as they are): a group's questions and repeat
-KEPT_KEYS = frozenset({"fields", "repeat"})
+# keys the question page does not edit (kept as they are): a group's questions, which are
+# edited each on a page of their own
+KEPT_KEYS = frozenset({"fields"})
 CONDITION_OPERATORS = ("equals", "not_equals", "in", "not_in", "filled", "gt", "gte", "lt", "lte")
 
 
@@ -33,7 +34,8 @@ class Posted(Protocol):
 @dataclass(frozen=True)
 class Input:
     """How one type-specific key is typed: text (in each language), string, integer,
-    number, boolean, list (comma-separated) or choice."""
+    number, boolean, list (comma-separated), choice, or bounds (a map of integers, one
+    input each: a group's `repeat`, whose keys are in `choices`)."""
 
     key: str
     kind: str
@@ -51,10 +53,12 @@ _KIND_OF_CHECK = {
     parser._FormParser.date_bound: "string",
     parser._FormParser.charset: "choice",
     parser._FormParser.kana_script: "choice",
+    parser._FormParser.repeat: "bounds",
 }
 _CHOICES = {
     parser._FormParser.charset: parser.CHARSETS,
     parser._FormParser.kana_script: parser.KANA_SCRIPTS,
+    parser._FormParser.repeat: tuple(sorted(parser.REPEAT_KEYS, key=lambda k: (k != "min", k))),
 }
 
 
@@ -77,6 +81,17 @@ def inputs(type_name: str) -> list[Input]:
 def type_names() -> list[str]:
     """Every field type a question may have, as the registry lists them."""
     return list(FIELD_TYPES)
+
+
+def group_type_names() -> list[str]:
+    """The field types a question inside a repeating group may have (the parser's rule)."""
+    return [name for name in FIELD_TYPES if name not in parser.NOT_IN_GROUP]
+
+
+def is_group(f: Any) -> bool:
+    """Whether a question holds questions of its own (a repeating group)."""
+    t = FIELD_TYPES.get(document.type_name(f))
+    return t is not None and "fields" in t.extra_keys
 
 
 # --- reading what was typed -------------------------------------------------------------------
@@ -102,6 +117,8 @@ def _number(text: str, kind: str) -> Any:
 
 def read_value(form: Posted, item: Input, langs: list[str]) -> Any:
     name = f"x-{item.key}"
+    if item.kind == "bounds":
+        return read_bounds(form, item)
     if item.kind == "text":
         return read_text(form, name, langs)
     if item.kind == "boolean":  # not set, yes or no: an explicit `false` is kept
@@ -114,6 +131,16 @@ def read_value(form: Posted, item: Input, langs: list[str]) -> Any:
     if item.kind == "list":
         return [x.strip() for x in raw.replace("、", ",").split(",") if x.strip()]
     return raw
+
+
+def read_bounds(form: Posted, item: Input) -> dict[str, Any] | None:
+    """A map of integers (`x-repeat-min`, `x-repeat-max`); None when none is typed."""
+    out = {}
+    for key in item.choices:
+        raw = _clip(form.get(f"x-{item.key}-{key}"))
+        if raw:
+            out[key] = _number(raw, "integer")
+    return out or None
 
 
 def read_options(form: Posted, langs: list[str]) -> list[dict]:
@@ -238,6 +265,23 @@ def move(items: list, index: int, delta: int) -> int:
         items[index], items[to] = items[to], items[index]
         return to
     return index
+
+
+def move_to_page(data: Mapping[str, Any], p: int, q: int, to: int) -> int:
+    """Move question `q` of page `p` to page `to`; its place there. It goes first on a
+    later page and last on an earlier one, so that it passes no more questions than it
+    must: its condition, and the conditions naming it, go with it as they are (one that
+    would then name a later question is the parser's to report, at its question). The
+    caller has checked that page `to` is a page whose questions are a list (or none yet)."""
+    pages = data["pages"]
+    f = pages[p]["fields"].pop(q)
+    target = pages[to]
+    target.setdefault("fields", [])
+    if to > p:
+        target["fields"].insert(0, f)
+        return 0
+    target["fields"].append(f)
+    return len(target["fields"]) - 1
 
 
 # --- the whole form's settings ---------------------------------------------------------------

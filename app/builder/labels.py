@@ -44,6 +44,9 @@ KEYS = {
     "multiple": _("複数のファイルを受け付ける"),
     "max_files": _("ファイル数の上限"),
     "item_label": _("1件ごとの見出し"),
+    "repeat": _("繰り返す件数"),
+    "repeat.min": _("最少の件数"),
+    "repeat.max": _("最多の件数"),
 }
 
 CHOICES = {

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalogue.models import Procedure
+from app.catalogue.models import Department, Procedure
 from app.clock import utcnow
 from app.extensions import db
 from app.staff.models import User
@@ -63,3 +63,26 @@ class FormReview(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User | None] = relationship()
+
+
+class FormTemplate(db.Model):
+    """A template taken in from another deployment's bundle, as its YAML text: offered on
+    the start page of its department's procedures, or of every department's when an admin
+    (who belongs to none) took it in. Taken in again under the same name, it is replaced."""
+
+    __tablename__ = "form_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))  # the bundle's file name, without .yaml
+    title: Mapped[str] = mapped_column(String(200))  # its Japanese title, as listed
+    yaml_text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(200))  # bundle:templates/<name>.yaml
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    department: Mapped[Department | None] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.catalogue import services as catalogue
@@ -30,11 +30,13 @@ from app.submissions.models import FormVersion
 
 from . import bundle, document
 from .importing import Imported
-from .models import FormDraft, FormReview
+from .models import FormDraft, FormReview, FormTemplate
 
 STARTERS = Path(__file__).resolve().parent / "starters"
 # the shapes every department needs, in the order the start page offers them
 STARTER_NAMES = ("individual", "corporation", "agent", "contact", "attachments", "declaration")
+MAX_TEMPLATES = 200  # templates taken in that one department (or all, shared) may hold
+STORED = "stored:"  # how the start page names a template taken in: stored:<its id>
 
 
 class Conflict(Exception):
@@ -63,8 +65,16 @@ class Starter:
     text: str
 
 
-def starters() -> list[Starter]:
-    """The shipped templates, then the six shipped forms, each as plain YAML text."""
+def starters(department_id: int | None = None) -> list[Starter]:
+    """The shipped templates, the six shipped forms, then the templates taken in from
+    bundles that a procedure of the department may start from, each as plain YAML text."""
+    out = shipped_starters()
+    for t in stored_templates(department_id):
+        out.append(Starter(f"{STORED}{t.id}", t.title, t.yaml_text))
+    return out
+
+
+def shipped_starters() -> list[Starter]:
     out = []
     for name in STARTER_NAMES:
         text = (STARTERS / f"{name}.yaml").read_text(encoding="utf-8")
@@ -77,8 +87,56 @@ def starters() -> list[Starter]:
     return out
 
 
-def starter(name: str) -> Starter | None:
-    return next((s for s in starters() if s.name == name), None)
+def starter(name: str, department_id: int | None = None) -> Starter | None:
+    return next((s for s in starters(department_id) if s.name == name), None)
+
+
+def stored_templates(department_id: int | None, *, every: bool = False) -> list[FormTemplate]:
+    """The templates taken in for the department and those shared with every department
+    (`every`: all of them, as the bureau sees them)."""
+    stmt = select(FormTemplate).order_by(FormTemplate.title, FormTemplate.id)
+    if not every:
+        stmt = stmt.where(
+            or_(FormTemplate.department_id == department_id, FormTemplate.department_id.is_(None))
+        )
+    return list(db.session.scalars(stmt.limit(MAX_TEMPLATES * 20)))
+
+
+def take_in_template(entry: bundle.Entry, user: User) -> tuple[str, FormTemplate | None]:
+    """Store a bundle's template for the user's department (for every department when the
+    user belongs to none, an admin). → what happened: "stored", "replaced" (one of the
+    same name was there), "same" (already offered: a shipped template or one taken in
+    with the same text), "unreadable" (not a form's YAML with pages) or "full"."""
+    data, _problems = document.read(entry.text)
+    if not isinstance(data, dict) or not document.pages(data):
+        return "unreadable", None
+    department_id = user.department_id
+    offered = stored_templates(department_id)
+    if any(s.text == entry.text for s in shipped_starters()) or any(
+        t.yaml_text == entry.text for t in offered
+    ):
+        return "same", None
+    mine = [t for t in offered if t.department_id == department_id]  # not the shared ones
+    name = entry.name.removeprefix("templates/").removesuffix(".yaml")[:100]
+    title = (document.text_of(data.get("title")) or name).strip()[:200]
+    origin = f"bundle:{entry.name}"[:200]
+    template = next((t for t in mine if t.name == name), None)
+    outcome = "replaced"
+    if template is None:
+        if len(mine) >= MAX_TEMPLATES:
+            return "full", None
+        template = FormTemplate(department_id=department_id, name=name, created_by_id=user.id)
+        db.session.add(template)
+        outcome = "stored"
+    template.title, template.yaml_text, template.origin = title, entry.text, origin
+    db.session.flush()
+    staff.audit(
+        user,
+        f"builder.template_{outcome}",
+        f"template:{template.id}",
+        {"name": name, "origin": origin, "department": department_id},
+    )
+    return outcome, template
 
 
 def next_version(form_id: str) -> int:
@@ -95,7 +153,7 @@ def start(
     version (`source` its FormVersion id). The caller has checked the choice."""
     version = next_version(form_id)
     if how == "template":
-        chosen = starter(source or "")
+        chosen = starter(source or "", procedure.department_id)
         data, _ = document.read(chosen.text)
         data = document.retarget(data, form_id, procedure.code, version)
         origin = f"template:{chosen.name}"
@@ -217,8 +275,10 @@ def mark_of(marks: dict[str, Any] | None, question: Any) -> dict[str, Any] | Non
     return marks["questions"].get(fid)
 
 
-def bundle_entries() -> list[bundle.Entry]:
-    """The newest version of every published form, and the shipped templates."""
+def bundle_entries(user: User) -> list[bundle.Entry]:
+    """The newest version of every published form, the shipped templates, and the
+    templates taken in that the user may see (their department's and the shared ones;
+    every one for the bureau and admins)."""
     out = [
         bundle.Entry(
             "form", f"forms/{fv.form_id}-v{fv.version}.yaml", fv.form_id, fv.version, fv.yaml_text
@@ -231,6 +291,17 @@ def bundle_entries() -> list[bundle.Entry]:
         out.append(
             bundle.Entry("template", f"templates/{name}.yaml", data["id"], data["version"], text)
         )
+    taken = {e.name for e in out}
+    for t in stored_templates(user.department_id, every=user.sees_all()):
+        data, _ = document.read(t.yaml_text)
+        data = data if isinstance(data, dict) else {}
+        name = f"templates/{t.name}.yaml"
+        if name in taken:
+            name = f"templates/{t.name}-{t.id}.yaml"
+        taken.add(name)
+        form_id = data.get("id") if isinstance(data.get("id"), str) else t.name
+        version = data.get("version") if isinstance(data.get("version"), int) else 1
+        out.append(bundle.Entry("template", name, form_id[:100], version, t.yaml_text))
     return out
 
 

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -51,6 +52,7 @@ def _helpers():
         "type_label": labels.type_label,
         "key_label": labels.key_label,
         "text_of": document.text_of,
+        "questions_in": document.questions,  # a repeating group's questions
         "field_types": list(FIELD_TYPES),
         "lang_names": labels.LANGUAGES,
         # the importer's texts are `日本語 / English`: the page's language of them
@@ -113,7 +115,7 @@ def _start_page(p: Procedure, errors: dict | None = None, status: int = 200):
     return render_template(
         "builder/start.html",
         p=p,
-        starters=services.starters(),
+        starters=services.starters(p.department_id),
         forms=forms,
         errors=errors or {},
         form_data=request.form,
@@ -144,7 +146,7 @@ def start(code: str):
             errors["yoshiki"] = problem
     elif how == "template":
         source = request.form.get("template", "")
-        if services.starter(source) is None:
+        if services.starter(source, p.department_id) is None:
             errors["template"] = _("ひな形を選んでください。")
     elif how == "copy":
         source = request.form.get("copy", "")
@@ -346,48 +348,38 @@ def page(draft_id: int, p: int):
 # --- questions ---------------------------------------------------------------------------------
 
 
-@bp.route("/<int:draft_id>/pages/<int:p>/questions/<int:q>", methods=["GET", "POST"])
-@login_required
-def question(draft_id: int, p: int, q: int):
-    draft = _editable(draft_id) if request.method == "POST" else _draft(draft_id)
-    data = services.data_of(draft)
+def question_of(data, p: int, q: int) -> tuple[dict, dict]:
+    """The page and the question at `p`, `q` (404 when there is none)."""
     pg = _page_or_404(data, p)
     qs = document.questions(pg)
     if not 0 <= q < len(qs):
         abort(404)
-    f = qs[q]
-    earlier = document.earlier_questions(data, p, q)
-    conflict = False
-    if request.method == "POST":
-        action = request.form.get("action", "save")
-        back = url_for(".page", draft_id=draft.id, p=p)
-        if action in ("up", "down"):
-            edit.move(pg["fields"], q, -1 if action == "up" else 1)
-            what = "question.move"
-        elif action == "remove":
-            pg["fields"].pop(q)
-            what = "question.remove"
-        else:
-            pg["fields"][q] = edit.read_question(f, request.form, _langs(data), earlier)
-            what = "question.save"
-            back = url_for(".question", draft_id=draft.id, p=p, q=q)
-        detail = {"page": pg.get("id"), "question": f.get("id")}
-        if what == "question.save":
-            detail["id"] = pg["fields"][q].get("id")  # the id it has now (an import's mark)
-        done = _saved(draft, data, what, detail, back)
-        if done is not None:
-            return done
-        conflict = True
-        data = services.data_of(draft)
-        pages = document.pages(data)
-        if p >= len(pages) or q >= len(document.questions(pages[p])):
-            return _overview(draft, conflict=True, status=409)
-        pg = pages[p]
-        f = document.questions(pg)[q]
-        earlier = document.earlier_questions(data, p, q)
+    return pg, qs[q]
+
+
+def question_page(
+    draft: FormDraft,
+    data,
+    p: int,
+    q: int,
+    s: int | None = None,
+    *,
+    conflict: bool = False,
+    posted=None,
+    error: str = "",
+    error_for: str = "",
+    status: int = 200,
+):
+    """The page of a question (`s`: of the question at that place inside a group);
+    `posted`, what was typed and not saved, is shown instead of the draft's."""
+    pg, f = question_of(data, p, q)
+    group = None
+    if s is not None:
+        group, f = f, document.questions(f)[s]
     located = document.locate(draft.yaml_text, services.problems(draft.yaml_text), current_lang())
     t = FIELD_TYPES.get(document.type_name(f))
     options = [o if isinstance(o, dict) else {} for o in document.as_list(f.get("options"))]
+    grouped = s is None and edit.is_group(f)
     return render_template(
         "builder/question.html",
         draft=draft,
@@ -395,19 +387,105 @@ def question(draft_id: int, p: int, q: int):
         pg=pg,
         p=p,
         q=q,
+        s=s,
         f=f,
         t=t,
+        group=group,
         langs=_langs(data),
         inputs=edit.inputs(document.type_name(f)),
         options=options,
-        earlier=earlier,
+        earlier=document.earlier_questions(data, p, q),
         operators=edit.CONDITION_OPERATORS,
         words=lambda cond: document.condition_words(data, cond, current_lang()),
-        problems=located.questions.get((p, q), []),
-        posted=request.form if conflict else None,
+        problems=located.inner.get((p, q, s), []) if s is not None else located.own(p, q),
+        inner=document.questions(f) if grouped else None,
+        inner_problems={k[2]: v for k, v in located.inner.items() if k[:2] == (p, q)},
+        group_types=edit.group_type_names(),
+        pages=document.pages(data),
+        posted=posted,
         conflict=conflict,
+        error=error,
+        error_for=error_for,
         mark=services.mark_of(services.import_marks(draft), f),
-    ), (409 if conflict else 200)
+    ), status
+
+
+@bp.route("/<int:draft_id>/pages/<int:p>/questions/<int:q>", methods=["GET", "POST"])
+@login_required
+def question(draft_id: int, p: int, q: int):
+    draft = _editable(draft_id) if request.method == "POST" else _draft(draft_id)
+    data = services.data_of(draft)
+    pg, f = question_of(data, p, q)
+    if request.method == "GET":
+        return question_page(draft, data, p, q)
+    earlier = document.earlier_questions(data, p, q)
+    action = request.form.get("action", "save")
+    back = url_for(".page", draft_id=draft.id, p=p)
+    detail = {"page": pg.get("id"), "question": f.get("id")}
+    before = 0
+    if action in ("up", "down"):
+        edit.move(pg["fields"], q, -1 if action == "up" else 1)
+        what = "question.move"
+    elif action == "remove":
+        pg["fields"].pop(q)
+        what = "question.remove"
+    elif action == "move":
+        to = _page_to(data, p)
+        if to is None:
+            why = _("移す先のページを選んでください。")
+            return question_page(draft, data, p, q, error=why, error_for="to_page", status=422)
+        before = len(services.problems(draft.yaml_text))
+        at = edit.move_to_page(data, p, q, to)
+        back = url_for(".question", draft_id=draft.id, p=to, q=at)
+        detail["to_page"] = data["pages"][to].get("id")
+        what = "question.move_page"
+    else:
+        pg["fields"][q] = edit.read_question(f, request.form, _langs(data), earlier)
+        what = "question.save"
+        back = url_for(".question", draft_id=draft.id, p=p, q=q)
+        detail["id"] = pg["fields"][q].get("id")  # the id it has now (an import's mark)
+    done = _saved(draft, data, what, detail, back)
+    if done is not None:
+        if action == "move" and draft.state == "editing":
+            _tell_of_the_move(draft, to, before)
+        return done
+    data = services.data_of(draft)
+    pages = document.pages(data)
+    if p >= len(pages) or q >= len(document.questions(pages[p])):
+        return _overview(draft, conflict=True, status=409)
+    typed = request.form if action == "save" else None
+    return question_page(draft, data, p, q, conflict=True, posted=typed, status=409)
+
+
+def _page_to(data, p: int) -> int | None:
+    """The page chosen to move a question to: another page of the draft (one whose
+    questions are a list, or that has none yet), or None."""
+    raw = request.form.get("to_page", "")
+    to = int(raw) if raw.isdigit() and len(raw) < 6 else -1
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if to == p or not isinstance(pages, list) or not 0 <= to < len(pages):
+        return None
+    target = pages[to]
+    fields = target.get("fields", []) if isinstance(target, dict) else None
+    return to if isinstance(fields, list) else None
+
+
+def _tell_of_the_move(draft: FormDraft, to: int, before: int) -> None:
+    """After a move, whether it left conditions naming a later question (found by the
+    parser, shown at their questions)."""
+    added = len(services.problems(draft.yaml_text)) - before
+    flash(_("ページ%(n)sに移しました。", n=to + 1), "success")
+    if added > 0:
+        flash(
+            ngettext(
+                "移したことで問題が%(num)d件増えました。条件が後の質問を指していないか、"
+                "質問の確認で確かめてください。",
+                "移したことで問題が%(num)d件増えました。条件が後の質問を指していないか、"
+                "質問の確認で確かめてください。",
+                added,
+            ),
+            "error",
+        )
 
 
 # --- YAML in and out ------------------------------------------------------------------------
@@ -639,7 +717,7 @@ def withdraw_form(code: str):
 @login_required
 def bundle_export():
     return Response(
-        bundle.write(services.bundle_entries()),
+        bundle.write(services.bundle_entries(current_user)),
         mimetype="application/zip",
         headers={"Content-Disposition": 'attachment; filename="forms-bundle.zip"'},
     )
@@ -649,7 +727,9 @@ def bundle_export():
 @login_required
 def bundle_import():
     """Each form of a bundle becomes a draft of its procedure, where the procedure is in
-    this catalogue and the user may edit it; everything else is listed as left out."""
+    this catalogue and the user may edit it; each template is kept as a template of the
+    user's department (of every department for an admin); everything else is listed as
+    left out."""
     if current_user.role not in ("department", "admin"):
         abort(403)
     sent = request.files.get("bundle")
@@ -659,7 +739,15 @@ def bundle_import():
         return redirect(url_for(".index"))
     got = bundle.read(raw)
     made, left = [], [document.message_text(p, current_lang()) for p in got.problems]
+    templates = []
     for entry in got.entries:
+        if entry.kind == "template":
+            outcome, template = services.take_in_template(entry, current_user)
+            if template is not None:
+                templates.append((template, outcome))
+            else:
+                left.append(_template_left_out(entry.name, outcome))
+            continue
         data, _problems = document.read(entry.text)
         code = data.get("procedure") if isinstance(data, dict) else None
         p = (
@@ -667,14 +755,7 @@ def bundle_import():
             if code
             else None
         )
-        if entry.kind != "form":
-            left.append(
-                _(
-                    "%(name)s: ひな形は取り込みません（様式として取り込むには手続を指定してください）",
-                    name=entry.name,
-                )
-            )
-        elif (
+        if (
             not isinstance(data, dict)
             or not isinstance(data.get("id"), str)
             or not FORM_ID.fullmatch(data["id"])
@@ -693,4 +774,14 @@ def bundle_import():
         else:
             made.append(services.start_from(p, current_user, data, f"bundle:{entry.name}"))
     db.session.commit()
-    return render_template("builder/imported.html", made=made, left=left)
+    return render_template("builder/imported.html", made=made, left=left, templates=templates)
+
+
+def _template_left_out(name: str, outcome: str) -> str:
+    if outcome == "same":
+        return _("%(name)s: 同じひな形がすでにあります", name=name)
+    if outcome == "full":
+        return _(
+            "%(name)s: ひな形が多すぎます（%(n)s件まで）。", name=name, n=services.MAX_TEMPLATES
+        )
+    return _("%(name)s: ひな形として読めません", name=name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.builder import document
 from app.builder.models import FormDraft
 from app.extensions import db
 from app.submissions.models import FormVersion
@@ -17,6 +18,12 @@ ALL_SIGNED_IN = {"anon": RE, "d01": OK, "d02": OK, "bureau": OK, "admin": OK}
 SEE = {"anon": RE, "d01": OK, "d02": FORBID, "bureau": OK, "admin": OK}
 EDIT = {"anon": RE, "d01": RE, "d02": FORBID, "bureau": FORBID, "admin": RE}
 D = "/staff/builder/{d}"
+GROUP = {
+    "id": "officers",
+    "type": "group",
+    "label": {"ja": "役員"},
+    "fields": [{"id": "officer_name", "type": "text", "label": {"ja": "氏名"}}],
+}
 MATRIX = [
     ("GET", "/staff/builder/", ALL_SIGNED_IN),
     (
@@ -37,6 +44,13 @@ MATRIX = [
     ("GET", D + "/pages/0/questions/0", SEE),
     ("GET", D + "/pages/0/questions/99", {"d01": NOTFOUND}),
     ("POST", D + "/pages/0/questions/0", EDIT),
+    # the questions inside a repeating group (the fourth question of the first page)
+    ("POST", D + "/pages/0/questions/3/fields", EDIT),
+    ("POST", D + "/pages/0/questions/0/fields", {"d01": NOTFOUND}),  # not a group
+    ("GET", D + "/pages/0/questions/3/fields/0", SEE),
+    ("GET", D + "/pages/0/questions/3/fields/9", {"d01": NOTFOUND, "bureau": NOTFOUND}),
+    ("GET", D + "/pages/0/questions/0/fields/0", {"d01": NOTFOUND}),
+    ("POST", D + "/pages/0/questions/3/fields/0", EDIT),
     ("GET", D + "/form.yaml", SEE),
     ("GET", "/staff/builder/versions/{fv}.yaml", ALL_SIGNED_IN),
     ("GET", "/staff/builder/versions/999999.yaml", {"d01": NOTFOUND}),
@@ -89,6 +103,8 @@ def _data(url: str, revision: int) -> dict:
         return {"form_id": "no-such-form"}  # told so on the versions page
     if url.endswith("/send"):
         return {}  # no revision: a stale page (409) for those who may send
+    if url.endswith("/fields"):
+        return {"revision": str(revision), "type": "text"}
     return {"revision": str(revision), "action": "save", "title-ja": "題名", "id": "corporation"}
 
 
@@ -118,6 +134,10 @@ def test_builder_route_as_each_role(office, method, url, expected):
     draft_id = start(sign_in(app, EMAILS["d01"]))
     with app.app_context():
         draft = db.session.get(FormDraft, draft_id)
+        data, _ = document.read(draft.yaml_text)
+        data["pages"][0]["fields"].append(GROUP)
+        draft.yaml_text = document.dump(data)
+        db.session.commit()
         if url.endswith("/review") and method == "POST":
             draft.state = "in_review"
             db.session.commit()

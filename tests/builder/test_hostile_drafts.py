@@ -38,7 +38,14 @@ QUESTIONS = st.one_of(
     VALUES,
     st.fixed_dictionaries(
         {"id": VALUES, "type": VALUES},
-        optional={"label": VALUES, "options": VALUES, "show_if": VALUES, "required": VALUES},
+        optional={
+            "label": VALUES,
+            "options": VALUES,
+            "show_if": VALUES,
+            "required": VALUES,
+            "fields": VALUES,
+            "repeat": VALUES,
+        },
     ),
 )
 FORMS = st.fixed_dictionaries(
@@ -78,7 +85,8 @@ def test_every_page_answers_whatever_the_draft_holds(office, author, data):
     }
     base = f"/staff/builder/{draft_id}"
     for url in (base, base + "/settings", base + "/pages/0", base + "/pages/0/questions/0",
-                base + "/review", base + "/preview", base + "/form.yaml"):  # fmt: skip
+                base + "/pages/0/questions/0/fields/0", base + "/review", base + "/preview",
+                base + "/form.yaml"):  # fmt: skip
         r = author.get(url)
         assert r.status_code < 500, (url, text)
     page = author.get(base + "/pages/0/questions/0")
@@ -90,6 +98,14 @@ def test_every_page_answers_whatever_the_draft_holds(office, author, data):
                   "cond-mode": "keep", "x-max": "5", "opt-0-value": "a"},
         )  # fmt: skip
         assert r.status_code < 500, text
+    for url, posted in (
+        (base + "/pages/0/questions/0/fields", {"type": "text"}),
+        (base + "/pages/0/questions/0/fields/0", {"action": "save", "id": "inner", "x-max": "x"}),
+        (base + "/pages/0/questions/0", {"action": "move", "to_page": "1"}),
+    ):
+        rev = revision(author.get(base).get_data(as_text=True))
+        r = author.post(url, data={"revision": rev, **posted})
+        assert r.status_code < 500, (url, text)
     r = author.post(
         base + "/settings",
         data={

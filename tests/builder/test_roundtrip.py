@@ -56,17 +56,18 @@ def test_builder_to_yaml_to_load_to_builder_is_the_identity(form_app, path):
 
 def test_every_question_of_the_shipped_forms_survives_its_edit_page():
     """Saving a question's page with what it shows changes nothing (no second model of a
-    question inside the builder that could lose a key)."""
+    question inside the builder that could lose a key), a group's questions' pages too."""
     for path in SHIPPED + STARTERS:
         data, _ = document.read(path.read_text(encoding="utf-8"))
         langs = document.languages(data)
         for p, page in enumerate(document.pages(data)):
             for q, f in enumerate(document.questions(page)):
                 earlier = document.earlier_questions(data, p, q)
-                assert edit.read_question(f, shown(f, langs), langs, earlier) == f, (
-                    path.name,
-                    f["id"],
-                )
+                for g in [f, *document.questions(f)]:
+                    assert edit.read_question(g, shown(g, langs), langs, earlier) == g, (
+                        path.name,
+                        g["id"],
+                    )
 
 
 def shown(f: dict, langs: list[str]) -> MultiDict:
@@ -93,6 +94,10 @@ def shown(f: dict, langs: list[str]) -> MultiDict:
             out[name] = "true" if value else "false"
         elif item.kind == "list":
             out[name] = ", ".join(value)
+        elif item.kind == "bounds":
+            for key in item.choices:
+                if key in value:
+                    out[f"{name}-{key}"] = str(value[key])
         else:
             out[name] = str(value)
     return out
@@ -125,6 +130,47 @@ def texts(draw, langs):
 
 
 @st.composite
+def question(draw, n: int, type_name: str, langs: list[str]) -> dict:
+    t = FIELD_TYPES[type_name]
+    f = {"id": f"q{n}", "type": type_name}
+    if "text" in t.extra_keys:
+        f["text"] = draw(texts(langs))
+    else:
+        f["label"] = draw(texts(langs))
+        if draw(st.booleans()):
+            f["help"] = draw(texts(langs))
+        if draw(st.booleans()):
+            f["required"] = True
+    if t.has_options:
+        values = draw(st.lists(TEXT, min_size=1, max_size=4, unique=True))
+        f["options"] = [{"value": v, "label": draw(texts(langs))} for v in values]
+    if "max_length" in t.extra_keys and draw(st.booleans()):
+        f["max_length"] = draw(st.integers(1, t.max_length_ceiling or 1000))
+    if type_name == "file":
+        f["accept"] = ["application/pdf"]
+        f["max_size_mb"] = draw(st.sampled_from([1, 2.5, 10]))
+    return f
+
+
+@st.composite
+def group(draw, n: int, langs: list[str]) -> dict:
+    """A repeating group of simple questions (ids q<n>_1, …), its repeat sometimes set."""
+    t = FIELD_TYPES["group"]
+    f = {"id": f"q{n}", "type": "group", "label": draw(texts(langs))}
+    if draw(st.booleans()):
+        f["item_label"] = draw(texts(langs))
+    if draw(st.booleans()):
+        low = draw(st.integers(0, t.max_items))
+        f["repeat"] = {"min": low, "max": draw(st.integers(max(low, 1), t.max_items_ceiling))}
+    inner = []
+    for i in range(draw(st.integers(1, 3))):
+        q = draw(question(n, draw(st.sampled_from(SIMPLE_TYPES)), langs))
+        inner.append({**q, "id": f"q{n}_{i + 1}"})
+    f["fields"] = inner
+    return f
+
+
+@st.composite
 def forms(draw):
     langs = ["ja", *draw(st.lists(st.sampled_from(document.OPTIONAL_LANGUAGES), unique=True))]
     n = 0
@@ -135,30 +181,16 @@ def forms(draw):
         for _ in range(draw(st.integers(1, 4))):
             n += 1
             type_name = draw(st.sampled_from(SIMPLE_TYPES + ["file"] * (p > 0)))
-            t = FIELD_TYPES[type_name]
-            f = {"id": f"q{n}", "type": type_name}
-            if "text" in t.extra_keys:
-                f["text"] = draw(texts(langs))
-            else:
-                f["label"] = draw(texts(langs))
-                if draw(st.booleans()):
-                    f["help"] = draw(texts(langs))
-                if draw(st.booleans()):
-                    f["required"] = True
-            if t.has_options:
-                values = draw(st.lists(TEXT, min_size=1, max_size=4, unique=True))
-                f["options"] = [{"value": v, "label": draw(texts(langs))} for v in values]
-            if "max_length" in t.extra_keys and draw(st.booleans()):
-                f["max_length"] = draw(st.integers(1, t.max_length_ceiling or 1000))
-            if type_name == "file":
-                f["accept"] = ["application/pdf"]
-                f["max_size_mb"] = draw(st.sampled_from([1, 2.5, 10]))
+            f = draw(question(n, type_name, langs))
             if option_fields and draw(st.booleans()):
                 target = draw(st.sampled_from(option_fields))
                 f["show_if"] = {"field": target["id"], "equals": target["options"][0]["value"]}
             fields.append(f)
-            if t.has_options and type_name != "checkboxes":
+            if FIELD_TYPES[type_name].has_options and type_name != "checkboxes":
                 option_fields.append(f)
+        if draw(st.booleans()):
+            n += 1
+            fields.append(draw(group(n, langs)))
         pages.append({"id": f"page{p + 1}", "title": draw(texts(langs)), "fields": fields})
     data = {
         "id": "generated",
@@ -189,8 +221,12 @@ def test_generated_forms_go_through_the_builder_unchanged(data):
     for p, page in enumerate(document.pages(data)):
         for q, f in enumerate(document.questions(page)):
             earlier = document.earlier_questions(data, p, q)
-            # the question page takes the spaces off either end of what is typed
-            assert edit.read_question(f, shown(f, langs), langs, earlier) == trimmed(f)
+            # the question page (and the page of each question inside a group) takes the
+            # spaces off either end of what is typed
+            # (a group's page keeps the questions inside it as they are)
+            for g in [f, *document.questions(f)]:
+                expected = trimmed(g) | ({"fields": g["fields"]} if "fields" in g else {})
+                assert edit.read_question(g, shown(g, langs), langs, earlier) == expected
 
 
 def trimmed(value):
