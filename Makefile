@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
+.PHONY: run test devidp devidp-install e2e conformance java bench load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +60,21 @@ run: install fonts
 	@echo ""
 	$(FLASK) run --port $(PORT)
 
-test: install-dev fonts systemd
+test: install-dev fonts systemd devidp-install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A development-only OpenID Connect provider (devidp/: the `oidc-provider` package on
+# Node.js) with test users like a My Number Card's and a gBizID account's, for `make run`
+# and the tests (tests/identity start their own on a free port). Never for production.
+DEVIDP_PORT ?= 5556
+devidp/node_modules/.installed: devidp/package.json devidp/package-lock.json
+	cd devidp && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+devidp-install: devidp/node_modules/.installed
+
+devidp: devidp-install
+	DEVIDP_PORT=$(DEVIDP_PORT) DEVIDP_APP_URLS=$${BASE_URL:-http://127.0.0.1:$(PORT)} node devidp/server.js
 
 # tests/test_deploy.py checks deploy/'s units with systemd-analyze (Debian's systemd package;
 # nothing is started)
