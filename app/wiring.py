@@ -20,6 +20,8 @@ from .dashboard.cli import kpi_command, report_cli
 from .dashboard.views import bp as dashboard_bp
 from .extensions import babel, csrf, db, limiter, login, migrate
 from .health import bp as health_bp
+from .identity import oidc as identity_oidc
+from .identity.views import bp as identity_bp
 from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
 from .opendata.views import bp as opendata_bp
@@ -65,9 +67,10 @@ def build(app: Flask) -> None:
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
         submissions_bp, staff_bp, staff_cases_bp, builder_bp, bureau_bp, decisions_bp,
-        results_bp, verify_bp,
+        results_bp, verify_bp, identity_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
+    identity_oidc.init_app(app)  # the sign-in providers of OIDC_PROVIDERS, checked now
     csrf.exempt(api_bp)
     metrics.init_app(app)  # first: its clock starts before any other hook
     logs.init_app(app)

@@ -1,0 +1,55 @@
+"""Resident and business sign-in by OpenID Connect: accounts found by (issuer, subject)
+with the profile their provider vouches for, and the append-only history of sign-ins
+
+Revision ID: 0012_identity
+Revises: 0008_decisions
+Create Date: 2026-12-03 15:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0012_identity'
+down_revision = '0008_decisions'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'residents',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('issuer', sa.String(length=255), nullable=False),
+        sa.Column('subject', sa.String(length=255), nullable=False),
+        sa.Column('provider', sa.String(length=40), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('profile', sa.JSON(), nullable=False),
+        sa.Column('profile_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('last_sign_in_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('session_nonce', sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_residents')),
+        sa.UniqueConstraint('issuer', 'subject', name='uq_residents_issuer_subject'),
+    )
+    op.create_table(
+        'resident_events',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('resident_id', sa.Integer(), nullable=True),
+        sa.Column('provider', sa.String(length=40), nullable=False),
+        sa.Column('action', sa.String(length=30), nullable=False),
+        sa.Column('reason', sa.String(length=60), nullable=True),
+        sa.Column('network', sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_resident_events_resident_id_residents')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_events')),
+    )
+    with op.batch_alter_table('resident_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resident_events_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_resident_events_resident_id'), ['resident_id'], unique=False)
+
+
+def downgrade():
+    op.drop_table('resident_events')
+    op.drop_table('residents')
