@@ -18,14 +18,15 @@ def _oidc_providers() -> dict[str, dict[str, str]]:
     _CLIENT_SECRET, _KIND (individual | business), _SCOPE, _CLAIMS (fact=claim, …),
     _LABEL_JA, _LABEL_EN. As given: app/identity/providers.py checks them.
 
-    OIDC_DEV_ISSUER (development only): the local provider of `make devidp` as `mynumber`
-    and `gbiz`, with its published client secrets, marked 開発用 on every page."""
+    OIDC_DEV_ISSUER (development only): the local providers of `make devidp` (its base
+    address; the issuers are <base>/mynumber and <base>/gbiz) with their published client
+    secrets, marked 開発用 on every page."""
     found: dict[str, dict[str, str]] = {}
     dev = _env("OIDC_DEV_ISSUER")
     if dev:
         for name, kind in (("mynumber", "individual"), ("gbiz", "business")):
             found[name] = {
-                "issuer": dev,
+                "issuer": f"{dev.rstrip('/')}/{name}",
                 "client_id": f"tetsuzuki-{name}",
                 "client_secret": "devidp-secret-not-for-production",
                 "kind": kind,

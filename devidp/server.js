@@ -9,15 +9,17 @@
 //
 // Settings (environment):
 //   DEVIDP_PORT            port to listen on (default 5556), on 127.0.0.1
-//   DEVIDP_ISSUER          issuer URL (default http://127.0.0.1:<port>)
+//   DEVIDP_ISSUER          the base URL (default http://127.0.0.1:<port>); the two providers'
+//                          issuers are <base>/mynumber and <base>/gbiz
 //   DEVIDP_APP_URLS        the app's base URLs whose callbacks are allowed, comma-separated
 //                          (default http://127.0.0.1:5000,http://localhost:5000)
 //   DEVIDP_JWKS            a private JWK set (JSON) to sign with; default: a key made at start
 //   DEVIDP_CLIENT_SECRET   the clients' secret (default devidp-secret-not-for-production)
 //
-// Clients: `tetsuzuki-mynumber` (individuals) and `tetsuzuki-gbiz` (businesses), each with
-// the callback <app url>/signin/<mynumber|gbiz>/callback and the post-logout address
-// <app url>/signout/done.
+// Two providers, as in life: <base>/mynumber for individuals (a My Number Card's sign-in)
+// and <base>/gbiz for businesses, each an issuer of its own with its own sessions and one
+// client, `tetsuzuki-mynumber` and `tetsuzuki-gbiz`, whose callback is
+// <app url>/signin/<mynumber|gbiz>/callback and post-logout address <app url>/signout/done.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -26,7 +28,7 @@ import { URL } from 'node:url';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.DEVIDP_PORT || 5556);
-const issuer = process.env.DEVIDP_ISSUER || `http://127.0.0.1:${port}`;
+const base = (process.env.DEVIDP_ISSUER || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
 const appUrls = (process.env.DEVIDP_APP_URLS || 'http://127.0.0.1:5000,http://localhost:5000')
   .split(',').map((u) => u.trim().replace(/\/+$/, '')).filter(Boolean);
 const secret = process.env.DEVIDP_CLIENT_SECRET || 'devidp-secret-not-for-production';
@@ -112,20 +114,7 @@ const USERS = {
   },
 };
 
-const CLIENTS = { 'tetsuzuki-mynumber': 'individual', 'tetsuzuki-gbiz': 'business' };
-const PROVIDER_NAME = { 'tetsuzuki-mynumber': 'mynumber', 'tetsuzuki-gbiz': 'gbiz' };
-
-const clients = Object.keys(CLIENTS).map((clientId) => ({
-  client_id: clientId,
-  client_secret: secret,
-  client_name: `Tetsuzuki (${PROVIDER_NAME[clientId]})`,
-  redirect_uris: appUrls.map((u) => `${u}/signin/${PROVIDER_NAME[clientId]}/callback`),
-  post_logout_redirect_uris: appUrls.map((u) => `${u}/signout/done`),
-  grant_types: ['authorization_code'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'client_secret_basic',
-}));
-
+const SERVICES = { mynumber: 'individual', gbiz: 'business' };
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title, body) {
@@ -139,71 +128,93 @@ button{display:block;width:100%;margin:.5rem 0;padding:.75rem;font-size:1rem}</s
 ${body}</body></html>`;
 }
 
-const provider = new Provider(issuer, {
-  clients,
-  jwks: signingKeys(),
-  cookies: { keys: [randomBytes(32).toString('hex')] },
-  async findAccount(ctx, id) {
-    const user = USERS[id];
-    if (!user) return undefined;
-    return { accountId: id, claims: async () => ({ sub: id, ...user.claims }) };
-  },
-  claims: {
-    openid: ['sub'],
-    profile: [
-      'name', 'family_name', 'given_name', 'name#ja-Kana-JP', 'family_name#ja-Kana-JP',
-      'given_name#ja-Kana-JP', 'birthdate', 'gender',
-    ],
-    address: ['address'],
-    email: ['email', 'email_verified'],
-    corporate: ['corporate_number', 'corporate_name', 'representative_name'],
-  },
-  // the claims of the scopes granted go into the ID token itself (as well as userinfo)
-  conformIdTokenClaims: false,
-  pkce: { required: () => true },
-  features: {
-    devInteractions: { enabled: false },
-    rpInitiatedLogout: {
-      enabled: true,
-      async logoutSource(ctx, form) {
-        ctx.type = 'html';
-        ctx.body = page('ログアウト / Sign out', `<h1>ログアウトしますか / Sign out?</h1>${form}
-<button type="submit" form="op.logoutForm" value="yes" name="logout">ログアウトする / Sign out</button>`);
-      },
-      async postLogoutSuccessSource(ctx) {
-        ctx.type = 'html';
-        ctx.body = page('ログアウトしました / Signed out', '<h1>ログアウトしました / Signed out</h1>');
+function makeProvider(service, kind) {
+  const clientId = `tetsuzuki-${service}`;
+  const provider = new Provider(`${base}/${service}`, {
+    clients: [{
+      client_id: clientId,
+      client_secret: secret,
+      client_name: `Tetsuzuki (${service})`,
+      redirect_uris: appUrls.map((u) => `${u}/signin/${service}/callback`),
+      post_logout_redirect_uris: appUrls.map((u) => `${u}/signout/done`),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    }],
+    jwks: keys,
+    cookies: {
+      keys: [randomBytes(32).toString('hex')],
+      names: { session: `_session_${service}`, interaction: `_interaction_${service}`, resume: `_resume_${service}` },
+    },
+    async findAccount(ctx, id) {
+      const user = USERS[id];
+      if (!user || user.kind !== kind) return undefined;
+      return { accountId: id, claims: async () => ({ sub: id, ...user.claims }) };
+    },
+    claims: {
+      openid: ['sub'],
+      profile: [
+        'name', 'family_name', 'given_name', 'name#ja-Kana-JP', 'family_name#ja-Kana-JP',
+        'given_name#ja-Kana-JP', 'birthdate', 'gender',
+      ],
+      address: ['address'],
+      email: ['email', 'email_verified'],
+      corporate: ['corporate_number', 'corporate_name', 'representative_name'],
+    },
+    // the claims of the scopes granted go into the ID token itself (as well as userinfo)
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = page('ログアウト / Sign out', `<h1>ログアウトしますか / Sign out?</h1>${form}
+  <button type="submit" form="op.logoutForm" value="yes" name="logout">ログアウトする / Sign out</button>`);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body = page('ログアウトしました / Signed out', '<h1>ログアウトしました / Signed out</h1>');
+        },
       },
     },
-  },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
-  // a first-party client: whatever it asks for is granted without a consent page
-  async loadExistingGrant(ctx) {
-    const grantId = ctx.oidc.result?.consent?.grantId
-      || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
-    if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-    const grant = new ctx.oidc.provider.Grant({
-      clientId: ctx.oidc.client.clientId,
-      accountId: ctx.oidc.session.accountId,
-    });
-    grant.addOIDCScope(ctx.oidc.params.scope || 'openid');
-    await grant.save();
-    return grant;
-  },
-  ttl: { Session: 3600, Interaction: 600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
-  async renderError(ctx, out) {
-    ctx.type = 'html';
-    ctx.body = page('エラー / Error', `<h1>エラー / Error</h1><pre>${esc(JSON.stringify(out, null, 2))}</pre>`);
-  },
-});
-provider.proxy = false;
+    interactions: { url: (ctx, interaction) => `/${service}/interaction/${interaction.uid}` },
+    // a first-party client: whatever it asks for is granted without a consent page
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId
+        || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
+      grant.addOIDCScope(ctx.oidc.params.scope || 'openid');
+      await grant.save();
+      return grant;
+    },
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = page('エラー / Error', `<h1>エラー / Error</h1><pre>${esc(JSON.stringify(out, null, 2))}</pre>`);
+    },
+  });
+  return provider;
+}
 
-// the sign-in page (GET /interaction/<uid>) and its answer (POST /interaction/<uid>/login)
+const keys = signingKeys();
+const PROVIDERS = Object.fromEntries(
+  Object.entries(SERVICES).map(([service, kind]) => [service, makeProvider(service, kind)]),
+);
+
+// the sign-in page (GET /<service>/interaction/<uid>) and its answer (POST …/login)
 async function interaction(req, res, url) {
-  const match = url.pathname.match(/^\/interaction\/([\w-]+)(\/login)?$/);
-  if (!match) return false;
+  const match = url.pathname.match(/^\/(\w+)\/interaction\/([\w-]+)(\/login)?$/);
+  if (!match || !PROVIDERS[match[1]]) return false;
+  const [, service, , login] = match;
+  const provider = PROVIDERS[service];
+  const kind = SERVICES[service];
   const details = await provider.interactionDetails(req, res);
-  const kind = CLIENTS[details.params.client_id];
   if (req.method === 'GET') {
     const buttons = Object.entries(USERS)
       .filter(([, u]) => u.kind === kind)
@@ -213,10 +224,10 @@ async function interaction(req, res, url) {
     res.setHeader('Cache-Control', 'no-store');
     res.end(page('開発用ログイン', `<h1>開発用ログイン / Development sign-in</h1>
 <p>テスト用の利用者を選んでください。/ Choose a test user.</p>
-<form method="post" action="/interaction/${esc(details.uid)}/login">${buttons}</form>`));
+<form method="post" action="/${service}/interaction/${esc(details.uid)}/login">${buttons}</form>`));
     return true;
   }
-  if (req.method === 'POST' && match[2]) {
+  if (req.method === 'POST' && login) {
     const body = await new Promise((resolve) => {
       let data = '';
       req.on('data', (chunk) => { data += chunk; if (data.length > 10000) req.destroy(); });
@@ -236,9 +247,9 @@ async function interaction(req, res, url) {
   return false;
 }
 
-const callback = provider.callback();
+const callbacks = Object.fromEntries(Object.entries(PROVIDERS).map(([s, p]) => [s, p.callback()]));
 const server = http.createServer(async (req, res) => {
-  const url = new URL(req.url, issuer);
+  const url = new URL(req.url, base);
   try {
     if (await interaction(req, res, url)) return;
   } catch (err) {
@@ -246,10 +257,20 @@ const server = http.createServer(async (req, res) => {
     res.end(`interaction failed: ${err.message}`);
     return;
   }
-  callback(req, res);
+  const service = url.pathname.split('/')[1];
+  if (!callbacks[service]) {
+    res.statusCode = 404;
+    res.end('not found: the providers are /mynumber and /gbiz');
+    return;
+  }
+  // mounted under /<service>: the provider sees the rest of the path (oidc-provider reads
+  // the mount path from originalUrl, as under Express)
+  req.originalUrl = req.url;
+  req.url = req.url.slice(service.length + 1) || '/';
+  callbacks[service](req, res);
 });
 server.listen(port, '127.0.0.1', () => {
   // the tests wait for this line
-  console.log(`devidp listening on ${issuer}`);
+  console.log(`devidp listening on ${base} (/mynumber, /gbiz)`);
 });
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -367,6 +367,21 @@ class Detail(_Bilingual):
     NUMBER = ("number", "数", "a number")
     POSITIVE_INT = ("positive_int", "正の整数", "a positive integer")
     CORRECTIONS = ("corrections", "any か marked_only", "any or marked_only")
+    IDENTITY = (
+        "identity",
+        "none・optional・required のいずれか、または level と kinds のマップ",
+        "none, optional or required, or a map of level and kinds",
+    )
+    IDENTITY_LEVEL = (
+        "identity_level",
+        "none・optional・required のいずれか",
+        "none, optional or required",
+    )
+    PROVIDER_KINDS = (
+        "provider_kinds",
+        "individual と business からなる、重複のない空でないリスト",
+        "a non-empty list of individual and business, each once",
+    )
     VERSION = ("version", "2147483647 以下の正の整数", "a positive integer up to 2147483647")
     NON_NEGATIVE_INT = ("non_negative_int", "0 以上の整数", "a non-negative integer")
     POSITIVE_NUMBER = ("positive_number", "正の数", "a positive number")

@@ -31,6 +31,10 @@ TOP_NOTES = {
     "procedure": "the catalogue code of the procedure the form serves (checked when the catalogue is loaded)",
     "title": "text: the form's name",
     "description": "text shown on the start page",
+    "identity": "whether the resident signs in (docs/identity.md): `none` (default: anonymous only), "
+    "`optional` (sign-in offered on the start page) or `required` (the form starts with sign-in); "
+    "or `{level: …, kinds: [individual, business]}` to name the kinds of provider that may sign in "
+    "(default both)",
     "corrections": "`any` (default) or `marked_only`: what a resident may change when staff return the application for correction (補正)",
     "languages": "list of language codes (BCP 47, such as `en`, `pt-BR`, `ja-easy`) the form offers besides Japanese; `forms check` warns about a text without one of them",
     "processing_days": "standard processing time (標準処理期間) in business days, on the start page",

@@ -75,6 +75,9 @@ class Draft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # the signed-in resident whose draft this is (forms with `identity`; docs/identity.md):
+    # only their session opens it, and マイページ lists it; None for anonymous drafts
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
 
     form_version: Mapped[FormVersion] = relationship()
 

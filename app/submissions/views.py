@@ -21,6 +21,7 @@ from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
 from app.formengine.types import GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
+from app.identity import accounts as identity
 from app.links import absolute_url
 from app.web import checks_own_text, content_lang
 
@@ -73,7 +74,7 @@ def _draft(form_id: str, receipt_no: str | None = None) -> Draft | None:
     draft = drafts.draft_by_token(token)
     if draft is None or versions.version_by_id(draft.form_version_id).form_id != form_id:
         return None
-    return draft
+    return draft if _may_open(draft) else None
 
 
 def _draft_state(form_id: str) -> drafts.DraftState | None:
@@ -81,7 +82,36 @@ def _draft_state(form_id: str) -> drafts.DraftState | None:
     state = drafts.draft_state((session.get("drafts") or {}).get(form_id))
     if state is None or versions.version_by_id(state.form_version_id).form_id != form_id:
         return None
-    return state
+    return state if _may_open(state) else None
+
+
+def _may_open(draft) -> bool:
+    """A signed-in resident's draft opens only in a session signed in as them; a draft of
+    a form that requires sign-in is never anonymous."""
+    if draft.resident_id is not None:
+        resident = identity.current()
+        return resident is not None and resident.id == draft.resident_id
+    defn = versions.definition(versions.version_by_id(draft.form_version_id))
+    return not defn.identity.required
+
+
+def _signed_in_for(defn):
+    """The signed-in resident if the form offers sign-in to their kind, else None."""
+    resident = identity.current() if defn.identity.offered else None
+    if resident is None or resident.kind not in defn.identity.kinds:
+        return None
+    return resident
+
+
+def _to_sign_in(defn, form_id: str):
+    """A form that requires sign-in starts there, and comes back to its start page."""
+    return redirect(
+        url_for(
+            "identity.signin_page",
+            next=url_for(".start", form_id=form_id),
+            kind=list(defn.identity.kinds),
+        )
+    )
 
 
 def _correction_draft(form_id: str, receipt_no: str) -> Draft | None:
@@ -242,9 +272,23 @@ def start(form_id: str):
     draft = _draft(form_id)
     if draft is not None and drafts.is_submitted(draft):
         draft = None
+    resident = _signed_in_for(defn)
+    if draft is None and resident is not None:
+        draft = drafts.residents_draft(resident.id, form_id)
     older = draft is not None and draft.form_version_id != fv.id
     return render_template(
-        "apply/start.html", fv=fv, defn=defn, lang=_lang(defn), draft=draft, older=older
+        "apply/start.html",
+        fv=fv,
+        defn=defn,
+        lang=_lang(defn),
+        draft=draft,
+        older=older,
+        resident=resident,
+        sign_in_url=url_for(
+            "identity.signin_page",
+            next=url_for(".start", form_id=form_id),
+            kind=list(defn.identity.kinds),
+        ),
     )
 
 
@@ -255,9 +299,16 @@ def begin(form_id: str):
     it was started on; `move` takes it to the newest version, where whatever the new
     version asks that the draft does not answer yet is asked."""
     fv, defn = _form(form_id)
+    resident = _signed_in_for(defn)
+    if defn.identity.required and resident is None:
+        return _to_sign_in(defn, form_id)
     draft = _draft(form_id)
+    if (draft is None or drafts.is_submitted(draft)) and resident is not None:
+        draft = drafts.residents_draft(resident.id, form_id)  # resumed without a code
+        if draft is not None:
+            _remember_draft(form_id, draft)
     if draft is None or drafts.is_submitted(draft):
-        draft = drafts.start_draft(fv, _lang(defn))
+        draft = drafts.start_draft(fv, _lang(defn), resident.id if resident else None)
         _remember_draft(form_id, draft)
     elif draft.form_version_id != fv.id and request.form.get("action") == "move":
         drafts.move_draft(draft, fv, validation.context(_lang(defn), draft))

@@ -1,5 +1,6 @@
 """Resident and business sign-in by OpenID Connect: accounts found by (issuer, subject)
-with the profile their provider vouches for, and the append-only history of sign-ins
+with the profile their provider vouches for, the append-only history of sign-ins, and
+the resident a draft belongs to
 
 Revision ID: 0012_identity
 Revises: 0008_decisions
@@ -49,7 +50,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_resident_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_resident_events_resident_id'), ['resident_id'], unique=False)
 
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('resident_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_drafts_resident_id'), ['resident_id'], unique=False)
+        batch_op.create_foreign_key('fk_drafts_resident_id_residents', 'residents', ['resident_id'], ['id'])
+
 
 def downgrade():
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_drafts_resident_id_residents', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_drafts_resident_id'))
+        batch_op.drop_column('resident_id')
     op.drop_table('resident_events')
     op.drop_table('residents')

@@ -29,13 +29,16 @@ SECRET = "devidp-secret-for-the-tests"
 
 @dataclass
 class Devidp:
-    issuer: str
-    key: RSAKey  # the provider's own signing key
+    issuer: str  # the base address: the issuers are <issuer>/mynumber and <issuer>/gbiz
+    key: RSAKey  # the providers' own signing key
+
+    def issuer_of(self, name: str) -> str:
+        return f"{self.issuer}/{name}"
 
     def providers(self) -> dict:
         return {
             name: {
-                "issuer": self.issuer,
+                "issuer": self.issuer_of(name),
                 "client_id": f"tetsuzuki-{name}",
                 "client_secret": SECRET,
                 "kind": kind,
@@ -162,6 +165,23 @@ class Browser:
     def callback(self, url: str):
         parts = urlsplit(url)
         return self.client.get(f"{parts.path}?{parts.query}")
+
+    def sign_out(self):
+        """Sign out of the app, then confirm at the provider (RP-initiated logout), as the
+        browser would; → the address the provider sends the browser back to."""
+        r = self.client.post("/signout")
+        assert r.status_code == 302
+        end = r.headers["Location"]
+        if not end.startswith(self.issuer):
+            return end
+        page = self.idp.get(end, timeout=10)
+        xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text).group(1)
+        action = re.search(r'<form id="op.logoutForm" method="post" action="([^"]+)"', page.text)
+        done = self.idp.post(urljoin(self.issuer, action.group(1)),
+                             data={"xsrf": xsrf, "logout": "yes"}, timeout=10,
+                             allow_redirects=False)  # fmt: skip
+        assert done.status_code in (302, 303), done.text[:300]
+        return done.headers["Location"]
 
     def sign_in(self, account: str = "resident-1", provider: str = "mynumber", next_path=None):
         r = self.callback(self.login_at_provider(self.start(provider, next_path), account))

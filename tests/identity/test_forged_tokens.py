@@ -32,7 +32,7 @@ def _answer_with(monkeypatch, app, id_token: str):
 def _claims(devidp, nonce: str, **changes) -> dict:
     now = int(time.time())
     claims = {
-        "iss": devidp.issuer,
+        "iss": devidp.issuer_of("mynumber"),
         "sub": "resident-1",
         "aud": "tetsuzuki-mynumber",
         "iat": now,
@@ -57,7 +57,7 @@ def _started(browser) -> tuple[str, str]:
 def _callback(browser, devidp, state: str):
     return browser.client.get(
         "/signin/mynumber/callback",
-        query_string={"code": "c", "state": state, "iss": devidp.issuer},
+        query_string={"code": "c", "state": state, "iss": devidp.issuer_of("mynumber")},
     )
 
 

@@ -45,7 +45,7 @@ def test_sign_out_ends_the_session_here_and_at_the_provider(app, browser):
     r = browser.client.post("/signout")
     assert r.status_code == 302
     end = r.headers["Location"]
-    assert end.startswith(browser.issuer + "/session/end")
+    assert end.startswith(browser.issuer + "/mynumber/session/end")
     assert "id_token" not in end and "client_id=tetsuzuki-mynumber" in end
     # the provider asks, the browser confirms, and comes back to the app's page
     page = browser.idp.get(end, timeout=10)
