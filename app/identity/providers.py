@@ -84,12 +84,12 @@ def _provider(name: str, spec: dict, environment: str) -> Provider:
     issuer = spec["issuer"].rstrip("/")
     parts = urlsplit(issuer)
     development = str(spec.get("development", "")).lower() in TRUE
+    if development and environment == "production":
+        raise ValueError(f"the development provider {name!r} (OIDC_DEV_ISSUER) in production")
     if parts.scheme != "https" and not (parts.scheme == "http" and environment != "production"):
         raise ValueError(f"{where}ISSUER must be an https:// address, not {issuer!r}")
     if not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"{where}ISSUER is not an issuer URL: {issuer!r}")
-    if development and environment == "production":
-        raise ValueError(f"the development provider {name!r} (OIDC_DEV_ISSUER) in production")
     claims = dict(DEFAULT_CLAIMS)
     for pair in (spec.get("claims") or "").split(","):
         if not pair.strip():
