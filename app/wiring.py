@@ -34,6 +34,7 @@ from .staff.decisions import bp as decisions_bp
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
+from .submissions import mypage as _mypage  # noqa: F401  (マイページ's route)
 from .submissions.cli import forms_cli, mails_cli, receipts_cli, results_cli
 from .submissions.result_views import bp as results_bp
 from .submissions.views import bp as submissions_bp

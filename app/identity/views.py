@@ -1,5 +1,5 @@
 """Sign-in and sign-out pages: /signin (which provider), /signin/<name> (off to the
-provider), its callback, /signout and /mypage."""
+provider), its callback and /signout. マイページ is the applications' (submissions/mypage.py)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def callback(name: str):
     accounts.record("signin", p.name, resident)
     db.session.commit()
     current_app.logger.info("resident %s signed in with %s", resident.id, p.name)
-    return redirect(safe_next(following) or url_for(".mypage"))
+    return redirect(safe_next(following) or url_for("submissions.mypage"))
 
 
 def _refused(p, reason: str, status: int):
@@ -131,13 +131,3 @@ def signout():
 @bp.get("/signout/done")
 def signed_out():
     return render_template("identity/signed_out.html")
-
-
-@bp.get("/mypage")
-def mypage():
-    resident = accounts.current()
-    if resident is None:
-        return redirect(url_for(".signin_page", next=url_for(".mypage")))
-    return render_template(
-        "identity/mypage.html", resident=resident, provider=oidc.provider(resident.provider)
-    )

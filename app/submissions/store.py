@@ -413,6 +413,15 @@ def find_submission(receipt_no: str, access_code: str) -> Submission | None:
     return sub if hmac.compare_digest(code, sub.access_code) else None
 
 
+def residents_submission(receipt_no: str, resident_id: int) -> Submission | None:
+    """The submission made from a draft of this signed-in resident (docs/identity.md)."""
+    return db.session.scalar(
+        select(Submission)
+        .join(Draft, Draft.id == Submission.draft_id)
+        .where(Submission.receipt_no == receipt_no, Draft.resident_id == resident_id)
+    )
+
+
 def find_by_receipt(receipt_no: str) -> Submission | None:
     receipt_no = normalise_receipt_no(receipt_no)
     return db.session.scalar(select(Submission).where(Submission.receipt_no == receipt_no))

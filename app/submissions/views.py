@@ -687,10 +687,18 @@ def status():
 
 
 def _verified(receipt_no: str):
-    """The submission, if this session looked it up with its access code or made it."""
+    """The submission, if this session looked it up with its access code or made it, or
+    the resident signed in made it (マイページ)."""
     if receipt_no in (session.get("verified") or []):
         return store.find_by_receipt(receipt_no)
-    return _own(receipt_no)
+    return _own(receipt_no) or _signed_in_own(receipt_no)
+
+
+def _signed_in_own(receipt_no: str):
+    resident = identity.current()
+    if resident is None or not receipt_no:
+        return None
+    return store.residents_submission(receipt_no, resident.id)
 
 
 @bp.get("/status/<receipt_no>")

@@ -123,3 +123,33 @@ def test_a_form_without_identity_is_as_before(forms_app, browser):
     assert "ログインが必要" not in html and "ログインする" not in html
     browser.client.post("/apply/anonymous/start")
     assert _draft_owners(forms_app) == [None]  # never tied to the account
+
+
+def _submit(browser, form_id: str):
+    r = browser.client.post(f"/apply/{form_id}/start")
+    r = browser.client.post(r.headers["Location"], data={"note": "メモ"})
+    assert r.headers["Location"].endswith("/check"), r.get_data(as_text=True)[:300]
+    r = browser.client.post(f"/apply/{form_id}/submit")
+    assert "/done/" in r.headers["Location"]
+    return r.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_mypage_lists_drafts_and_submissions_and_opens_them_without_codes(forms_app, browser):
+    browser.sign_in("resident-1")
+    receipt_no = _submit(browser, "signed")
+    browser.client.post("/apply/either/start")  # a draft left as it is
+    browser.sign_out()
+    browser.sign_in("resident-1")  # another session: nothing remembered but the account
+    html = browser.client.get("/mypage").get_data(as_text=True)
+    assert receipt_no in html and "受付済み" in html
+    assert 'href="/apply/either"' in html
+    status = browser.client.get(f"/status/{receipt_no}")
+    assert status.status_code == 200 and receipt_no in status.get_data(as_text=True)
+    r = browser.client.post("/apply/either/start")
+    assert r.headers["Location"] == "/apply/either/about"  # continued, not a new draft
+    # another resident sees none of it
+    browser.sign_out()
+    browser.sign_in("resident-2")
+    html = browser.client.get("/mypage").get_data(as_text=True)
+    assert receipt_no not in html and "/apply/either" not in html
+    assert browser.client.get(f"/status/{receipt_no}").status_code == 302
