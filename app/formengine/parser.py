@@ -82,7 +82,7 @@ from .model import (
     Workflow,
 )
 from .normalise import UNUSABLE
-from .profile import IDENTITY_LEVELS, PROVIDER_KINDS
+from .profile import IDENTITY_LEVELS, PROFILE_FACTS, PROVIDER_KINDS
 from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
 
 FORM_ID = re.compile(r"[a-z0-9-]+")
@@ -797,6 +797,21 @@ class _FormParser:
             return None
         return Identity(level, kinds or PROVIDER_KINDS)
 
+    @staticmethod
+    def prefill_of(type_name: str) -> Check:
+        """`profile.<fact>` for a fact a question of this type can take."""
+
+        def check(self, value: Any, line: int, key: str) -> str | None:
+            fact = value[len("profile.") :] if isinstance(value, str) else ""
+            ok = (
+                isinstance(value, str)
+                and value.startswith("profile.")
+                and type_name in PROFILE_FACTS.get(fact, ())
+            )
+            return self.rule(fact if ok else value, line, key, ok, Detail.PREFILL)
+
+        return check
+
     def identity_level(self, value: Any, line: int, key: str) -> str | None:
         ok = isinstance(value, str) and value in IDENTITY_LEVELS
         return self.rule(value, line, f"identity.{key}", ok, Detail.IDENTITY_LEVEL)
@@ -969,6 +984,10 @@ class _FormParser:
             pages=self.get(data, "pages", p.pages) or (),
             source=data,
         )
+        if not form.identity.offered:
+            for _page, f in form.all_fields():
+                if f.get("prefill"):
+                    self.problem(f.line, ErrorCode.PREFILL_WITHOUT_IDENTITY, field=f.id)
         self.warn_missing_translations(form.languages)
         return form
 
@@ -1161,6 +1180,9 @@ class _FormParser:
         short_label = self.get(spec, "short_label", _FormParser.text)
         if short_label is not None:
             extra["short_label"] = short_label
+        prefill = self.get(spec, "prefill", _FormParser.prefill_of(field_type.name))
+        if prefill is not None:
+            extra["prefill"] = prefill
         self.check_ranges(spec, field_type, extra)
         self.check_ceilings(spec, field_type, extra)
         has_text = "text" in field_type.extra_keys

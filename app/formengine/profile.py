@@ -19,5 +19,5 @@ PROFILE_FACTS = {
     "email": ("email",),
     "corporate_number": ("text",),
     "corporate_name": ("text",),
-    "representative_name": ("text", "name"),
+    "representative_name": ("text",),
 }

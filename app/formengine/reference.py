@@ -23,6 +23,7 @@ from .parser import (
     TOP_KEYS,
     TOP_REQUIRED,
 )
+from .profile import PROFILE_FACTS
 from .registry import COMMON_KEYS, FIELD_TYPES, INTEGER_RANGE
 
 TOP_NOTES = {
@@ -83,6 +84,9 @@ COMMON_NOTES = {
     "help": "text shown under the label",
     "required": "`true` or `false` (default)",
     "show_if": "condition: the field is asked (and checked, stored, shown) only when it holds",
+    "prefill": "`profile.<fact>`: the answer starts from what the resident's identity provider "
+    "vouches for, shown for the resident to confirm (forms with `identity`; docs/identity.md): "
+    + ", ".join(f"`{fact}` ({'/'.join(types)})" for fact, types in PROFILE_FACTS.items()),
 }
 
 TYPE_NOTES = {
@@ -218,7 +222,7 @@ def reference() -> str:
         "| key | meaning |",
         "|---|---|",
     ]
-    for key in ("id", "type", "label", "short_label", "help", "required", "show_if"):
+    for key in ("id", "type", "label", "short_label", "help", "required", "show_if", "prefill"):
         lines.append(f"| `{key}` | {COMMON_NOTES[key]} |")
     lines += [
         "",

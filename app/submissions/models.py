@@ -78,6 +78,9 @@ class Draft(db.Model):
     # the signed-in resident whose draft this is (forms with `identity`; docs/identity.md):
     # only their session opens it, and マイページ lists it; None for anonymous drafts
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    # what the provider vouched for and the draft started from (prefill.py): {provider,
+    # values: {field id: answer}}; dropped at submission like the answers
+    prefilled: Mapped[dict | None] = mapped_column(JSON)
 
     form_version: Mapped[FormVersion] = relationship()
 
@@ -113,6 +116,9 @@ class Submission(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # the answers submitted as the resident's identity provider vouched for them (staff
+    # see them marked): {provider, fields: [field id, …]}; None when nothing was prefilled
+    vouched: Mapped[dict | None] = mapped_column(JSON)
 
     form_version: Mapped[FormVersion] = relationship()
     events: Mapped[list[SubmissionEvent]] = relationship(

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
 from app.formengine.types import GroupType, kind, max_chars
@@ -29,6 +29,7 @@ from . import (
     corrections,
     drafts,
     fastpage,
+    prefill,
     receipts,
     revisions,
     satisfaction,
@@ -309,6 +310,9 @@ def begin(form_id: str):
             _remember_draft(form_id, draft)
     if draft is None or drafts.is_submitted(draft):
         draft = drafts.start_draft(fv, _lang(defn), resident.id if resident else None)
+        if resident is not None:  # to be confirmed on the pages (prefill.py)
+            prefill.apply(draft, defn, resident.provider, resident.profile or {})
+            db.session.commit()
         _remember_draft(form_id, draft)
     elif draft.form_version_id != fv.id and request.form.get("action") == "move":
         drafts.move_draft(draft, fv, validation.context(_lang(defn), draft))

@@ -1,6 +1,7 @@
 """Resident and business sign-in by OpenID Connect: accounts found by (issuer, subject)
 with the profile their provider vouches for, the append-only history of sign-ins, and
-the resident a draft belongs to
+the resident a draft belongs to, what it was prefilled with, and which answers of a
+submission the provider vouched for
 
 Revision ID: 0012_identity
 Revises: 0008_decisions
@@ -52,14 +53,22 @@ def upgrade():
 
     with op.batch_alter_table('drafts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('resident_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('prefilled', sa.JSON(), nullable=True))
         batch_op.create_index(batch_op.f('ix_drafts_resident_id'), ['resident_id'], unique=False)
         batch_op.create_foreign_key('fk_drafts_resident_id_residents', 'residents', ['resident_id'], ['id'])
 
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('vouched', sa.JSON(), nullable=True))
+
 
 def downgrade():
+    # ALTER TABLE … DROP COLUMN in place (as 0008): a batch copy of submissions would drop
+    # the table, which the other tables' foreign keys refuse once rows exist
+    op.drop_column('submissions', 'vouched')
     with op.batch_alter_table('drafts', schema=None) as batch_op:
         batch_op.drop_constraint('fk_drafts_resident_id_residents', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_drafts_resident_id'))
+        batch_op.drop_column('prefilled')
         batch_op.drop_column('resident_id')
     op.drop_table('resident_events')
     op.drop_table('residents')
