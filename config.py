@@ -195,6 +195,9 @@ class Config:
     OIDC_TIMEOUT_SECONDS = float(_env("OIDC_TIMEOUT_SECONDS", "10") or 10)
     # a signed-in resident is signed out after this long without a request
     RESIDENT_IDLE_MINUTES = int(_env("RESIDENT_IDLE_MINUTES", "30") or 30)
+    # a document a signed-in resident keeps in マイページ is deleted this long after it was kept
+    KEPT_DOCUMENT_DAYS = int(_env("KEPT_DOCUMENT_DAYS", "90") or 90)
+    KEPT_DOCUMENT_MAX = int(_env("KEPT_DOCUMENT_MAX", "20") or 20)  # per resident
 
 
 class TestConfig(Config):

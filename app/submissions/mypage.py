@@ -1,21 +1,22 @@
 """マイページ: a signed-in resident's applications in every state — drafts to continue
 (without a code), submitted ones with their status, those returned for correction and
-those decided (their result documents on the status page) — and their profile as the
-provider vouched for it."""
+those decided (their result documents on the status page) — the documents they keep for
+reuse (kept.py), and their profile as the provider vouched for it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
 from app.identity import accounts as identity
 from app.identity import oidc
 
-from . import versions
+from . import kept, versions
 from .models import CASE_STATUSES, Draft, FormVersion, Submission
 from .views import bp
 
@@ -81,4 +82,19 @@ def mypage():
         drafts=drafts_of(resident.id),
         submissions=submissions_of(resident.id),
         statuses=CASE_STATUSES,
+        documents=kept.usable(resident.id),
     )
+
+
+@bp.post("/mypage/documents/<doc_id>/delete")
+def delete_kept(doc_id: str):
+    """The resident deletes a kept document (and its file) now."""
+    resident = identity.current()
+    if resident is None:
+        return redirect(url_for("identity.signin_page", next=url_for(".mypage")))
+    doc = kept.find(resident.id, doc_id)
+    if doc is None:
+        abort(404)
+    kept.remove(doc)
+    flash(_("保管した書類を削除しました。"), "success")
+    return redirect(url_for(".mypage"))

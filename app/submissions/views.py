@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from app.extensions import db, limiter
 from app.formengine import Page, evaluate, render
 from app.formengine.conditions import describe, referenced
-from app.formengine.types import GroupType, kind, max_chars
+from app.formengine.types import FileType, GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
 from app.identity import accounts as identity
 from app.links import absolute_url
@@ -29,6 +29,7 @@ from . import (
     corrections,
     drafts,
     fastpage,
+    kept,
     prefill,
     receipts,
     revisions,
@@ -249,7 +250,57 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
         errors=errors or {},
         summary=summary,
         files=uploads.files_on_page(draft, page),
+        kept_docs=_kept_docs(draft, page),
+        kept_days=current_app.config["KEPT_DOCUMENT_DAYS"],
     ), status
+
+
+def _owner(draft):
+    """The signed-in resident whose draft this is (None for anyone else's or anonymous)."""
+    resident = identity.current() if draft.resident_id is not None else None
+    return resident if resident is not None and resident.id == draft.resident_id else None
+
+
+def _kept_docs(draft, page: Page) -> dict[str, list]:
+    """Per file question: the documents its resident kept that it accepts (kept.py)."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return {}
+    return {
+        f.id: kept.usable(resident.id, f.get("accept")) for f in page.fields if f.type == "file"
+    }
+
+
+def _reused(draft, pg: Page) -> dict[str, list]:
+    """The kept documents chosen on the page, per question: each its resident's own, not
+    expired; the choice is the consent to send it with this application."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return {}
+    chosen = {}
+    for f in pg.fields:
+        if f.type != "file":
+            continue
+        ids = dict.fromkeys(request.form.getlist(f"reuse-{f.id}")[: kept.MAX_CHOSEN])
+        docs = [d for i in ids if (d := kept.find(resident.id, i)) is not None]
+        if docs:
+            chosen[f.id] = docs
+    return chosen
+
+
+def _keep_new(draft, pg: Page, before: dict[str, list], values: dict) -> None:
+    """Files newly attached to a question whose 保管する box was ticked: kept for reuse."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return
+    for f in pg.fields:
+        if f.type != "file" or request.form.get(f"keep-{f.id}") != "y":
+            continue
+        earlier = {r.get("id") for r in before.get(f.id) or []}
+        for ref in FileType.refs(values.get(f.id)):
+            row = uploads.stored_file(ref["id"]) if ref.get("id") not in earlier else None
+            if row is not None:
+                kept.keep(resident.id, row, f.label.get("ja") if f.label else f.id)
 
 
 def _show_page(fv, defn, draft, page: Page, lang: str):
@@ -394,13 +445,22 @@ def page(form_id: str, page_id: str, receipt_no: str | None = None):
     sent = _files_sent()
     if receipt_no is not None:  # a correction changes only what it may
         sent = {k: v for k, v in sent.items() if k in _editable_fields(defn, pg)}
+    reused = _reused(draft, pg)
+    for field_id, docs in reused.items():  # attached again as uploads of this draft
+        sent.setdefault(field_id, []).extend(kept.as_upload(d) for d in docs)
     if sent:
         _count_upload()
     ctx = validation.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
+    before = uploads.files_on_page(draft, pg)
     taken = uploads.take_uploads(draft, pg, sent, _files_removed(pg), lang)
     raw.update(taken.values)
+    for field_id, docs in reused.items():
+        kept.mark_reused(draft.id, field_id, docs)
+    _keep_new(draft, pg, before, taken.values)
+    if reused or db.session.dirty or db.session.new:
+        db.session.commit()
     if receipt_no is not None:
         raw = _keep_unchangeable(defn, pg, draft, raw)
     upload_errors, storage_full = taken.errors, taken.storage_full
