@@ -118,3 +118,13 @@ def sign_out(resident: Resident) -> None:
     resident.session_nonce = secrets.token_hex(16)
     session.clear()
     g.resident = None
+
+
+def forget(resident: Resident) -> None:
+    """The account's personal data gone, at the resident's request: the profile emptied and
+    the subject replaced, so that the next sign-in makes a new account; the row stays for
+    the sign-in history, which names no person. Ends every session. The caller commits."""
+    record("deleted", resident.provider, resident)
+    resident.profile = {}
+    resident.subject = f"deleted:{secrets.token_hex(16)}"
+    sign_out(resident)

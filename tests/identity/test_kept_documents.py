@@ -144,3 +144,41 @@ def test_the_resident_deletes_a_kept_document(certs_app, browser):
     assert r.status_code == 302
     assert _kept(certs_app) == []
     assert not Path(certs_app.config["UPLOAD_DIR"], doc.path).exists()
+
+
+def test_delete_my_data_keeps_the_applications_sent(certs_app, browser):
+    from app.identity.models import Resident, ResidentEvent
+    from app.submissions.models import Draft
+
+    browser.sign_in("resident-1")
+    sent = _apply(browser, {"juminhyo": (io.BytesIO(PDF), "住民票.pdf"), "keep-juminhyo": "y"})
+    browser.client.post("/apply/certs/start")  # a draft in progress, with a file
+    browser.client.post(
+        "/apply/certs/docs",
+        data={"juminhyo": (io.BytesIO(PDF + b"2"), "別紙.pdf"), "action": "save"},
+        content_type="multipart/form-data",
+    )
+    (doc,) = _kept(certs_app)
+    page = browser.client.get("/mypage/delete")
+    assert "法令に基づき県で保存" in page.get_data(as_text=True)
+    assert browser.client.post("/mypage/delete").status_code == 422  # not confirmed
+    r = browser.client.post("/mypage/delete", data={"confirm": "y"})
+    assert r.status_code == 302
+    assert browser.client.get("/mypage").status_code == 302  # signed out
+    assert not Path(certs_app.config["UPLOAD_DIR"], doc.path).exists()
+    with certs_app.app_context():
+        assert db.session.scalars(select(KeptDocument)).all() == []
+        (draft,) = db.session.scalars(select(Draft)).all()  # the one sent, unlinked
+        assert draft.resident_id is None
+        sub = db.session.scalar(select(Submission).filter_by(receipt_no=sent))
+        assert sub.draft_id == draft.id
+        assert db.session.scalars(select(StoredFile).filter_by(submission_id=sub.id)).all()
+        (resident,) = db.session.scalars(select(Resident)).all()
+        assert resident.profile == {} and resident.subject.startswith("deleted:")
+        actions = [e.action for e in db.session.scalars(select(ResidentEvent))]
+        assert actions[-1] == "deleted"
+    browser.sign_out()
+    browser.sign_in("resident-1")  # a new account; the old application is not its own
+    assert sent not in browser.client.get("/mypage").get_data(as_text=True)
+    with certs_app.app_context():
+        assert db.session.query(Resident).count() == 2
