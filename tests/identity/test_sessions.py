@@ -98,3 +98,20 @@ def test_without_providers_there_is_no_sign_in(make_app):
     c = app.test_client()
     assert c.get("/signin").status_code == 404
     assert "/signin" not in c.get("/").get_data(as_text=True)
+
+
+def test_the_servers_request_lines_hold_no_code_or_state():
+    """The dev server's and gunicorn's access lines carry the query: the callback's code
+    and state are taken out (app/logs.py), whatever logger handler writes them."""
+    from app.logs import ContextFilter
+
+    line = '127.0.0.1 - - "GET /signin/mynumber/callback?code=SECRETCODE&state=SECRETSTATE&iss=x HTTP/1.1" 302 -'
+    for name, msg, args in (
+        ("werkzeug", '%s - - "%s" %s -', ("127.0.0.1", line.split('"')[1], "302")),
+        ("gunicorn.access", "%s", (line,)),
+    ):
+        record = logging.LogRecord(name, logging.INFO, __file__, 1, msg, args, None)
+        ContextFilter().filter(record)
+        text = record.getMessage()
+        assert "SECRETCODE" not in text and "SECRETSTATE" not in text, text
+        assert "code=[redacted]" in text and "iss=x" in text
