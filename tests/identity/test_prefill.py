@@ -104,3 +104,44 @@ def test_anonymous_residents_start_empty(permit_app, browser):
     r = browser.client.post("/apply/permit/start")
     sent = _inputs(browser.client.get(r.headers["Location"]).get_data(as_text=True))
     assert sent.get("name-family", "") == "" and sent.get("home-postal_code", "") == ""
+
+
+CORPORATE = """\
+id: corp
+version: 1
+procedure: A
+title: {ja: 法人の届出, en: Company notice}
+identity: {level: required, kinds: [business]}
+pages:
+  - id: company
+    title: {ja: 法人, en: Company}
+    fields:
+      - {id: number, type: text, label: 法人番号, required: true, prefill: profile.corporate_number}
+      - {id: company, type: text, label: 法人名, required: true, prefill: profile.corporate_name}
+      - {id: head, type: text, label: 代表者, required: true, prefill: profile.representative_name}
+      - {id: office, type: address, label: 所在地, required: true, prefill: profile.address}
+"""
+
+
+def test_a_business_applies_on_a_corporation_form_with_its_corporate_facts(
+    permit_app, browser, tmp_path
+):
+    path = tmp_path / "corp.yaml"
+    path.write_text(CORPORATE, encoding="utf-8")
+    with permit_app.app_context():
+        assert not versions.load_forms([path]).problems
+    assert browser.client.post("/apply/corp/start").headers["Location"].startswith("/signin?")
+    browser.sign_in("business-1", provider="gbiz")
+    r = browser.client.post("/apply/corp/start")
+    sent = _inputs(browser.client.get(r.headers["Location"]).get_data(as_text=True))
+    assert sent["number"] == "1234567890123" and sent["company"] == "株式会社鈴鹿テスト"
+    assert sent["head"] == "鈴鹿 一郎" and sent["office-city"] == "鈴鹿市"
+    r = browser.client.post("/apply/corp/company", data=sent)
+    assert r.headers["Location"].endswith("/check"), r.get_data(as_text=True)[:1500]
+    assert "/done/" in browser.client.post("/apply/corp/submit").headers["Location"]
+    with permit_app.app_context():
+        sub = db.session.scalar(select(Submission))
+        assert sub.vouched == {
+            "provider": "gbiz",
+            "fields": ["number", "company", "head", "office"],
+        }
