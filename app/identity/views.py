@@ -30,12 +30,12 @@ MAX_NEXT = 300
 
 def safe_next(target: str | None) -> str | None:
     """A path of this site to return to after signing in, or None."""
-    if not target or len(target) > MAX_NEXT or "\\" in target:
-        return None
+    if not target or len(target) > MAX_NEXT or "\\" in target or not target.isprintable():
+        return None  # a browser drops tabs and newlines: "/\t/evil" would be "//evil"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
-    return target
+    return None if " " in target else target
 
 
 @bp.app_context_processor

@@ -57,7 +57,10 @@ def test_the_resident_returns_to_where_they_were(browser):
 
 
 def test_no_return_to_another_site(browser):
-    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "x" * 400):
+    for target in (
+        "https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example",
+        "/\n/evil.example", "/ /evil.example", "x" * 400, "/" + "x" * 400,
+    ):  # fmt: skip
         r = browser.sign_in("resident-1", next_path=target)
         assert r.headers["Location"].endswith("/mypage"), target
         browser.client.post("/signout")
@@ -115,3 +118,25 @@ def test_the_servers_request_lines_hold_no_code_or_state():
         text = record.getMessage()
         assert "SECRETCODE" not in text and "SECRETSTATE" not in text, text
         assert "code=[redacted]" in text and "iss=x" in text
+
+
+def test_a_provider_that_does_not_answer(make_app):
+    """Its discovery document cannot be fetched: a 502 page, never a 500."""
+    app = make_app(
+        OIDC_PROVIDERS={
+            "down": {
+                "issuer": "http://127.0.0.1:9",
+                "client_id": "c",
+                "client_secret": "s",
+                "kind": "individual",
+            }  # fmt: skip
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    r = client.post("/signin/down")
+    assert r.status_code == 502
+    assert "ログインできませんでした" in r.get_data(as_text=True)
+    r = client.get("/signin/down/callback?code=x&state=y")
+    assert r.status_code == 502
