@@ -68,7 +68,7 @@ run: install fonts devidp-if-node
 	  $(FLASK) run --port $(PORT); \
 	fi
 
-test: install-dev fonts systemd devidp-install
+test: install-dev fonts systemd devidp-if-node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # A development-only OpenID Connect provider (devidp/: the `oidc-provider` package on
