@@ -56,11 +56,13 @@ def _free_port() -> int:
 
 def _installed() -> None:
     """devidp/node_modules as `make devidp-install` leaves it (npm ci), made if missing."""
+    if shutil.which("node") is None:
+        _unavailable("Node.js (the local OpenID Connect provider)", "node not found")
     if (DEVIDP / "node_modules" / "oidc-provider").is_dir():
         return
     npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        _unavailable("Node.js (the local OpenID Connect provider)", "node or npm not found")
+    if npm is None:
+        _unavailable("npm (to install the local OpenID Connect provider)", "npm not found")
     subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=DEVIDP, check=True, timeout=300
     )
