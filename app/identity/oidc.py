@@ -68,6 +68,7 @@ def client(p: Provider):
 def start(p: Provider, redirect_uri: str):
     """The redirect to the provider's sign-in; state, nonce and the PKCE verifier stay in
     this browser's session until the callback."""
+    issuer_of(p)  # a provider whose metadata names another issuer is not one to go to
     try:
         return client(p).authorize_redirect(redirect_uri)
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as exc:
@@ -81,7 +82,7 @@ def finish(p: Provider) -> dict[str, Any]:
     if not request.args.get("code") or not request.args.get("state"):
         raise SignInRefused("no_code")
     iss = request.args.get("iss")
-    if iss is not None and iss.rstrip("/") != issuer_of(p):  # RFC 9207: a mixed-up provider
+    if iss is not None and iss != issuer_of(p):  # RFC 9207: a mixed-up provider
         raise SignInRefused("wrong_issuer")
     app = client(p)
     issuer = issuer_of(p)
@@ -118,7 +119,7 @@ def issuer_of(p: Provider) -> str:
         named = client(p).load_server_metadata().get("issuer")
     except (requests.RequestException, ValueError) as exc:
         raise SignInRefused("provider_unreachable") from exc
-    if not isinstance(named, str) or named.rstrip("/") != p.issuer:
+    if not isinstance(named, str) or named != p.issuer:  # exactly (OpenID Discovery 4.3)
         raise SignInRefused("metadata_issuer")
     return p.issuer
 

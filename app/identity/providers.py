@@ -81,7 +81,7 @@ def _provider(name: str, spec: dict, environment: str) -> Provider:
     kind = spec["kind"]
     if kind not in PROVIDER_KINDS:
         raise ValueError(f"{where}KIND must be one of {', '.join(PROVIDER_KINDS)}, not {kind!r}")
-    issuer = spec["issuer"].rstrip("/")
+    issuer = spec["issuer"]  # as the provider writes it: `iss` is compared exactly
     parts = urlsplit(issuer)
     development = str(spec.get("development", "")).lower() in TRUE
     if development and environment == "production":

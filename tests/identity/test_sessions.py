@@ -140,3 +140,15 @@ def test_a_provider_that_does_not_answer(make_app):
     assert "ログインできませんでした" in r.get_data(as_text=True)
     r = client.get("/signin/down/callback?code=x&state=y")
     assert r.status_code == 502
+
+
+def test_a_provider_whose_metadata_names_another_issuer(make_app, devidp):
+    """OpenID Connect Discovery 4.3: the issuer in the metadata is exactly the configured
+    one (here it lacks the configured trailing slash), else nobody is sent there."""
+    spec = devidp.providers()["mynumber"] | {"issuer": devidp.issuer_of("mynumber") + "/"}
+    app = make_app(OIDC_PROVIDERS={"mynumber": spec})
+    with app.app_context():
+        db.create_all()
+    r = app.test_client().post("/signin/mynumber")
+    assert r.status_code == 502
+    assert _reasons(app) == ["metadata_issuer"]

@@ -20,7 +20,10 @@ def test_providers_from_the_environment(monkeypatch):
     monkeypatch.setenv("OIDC_GBIZ_KIND", "business")
     monkeypatch.setenv("OIDC_GBIZ_CLAIMS", "corporate_name=name_of_corp, corporate_number=corp_num")
     found = load(config._oidc_providers(), "production")
-    assert found["mynumber"].issuer == "https://idp.example.jp"
+    assert found["mynumber"].issuer == "https://idp.example.jp/"  # compared exactly
+    assert found["mynumber"].metadata_url == (
+        "https://idp.example.jp/.well-known/openid-configuration"
+    )
     assert found["mynumber"].claims["name_kana"] == "name#ja-Kana-JP"
     assert found["gbiz"].claims["corporate_name"] == "name_of_corp"
     assert found["gbiz"].claims["corporate_number"] == "corp_num"
