@@ -95,6 +95,7 @@ class DraftState:
     pages_seen: list
     submitted: bool
     resident_id: int | None = None
+    prefilled: dict | None = None
 
 
 @cache
@@ -104,7 +105,7 @@ def _draft_state_statement() -> Prepared:
     return Prepared(
         select(
             d.c.id, d.c.token, d.c.form_version_id, d.c.answers, d.c.pending, d.c.pages_seen,
-            submitted.label("submitted"), d.c.resident_id,
+            submitted.label("submitted"), d.c.resident_id, d.c.prefilled,
         ).where(d.c.token == param("token", d.c.token))
     )  # fmt: skip
 
@@ -115,10 +116,10 @@ def draft_state(token: str | None) -> DraftState | None:
     rows = _draft_state_statement().read(db.engine, {"token": token})
     if not rows:
         return None
-    id_, token, fv_id, answers, pending, seen, submitted, resident_id = rows[0]
+    id_, token, fv_id, answers, pending, seen, submitted, resident_id, prefilled = rows[0]
     return DraftState(
         id_, token, fv_id, answers or {}, pending or {}, seen or [], submitted is not None,
-        resident_id,
+        resident_id, prefilled,
     )  # fmt: skip
 
 

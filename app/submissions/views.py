@@ -593,6 +593,9 @@ def _check_page(fv, defn, draft, lang: str, error: str | None, ctx=None):
                 f.id for _p, f in defn.all_fields() if corrections.editable(defn, req, f.id)
             },
         }
+    # the answers still as the resident's identity provider vouched for them (prefill.py)
+    kept_as_vouched = prefill.vouched(getattr(draft, "prefilled", None), draft.answers or {})
+    values["vouched"] = (kept_as_vouched or {}).get("fields") or ()
     return render_template(
         "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=error, **values
     ), (422 if error else 200)

@@ -75,6 +75,8 @@ def test_a_resident_finds_their_facts_filled_confirms_and_staff_see_them_vouched
     assert r.status_code == 302 and r.headers["Location"].endswith("/check"), r.get_data(
         as_text=True
     )[:2000]
+    check = browser.client.get("/apply/permit/check").get_data(as_text=True)
+    assert check.count("ログインで本人確認済み") == 3  # the resident sees what was vouched for
     r = browser.client.post("/apply/permit/submit")
     assert "/done/" in r.headers["Location"]
     with permit_app.app_context():
