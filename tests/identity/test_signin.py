@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
 from app.extensions import db
+from app.identity import oidc
 from app.identity.models import Resident, ResidentEvent
 
 
@@ -81,3 +83,18 @@ def test_a_business_signs_in_with_its_corporate_facts(app, browser):
         assert resident.kind == "business"
         assert resident.profile["corporate_number"] == "1234567890123"
         assert resident.profile["representative_name"] == "鈴鹿 一郎"
+
+
+def test_the_provider_s_keys_are_cached_and_fetched_again_for_a_new_key(app, browser):
+    """After a rotation the cached key set lacks the key a token names: it is fetched
+    again once, and the sign-in works."""
+    browser.sign_in("resident-1")  # the keys are fetched and cached
+    with app.test_request_context():
+        client = oidc.client(oidc.provider("mynumber"))
+    assert client.server_metadata["jwks"]["keys"][0]["kid"] == "devidp-test"
+    old = RSAKey.generate_key(2048, parameters={"kid": "retired"}, private=True)
+    client.server_metadata["jwks"] = {"keys": [old.as_dict(private=False)]}
+    browser.sign_out()
+    r = browser.sign_in("resident-1")
+    assert r.headers["Location"].endswith("/mypage")
+    assert client.server_metadata["jwks"]["keys"][0]["kid"] == "devidp-test"  # fetched again
