@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app.catalogue.services import import_catalogue
 from app.clock import utcnow
 from app.extensions import db
+from app.identity.models import Resident, ResidentEvent
 from app.staff import services as staff
 from app.submissions import kept, versions
-from app.submissions.models import KeptDocument, StoredFile, Submission
+from app.submissions.models import Draft, KeptDocument, StoredFile, Submission
 from app.submissions.retention import purge_expired
 from tests.submissions.conftest import PDF
 
@@ -147,9 +148,6 @@ def test_the_resident_deletes_a_kept_document(certs_app, browser):
 
 
 def test_delete_my_data_keeps_the_applications_sent(certs_app, browser):
-    from app.identity.models import Resident, ResidentEvent
-    from app.submissions.models import Draft
-
     browser.sign_in("resident-1")
     sent = _apply(browser, {"juminhyo": (io.BytesIO(PDF), "住民票.pdf"), "keep-juminhyo": "y"})
     browser.client.post("/apply/certs/start")  # a draft in progress, with a file

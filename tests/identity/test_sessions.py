@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.identity.models import ResidentEvent
+from app.logs import ContextFilter
 from tests.identity.conftest import Browser
 
 
@@ -106,8 +107,6 @@ def test_without_providers_there_is_no_sign_in(make_app):
 def test_the_servers_request_lines_hold_no_code_or_state():
     """The dev server's and gunicorn's access lines carry the query: the callback's code
     and state are taken out (app/logs.py), whatever logger handler writes them."""
-    from app.logs import ContextFilter
-
     line = '127.0.0.1 - - "GET /signin/mynumber/callback?code=SECRETCODE&state=SECRETSTATE&iss=x HTTP/1.1" 302 -'
     for name, msg, args in (
         ("werkzeug", '%s - - "%s" %s -', ("127.0.0.1", line.split('"')[1], "302")),
