@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app app
 
-.PHONY: run test e2e conformance java bench import-quality load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
+.PHONY: run test devidp devidp-install devidp-if-node e2e conformance java bench import-quality load lint install install-dev translations demo clean chromium vendor tokens fonts wheel systemd
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ fonts:
 # Every absolute link (mails, the receipt's link and QR code, JSON-LD) is built from
 # BASE_URL: unless it is set, the address `make run` serves on (PORT=5131 make run).
 run: export BASE_URL ?= http://127.0.0.1:$(PORT)
-run: install fonts
+run: install fonts devidp-if-node
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(FLASK) results dev-key
@@ -58,10 +58,35 @@ run: install fonts
 	@echo "  ダッシュボード / dashboard:       $(BASE_URL)/dashboard"
 	@echo "  API:                             $(BASE_URL)/api/v1/kpi"
 	@echo ""
-	$(FLASK) run --port $(PORT)
+	@# with Node.js, the local OpenID Connect provider (devidp/) beside it: 開発用ログイン
+	@if command -v node >/dev/null 2>&1 && [ -d devidp/node_modules/oidc-provider ]; then \
+	  echo "  開発用ログイン / dev sign-in:      http://127.0.0.1:$(DEVIDP_PORT) (not real)"; \
+	  DEVIDP_PORT=$(DEVIDP_PORT) DEVIDP_APP_URLS=$(BASE_URL) node devidp/server.js & pid=$$!; \
+	  trap "kill $$pid" EXIT; \
+	  OIDC_DEV_ISSUER=$${OIDC_DEV_ISSUER:-http://127.0.0.1:$(DEVIDP_PORT)} $(FLASK) run --port $(PORT); \
+	else \
+	  $(FLASK) run --port $(PORT); \
+	fi
 
-test: install-dev fonts systemd
+test: install-dev fonts systemd devidp-if-node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A development-only OpenID Connect provider (devidp/: the `oidc-provider` package on
+# Node.js) with test users like a My Number Card's and a gBizID account's, for `make run`
+# and the tests (tests/identity start their own on a free port). Never for production.
+DEVIDP_PORT ?= 5556
+devidp/node_modules/.installed: devidp/package.json devidp/package-lock.json
+	cd devidp && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+devidp-install: devidp/node_modules/.installed
+
+# `make run` offers the local provider where Node.js is installed, and runs without it elsewhere
+devidp-if-node:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory devidp-install; fi
+
+devidp: devidp-install
+	DEVIDP_PORT=$(DEVIDP_PORT) DEVIDP_APP_URLS=$${BASE_URL:-http://127.0.0.1:$(PORT)} node devidp/server.js
 
 # tests/test_deploy.py checks deploy/'s units with systemd-analyze (Debian's systemd package;
 # nothing is started)

@@ -12,6 +12,41 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _oidc_providers() -> dict[str, dict[str, str]]:
+    """Resident and business sign-in (OpenID Connect, docs/identity.md): the providers named
+    in OIDC_PROVIDERS (comma-separated), each from OIDC_<NAME>_ISSUER, _CLIENT_ID,
+    _CLIENT_SECRET, _KIND (individual | business), _SCOPE, _CLAIMS (fact=claim, …),
+    _LABEL_JA, _LABEL_EN. As given: app/identity/providers.py checks them.
+
+    OIDC_DEV_ISSUER (development only): the local providers of `make devidp` (its base
+    address; the issuers are <base>/mynumber and <base>/gbiz) with their published client
+    secrets, marked 開発用 on every page."""
+    found: dict[str, dict[str, str]] = {}
+    dev = _env("OIDC_DEV_ISSUER")
+    if dev:
+        for name, kind in (("mynumber", "individual"), ("gbiz", "business")):
+            found[name] = {
+                "issuer": f"{dev.rstrip('/')}/{name}",
+                "client_id": f"tetsuzuki-{name}",
+                "client_secret": "devidp-secret-not-for-production",
+                "kind": kind,
+                "development": "true",
+            }
+    for name in (_env("OIDC_PROVIDERS", "") or "").split(","):
+        name = name.strip().lower()
+        if not name:
+            continue
+        found[name] = {
+            key: value
+            for key in (
+                "issuer", "client_id", "client_secret", "kind", "scope", "claims",
+                "label_ja", "label_en",
+            )
+            if (value := _env(f"OIDC_{name.upper()}_{key.upper()}")) is not None
+        }  # fmt: skip
+    return found
+
+
 # every rate limit's setting (Flask-Limiter strings, per client address or account); bench/ raises them
 # all for its runs, which come from one address
 RATE_LIMITS = (
@@ -154,6 +189,15 @@ class Config:
     LOG_LEVEL = (_env("LOG_LEVEL", "INFO") or "INFO").upper()
     # unhandled errors to Sentry when set (the `sentry` extra), without personal data
     SENTRY_DSN = _env("SENTRY_DSN")  # 推進本部: the monthly report, if set
+    # resident and business sign-in by OpenID Connect: name → settings (see _oidc_providers)
+    OIDC_PROVIDERS = _oidc_providers()
+    # how long one wait for a provider's answer (discovery, token, keys) may take
+    OIDC_TIMEOUT_SECONDS = float(_env("OIDC_TIMEOUT_SECONDS", "10") or 10)
+    # a signed-in resident is signed out after this long without a request
+    RESIDENT_IDLE_MINUTES = int(_env("RESIDENT_IDLE_MINUTES", "30") or 30)
+    # a document a signed-in resident keeps in マイページ is deleted this long after it was kept
+    KEPT_DOCUMENT_DAYS = int(_env("KEPT_DOCUMENT_DAYS", "90") or 90)
+    KEPT_DOCUMENT_MAX = int(_env("KEPT_DOCUMENT_MAX", "20") or 20)  # per resident
 
 
 class TestConfig(Config):
@@ -176,6 +220,7 @@ class TestConfig(Config):
     START_RATE_LIMIT = UPLOAD_RATE_LIMIT = RESUME_RATE_LIMIT = "1000 per minute"
     API_SUBMIT_RATE_LIMIT = "1000 per minute"
     UPLOAD_MIN_FREE_MB = 0  # the tests' disks may be small; the floor's own tests set it
+    OIDC_PROVIDERS: dict = {}  # none unless a test configures its own (tests/identity)
 
     # Real servers for the tests that need them; under CI their absence is a failure.
     TEST_DATABASE_URL = _env(

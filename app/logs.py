@@ -41,13 +41,31 @@ _component = "cli"
 
 
 class ContextFilter(logging.Filter):
-    """Adds `component` (web, worker, cli), `request_id` and `job` to every record."""
+    """Adds `component` (web, worker, cli), `request_id` and `job` to every record, and
+    takes the secrets of sign-in out of the request lines of the access logs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.component = _component
         record.request_id = request_id.get()
         record.job = job_id.get()
+        if record.name in ACCESS_LOGGERS:
+            _redact(record)
         return True
+
+
+# the servers' own request lines (the dev server's, gunicorn's), which carry the query
+ACCESS_LOGGERS = frozenset({"werkzeug", "gunicorn.access"})
+# what an OpenID Connect callback's address carries (docs/identity.md): the authorization
+# code and state, never to be written anywhere, and any token a provider might put there
+_SECRET_PARAMS = re.compile(
+    r"([?&](?:code|state|id_token|access_token|refresh_token|session_state)=)[^&\s\"']*"
+)
+
+
+def _redact(record: logging.LogRecord) -> None:
+    message = record.getMessage()
+    if "=" in message and _SECRET_PARAMS.search(message):
+        record.msg, record.args = _SECRET_PARAMS.sub(r"\1[redacted]", message), ()
 
 
 class JsonFormatter(_Json):

@@ -321,7 +321,7 @@ def security_headers(response):
     hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
     if hsts and request.is_secure:
         h.setdefault("Strict-Transport-Security", hsts)
-    if request.path.startswith(("/staff", "/apply", "/status")):
+    if request.path.startswith(("/staff", "/apply", "/status", "/mypage", "/signin", "/signout")):
         h.setdefault("Cache-Control", "no-store")  # personal data stays out of caches
     return response
 

@@ -23,6 +23,8 @@ from .dashboard.views import bp as dashboard_bp
 from .documents import pdf
 from .extensions import babel, csrf, db, limiter, login, migrate
 from .health import bp as health_bp
+from .identity import oidc as identity_oidc
+from .identity.views import bp as identity_bp
 from .jobs import registry as jobs_registry
 from .jobs import sweeper
 from .jobs.cli import jobs_cli, worker_command
@@ -37,6 +39,7 @@ from .staff.guide_views import bp as staff_guide_bp
 from .staff.twofactor_views import bp as staff_twofactor_bp
 from .staff.views import bp as staff_bp
 from .submissions import effects as submission_effects
+from .submissions import mypage as _mypage  # noqa: F401  (マイページ's route)
 from .submissions.cli import forms_cli, mails_cli, receipts_cli, results_cli
 from .submissions.result_views import bp as results_bp
 from .submissions.views import bp as submissions_bp
@@ -73,9 +76,10 @@ def build(app: Flask) -> None:
     for bp in (
         catalogue_bp, dashboard_bp, api_bp, api_docs_bp, opendata_bp, health_bp,
         submissions_bp, staff_bp, staff_cases_bp, builder_bp, bureau_bp, decisions_bp,
-        results_bp, verify_bp,
+        results_bp, verify_bp, identity_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
+    identity_oidc.init_app(app)  # the sign-in providers of OIDC_PROVIDERS, checked now
     csrf.exempt(api_bp)
     metrics.init_app(app)  # first: its clock starts before any other hook
     logs.init_app(app)

@@ -341,6 +341,13 @@ def submit_form(form_id: str):
     if fv is None:
         return json_error(404, "様式が見つかりません / no such form", "not_found")
     defn = versions.definition(fv)
+    if defn.identity.required:  # a signed-in resident applies on the pages (docs/identity.md)
+        return json_error(
+            403,
+            "この様式はログインしてから申請するため、API では受け付けません / this form needs"
+            " the resident to sign in: it cannot be submitted through the API",
+            "sign_in_required",
+        )
     received: dict[str, list] = {}
     errors: dict[str, list[str]] = {}
     if request.mimetype == "multipart/form-data":

@@ -213,6 +213,11 @@ class ErrorCode(_Bilingual):
         "結果文書の本文（{lang}）がテンプレートとして使えません: {detail}",
         "the result document's body ({lang}) cannot be used as a template: {detail}",
     )
+    PREFILL_WITHOUT_IDENTITY = (
+        "prefill_without_identity",
+        "'{field}' の prefill は、identity が optional か required の様式でだけ使えます",
+        "'{field}' has prefill, which needs identity: optional or required",
+    )
 
     def message(self, **params: Any) -> str:
         """The message `日本語 / English` with the parameters filled in."""
@@ -367,6 +372,29 @@ class Detail(_Bilingual):
     NUMBER = ("number", "数", "a number")
     POSITIVE_INT = ("positive_int", "正の整数", "a positive integer")
     CORRECTIONS = ("corrections", "any か marked_only", "any or marked_only")
+    IDENTITY = (
+        "identity",
+        "none・optional・required のいずれか、または level と kinds のマップ",
+        "none, optional or required, or a map of level and kinds",
+    )
+    PREFILL = (
+        "prefill",
+        "profile. に続けて、この質問の type に合う情報（name 型に name、address 型に address、date 型に birthdate、"
+        "radio・select 型に gender、email 型に email、text 型に corporate_number・corporate_name・representative_name）",
+        "profile. followed by a fact that fits the field's type (name for name, address for address, "
+        "birthdate for date, gender for radio or select, email for email, corporate_number, "
+        "corporate_name or representative_name for text)",
+    )
+    IDENTITY_LEVEL = (
+        "identity_level",
+        "none・optional・required のいずれか",
+        "none, optional or required",
+    )
+    PROVIDER_KINDS = (
+        "provider_kinds",
+        "individual と business からなる、重複のない空でないリスト",
+        "a non-empty list of individual and business, each once",
+    )
     VERSION = ("version", "2147483647 以下の正の整数", "a positive integer up to 2147483647")
     NON_NEGATIVE_INT = ("non_negative_int", "0 以上の整数", "a non-negative integer")
     POSITIVE_NUMBER = ("positive_number", "正の数", "a positive number")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .profile import PROVIDER_KINDS
+
 FALLBACK = "ja"
 
 
@@ -118,6 +120,27 @@ class ResultDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class Identity:
+    """Whether a form asks the resident to sign in (docs/identity.md): `none` (anonymous,
+    as every form before sign-in existed), `optional` or `required`; with which kinds of
+    provider (individuals, businesses)."""
+
+    level: str = "none"  # one of profile.IDENTITY_LEVELS
+    kinds: tuple[str, ...] = PROVIDER_KINDS
+
+    @property
+    def required(self) -> bool:
+        return self.level == "required"
+
+    @property
+    def offered(self) -> bool:
+        return self.level != "none"
+
+
+NO_IDENTITY = Identity()
+
+
+@dataclass(frozen=True, slots=True)
 class FormDefinition:
     id: str
     version: int
@@ -136,6 +159,7 @@ class FormDefinition:
     workflow: Workflow = DEFAULT_WORKFLOW
     results: tuple[ResultDocument, ...] = ()
     corrections: str = "any"  # any | marked_only: what a correction (補正) may change
+    identity: Identity = NO_IDENTITY  # sign-in: none | optional | required, and by whom
     source: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # parsed YAML
 
     def source_json(self) -> Any:

@@ -66,11 +66,13 @@ from .model import (
     DEFAULT_UNDO_MINUTES,
     DEFAULT_WORKFLOW,
     FALLBACK,
+    NO_IDENTITY,
     RESULT_KINDS,
     STEP_ROLES,
     Fee,
     Field,
     FormDefinition,
+    Identity,
     Option,
     Output,
     Page,
@@ -80,6 +82,7 @@ from .model import (
     Workflow,
 )
 from .normalise import UNUSABLE
+from .profile import IDENTITY_LEVELS, PROFILE_FACTS, PROVIDER_KINDS
 from .registry import COMMON_KEYS, EQUALITY, FIELD_TYPES, ORDER, FieldType
 
 FORM_ID = re.compile(r"[a-z0-9-]+")
@@ -117,10 +120,13 @@ TOP_KEYS = frozenset(
         "workflow",  # ours: the steps of the decision (決裁)
         "results",  # ours: the documents the resident receives on a decision (電子交付)
         "corrections",  # ours: what a resident may change when staff return it (補正)
+        "identity",  # ours: whether the resident signs in (none | optional | required)
     }
 )
 # what a resident may change in a correction (補正): every answer, or the ones staff marked
 CORRECTION_MODES = ("any", "marked_only")
+# `identity:` as a map: the level, and the kinds of provider that may sign in
+IDENTITY_KEYS = frozenset({"level", "kinds"})
 TOP_REQUIRED = ("id", "version", "procedure", "title", "pages")
 MAX_VERSION = 2**31 - 1
 FEE_KEYS = frozenset({"amount", "label"})
@@ -776,6 +782,50 @@ class _FormParser:
         ok = isinstance(value, str) and value in CORRECTION_MODES
         return self.rule(value, line, key, ok, Detail.CORRECTIONS)
 
+    def identity(self, value: Any, line: int, key: str) -> Identity | None:
+        """`none`, `optional` or `required`, or `{level: …, kinds: [individual, business]}`."""
+        if isinstance(value, str):
+            level = self.rule(value, line, key, value in IDENTITY_LEVELS, Detail.IDENTITY)
+            return Identity(level) if level else None
+        if not isinstance(value, dict):
+            self.invalid(line, key, value, Detail.IDENTITY)
+            return None
+        self.check_keys(value, IDENTITY_KEYS, ("level",))
+        level = self.get(value, "level", _FormParser.identity_level)
+        kinds = self.get(value, "kinds", _FormParser.provider_kinds)
+        if level is None or ("kinds" in value and kinds is None):
+            return None
+        return Identity(level, kinds or PROVIDER_KINDS)
+
+    @staticmethod
+    def prefill_of(type_name: str) -> Check:
+        """`profile.<fact>` for a fact a question of this type can take."""
+
+        def check(self, value: Any, line: int, key: str) -> str | None:
+            fact = value[len("profile.") :] if isinstance(value, str) else ""
+            ok = (
+                isinstance(value, str)
+                and value.startswith("profile.")
+                and type_name in PROFILE_FACTS.get(fact, ())
+            )
+            return self.rule(fact if ok else value, line, key, ok, Detail.PREFILL)
+
+        return check
+
+    def identity_level(self, value: Any, line: int, key: str) -> str | None:
+        ok = isinstance(value, str) and value in IDENTITY_LEVELS
+        return self.rule(value, line, f"identity.{key}", ok, Detail.IDENTITY_LEVEL)
+
+    def provider_kinds(self, value: Any, line: int, key: str) -> tuple[str, ...] | None:
+        ok = (
+            isinstance(value, list)
+            and bool(value)
+            and all(isinstance(k, str) and k in PROVIDER_KINDS for k in value)
+            and len(set(value)) == len(value)
+        )
+        return self.rule(tuple(value) if ok else value, line, f"identity.{key}", ok,
+                         Detail.PROVIDER_KINDS)  # fmt: skip
+
     def positive_int(self, value: Any, line: int, key: str) -> int | None:
         return self.rule(value, line, key, _is_int(value) and value > 0, Detail.POSITIVE_INT)
 
@@ -930,9 +980,14 @@ class _FormParser:
             workflow=self.get(data, "workflow", p.workflow) or DEFAULT_WORKFLOW,
             results=self.get(data, "results", p.results) or (),
             corrections=self.get(data, "corrections", p.corrections) or "any",
+            identity=self.get(data, "identity", p.identity) or NO_IDENTITY,
             pages=self.get(data, "pages", p.pages) or (),
             source=data,
         )
+        if not form.identity.offered:
+            for _page, f in form.all_fields():
+                if f.get("prefill"):
+                    self.problem(f.line, ErrorCode.PREFILL_WITHOUT_IDENTITY, field=f.id)
         self.warn_missing_translations(form.languages)
         return form
 
@@ -1125,6 +1180,9 @@ class _FormParser:
         short_label = self.get(spec, "short_label", _FormParser.text)
         if short_label is not None:
             extra["short_label"] = short_label
+        prefill = self.get(spec, "prefill", _FormParser.prefill_of(field_type.name))
+        if prefill is not None:
+            extra["prefill"] = prefill
         self.check_ranges(spec, field_type, extra)
         self.check_ceilings(spec, field_type, extra)
         has_text = "text" in field_type.extra_keys

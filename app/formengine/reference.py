@@ -23,6 +23,7 @@ from .parser import (
     TOP_KEYS,
     TOP_REQUIRED,
 )
+from .profile import PROFILE_FACTS
 from .registry import COMMON_KEYS, FIELD_TYPES, INTEGER_RANGE
 
 TOP_NOTES = {
@@ -31,6 +32,10 @@ TOP_NOTES = {
     "procedure": "the catalogue code of the procedure the form serves (checked when the catalogue is loaded)",
     "title": "text: the form's name",
     "description": "text shown on the start page",
+    "identity": "whether the resident signs in (docs/identity.md): `none` (default: anonymous only), "
+    "`optional` (sign-in offered on the start page) or `required` (the form starts with sign-in); "
+    "or `{level: …, kinds: [individual, business]}` to name the kinds of provider that may sign in "
+    "(default both)",
     "corrections": "`any` (default) or `marked_only`: what a resident may change when staff return the application for correction (補正)",
     "languages": "list of language codes (BCP 47, such as `en`, `pt-BR`, `ja-easy`) the form offers besides Japanese; `forms check` warns about a text without one of them",
     "processing_days": "standard processing time (標準処理期間) in business days, used when the catalogue gives none (start page, receipt, mail, due date)",
@@ -79,6 +84,9 @@ COMMON_NOTES = {
     "help": "text shown under the label",
     "required": "`true` or `false` (default)",
     "show_if": "condition: the field is asked (and checked, stored, shown) only when it holds",
+    "prefill": "`profile.<fact>`: the answer starts from what the resident's identity provider "
+    "vouches for, shown for the resident to confirm (forms with `identity`; docs/identity.md): "
+    + ", ".join(f"`{fact}` ({'/'.join(types)})" for fact, types in PROFILE_FACTS.items()),
 }
 
 TYPE_NOTES = {
@@ -214,7 +222,7 @@ def reference() -> str:
         "| key | meaning |",
         "|---|---|",
     ]
-    for key in ("id", "type", "label", "short_label", "help", "required", "show_if"):
+    for key in ("id", "type", "label", "short_label", "help", "required", "show_if", "prefill"):
         lines.append(f"| `{key}` | {COMMON_NOTES[key]} |")
     lines += [
         "",

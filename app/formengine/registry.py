@@ -11,7 +11,10 @@ from types import MappingProxyType
 from typing import ClassVar
 
 # short_label: the noun form of a label that is a question, for messages (types.noun_of)
-COMMON_KEYS = frozenset({"id", "type", "label", "short_label", "help", "required", "show_if"})
+# prefill: `profile.<fact>`, the signed-in resident's fact the answer starts from (profile.py)
+COMMON_KEYS = frozenset(
+    {"id", "type", "label", "short_label", "help", "required", "show_if", "prefill"}
+)
 EQUALITY = frozenset({"equals", "not_equals", "in", "not_in", "filled"})
 ORDER = frozenset({"gt", "gte", "lt", "lte"})
 # what a 32-bit integer column holds: every integer a form takes fits one

@@ -37,7 +37,7 @@ from .versions import Version, definition, version_by_id
 RESUME_DAYS = 30
 
 
-def start_draft(fv: FormVersion, lang: str) -> Draft:
+def start_draft(fv: FormVersion, lang: str, resident_id: int | None = None) -> Draft:
     draft = Draft(
         token=secrets.token_urlsafe(32),
         form_version_id=fv.id,
@@ -45,6 +45,7 @@ def start_draft(fv: FormVersion, lang: str) -> Draft:
         pending={},
         pages_seen=[],
         lang=lang,
+        resident_id=resident_id,
     )
     db.session.add(draft)
     bump(fv.id, "start")
@@ -93,6 +94,8 @@ class DraftState:
     pending: dict
     pages_seen: list
     submitted: bool
+    resident_id: int | None = None
+    prefilled: dict | None = None
 
 
 @cache
@@ -102,7 +105,7 @@ def _draft_state_statement() -> Prepared:
     return Prepared(
         select(
             d.c.id, d.c.token, d.c.form_version_id, d.c.answers, d.c.pending, d.c.pages_seen,
-            submitted.label("submitted"),
+            submitted.label("submitted"), d.c.resident_id, d.c.prefilled,
         ).where(d.c.token == param("token", d.c.token))
     )  # fmt: skip
 
@@ -113,9 +116,25 @@ def draft_state(token: str | None) -> DraftState | None:
     rows = _draft_state_statement().read(db.engine, {"token": token})
     if not rows:
         return None
-    id_, token, fv_id, answers, pending, seen, submitted = rows[0]
+    id_, token, fv_id, answers, pending, seen, submitted, resident_id, prefilled = rows[0]
     return DraftState(
-        id_, token, fv_id, answers or {}, pending or {}, seen or [], submitted is not None
+        id_, token, fv_id, answers or {}, pending or {}, seen or [], submitted is not None,
+        resident_id, prefilled,
+    )  # fmt: skip
+
+
+def residents_draft(resident_id: int, form_id: str) -> Draft | None:
+    """The resident's newest draft of this form not yet submitted (resumed without a code)."""
+    return db.session.scalar(
+        select(Draft)
+        .join(FormVersion, FormVersion.id == Draft.form_version_id)
+        .where(
+            Draft.resident_id == resident_id,
+            FormVersion.form_id == form_id,
+            ~select(Submission.id).where(Submission.draft_id == Draft.id).exists(),
+        )
+        .order_by(Draft.updated_at.desc(), Draft.id.desc())
+        .limit(1)
     )
 
 

@@ -75,6 +75,12 @@ class Draft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # the signed-in resident whose draft this is (forms with `identity`; docs/identity.md):
+    # only their session opens it, and マイページ lists it; None for anonymous drafts
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"), index=True)
+    # what the provider vouched for and the draft started from (prefill.py): {provider,
+    # values: {field id: answer}}; dropped at submission like the answers
+    prefilled: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     form_version: Mapped[FormVersion] = relationship()
 
@@ -110,6 +116,9 @@ class Submission(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # the answers submitted as the resident's identity provider vouched for them (staff
+    # see them marked): {provider, fields: [field id, …]}; None when nothing was prefilled
+    vouched: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     form_version: Mapped[FormVersion] = relationship()
     events: Mapped[list[SubmissionEvent]] = relationship(
@@ -147,6 +156,29 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     path: Mapped[str] = mapped_column(String(300))  # relative to UPLOAD_DIR
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # a document the resident kept in マイページ and chose again (kept.py): when it was
+    # first uploaded, which staff see
+    reused_first_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KeptDocument(db.Model):
+    """A document a signed-in resident kept in マイページ to attach again (kept.py): its own
+    copy of the file, deleted with the row when it expires (KEPT_DOCUMENT_DAYS) or the
+    resident deletes it."""
+
+    __tablename__ = "kept_documents"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex, the file name
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))  # the question it was first attached to
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(300))  # relative to UPLOAD_DIR
+    first_uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kept_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class FunnelCount(db.Model):

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.jobs.models import OutboxJob
 from app.notify import mail
 
-from . import results, revisions
+from . import kept, results, revisions
 from .case_models import CaseAction
 from .models import (
     CLOSED,
@@ -46,12 +46,14 @@ class RetentionReport:
     drafts: int = 0
     draft_files: int = 0
     emptied_drafts: int = 0
+    kept_documents: int = 0
 
     def __str__(self) -> str:
         return (
             f"deleted personal data of {self.submissions} submission(s), {self.files} file(s);"
             f" {self.drafts} expired draft(s) with {self.draft_files} file(s);"
-            f" emptied {self.emptied_drafts} submitted draft(s)"
+            f" emptied {self.emptied_drafts} submitted draft(s);"
+            f" {self.kept_documents} expired kept document(s)"
         )
 
 
@@ -87,7 +89,8 @@ def purge_expired(now: datetime | None = None) -> RetentionReport:
     drafts = purge_drafts(now)
     report.drafts, report.draft_files = drafts.drafts, drafts.files
     report.emptied_drafts = drafts.emptied
-    if report.submissions or report.drafts or report.emptied_drafts:
+    report.kept_documents = kept.purge_expired(now)
+    if report.submissions or report.drafts or report.emptied_drafts or report.kept_documents:
         log.info("retention: %s", report)
     return report
 
@@ -215,9 +218,10 @@ def purge_drafts(now: datetime | None = None, *, batch: int = 500) -> DraftPurge
                 Draft.resume_code.is_not(None),
                 cast(Draft.answers, Text) != "{}",
                 cast(Draft.pending, Text) != "{}",
+                Draft.prefilled.is_not(None),
             ),
         )
-        .values(answers={}, pending={}, resume_code=None, resume_expires_at=None)
+        .values(answers={}, pending={}, prefilled=None, resume_code=None, resume_expires_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()

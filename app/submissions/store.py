@@ -40,7 +40,7 @@ from app.logs import stamped
 from app.metrics import SUBMISSIONS
 from app.prepared import Prepared, param
 
-from . import deadlines
+from . import deadlines, prefill
 from .codes import normalise_access_code, normalise_receipt_no, random_code
 from .drafts import submission_of
 from .effects import submission_jobs
@@ -137,7 +137,7 @@ def _job_params(n: int, job: dict) -> dict:
 _SUBMISSION_COLUMNS = (
     "receipt_no", "access_code", "form_version_id", "procedure_code", "fiscal_year",
     "answers", "lang", "status", "channel", "created_at", "draft_id", "idempotency_key",
-    "request_fingerprint", "declared_at", "due_on", "workflow_step",
+    "request_fingerprint", "declared_at", "due_on", "workflow_step", "vouched",
 )  # fmt: skip
 _JOB_COLUMNS = ("kind", "payload", "state", "attempts", "run_after", "created_at")
 
@@ -246,6 +246,7 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
         receipt, jobs = _store(
             fv.id, fv.procedure_code, defn, result.values, draft.lang, "web",
             draft_id=draft.id, declared_at=utcnow() if defn.declaration else None,
+            vouched=prefill.vouched(draft.prefilled, result.values),
         )  # fmt: skip
         if kept:
             db.session.execute(
@@ -264,7 +265,7 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
         )
         for row in unused:
             db.session.delete(row)
-        draft.answers, draft.pending = {}, {}
+        draft.answers, draft.pending, draft.prefilled = {}, {}, None
         draft.resume_code = draft.resume_expires_at = None
         db.session.commit()
     except IntegrityError:  # the same draft submitted at the same moment, or a receipt clash
@@ -411,6 +412,15 @@ def find_submission(receipt_no: str, access_code: str) -> Submission | None:
         hmac.compare_digest(code, "X" * 8)  # the same work either way
         return None
     return sub if hmac.compare_digest(code, sub.access_code) else None
+
+
+def residents_submission(receipt_no: str, resident_id: int) -> Submission | None:
+    """The submission made from a draft of this signed-in resident (docs/identity.md)."""
+    return db.session.scalar(
+        select(Submission)
+        .join(Draft, Draft.id == Submission.draft_id)
+        .where(Submission.receipt_no == receipt_no, Draft.resident_id == resident_id)
+    )
 
 
 def find_by_receipt(receipt_no: str) -> Submission | None:

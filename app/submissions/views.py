@@ -16,11 +16,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.formengine import Page, evaluate, render
 from app.formengine.conditions import as_json, describe, referenced, revealable
-from app.formengine.types import GroupType, kind, max_chars
+from app.formengine.types import FileType, GroupType, kind, max_chars
 from app.formengine.wtf import answers_from, bind
+from app.identity import accounts as identity
 from app.links import absolute_url
 from app.web import checks_own_text, content_lang
 
@@ -29,6 +30,8 @@ from . import (
     deadlines,
     drafts,
     fastpage,
+    kept,
+    prefill,
     receipts,
     revisions,
     satisfaction,
@@ -74,7 +77,7 @@ def _draft(form_id: str, receipt_no: str | None = None) -> Draft | None:
     draft = drafts.draft_by_token(token)
     if draft is None or versions.version_by_id(draft.form_version_id).form_id != form_id:
         return None
-    return draft
+    return draft if _may_open(draft) else None
 
 
 def _draft_state(form_id: str) -> drafts.DraftState | None:
@@ -82,7 +85,36 @@ def _draft_state(form_id: str) -> drafts.DraftState | None:
     state = drafts.draft_state((session.get("drafts") or {}).get(form_id))
     if state is None or versions.version_by_id(state.form_version_id).form_id != form_id:
         return None
-    return state
+    return state if _may_open(state) else None
+
+
+def _may_open(draft) -> bool:
+    """A signed-in resident's draft opens only in a session signed in as them; a draft of
+    a form that requires sign-in is never anonymous."""
+    if draft.resident_id is not None:
+        resident = identity.current()
+        return resident is not None and resident.id == draft.resident_id
+    defn = versions.definition(versions.version_by_id(draft.form_version_id))
+    return not defn.identity.required
+
+
+def _signed_in_for(defn):
+    """The signed-in resident if the form offers sign-in to their kind, else None."""
+    resident = identity.current() if defn.identity.offered else None
+    if resident is None or resident.kind not in defn.identity.kinds:
+        return None
+    return resident
+
+
+def _to_sign_in(defn, form_id: str):
+    """A form that requires sign-in starts there, and comes back to its start page."""
+    return redirect(
+        url_for(
+            "identity.signin_page",
+            next=url_for(".start", form_id=form_id),
+            kind=list(defn.identity.kinds),
+        )
+    )
 
 
 def _correction_draft(form_id: str, receipt_no: str) -> Draft | None:
@@ -228,7 +260,57 @@ def _render_page(fv, defn, draft, page, form, errors=None, status=200):
         errors=errors or {},
         summary=summary,
         files=uploads.files_on_page(draft, page),
+        kept_docs=_kept_docs(draft, page),
+        kept_days=current_app.config["KEPT_DOCUMENT_DAYS"],
     ), status
+
+
+def _owner(draft):
+    """The signed-in resident whose draft this is (None for anyone else's or anonymous)."""
+    resident = identity.current() if draft.resident_id is not None else None
+    return resident if resident is not None and resident.id == draft.resident_id else None
+
+
+def _kept_docs(draft, page: Page) -> dict[str, list]:
+    """Per file question: the documents its resident kept that it accepts (kept.py)."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return {}
+    return {
+        f.id: kept.usable(resident.id, f.get("accept")) for f in page.fields if f.type == "file"
+    }
+
+
+def _reused(draft, pg: Page) -> dict[str, list]:
+    """The kept documents chosen on the page, per question: each its resident's own, not
+    expired; the choice is the consent to send it with this application."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return {}
+    chosen = {}
+    for f in pg.fields:
+        if f.type != "file":
+            continue
+        ids = dict.fromkeys(request.form.getlist(f"reuse-{f.id}")[: kept.MAX_CHOSEN])
+        docs = [d for i in ids if (d := kept.find(resident.id, i)) is not None]
+        if docs:
+            chosen[f.id] = docs
+    return chosen
+
+
+def _keep_new(draft, pg: Page, before: dict[str, list], values: dict) -> None:
+    """Files newly attached to a question whose 保管する box was ticked: kept for reuse."""
+    resident = _owner(draft) if not g.get("correcting") else None
+    if resident is None:
+        return
+    for f in pg.fields:
+        if f.type != "file" or request.form.get(f"keep-{f.id}") != "y":
+            continue
+        earlier = {r.get("id") for r in before.get(f.id) or []}
+        for ref in FileType.refs(values.get(f.id)):
+            row = uploads.stored_file(ref["id"]) if ref.get("id") not in earlier else None
+            if row is not None:
+                kept.keep(resident.id, row, f.label.get("ja") if f.label else f.id)
 
 
 def _show_page(fv, defn, draft, page: Page, lang: str):
@@ -252,6 +334,9 @@ def start(form_id: str):
     draft = _draft(form_id)
     if draft is not None and drafts.is_submitted(draft):
         draft = None
+    resident = _signed_in_for(defn)
+    if draft is None and resident is not None:
+        draft = drafts.residents_draft(resident.id, form_id)
     older = draft is not None and draft.form_version_id != fv.id
     return render_template(
         "apply/start.html",
@@ -261,6 +346,12 @@ def start(form_id: str):
         draft=draft,
         older=older,
         processing_days=deadlines.standard_days(fv.procedure_code, defn),
+        resident=resident,
+        sign_in_url=url_for(
+            "identity.signin_page",
+            next=url_for(".start", form_id=form_id),
+            kind=list(defn.identity.kinds),
+        ),
     )
 
 
@@ -271,9 +362,19 @@ def begin(form_id: str):
     it was started on; `move` takes it to the newest version, where whatever the new
     version asks that the draft does not answer yet is asked."""
     fv, defn = _form(form_id)
+    resident = _signed_in_for(defn)
+    if defn.identity.required and resident is None:
+        return _to_sign_in(defn, form_id)
     draft = _draft(form_id)
+    if (draft is None or drafts.is_submitted(draft)) and resident is not None:
+        draft = drafts.residents_draft(resident.id, form_id)  # resumed without a code
+        if draft is not None:
+            _remember_draft(form_id, draft)
     if draft is None or drafts.is_submitted(draft):
-        draft = drafts.start_draft(fv, _lang(defn))
+        draft = drafts.start_draft(fv, _lang(defn), resident.id if resident else None)
+        if resident is not None:  # to be confirmed on the pages (prefill.py)
+            prefill.apply(draft, defn, resident.provider, resident.profile or {})
+            db.session.commit()
         _remember_draft(form_id, draft)
     elif draft.form_version_id != fv.id and request.form.get("action") == "move":
         drafts.move_draft(draft, fv, validation.context(_lang(defn), draft))
@@ -355,13 +456,22 @@ def page(form_id: str, page_id: str, receipt_no: str | None = None):
     sent = _files_sent()
     if receipt_no is not None:  # a correction changes only what it may
         sent = {k: v for k, v in sent.items() if k in _editable_fields(defn, pg)}
+    reused = _reused(draft, pg)
+    for field_id, docs in reused.items():  # attached again as uploads of this draft
+        sent.setdefault(field_id, []).extend(kept.as_upload(d) for d in docs)
     if sent:
         _count_upload()
     ctx = validation.context(lang, draft)
     form = bind(defn, pg, lang, formdata=request.form)
     raw = answers_from(defn, pg, form)
+    before = uploads.files_on_page(draft, pg)
     taken = uploads.take_uploads(draft, pg, sent, _files_removed(pg), lang)
     raw.update(taken.values)
+    for field_id, docs in reused.items():
+        kept.mark_reused(draft.id, field_id, docs)
+    _keep_new(draft, pg, before, taken.values)
+    if reused or db.session.dirty or db.session.new:
+        db.session.commit()
     if receipt_no is not None:
         raw = _keep_unchangeable(defn, pg, draft, raw)
     upload_errors, storage_full = taken.errors, taken.storage_full
@@ -494,6 +604,9 @@ def _check_page(fv, defn, draft, lang: str, error: str | None, ctx=None):
                 f.id for _p, f in defn.all_fields() if corrections.editable(defn, req, f.id)
             },
         }
+    # the answers still as the resident's identity provider vouched for them (prefill.py)
+    kept_as_vouched = prefill.vouched(getattr(draft, "prefilled", None), draft.answers or {})
+    values["vouched"] = (kept_as_vouched or {}).get("fields") or ()
     return render_template(
         "apply/check.html", fv=fv, defn=defn, lang=lang, sections=sections, error=error, **values
     ), (422 if error else 200)
@@ -652,10 +765,18 @@ def status():
 
 
 def _verified(receipt_no: str):
-    """The submission, if this session looked it up with its access code or made it."""
+    """The submission, if this session looked it up with its access code or made it, or
+    the resident signed in made it (マイページ)."""
     if receipt_no in (session.get("verified") or []):
         return store.find_by_receipt(receipt_no)
-    return _own(receipt_no)
+    return _own(receipt_no) or _signed_in_own(receipt_no)
+
+
+def _signed_in_own(receipt_no: str):
+    resident = identity.current()
+    if resident is None or not receipt_no:
+        return None
+    return store.residents_submission(receipt_no, resident.id)
 
 
 @bp.get("/status/<receipt_no>")

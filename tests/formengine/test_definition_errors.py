@@ -1878,6 +1878,15 @@ CASES = [
         ErrorCode.RESULT_TEMPLATE,
         "cannot be used as a template: Expected an expression",
     ),
+    case(
+        "prefill on a form without sign-in",
+        fields("""
+            - {id: name, type: name, label: 氏名, prefill: profile.name}
+        """),
+        9,
+        ErrorCode.PREFILL_WITHOUT_IDENTITY,
+        "'name' has prefill, which needs identity: optional or required",
+    ),
 ]
 
 
@@ -1930,6 +1939,7 @@ def test_error_codes_are_stable():
         "condition_value",
         "webhook_url",
         "result_template",
+        "prefill_without_identity",
     ]
     assert ErrorCode("unknown_key") is ErrorCode.UNKNOWN_KEY
     assert ErrorCode.UNKNOWN_KEY == "unknown_key"

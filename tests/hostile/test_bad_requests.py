@@ -108,6 +108,7 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "code": "A",
     "name": "procedures",
     "file_id": "0" * 32,
+    "doc_id": "0" * 32,  # a document a resident kept (submissions/kept.py)
     "filename": "css/site.css",
     "job_id": 1,
     "token_id": 1,

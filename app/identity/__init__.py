@@ -1,0 +1,1 @@
+"""Resident and business sign-in by OpenID Connect (docs/identity.md)."""
