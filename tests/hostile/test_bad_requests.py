@@ -120,6 +120,7 @@ GOOD_ARGS = {  # a value of each path argument that names something real
     "draft_id": 1,  # the form builder's drafts, their pages and questions
     "p": 0,
     "q": 0,
+    "s": 0,  # a question inside a repeating group
     "version_id": 1,
     "_old": "ABCDE-FGHJK",  # an old resume link (the code is never read from the path)
 }
