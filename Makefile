@@ -73,7 +73,8 @@ test: install-dev fonts systemd devidp-if-node
 
 # A development-only OpenID Connect provider (devidp/: the `oidc-provider` package on
 # Node.js) with test users like a My Number Card's and a gBizID account's, for `make run`
-# and the tests (tests/identity start their own on a free port). Never for production.
+# and the tests (tests/devidp.py starts one on a free port for tests/identity and for the
+# browser journeys). Never for production.
 DEVIDP_PORT ?= 5556
 devidp/node_modules/.installed: devidp/package.json devidp/package-lock.json
 	cd devidp && npm ci --no-audit --no-fund --silent
@@ -99,12 +100,13 @@ $(VENV)/.installed-e2e: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-dev
 
 # Browser tests drive the system's Chromium (a test tool's own browser download cannot
-# work here); Japanese fonts make the screenshots readable.
+# work here); Japanese fonts make the screenshots readable. The app runs beside the local
+# OpenID Connect provider (devidp/, installed where Node.js is) for the sign-in journeys.
 chromium:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-e2e: $(VENV)/.installed-e2e translations chromium fonts
+e2e: $(VENV)/.installed-e2e translations chromium fonts devidp-if-node
 	rm -rf e2e/artifacts
 	$(BIN)/python -m pytest e2e -p no:cacheprovider $(PYTEST_ARGS)
 

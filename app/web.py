@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from flask import (
     Flask,
     current_app,
+    g,
     jsonify,
     make_response,
     render_template,
@@ -309,11 +310,30 @@ CSP = (
 )
 
 
+FORM_TARGETS = "csp_form_targets"
+
+
+def allow_form_targets(*origins: str | None) -> None:
+    """Let the forms of the page this request shows lead to these origins too (the CSP's
+    form-action, which browsers apply to the redirects a form's answer makes): the sign-in
+    and sign-out buttons, whose answers send the browser on to the identity provider.
+    Each an origin made by app.identity.oidc.origin (scheme, host, port: nothing that could
+    end the directive); None is ignored."""
+    g.setdefault(FORM_TARGETS, set()).update(o for o in origins if o)
+
+
+def _csp() -> str:
+    targets = g.get(FORM_TARGETS)
+    if not targets:
+        return CSP
+    return CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *sorted(targets)]))
+
+
 def security_headers(response):
     """A CSP without inline script, no framing, no MIME sniffing, no referrer leaks; over
     https (as the trusted proxy reports it, settings.trust_proxies), HSTS."""
     h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("Content-Security-Policy", _csp())
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -8,10 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import requests
+
+from tests import devidp as local_provider
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = ROOT / "e2e" / "artifacts"
@@ -33,49 +37,82 @@ def _chromium() -> str:
     pytest.fail("Chromium is not installed: run `make e2e`, which installs it from the system's packages")
 
 
+def _start_devidp(stack: ExitStack, base: str) -> str | None:
+    """The local OpenID Connect provider (devidp/, tests/devidp.py) for the app at `base`,
+    stopped with `stack` → its base address; None where Node.js is missing (a failure under
+    CI=true, where `make e2e` has installed it)."""
+    try:
+        return stack.enter_context(local_provider.running(base))
+    except local_provider.Unavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{exc}; CI=true requires it", pytrace=False)
+        warnings.warn(f"{exc}: the journeys of sign-in are skipped", stacklevel=1)
+        return None
+    except local_provider.StartFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """The app with the shipped catalogue and forms, on SQLite, on a free port."""
+    """The app with the shipped catalogue and forms, on SQLite, on a free port, with the
+    local OpenID Connect provider (devidp/) as its 開発用 sign-in where Node.js is installed."""
     instance = tmp_path_factory.mktemp("instance")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{instance / 'e2e.db'}", "FLASK_APP": "app",
-           "BASE_URL": f"http://127.0.0.1:{port}", "UPLOAD_DIR": str(instance / "uploads"),
-           # result documents are signed with a development key of the run's own
-           "RESULT_SIGNING_P12": str(instance / "signing.p12"),
-           "RESULT_SIGNING_PASSWORD": "e2e-development",
-           "DOCUMENT_DIR": str(instance / "documents"),
-           # a service-performance page shows residents' answers from two on (e2e/test_bureau.py)
-           "QUALITY_MIN_ANSWERS": "2"}
-    env.pop("REDIS_URL", None)
-    from app.documents.signing import make_development_key  # the app's own code, as make run
-    make_development_key(instance / "signing.p12", "e2e-development", "Tetsuzuki e2e development")
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    SERVER_ENV.update(env)
-    for args in (["db", "upgrade"], ["demo"]):
-        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
-    proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90  # a loaded machine starts Flask slowly
-    while True:
-        try:
-            if requests.get(base + "/healthz/live", timeout=2).ok:
+    with ExitStack() as stack:  # devidp stops when the app has
+        idp = _start_devidp(stack, f"http://127.0.0.1:{port}")
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{instance / 'e2e.db'}", "FLASK_APP": "app",
+               "BASE_URL": f"http://127.0.0.1:{port}", "UPLOAD_DIR": str(instance / "uploads"),
+               # result documents are signed with a development key of the run's own
+               "RESULT_SIGNING_P12": str(instance / "signing.p12"),
+               "RESULT_SIGNING_PASSWORD": "e2e-development",
+               "DOCUMENT_DIR": str(instance / "documents"),
+               # a service-performance page shows residents' answers from two on (e2e/test_bureau.py)
+               "QUALITY_MIN_ANSWERS": "2"}
+        env.pop("REDIS_URL", None)
+        for name in [k for k in env if k.startswith("OIDC_")]:
+            env.pop(name)  # the providers are devidp's, as `make run` has them, or none
+        if idp:
+            env["OIDC_DEV_ISSUER"] = idp
+            IDP.append(idp)
+        from app.documents.signing import make_development_key  # the app's own code, as make run
+        make_development_key(instance / "signing.p12", "e2e-development", "Tetsuzuki e2e development")
+        flask = [sys.executable, "-m", "flask", "--app", "app"]
+        SERVER_ENV.update(env)
+        for args in (["db", "upgrade"], ["demo"]):
+            subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
+        log = open(instance / "server.log", "w")  # noqa: SIM115 - closed at the end
+        proc = subprocess.Popen(flask + ["run", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90  # a loaded machine starts Flask slowly
+        while True:
+            try:
+                if requests.get(base + "/healthz/live", timeout=2).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
                 break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            break
-        time.sleep(0.2)
-    if proc.poll() is not None or time.monotonic() > deadline:
-        proc.kill()
-        pytest.fail("the app did not start: " + (instance / "server.log").read_text())
-    yield base
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+            time.sleep(0.2)
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("the app did not start: " + (instance / "server.log").read_text())
+        yield base
+        proc.terminate()
+        proc.wait(10)
+        log.close()
 
 
 SERVER_ENV: dict[str, str] = {}
+IDP: list[str] = []  # the local provider's base address, once started
+
+
+@pytest.fixture(scope="session")
+def idp(server):
+    """The base address of the local OpenID Connect provider the app signs in with (its
+    issuers are <base>/mynumber and <base>/gbiz); skips where Node.js is missing."""
+    if not IDP:
+        pytest.skip("the local OpenID Connect provider (devidp/) needs Node.js")
+    return IDP[0]
 
 
 @pytest.fixture(scope="session")
@@ -111,8 +148,9 @@ def new_context(browser, server):
         context.add_init_script(script=WATCH_CSP)
         context.add_init_script(script=AXE)  # outside the page's CSP, like an extension
         foreign: list[str] = []
+        ours = (server + "/", "data:", *(base + "/" for base in IDP))  # and the sign-in's provider
         context.on("request", lambda r: foreign.append(r.url)
-                   if not r.url.startswith((server + "/", "data:")) else None)
+                   if not r.url.startswith(ours) else None)
         context.on("response", _remember_document)
         opened.append((context, foreign))
         return context

@@ -7,8 +7,10 @@ Nothing here logs or returns a token: a refusal carries a short reason only."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -20,6 +22,7 @@ from .providers import Provider, load
 
 EXTENSION = "tetsuzuki.identity"
 LEEWAY_SECONDS = 60  # clocks of the provider and of this server may differ this much
+HOST = re.compile(r"[a-z0-9.:-]+")  # a name or an address (IPv6 without its brackets), no more
 
 
 class SignInRefused(Exception):
@@ -145,3 +148,31 @@ def logout_url(p: Provider, post_logout_redirect_uri: str) -> str | None:
     return client(p).create_logout_url(
         post_logout_redirect_uri=post_logout_redirect_uri, client_id=p.client_id
     )["url"]
+
+
+def origin(url: str) -> str | None:
+    """`scheme://host[:port]` of an http(s) address, as a CSP source; None for anything
+    else (a host with characters that could end the policy's directive, for instance)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not HOST.fullmatch(host):
+        return None
+    host = f"[{host}]" if ":" in host else host  # urlsplit drops an IPv6 address's brackets
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+def form_target(p: Provider, endpoint: str) -> str | None:
+    """The origin a button's answer sends the browser on to: the provider's
+    `authorization_endpoint` (sign-in) or `end_session_endpoint` (sign-out), for the page's
+    CSP (web.allow_form_targets). The issuer's when the metadata cannot be had now (the
+    button then ends on our own page: provider_unreachable); None when the provider has no
+    such endpoint."""
+    try:
+        url = client(p).load_server_metadata().get(endpoint)
+    except (requests.RequestException, ValueError):
+        url = p.issuer
+    return origin(url) if isinstance(url, str) else None

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app.extensions import db, limiter
 from app.formengine.profile import PROVIDER_KINDS
 from app.links import absolute_url
+from app.web import allow_form_targets
 
 from . import accounts, oidc
 
@@ -49,6 +50,7 @@ def signin_page():
     shown = [p for p in oidc.providers().values() if p.kind in kinds]
     if not shown:
         abort(404)
+    allow_form_targets(*(oidc.form_target(p, "authorization_endpoint") for p in shown))
     return render_template(
         "identity/signin.html",
         providers=shown,
@@ -109,6 +111,7 @@ def _refused(p, reason: str, status: int):
         if reason == "cancelled"
         else _("ログインできませんでした。もう一度はじめからお試しください。")
     )
+    allow_form_targets(oidc.form_target(p, "authorization_endpoint"))
     return render_template("identity/signin.html", providers=[p], next="", error=message), status
 
 

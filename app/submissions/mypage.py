@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from app.extensions import db
 from app.identity import accounts as identity
 from app.identity import oidc
+from app.web import allow_form_targets
 
 from . import kept, versions
 from .models import CASE_STATUSES, Draft, FormVersion, KeptDocument, StoredFile, Submission
@@ -76,10 +77,13 @@ def mypage():
     resident = identity.current()
     if resident is None:
         return redirect(url_for("identity.signin_page", next=url_for(".mypage")))
+    provider = oidc.provider(resident.provider)
+    if provider is not None:  # ログアウト goes on to the provider's own sign-out
+        allow_form_targets(oidc.form_target(provider, "end_session_endpoint"))
     return render_template(
         "identity/mypage.html",
         resident=resident,
-        provider=oidc.provider(resident.provider),
+        provider=provider,
         drafts=drafts_of(resident.id),
         submissions=submissions_of(resident.id),
         statuses=CASE_STATUSES,

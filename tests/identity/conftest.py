@@ -1,18 +1,13 @@
 """A real OpenID Connect provider for the tests: devidp/ (the `oidc-provider` package on
-Node.js), started once per run on a free port and stopped at the end, signing with a key
-made here so that the forgery tests can sign as the provider would. The app talks to it
-over HTTP; a test plays the browser with `requests` on the provider's side and Flask's
-test client on the app's."""
+Node.js), started once per run on a free port and stopped at the end (tests/devidp.py, as
+for the browser journeys), signing with a key made here so that the forgery tests can sign
+as the provider would. The app talks to it over HTTP; a test plays the browser with
+`requests` on the provider's side and Flask's test client on the app's."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -21,9 +16,9 @@ import requests
 from joserfc.jwk import RSAKey
 
 from config import TestConfig
-from tests.conftest import ROOT, _drop, _make_app, _unavailable
+from tests import devidp as local_provider
+from tests.conftest import _drop, _make_app, _unavailable
 
-DEVIDP = ROOT / "devidp"
 SECRET = "devidp-secret-for-the-tests"
 
 
@@ -48,69 +43,22 @@ class Devidp:
         }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _installed() -> None:
-    """devidp/node_modules as `make devidp-install` leaves it (npm ci), made if missing."""
-    if shutil.which("node") is None:
-        _unavailable("Node.js (the local OpenID Connect provider)", "node not found")
-    if (DEVIDP / "node_modules" / "oidc-provider").is_dir():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        _unavailable("npm (to install the local OpenID Connect provider)", "npm not found")
-    subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=DEVIDP, check=True, timeout=300
-    )
-
-
 @pytest.fixture(scope="session")
 def devidp():
-    _installed()
-    port = _free_port()
-    issuer = f"http://127.0.0.1:{port}"
     key = RSAKey.generate_key(
         2048, parameters={"kid": "devidp-test", "use": "sig", "alg": "RS256"}, private=True
     )
-    env = {
-        **os.environ,
-        "DEVIDP_PORT": str(port),
-        "DEVIDP_ISSUER": issuer,
-        "DEVIDP_APP_URLS": TestConfig.BASE_URL,
+    settings = {
         "DEVIDP_JWKS": json.dumps({"keys": [key.as_dict(private=True)]}),
         "DEVIDP_CLIENT_SECRET": SECRET,
     }
-    proc = subprocess.Popen(
-        ["node", "server.js"],
-        cwd=DEVIDP,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if "listening" in line:
-                break
-            if proc.poll() is not None:
-                pytest.fail(f"devidp stopped: {line}{proc.stdout.read()}", pytrace=False)
-        else:
-            pytest.fail("devidp did not start within 30 s", pytrace=False)
-        yield Devidp(issuer=issuer, key=key)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+        with local_provider.running(TestConfig.BASE_URL, settings) as issuer:
+            yield Devidp(issuer=issuer, key=key)
+    except local_provider.Unavailable as exc:
+        _unavailable(exc.what, exc.why)
+    except local_provider.StartFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture

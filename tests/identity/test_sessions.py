@@ -139,6 +139,9 @@ def test_a_provider_that_does_not_answer(make_app):
     assert "ログインできませんでした" in r.get_data(as_text=True)
     r = client.get("/signin/down/callback?code=x&state=y")
     assert r.status_code == 502
+    # its sign-in page still renders; its button may lead to the issuer's origin only
+    policy = client.get("/signin").headers["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:9;" in policy
 
 
 def test_a_provider_whose_metadata_names_another_issuer(make_app, devidp):

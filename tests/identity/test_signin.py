@@ -98,3 +98,38 @@ def test_the_provider_s_keys_are_cached_and_fetched_again_for_a_new_key(app, bro
     r = browser.sign_in("resident-1")
     assert r.headers["Location"].endswith("/mypage")
     assert client.server_metadata["jwks"]["keys"][0]["kid"] == "devidp-test"  # fetched again
+
+
+def _form_action(response) -> list[str]:
+    policy = response.headers["Content-Security-Policy"]
+    (directive,) = [d.split()[1:] for d in policy.split(";") if d.split()[:1] == ["form-action"]]
+    return directive
+
+
+def test_the_sign_in_and_sign_out_buttons_may_lead_to_the_provider(app, browser, devidp):
+    """A browser applies the page's form-action to the redirects of a form's answer: with
+    'self' alone, the sign-in button's answer (a redirect to the provider) was blocked and
+    nobody could sign in in a real browser; so was sign-out's (RP-initiated logout)."""
+    assert _form_action(browser.client.get("/signin")) == ["'self'", devidp.issuer]
+    assert _form_action(browser.client.get("/signin?kind=business")) == [
+        "'self'",
+        devidp.issuer,
+    ]
+    browser.sign_in("resident-1")
+    assert _form_action(browser.client.get("/mypage")) == ["'self'", devidp.issuer]
+    assert _form_action(browser.client.get("/")) == ["'self'"]  # every other page: ours only
+
+
+def test_only_an_origin_goes_into_the_policy():
+    assert oidc.origin("https://IdP.example.jp/auth?x=1") == "https://idp.example.jp"
+    assert oidc.origin("http://127.0.0.1:5556/mynumber/auth") == "http://127.0.0.1:5556"
+    assert oidc.origin("https://[2001:db8::1]:8443/auth") == "https://[2001:db8::1]:8443"
+    for bad in (
+        "javascript:alert(1)",
+        "https://idp.example.jp;script-src*/auth",
+        "https://a b/",
+        "https://idp.example.jp:99999/",
+        "data:text/html,x",
+        "",
+    ):
+        assert oidc.origin(bad) is None, bad
