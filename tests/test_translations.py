@@ -19,6 +19,7 @@ RESIDENTS = [
     ("app/templates/status/**.html", "jinja2"),
     ("app/templates/documents/_receipt_link.html", "jinja2"),
     ("app/templates/documents/not_ready.html", "jinja2"),
+    ("app/templates/identity/**.html", "jinja2"),
     ("app/submissions/views.py", "python"),
     ("app/submissions/satisfaction.py", "python"),
     ("app/catalogue/guide.py", "python"),
