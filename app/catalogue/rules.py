@@ -51,6 +51,19 @@ class Problem:
         return self.en if lang == "en" else self.ja
 
 
+def messages_by_field(
+    problems: list[Problem], lang: str, rename: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """A page's messages: field (renamed where a page names it otherwise) → its problems
+    in the page's language, one after the other."""
+    out: dict[str, str] = {}
+    for problem in problems:
+        key = (rename or {}).get(problem.field, problem.field)
+        text = problem.text(lang)
+        out[key] = f"{out[key]} {text}" if key in out else text
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Unreadable:
     """Text typed for a number or a date that cannot be read as one."""

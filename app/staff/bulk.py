@@ -7,6 +7,8 @@ is refused, for none, and the list comes back with the choices and the message.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -54,15 +56,14 @@ def record_status():
             )
     except catalogue.CatalogueError as exc:
         db.session.rollback()
-        errors: dict[str, str] = {}
-        for problem in exc.problems:
-            text = problem.text(lang)
-            if problem.field == "note" and status == "excluded":
-                text = f"{p.code}: {text}"  # the reason this procedure lacks
-            errors[problem.field] = (
-                f"{errors[problem.field]} {text}" if problem.field in errors else text
-            )
-        return procedures_page(errors, 422)
+        problems = [
+            # the reason this procedure lacks: named with its code
+            replace(q, ja=f"{p.code}: {q.ja}", en=f"{p.code}: {q.en}")
+            if q.field == "note" and status == "excluded"
+            else q
+            for q in exc.problems
+        ]
+        return procedures_page(rules.messages_by_field(problems, lang), 422)
     for p, row in rows:
         services.audit_status(current_user, p, row, bulk=len(rows))
     db.session.commit()

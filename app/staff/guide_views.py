@@ -61,12 +61,7 @@ def save_guide(code: str):
     try:
         changed = catalogue.set_guide(p, raw)
     except catalogue.CatalogueError as exc:
-        lang, errors = current_lang(), {}
-        for problem in exc.problems:
-            text = problem.text(lang)
-            errors[problem.field] = (
-                f"{errors[problem.field]} {text}" if problem.field in errors else text
-            )
+        errors = rules.messages_by_field(exc.problems, current_lang())
         return _page(p, raw, errors, 422)  # what was typed stays
     if changed:
         services.audit(

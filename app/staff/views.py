@@ -303,10 +303,7 @@ def editable_procedure(code: str) -> Procedure:
 
 def _refused(p: Procedure, exc: catalogue.CatalogueError, rename: dict[str, str] | None = None):
     """The procedure page again (422) with each problem at its field, in the page's language."""
-    lang, errors = current_lang(), {}
-    for problem in exc.problems:
-        key = (rename or {}).get(problem.field, problem.field)
-        errors[key] = f"{errors[key]} {problem.text(lang)}" if key in errors else problem.text(lang)
+    errors = rules.messages_by_field(exc.problems, current_lang(), rename)
     jump = any(problem.code == rules.JUMP_CODE for problem in exc.problems)
     return _procedure_page(p, errors, 422, show_confirm=jump)
 

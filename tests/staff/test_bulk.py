@@ -70,7 +70,7 @@ def test_a_refused_change_records_nothing_and_keeps_the_choices(office):
     )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    assert "対象外（excluded）には理由が必要です" in text(r)
+    assert "A: 対象外（excluded）には理由が必要です" in text(r)  # which procedure lacks it
     assert 'value="A" id="pick-A" checked' in html and 'value="B" id="pick-B" checked' in html
     assert history_of(app, "A") == before
     r = client.post(
