@@ -21,8 +21,7 @@ from app.formengine.types import GroupType, kind
 from app.formengine.wtf import answers_from, bind
 from app.submissions import validation
 from app.submissions.flow import Flow
-from app.submissions.views import _conditions as conditions_shown  # the resident's rule
-from app.submissions.views import anchor
+from app.submissions.page_parts import anchor, conditions_shown  # the resident's rule
 from app.web import content_lang
 
 from .views import _draft, bp
