@@ -89,14 +89,18 @@ def interleaved_rates(real, floor, rounds: int = 3) -> tuple[float, float]:
     return max(reals), max(floors)
 
 
-def median_time(fn, runs: int = 7) -> float:
-    fn()
-    times = []
+def interleaved_cpu(real, floor, runs: int = 7) -> tuple[float, float]:
+    """Median CPU seconds of this process per call of each, measured in turns. Everything
+    both do runs in this process (SQLite), so CPU time is their work whatever else the
+    machine is doing, where wall-clock time also counts the waits for a busy core."""
+    real(), floor()
+    reals, floors = [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for fn, times in ((real, reals), (floor, floors)):
+            t = time.process_time()
+            fn()
+            times.append(time.process_time() - t)
+    return statistics.median(reals), statistics.median(floors)
 
 
 def bound(what: str, value: float, floor: float) -> dict:
@@ -282,7 +286,7 @@ def bench_kpi(app: Flask, small: Flask) -> dict:
             ).one()
             db.session.remove()
 
-    value, base = median_time(real), median_time(floor)
+    value, base = interleaved_cpu(real, floor)
     statements, statements_small = kpi_statements(app), kpi_statements(small)
     with app.app_context():
         size = {
@@ -293,12 +297,12 @@ def bench_kpi(app: Flask, small: Flask) -> dict:
     ratio = value / base
     return result(
         "kpi",
-        "seconds",
+        "CPU seconds",
         value,
         base,
         ratio,
-        "<= 2.0, statements constant",
-        ratio <= 2.0 and statements == statements_small,
+        "<= 1.6, statements constant",
+        ratio <= 1.6 and statements == statements_small,
         statements=statements,
         statements_at_a_tenth=statements_small,
         catalogue=size,

@@ -124,12 +124,11 @@ def receipt_state(sub) -> str:
     `failed` (the job gave up) or `deleted` (retention) — of the newest revision."""
     if is_deleted(sub):
         return DELETED
-    if receipt_path(sub).exists():
+    n = revisions.revision_count(sub)
+    if receipt_path(sub, n).exists():
         return READY
     state = db.session.scalar(
-        select(OutboxJob.state).where(
-            OutboxJob.key == receipt_job_key(sub, revisions.revision_count(sub))
-        )
+        select(OutboxJob.state).where(OutboxJob.key == receipt_job_key(sub, n))
     )
     if state is None:
         return ON_REQUEST
