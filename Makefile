@@ -161,8 +161,8 @@ tokens:
 # made from 様式 (bench/import_quality.py), then the load test; JSON in bench/results/,
 # figures in docs/operations.md. Fails when a target is missed.
 bench: install-dev $(VENV)/.installed-bench translations fonts
-	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/import_quality.py || rc=1; \
-	  $(BIN)/python bench/load.py || rc=1; exit $$rc
+	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/http.py || rc=1; \
+	  $(BIN)/python bench/import_quality.py || rc=1; $(BIN)/python bench/load.py || rc=1; exit $$rc
 
 # 様式から作る: per format, the share of imported questions with the right type and label
 # and of the hand-made questions found, over the corpus in tests/builder/yoshiki/ (made
