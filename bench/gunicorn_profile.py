@@ -32,6 +32,8 @@ _cpu: dict[str, float] = defaultdict(float)
 _calls: Counter = Counter()
 _routes: dict[str, list[float]] = defaultdict(list)
 _statements: Counter = Counter()
+_sql: Counter = Counter()  # (route, the statement's first words) → count
+_redis: Counter = Counter()  # (route, "commands" | "round trips" | "connections") → count
 _state: dict = {}
 
 
@@ -62,7 +64,7 @@ def post_worker_init(worker) -> None:
     if not OUT:
         return
     if MODE == "cprofile":
-        _state["profile"] = cProfile.Profile()
+        _state["profile"] = cProfile.Profile(time.process_time)  # CPU, not waits
         _state["profile"].enable()
         return
     import logging
@@ -98,7 +100,9 @@ def post_worker_init(worker) -> None:
 
     def before(conn, cursor, statement, *args):
         conn.info["bench.t"] = time.process_time()
-        _statements[_state.get("route", "?")] += 1
+        route = _state.get("route", "?")
+        _statements[route] += 1
+        _sql[route, " ".join(statement.split()[:4])[:60]] += 1
 
     def after(conn, cursor, statement, *args):
         _cpu["SQL: cursor.execute (driver, once compiled)"] += time.process_time() - conn.info.pop(
@@ -108,6 +112,20 @@ def post_worker_init(worker) -> None:
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
+    from redis.connection import AbstractConnection
+
+    for attr, what in (
+        ("pack_command", "commands"),
+        ("send_packed_command", "round trips"),
+        ("connect", "connections opened"),
+    ):
+        original = getattr(AbstractConnection, attr)
+
+        def counted(self, *args, _original=original, _what=what, **kwargs):
+            _redis[_state.get("route", "?"), _what] += 1
+            return _original(self, *args, **kwargs)
+
+        setattr(AbstractConnection, attr, counted)
     _wrap_attr(worker, "wsgi", "Flask app (the WSGI call, inside the request)")
 
 
@@ -140,6 +158,8 @@ def worker_exit(server, worker) -> None:
                 "process_cpu": time.process_time() - _state.get("start", 0),
                 "routes": {k: [len(v), sum(v)] for k, v in _routes.items()},
                 "statements": dict(_statements),
+                "sql": [[r, st, n] for (r, st), n in _sql.items()],
+                "redis": [[r, w, n] for (r, w), n in _redis.items()],
                 "parts": {k: [_calls[k], v] for k, v in _cpu.items()},
             }
         )
@@ -173,6 +193,8 @@ def summary(folder: Path) -> str:
     routes: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     parts: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
     statements: Counter = Counter()
+    sql: Counter = Counter()
+    redis: Counter = Counter()
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text())
         process += data["process_cpu"]
@@ -183,6 +205,8 @@ def summary(folder: Path) -> str:
             parts[k][0] += n
             parts[k][1] += s
         statements.update(data["statements"])
+        sql.update({(r, st): n for r, st, n in data.get("sql", [])})
+        redis.update({(r, w): n for r, w, n in data.get("redis", [])})
     requests = sum(n for n, _s in routes.values())
     in_requests = sum(s for _n, s in routes.values())
     lines.append(
@@ -200,4 +224,10 @@ def summary(folder: Path) -> str:
             f"  {s * 1000 / max(requests, 1):7.3f} ms  {n / max(requests, 1):5.2f}×  "
             f"{s * 1000 / max(n, 1):6.3f} ms/call  {k}"
         )
+    lines.append("SQL statements per request, by route and statement:")
+    for (r, st), n in sorted(sql.items()):
+        lines.append(f"  {r:<40} {n / max(routes[r][0], 1):5.2f}  {st}")
+    lines.append("Redis per request, by route:")
+    for (r, w), n in sorted(redis.items()):
+        lines.append(f"  {r:<40} {n / max(routes[r][0], 1):5.2f}  {w}")
     return "\n".join(lines)
