@@ -157,7 +157,8 @@ vendor: tokens
 tokens:
 	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
 
-# Benchmarks, each against a floor in the same run (bench/run.py), the quality of drafts
+# Benchmarks, each against a floor in the same run (bench/run.py), a form over HTTP with the
+# servers' CPU per submission by part (bench/http.py), the quality of drafts
 # made from 様式 (bench/import_quality.py), then the load test; JSON in bench/results/,
 # figures in docs/operations.md. Fails when a target is missed.
 bench: install-dev $(VENV)/.installed-bench translations fonts

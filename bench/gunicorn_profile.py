@@ -7,9 +7,9 @@ pre_request to post_request, by route, and of the parts suspected of costing it 
 access log line, all logging, the session cookie, the rate limiter, the metrics hooks, the
 pool's pre-ping, the SQL statements (driver side), RQ's enqueue, Jinja, JSON, CSRF — each
 inclusive of what it calls; the statements by route; the worker's whole CPU beside them
-(the rest is gunicorn's accept, parse and close). `cprofile`: the worker runs under
-cProfile (slower; proportions only). Each worker writes <pid>.json / <pid>.prof into
-BENCH_PROFILE_DIR when it exits; `summary()` adds them up.
+(the rest is gunicorn's accept, parse and close). `cprofile`: each request after a
+worker's first 30 runs under cProfile (slower; proportions only). Each worker writes
+<pid>.json / <pid>.prof into BENCH_PROFILE_DIR when it exits; `summary()` adds them up.
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def post_worker_init(worker) -> None:
     if not OUT:
         return
     if MODE == "cprofile":
-        _state["profile"] = cProfile.Profile(time.process_time)  # CPU, not waits
-        _state["profile"].enable()
+        # CPU, not waits; from pre_request to post_request, after the first requests (the
+        # mappers configured, the statements compiled, the form parsed: once per process)
+        _state["profile"] = cProfile.Profile(time.process_time)
         return
     import logging
 
@@ -129,7 +130,13 @@ def post_worker_init(worker) -> None:
     _wrap_attr(worker, "wsgi", "Flask app (the WSGI call, inside the request)")
 
 
+WARM = 30  # requests of each worker not profiled
+
+
 def pre_request(worker, req) -> None:
+    _state["served"] = _state.get("served", 0) + 1
+    if "profile" in _state and _state["served"] > WARM:
+        _state["profile"].enable()
     _state["t"] = time.process_time()
     path = req.path
     parts = path.strip("/").split("/")
@@ -142,6 +149,8 @@ def pre_request(worker, req) -> None:
 
 def post_request(worker, req, environ, resp) -> None:
     _routes[_state.get("route", "?")].append(time.process_time() - _state.get("t", 0))
+    if "profile" in _state:
+        _state["profile"].disable()
 
 
 def worker_exit(server, worker) -> None:
@@ -173,7 +182,10 @@ def summary(folder: Path) -> str:
     if profiles:
         stats = pstats.Stats(*map(str, profiles))
         by_package: Counter = Counter()
-        for (file, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        for (file, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+            if file == "~":  # C functions: by name
+                by_package[name[:60]] += tottime
+                continue
             key = file.split("site-packages/")[-1].split("/")[0] if "site-packages" in file else ""
             if not key:
                 key = "app/" + file.split("/app/")[-1] if "/app/" in file else file[-40:]
