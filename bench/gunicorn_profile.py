@@ -113,20 +113,22 @@ def post_worker_init(worker) -> None:
 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
-    from redis.connection import AbstractConnection
+    from redis.connection import AbstractConnection, Connection
 
-    for attr, what in (
-        ("pack_command", "commands"),
-        ("send_packed_command", "round trips"),
-        ("connect", "connections opened"),
+    for cls, attr, what in (
+        (AbstractConnection, "send_command", "commands"),
+        (AbstractConnection, "pack_commands", "commands"),  # a pipeline's
+        (AbstractConnection, "send_packed_command", "round trips"),
+        (Connection, "_connect", "connections opened (TCP)"),
     ):
-        original = getattr(AbstractConnection, attr)
+        original = getattr(cls, attr)
 
-        def counted(self, *args, _original=original, _what=what, **kwargs):
-            _redis[_state.get("route", "?"), _what] += 1
+        def counted(self, *args, _original=original, _what=what, _attr=attr, **kwargs):
+            n = len(args[0]) if _attr == "pack_commands" else 1
+            _redis[_state.get("route", "?"), _what] += n
             return _original(self, *args, **kwargs)
 
-        setattr(AbstractConnection, attr, counted)
+        setattr(cls, attr, counted)
     _wrap_attr(worker, "wsgi", "Flask app (the WSGI call, inside the request)")
 
 

@@ -514,6 +514,7 @@ def main() -> int:
         load_after = load_average()
         errors = run.server_errors()
         if PROFILE:
+            in_process(run)
             profile_report(run)
         out = {
             "name": "http",
@@ -563,6 +564,78 @@ def main() -> int:
         print(f"server log: {line}")
     print(f"meets: {'yes' if out['meets'] else 'NO'}; results in bench/results/http.json")
     return 0 if out["meets"] else 1
+
+
+class InProcess:
+    """A resident through Flask's test client (bench/run.py's way), timing CPU."""
+
+    def __init__(self, client, stats: Stats):
+        self.client, self.stats = client, stats
+
+    def request(self, step, method, path, expect, body=None, headers=None):
+        headers = dict(headers or {})
+        kw = {"content_type": headers.pop("Content-Type")} if "Content-Type" in headers else {}
+        start = time.process_time()
+        r = self.client.open(path, method=method, data=body, headers=headers, **kw)
+        data = r.get_data()
+        self.stats.latencies[step].append((time.process_time() - start) * 1000)
+        if r.status_code != expect:
+            self.stats.fail(f"{step} {r.status_code}")
+            raise Failed
+        return r, data
+
+    def close(self) -> None:
+        pass
+
+
+def in_process(run: Run, journeys: int = 40) -> None:
+    """The same journeys in this process against an app with the servers' settings, in
+    variants each leaving out one suspect: CPU ms per submission (process_time)."""
+    from unittest import mock
+
+    from app import create_app
+    from app.extensions import db
+    from app.jobs import outbox
+    from config import RATE_LIMITS, Config
+
+    settings = dict(
+        SQLALCHEMY_DATABASE_URI=run.admin.set(database=run.db_name).render_as_string(
+            hide_password=False
+        ),
+        REDIS_URL=run.redis_url,
+        REDIS_KEY_PREFIX=run.prefix,
+        SECRET_KEY="in-process",
+        JOB_PERIODIC=False,
+        JOB_INLINE_SWEEP=False,
+        **{name: load.RATE_LIMIT for name in RATE_LIMITS},
+    )
+    no_dispatch = mock.patch.object(outbox, "dispatch", lambda ids: 0)
+    variants = [
+        ("as served (Redis queue, limiter, pre-ping)", {}, None),
+        ("without the rate limiter", {"RATELIMIT_ENABLED": False}, None),
+        ("without pool pre-ping", {"SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True}}, None),
+        ("without dispatching the jobs (no enqueue)", {}, no_dispatch),
+    ]
+    print("in-process (Flask's test client, this process), CPU ms per submission:")
+    for flow in FLOWS:
+        journey = api_journey if flow == "api" else html_journey
+        for what, extra, patch in variants:
+            app = create_app(Config, instance_path=str(run.instance), **{**settings, **extra})
+            stats = Stats()
+            with patch or contextlib.nullcontext():
+                for n in range(journeys + 5):
+                    if n == 5:  # warm: the form parsed, statements compiled
+                        stats = Stats()
+                    with contextlib.suppress(Failed):
+                        journey(InProcess(app.test_client(), stats), n)
+            per = sum(sum(v) for v in stats.latencies.values()) / journeys
+            steps = ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in stats.latencies.items() if v)
+            print(f"  {flow:<5} {per:7.2f} ms  {what}; by request: {steps}")
+            if stats.failures:
+                print(f"        failures {dict(stats.failures)}")
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 def profile_report(run: Run) -> None:
