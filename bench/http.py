@@ -609,7 +609,8 @@ def in_process(run: Run, journeys: int = 40) -> None:
         JOB_INLINE_SWEEP=False,
         **{name: load.RATE_LIMIT for name in RATE_LIMITS},
     )
-    no_dispatch = mock.patch.object(outbox, "dispatch", lambda ids: 0)
+    # the jobs stay pending (the sweep would enqueue them); store.py imports `dispatch`
+    no_dispatch = mock.patch.object(outbox, "_enqueue", lambda ids: 0)
     no_limits = mock.patch.object(limiter, "_check_request_limit", lambda *a, **k: None)
     variants = [
         ("as served (Redis queue, limiter, pre-ping)", {}, None),
