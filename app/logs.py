@@ -96,6 +96,11 @@ def set_component(component: str) -> None:
     _component = component
 
 
+def component() -> str:
+    """What this process is now: web, worker or cli (metrics count statements by it)."""
+    return _component
+
+
 def configure(app: Flask, component: str) -> None:
     """The root logger writes our lines (once per process: gunicorn's configuration may
     have done it already); Flask's own handler goes, so nothing is written twice."""

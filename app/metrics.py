@@ -3,7 +3,8 @@
 Counted here, by the code that does the work: requests and their latency by route (the
 URL rule, `/apply/<form_id>/<step>`, never the path a client sent: no personal data, a
 bounded number of series), submissions by form and channel, drafts started by form, jobs
-by kind and outcome with their durations, PDF render time, the KPI facts' cache hits.
+by kind and outcome with their durations, PDF render time, the KPI facts' cache hits, SQL
+statements sent to the database by kind of process (web, worker, cli).
 Queue depth and jobs by state are read when scraped (health.py adds them).
 
 Under gunicorn, every worker process counts on its own: with PROMETHEUS_MULTIPROC_DIR set
@@ -33,6 +34,10 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import logs
 
 # each process's own metrics (also what a multiprocess registry's files are written from)
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -88,6 +93,14 @@ KPI_CACHE = Counter(
     registry=REGISTRY,
 )
 
+STATEMENTS = Counter(
+    "tetsuzuki_db_statements",
+    "SQL statements sent to the database (each execute, as SQLAlchemy's"
+    " before_cursor_execute sees it), by kind of process (web, worker, cli)",
+    ("component",),
+    registry=REGISTRY,
+)
+
 _UNMATCHED = "<unmatched>"  # no route: 404s, whatever path was asked for
 _START = "tetsuzuki.started"
 
@@ -96,6 +109,24 @@ def init_app(app: Flask) -> None:
     """Time and count every request (register first: before any other before_request)."""
     app.before_request(_started)
     app.after_request(_answered)
+
+
+# component → its series (`labels()` per statement would cost more than counting)
+_statement_series: dict[str, object] = {}
+
+
+def _statement(*_args) -> None:
+    """Every engine's before_cursor_execute: one more statement for this kind of process."""
+    component = logs.component()
+    series = _statement_series.get(component)
+    if series is None:
+        series = _statement_series[component] = STATEMENTS.labels(component)
+    series.inc()  # type: ignore[attr-defined]
+
+
+# on the Engine class: every engine of the process (the app's, a command's), once
+if not event.contains(Engine, "before_cursor_execute", _statement):
+    event.listen(Engine, "before_cursor_execute", _statement)
 
 
 def job_ran(kind: str, outcome: str, seconds: float) -> None:

@@ -605,8 +605,29 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 class Run:
     """Everything made for the run, removed again by `close()`."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        web_workers: int = WEB_WORKERS,
+        worker_class: str = WORKER_CLASS,
+        threads: int = THREADS,
+        rq_workers: int = RQ_WORKERS,
+        gunicorn_conf: str | None = None,
+        env: dict | None = None,
+        forms: tuple[str, ...] = (),
+    ) -> None:
+        """The defaults are `make load`'s; other benchmarks (bench/http.py) choose their
+        own: `gunicorn_conf` (-c), `env` (added to the servers' environment), `forms`
+        (YAML texts, written to the run's folder and loaded with `flask forms load`)."""
         from sqlalchemy.engine import make_url
+
+        self.web_workers = web_workers
+        self.worker_class = worker_class
+        self.threads = threads
+        self.rq_workers = rq_workers
+        self.gunicorn_conf = gunicorn_conf
+        self.extra_env = dict(env or {})
+        self.forms = forms
 
         self.tmp = Path(tempfile.mkdtemp(prefix="tetsuzuki-load-"))
         self.instance = self.tmp / "instance"
@@ -670,6 +691,7 @@ class Run:
             JOB_PERIODIC="false",
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         for name in ("FLASK_APP", "UPLOAD_DIR", "DOCUMENT_DIR", "MAIL_URL", "WEBHOOK_SECRET"):
             env.pop(name, None)  # the instance folder of the run holds every file
         return env
@@ -678,10 +700,13 @@ class Run:
         return [sys.executable, "-m", "flask", "--app", self.app_spec, *args]
 
     def gunicorn_cmd(self) -> list[str]:
-        cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WEB_WORKERS)]
-        cmd += ["--worker-class", WORKER_CLASS]
-        if WORKER_CLASS == "gthread":
-            cmd += ["--threads", str(THREADS)]
+        cmd = [sys.executable, "-m", "gunicorn"]
+        if self.gunicorn_conf:
+            cmd += ["-c", self.gunicorn_conf]
+        cmd += ["--workers", str(self.web_workers)]
+        cmd += ["--worker-class", self.worker_class]
+        if self.worker_class == "gthread":
+            cmd += ["--threads", str(self.threads)]
         cmd += ["--bind", f"127.0.0.1:{self.port}"]
         import gunicorn
 
@@ -695,14 +720,19 @@ class Run:
         self.create_database()
         self.choose_redis()
         env = self.env()
-        for args in (("db", "upgrade"), ("demo",)):
+        steps: list[tuple[str, ...]] = [("db", "upgrade"), ("demo",)]
+        for i, text in enumerate(self.forms):
+            path = self.tmp / f"form-{i + 1}.yaml"
+            path.write_text(text, encoding="utf-8")
+            steps.append(("forms", "load", str(path)))
+        for args in steps:
             done = subprocess.run(
                 self.flask(*args), cwd=ROOT, env=env, capture_output=True, text=True
             )
             if done.returncode != 0:
                 raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
         self.start("gunicorn", self.gunicorn_cmd(), env)
-        for i in range(RQ_WORKERS):
+        for i in range(self.rq_workers):
             name = f"{self.prefix.rstrip(':')}-worker-{i + 1}"
             self.start(f"rq-worker-{i + 1}", self.flask("worker", "--name", name), env)
         self.wait_ready()
@@ -741,8 +771,9 @@ class Run:
                     urllib.request.urlopen(self.base + "/healthz", timeout=2) as r,
                 ):
                     body = json.loads(r.read())
-                    web = body.get("database") == "ok" and body.get("queue") == "ok"
-            workers = Worker.count(connection=conn, queue=queue) >= RQ_WORKERS
+                    # "queue": the mode ("rq") when Redis answers, "down" when not
+                    web = body.get("database") == "ok" and body.get("queue") in ("ok", "rq")
+            workers = Worker.count(connection=conn, queue=queue) >= self.rq_workers
             if web and workers:
                 conn.close()
                 return

@@ -106,6 +106,24 @@ def test_submissions_drafts_jobs_pdf_and_the_kpi_cache(jobs_app):  # noqa: F811 
     assert value(after, "tetsuzuki_jobs", state="failed") == 0
 
 
+def test_statements_sent_to_the_database_are_counted(app, client, count_statements):
+    """tetsuzuki_db_statements_total grows by the statements the engine sent, no more."""
+    from app import logs  # noqa: PLC0415
+    from app.metrics import REGISTRY  # noqa: PLC0415
+
+    def counted() -> float:
+        labels = {"component": logs.component()}
+        return REGISTRY.get_sample_value("tetsuzuki_db_statements_total", labels) or 0
+
+    client.get("/api/v1/procedures")  # warm
+    before = counted()
+    with app.app_context(), count_statements() as seen:
+        assert client.get("/api/v1/procedures").status_code == 200
+    assert seen
+    assert counted() - before == len(seen)
+    assert value(scrape(client), "tetsuzuki_db_statements", component=logs.component()) >= len(seen)
+
+
 def test_queue_depth_with_redis(make_app, redis_server):
     url, prefix = redis_server
     app = make_app(REDIS_URL=url, REDIS_KEY_PREFIX=prefix + "metrics:")
