@@ -158,11 +158,11 @@ tokens:
 	$(call npm_fetch,@digital-go-jp/design-tokens@$(TOKENS_VERSION),app/static/vendor/design-tokens,dist/tokens.css LICENSE)
 
 # Benchmarks, each against a floor in the same run (bench/run.py), a form over HTTP with the
-# servers' CPU per submission by part (bench/http.py), the quality of drafts
+# servers' CPU per submission by part (bench/over_http.py), the quality of drafts
 # made from 様式 (bench/import_quality.py), then the load test; JSON in bench/results/,
 # figures in docs/operations.md. Fails when a target is missed.
 bench: install-dev $(VENV)/.installed-bench translations fonts
-	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/http.py || rc=1; \
+	@rc=0; $(BIN)/python bench/run.py || rc=1; $(BIN)/python bench/over_http.py || rc=1; \
 	  $(BIN)/python bench/import_quality.py || rc=1; $(BIN)/python bench/load.py || rc=1; exit $$rc
 
 # 様式から作る: per format, the share of imported questions with the right type and label

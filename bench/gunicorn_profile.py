@@ -1,4 +1,4 @@
-"""gunicorn settings for `BENCH_HTTP_PROFILE=1 python bench/http.py`: the package's own
+"""gunicorn settings for `BENCH_HTTP_PROFILE=1 python bench/over_http.py`: the package's own
 (app/gunicorn_conf.py) plus hooks that find where a web worker's CPU goes. Never deployed.
 
 BENCH_PROFILE_MODE `timing` (the default): the CPU (time.process_time, this process only:

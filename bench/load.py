@@ -616,7 +616,7 @@ class Run:
         env: dict | None = None,
         forms: tuple[str, ...] = (),
     ) -> None:
-        """The defaults are `make load`'s; other benchmarks (bench/http.py) choose their
+        """The defaults are `make load`'s; other benchmarks (bench/over_http.py) choose their
         own: `gunicorn_conf` (-c), `env` (added to the servers' environment), `forms`
         (YAML texts, written to the run's folder and loaded with `flask forms load`)."""
         from sqlalchemy.engine import make_url

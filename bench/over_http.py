@@ -50,8 +50,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# this file is named like the standard library's `http`: not importable from here
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
