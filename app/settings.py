@@ -15,6 +15,7 @@ from flask_babel import Domain, get_locale, get_translations
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import ratelimit_memory
 from app.links import check_base_url
 from app.resources import shipped
 
@@ -36,7 +37,9 @@ def resolve(app: Flask) -> None:
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = (
+            app.config.get("REDIS_URL") or f"{ratelimit_memory.SCHEME}://"
+        )
     if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
         # a Redis that hangs is given up on as quickly as one that is down (the in-memory
         # fallback then counts), as the job queue does (jobs/queue.py)

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 
 from app.api.tokens import create_token
-from app.extensions import db
+from app.extensions import db, limiter
+from app.ratelimit_memory import SweptMemoryStorage
 
 from .conftest import GOOD, Resident, png
 
@@ -104,3 +107,21 @@ def test_api_submissions_without_a_token_are_limited(form_app):
     assert submit({"Authorization": "Bearer tzk_not-a-token"}).status_code == 429
     # a department's software with its API token is not held to the anonymous limit
     assert submit({"Authorization": f"Bearer {plaintext}"}).status_code == 201
+
+
+def test_without_redis_the_counts_live_in_memory_and_start_no_thread_per_request(form_app):
+    """A site without Redis counts in its own memory (app/ratelimit_memory.py): still per
+    address and per window, and no request starts a thread to tidy the counts."""
+    assert form_app.config["RATELIMIT_STORAGE_URI"] == "swept-memory://"
+    assert isinstance(limiter.storage, SweptMemoryStorage)
+    form_app.config["START_RATE_LIMIT"] = "3 per second"
+    resident = resident_at(form_app, "192.0.2.31")
+    threads = threading.active_count()
+    codes = []
+    for _ in range(4):
+        codes.append(resident.client.post("/apply/test-permit/start").status_code)
+        time.sleep(0.02)  # past `limits`' own 10 ms: it would start a thread for the next
+    assert codes == [302, 302, 302, 429]
+    assert threading.active_count() == threads
+    time.sleep(1.1)  # the window is over: counted afresh
+    assert resident.client.post("/apply/test-permit/start").status_code == 302
