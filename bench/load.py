@@ -77,18 +77,61 @@ from config import RATE_LIMITS, TestConfig  # noqa: E402  (the tests' server add
 RESULTS = ROOT / "bench" / "results"
 
 
+# A plan gives other defaults to the settings below; a setting in the environment wins.
+# "loop" (the default): residents fill forms over and over for LOAD_SECONDS, no pause.
+# "xgov": the XGovFormBuilder project's own load plan (its JMeter test plan for the runner:
+# 1,000 users ramped up over 60 s, one pass each, through the pages): each resident starts
+# at its moment of the ramp, pauses 2–5 s before each step, completes one form and stops.
+PLANS: dict[str, dict[str, str]] = {
+    "loop": {},
+    "xgov": {
+        "LOAD_USERS": "1000",
+        "LOAD_RAMP_SECONDS": "60",
+        "LOAD_PASSES": "1",
+        "LOAD_THINK_SECONDS": "2-5",
+        "LOAD_THINK_BEFORE": "action",
+        "LOAD_API_SHARE": "0",
+        "LOAD_P95_MS": "1000",
+        "LOAD_DRAIN_SECONDS": "600",
+    },
+}
+PLAN = os.environ.get("LOAD_PLAN") or "loop"
+if PLAN not in PLANS:
+    raise SystemExit(f"LOAD_PLAN={PLAN}: not one of {', '.join(PLANS)}")
+
+
+def _setting(name: str) -> str | None:
+    return os.environ.get(name) or PLANS[PLAN].get(name)
+
+
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
+    return int(_setting(name) or default)
 
 
 def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name) or default)
+    return float(_setting(name) or default)
+
+
+def _think(text: str) -> tuple[float, float]:
+    """LOAD_THINK_SECONDS: "3" is a mean (uniform 0–6 s), "2-5" a range (uniform 2–5 s)."""
+    low, dash, high = text.partition("-")
+    if dash:
+        return float(low), float(high)
+    return 0.0, 2 * float(text)
 
 
 USERS = _int("LOAD_USERS", 200)
 SECONDS = _float("LOAD_SECONDS", 60)
 API_SHARE = _float("LOAD_API_SHARE", 0.1)
-THINK = _float("LOAD_THINK_SECONDS", 0)
+THINK_TEXT = _setting("LOAD_THINK_SECONDS") or "0"
+THINK_RANGE = _think(THINK_TEXT)  # seconds of pause before a step: uniform in this range
+THINK = sum(THINK_RANGE) / 2  # the mean
+# before which requests a resident pauses: every "request", or each "action" (opening the
+# form, sending a page); the page a redirect leads to is then fetched at once, as a browser does
+THINK_BEFORE = _setting("LOAD_THINK_BEFORE") or "request"
+RAMP_SECONDS = _float("LOAD_RAMP_SECONDS", 0)  # 0: all start within the first 2 s
+PASSES = _int("LOAD_PASSES", 0)  # forms each resident completes; 0: over and over until the end
+P95_MS = _float("LOAD_P95_MS", 0)  # the page requests' p95 must stay within it; 0: no limit
 DRAIN_SECONDS = _float("LOAD_DRAIN_SECONDS", 120)
 WEB_WORKERS = _int("LOAD_WEB_WORKERS", 4)
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS") or "gthread"
@@ -237,6 +280,7 @@ class Stats:
     submissions: list[Submission] = field(default_factory=list)
     flows_started: int = 0
     flows_abandoned: int = 0  # stopped by the end of the run, between two steps
+    residents_done: int = 0  # residents who stopped by themselves (their LOAD_PASSES)
     examples: list[str] = field(default_factory=list)
     started: float = 0.0
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (end s, ms)
@@ -288,13 +332,16 @@ class Resident:
         )
         self.count = 0
 
-    async def request(self, step: str, method: str, url: str, expect: int, **kw):
+    async def request(
+        self, step: str, method: str, url: str, expect: int, action: bool = True, **kw
+    ):
+        """One request; `action` False: the page a redirect leads to (LOAD_THINK_BEFORE)."""
         import aiohttp
 
         if time.monotonic() >= self.deadline:
             raise RunOver  # no new request once the time is up
-        if THINK:
-            await asyncio.sleep(random.uniform(0, 2 * THINK))
+        if THINK and (action or THINK_BEFORE == "request"):
+            await asyncio.sleep(random.uniform(*THINK_RANGE))
         start = time.perf_counter()
         try:
             async with self.session.request(method, url, allow_redirects=False, **kw) as r:
@@ -338,7 +385,7 @@ class Resident:
             page_id = url.rsplit("/", 1)[-1]
             if page_id not in self.pages[form]:
                 self.fail("page_post unknown page", f"redirected to {url}")
-            html, _ = await self.request("page_get", "GET", url, 200)
+            html, _ = await self.request("page_get", "GET", url, 200, action=False)
             post = [("csrf_token", self.csrf(html)), ("action", "next")]
             attached = []
             for fid in self.pages[form][page_id]:
@@ -355,7 +402,7 @@ class Resident:
                 "page_post_file" if attached else "page_post", "POST", url, 302, data=body
             )
             url = self.location(h)
-        html, _ = await self.request("check", "GET", url, 200)
+        html, _ = await self.request("check", "GET", url, 200, action=False)
         self.own_answers("check", html, data)
         _, h = await self.request(
             "submit",
@@ -371,7 +418,7 @@ class Resident:
         # stored: the receipt number is in the answer (the PDF is checked with the session)
         sub = Submission("web", form, m.group(1), "", self.n, data["email"], len(files))
         self.stats.submissions.append(sub)
-        html, _ = await self.request("done", "GET", done, 200)
+        html, _ = await self.request("done", "GET", done, 200, action=False)
         self.own_answers("done", html, data)
         found = [x.strip() for x in RECEIPT.findall(html.decode("utf-8"))]
         if len(found) < 2 or found[0] != sub.receipt_no:
@@ -423,6 +470,8 @@ class Resident:
         # a fixed share of the residents use the API, the others the pages
         api_user = self.n < round(USERS * API_SHARE)
         while time.monotonic() < self.deadline:
+            if PASSES and self.count >= PASSES:
+                break  # one pass (LOAD_PASSES): done, or given up at its first problem
             form = FORMS[(self.n + self.count) % len(FORMS)]
             self.stats.flows_started += 1
             try:
@@ -431,7 +480,9 @@ class Resident:
                 self.stats.flows_abandoned += 1
                 return
             except Unexpected:
-                await asyncio.sleep(0.5)  # then start over, as a resident would
+                if not PASSES:
+                    await asyncio.sleep(0.5)  # then start over, as a resident would
+        self.stats.residents_done += 1
 
 
 async def run_load(base: str, pages: dict, connections) -> tuple[Stats, list, float]:
@@ -440,11 +491,15 @@ async def run_load(base: str, pages: dict, connections) -> tuple[Stats, list, fl
     stats = Stats(started=time.monotonic())
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     start = time.monotonic()
-    deadline = start + SECONDS
+    # with LOAD_PASSES each resident stops after its forms: no end of the run cuts them
+    deadline = float("inf") if PASSES else start + SECONDS
     residents = [Resident(n, base, connector, stats, pages, deadline) for n in range(USERS)]
 
     async def staggered(r: Resident):
-        await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not all in one tick
+        if RAMP_SECONDS:  # the ramp: one resident after the other, evenly spread over it
+            await asyncio.sleep(RAMP_SECONDS * r.n / USERS)
+        else:
+            await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not in one tick
         await r.run()
 
     progress = asyncio.create_task(report_progress(stats, start, deadline, connections))
@@ -471,10 +526,11 @@ async def report_progress(stats: Stats, start: float, deadline: float, connectio
         if tick % 10:
             continue
         n = sum(len(v) for v in stats.latencies.values())
+        done = f", {stats.residents_done} residents done" if PASSES else ""
         log(
             f"{time.monotonic() - start:4.0f} s: {n} requests, {len(stats.submissions)} "
             f"submissions, {sum(stats.errors.values())} errors, "
-            f"{sum(stats.unexpected.values())} unexpected"
+            f"{sum(stats.unexpected.values())} unexpected{done}"
         )
 
 
@@ -960,6 +1016,34 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         for step, values in sorted(stats.latencies.items())
     }
     subs = stats.submissions
+    # the plan's own criteria, beside the checks every run makes
+    page_ms = [
+        ms
+        for step, values in stats.latencies.items()
+        if not step.startswith("api_")
+        for ms in values
+    ]
+    page_p95 = percentile(page_ms, 95)
+    criteria = {}
+    if PASSES:  # every resident's forms stored (the checks below: with answers and receipt)
+        expected = USERS * PASSES
+        criteria["submissions"] = {
+            "expected": expected,
+            "acknowledged": len(subs),
+            "met": len(subs) == expected,
+        }
+    if P95_MS:
+        criteria["page_p95_ms"] = {
+            "limit": P95_MS,
+            "measured": page_p95,
+            "met": page_p95 is not None and page_p95 <= P95_MS,
+            # which requests were slow: per step, how many took longer than the limit
+            "over_limit_by_step": {
+                step: sum(1 for ms in values if ms > P95_MS)
+                for step, values in sorted(stats.latencies.items())
+                if any(ms > P95_MS for ms in values)
+            },
+        }
     meets = (
         requests > 0
         and len(subs) > 0
@@ -971,14 +1055,20 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         and not checks["pdfs"]["missing"]
         and checks["drained"]
         and not checks["rows"]["jobs_not_done"]
+        and all(c["met"] for c in criteria.values())
     )
     instance = "<instance>"
     return {
         "name": "load",
+        "plan": PLAN,
         "users": USERS,
-        "seconds": SECONDS,
+        "seconds": None if PASSES else SECONDS,
+        "ramp_seconds": RAMP_SECONDS,
+        "passes": PASSES or None,
         "elapsed_seconds": round(elapsed, 1),
         "think_seconds": THINK,
+        "think_range_seconds": list(THINK_RANGE),
+        "think_before": THINK_BEFORE,
         "api_share": API_SHARE,
         "forms": list(FORMS),
         "requests": requests,
@@ -988,6 +1078,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "submissions_per_second": round(len(subs) / elapsed, 2) if elapsed else None,
         "flows_started": stats.flows_started,
         "flows_cut_by_end": stats.flows_abandoned,
+        "residents_done": stats.residents_done,
         "status_counts": {str(k): v for k, v in sorted(stats.statuses.items())},
         "unexpected": dict(stats.unexpected),
         "connection_errors": dict(stats.errors),
@@ -995,6 +1086,8 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "p95_ms": percentile(all_ms, 95),
         "p99_ms": percentile(all_ms, 99),
         "max_ms": round(max(all_ms), 1) if all_ms else None,
+        "page_p95_ms": page_p95,
+        "criteria": criteria,
         "steps": steps,
         "timeline": timeline(stats),
         "cpu_seconds_during_load": checks["cpu"],
@@ -1028,9 +1121,15 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
 
 def print_table(r: dict) -> None:
     print()
+    low, high = r["think_range_seconds"]
+    pause = f"pause {low:g}–{high:g} s before each {r['think_before']}" if high else "no pause"
+    if r["passes"]:
+        length = f"ramped up over {r['ramp_seconds']:g} s, {r['passes']} form(s) each"
+    else:
+        length = f"for {r['seconds']:.0f} s"
     print(
-        f"load: {r['users']} residents for {r['seconds']:.0f} s "
-        f"({r['api_share']:.0%} through the API, think time {r['think_seconds']} s); "
+        f"load, plan {r['plan']}: {r['users']} residents {length} "
+        f"({r['api_share']:.0%} through the API, {pause}); "
         f"gunicorn {WEB_WORKERS} × {WORKER_CLASS}"
         + (f"/{THREADS} threads" if WORKER_CLASS == "gthread" else "")
         + f", {r['server']['rq_workers']} RQ workers"
@@ -1088,6 +1187,18 @@ def print_table(r: dict) -> None:
         print(f"server log      {line}")
     for line in r["examples"][:10]:
         print(f"example         {line}")
+    for name, c in r["criteria"].items():
+        if name == "submissions":
+            print(
+                f"criterion       {c['acknowledged']} of {c['expected']} forms submitted: "
+                f"{'met' if c['met'] else 'NOT met'}"
+            )
+        elif name == "page_p95_ms":
+            print(
+                f"criterion       page requests' p95 {c['measured']} ms, limit {c['limit']:g} ms: "
+                f"{'met' if c['met'] else 'NOT met'}"
+                + (f"; longer than the limit: {c['over_limit_by_step']}" if not c["met"] else "")
+            )
     print(f"meets           {'yes' if r['meets'] else 'NO'}")
 
 
@@ -1100,8 +1211,9 @@ def _terminate(signum, _frame):
 
 async def load_and_check(run: Run) -> dict:
     pages = form_pages(run.base)
+    length = f"ramped over {RAMP_SECONDS:g} s, {PASSES} pass(es)" if PASSES else f"{SECONDS:.0f} s"
     log(
-        f"{USERS} residents for {SECONDS:.0f} s against {run.base} "
+        f"plan {PLAN}: {USERS} residents, {length}, against {run.base} "
         f"(rate limits raised for the run: {RATE_LIMIT})"
     )
     load_before = load_average()
@@ -1160,6 +1272,7 @@ def main() -> int:
                 print(f"--- {name} ---\n{tail}")
         failed = {
             "name": "load",
+            "plan": PLAN,
             "users": USERS,
             "seconds": SECONDS,
             "meets": False,
