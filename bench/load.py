@@ -797,7 +797,8 @@ class Run:
                     urllib.request.urlopen(self.base + "/healthz", timeout=2) as r,
                 ):
                     body = json.loads(r.read())
-                    web = body.get("database") == "ok" and body.get("queue") == "ok"
+                    # the queue: "rq" (Redis answered) since /healthz names the queue's mode
+                    web = body.get("database") == "ok" and body.get("queue") in ("ok", "rq")
             workers = Worker.count(connection=conn, queue=queue) >= RQ_WORKERS
             if web and workers:
                 conn.close()
