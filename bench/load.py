@@ -25,21 +25,37 @@ the form's definition from the JSON API and submits there (201). With no pause b
 steps (LOAD_THINK_SECONDS, 0) every resident always has a request waiting: the server is
 saturated and the latencies are mostly queueing.
 
+LOAD_PLAN=xgov (`make load-1000`) runs the XGovFormBuilder project's own load plan instead
+(its JMeter plan for the runner: 1,000 users ramped up over 60 s, one pass each, through the
+pages) on the same set-up: LOAD_USERS 1,000 residents start one after the other, evenly
+spread over LOAD_RAMP_SECONDS (60); each completes LOAD_PASSES (1) of the forms through the
+pages (LOAD_API_SHARE 0), pausing 2–5 s (uniform, LOAD_THINK_SECONDS=2-5) before each step
+it takes (opening the form, starting it, sending a page, submitting: LOAD_THINK_BEFORE
+action; the page a redirect leads to is fetched at once, as a browser does), and stops.
+No end of the run cuts a form; a resident whose form goes wrong does not start again. The
+plan adds two criteria: every resident's form submitted (then stored, with its answers,
+attachments and receipt, as below), and the p95 of the page requests within LOAD_P95_MS
+(1,000 ms). The queue may take up to LOAD_DRAIN_SECONDS 600 to drain (1,000 receipts).
+
 Afterwards it waits (at most LOAD_DRAIN_SECONDS, 120) for the workers to finish every
 job, then checks that every acknowledged submission has its row in PostgreSQL (with its
 own answers, and its attachments) and that its receipt PDF is served (application/pdf,
 from the endpoint the resident uses: the done page's link, or the API).
 
-Writes bench/results/load.json and prints a table; exits 1 unless there was no 5xx, no
-connection error or timeout, no unexpected status, no missing row, attachment or PDF and
-no job left undone. Configuration changed for the run: the rate limits are raised
+Writes bench/results/load.json (with the plan that ran, and its criteria) and prints a
+table; exits 1 unless there was no 5xx, no connection error or timeout, no unexpected
+status, no missing row, attachment or PDF, no job left undone, and the plan's criteria
+were met. Configuration changed for the run: the rate limits are raised
 (config.RATE_LIMITS: look-ups, sign-in, starting a form, pages with files, resume
 look-ups, anonymous API submissions), since all the load comes from one address, and
 JOB_PERIODIC is off (the daily and monthly jobs an empty database would get at once are
 not the residents' load).
 
-Settings (environment): LOAD_USERS, LOAD_SECONDS, LOAD_API_SHARE, LOAD_THINK_SECONDS
-(mean pause before each request, 0 = none), LOAD_DRAIN_SECONDS, LOAD_WEB_WORKERS (4),
+Settings (environment; a setting given wins over the plan's): LOAD_PLAN (loop | xgov),
+LOAD_USERS, LOAD_SECONDS, LOAD_API_SHARE, LOAD_THINK_SECONDS (mean pause before each
+request, 0 = none; or a range, "2-5"), LOAD_THINK_BEFORE (request | action),
+LOAD_RAMP_SECONDS (0: all start within 2 s), LOAD_PASSES (0: over and over until
+LOAD_SECONDS are over), LOAD_P95_MS (0: no limit), LOAD_DRAIN_SECONDS, LOAD_WEB_WORKERS (4),
 LOAD_WORKER_CLASS (gthread), LOAD_THREADS (4), LOAD_RQ_WORKERS (2), LOAD_TIMEOUT
 (seconds a request may take before it counts as an error, 30), TEST_DATABASE_URL,
 TEST_REDIS_URL.
@@ -93,6 +109,7 @@ PLANS: dict[str, dict[str, str]] = {
         "LOAD_API_SHARE": "0",
         "LOAD_P95_MS": "1000",
         "LOAD_DRAIN_SECONDS": "600",
+        "LOAD_KEEPALIVE_SECONDS": "1",
     },
 }
 PLAN = os.environ.get("LOAD_PLAN") or "loop"
@@ -133,6 +150,8 @@ RAMP_SECONDS = _float("LOAD_RAMP_SECONDS", 0)  # 0: all start within the first 2
 PASSES = _int("LOAD_PASSES", 0)  # forms each resident completes; 0: over and over until the end
 P95_MS = _float("LOAD_P95_MS", 0)  # the page requests' p95 must stay within it; 0: no limit
 DRAIN_SECONDS = _float("LOAD_DRAIN_SECONDS", 120)
+# how long the residents keep an idle connection (0: aiohttp's own 15 s)
+KEEPALIVE_SECONDS = _float("LOAD_KEEPALIVE_SECONDS", 0)
 WEB_WORKERS = _int("LOAD_WEB_WORKERS", 4)
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS") or "gthread"
 THREADS = _int("LOAD_THREADS", 4)
@@ -351,7 +370,9 @@ class Resident:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             ms = (time.perf_counter() - start) * 1000
             self.stats.errors[f"{step} {type(exc).__name__}"] += 1
-            self.stats.note(f"{step} {method} {url}: {type(exc).__name__} after {ms:.0f} ms")
+            self.stats.note(
+                f"{step} {method} {url}: {type(exc).__name__} after {ms:.0f} ms {exc}".rstrip()
+            )
             raise Unexpected from exc
         ms = (time.perf_counter() - start) * 1000
         self.stats.latencies[step].append(ms)
@@ -489,7 +510,11 @@ async def run_load(base: str, pages: dict, connections) -> tuple[Stats, list, fl
     import aiohttp
 
     stats = Stats(started=time.monotonic())
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    # an idle connection is given up before gunicorn's keep-alive (2 s) ends it: a request
+    # sent on a connection the server is closing at that moment is reset (a browser would
+    # send it again); with pauses of seconds between steps that race would count as errors
+    keepalive = {"keepalive_timeout": KEEPALIVE_SECONDS} if KEEPALIVE_SECONDS else {}
+    connector = aiohttp.TCPConnector(limit=0, force_close=False, **keepalive)
     start = time.monotonic()
     # with LOAD_PASSES each resident stops after its forms: no end of the run cuts them
     deadline = float("inf") if PASSES else start + SECONDS
