@@ -996,6 +996,15 @@ def versions(run: Run) -> dict:
     return out
 
 
+def idle_seconds() -> float | None:
+    """CPU seconds the whole machine has been idle (all cores, /proc/stat); None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")  # idle + iowait
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -1247,9 +1256,11 @@ async def load_and_check(run: Run) -> dict:
         f"(rate limits raised for the run: {RATE_LIMIT})"
     )
     load_before = load_average()
+    idle_before = idle_seconds()
     cpu_before = run.cpu()
     stats, closables, elapsed = await run_load(run.base, pages, run.connections)
     cpu_after = run.cpu()
+    idle_after = idle_seconds()
     cpu = {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}
     if cpu:
         cpu["capacity"] = round(elapsed * (os.cpu_count() or 1), 1)
@@ -1257,6 +1268,8 @@ async def load_and_check(run: Run) -> dict:
         cpu["other_or_idle"] = round(
             cpu["capacity"] - sum(cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after), 1
         )
+        if idle_before is not None and idle_after is not None:  # of which the machine idle
+            cpu["idle"] = round(idle_after - idle_before, 1)
     load_at_end = load_average()
     try:
         log(f"load done: {len(stats.submissions)} submissions; waiting for the queue to drain")
