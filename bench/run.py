@@ -13,7 +13,11 @@ network: the load test (bench/load.py) measures the whole thing over HTTP.
     submission_sqlite    POST of a 20-field form through the whole path (normalise,
     submission_postgresql  validate, store, outbox), against a bare Flask route inserting
                          the same JSON row through the same database engine
-    pdf_receipt          a receipt PDF against WeasyPrint rendering the same HTML
+    worker_submission    a worker's CPU for the jobs of one submission (two mails; the
+                         receipt is made when asked for) against WeasyPrint rendering
+                         that submission's receipt HTML
+    pdf_receipt          a receipt PDF, when asked for, against WeasyPrint rendering the
+                         same HTML
 
 Beside a floor, `page` and the submissions measure a bound: a bare route doing only the
 part of the work that cannot be left out (a question page's draft read, language and CSRF
@@ -85,14 +89,18 @@ def interleaved_rates(real, floor, rounds: int = 3) -> tuple[float, float]:
     return max(reals), max(floors)
 
 
-def median_time(fn, runs: int = 7) -> float:
-    fn()
-    times = []
+def interleaved_cpu(real, floor, runs: int = 7) -> tuple[float, float]:
+    """Median CPU seconds of this process per call of each, measured in turns. Everything
+    both do runs in this process (SQLite), so CPU time is their work whatever else the
+    machine is doing, where wall-clock time also counts the waits for a busy core."""
+    real(), floor()
+    reals, floors = [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for fn, times in ((real, reals), (floor, floors)):
+            t = time.process_time()
+            fn()
+            times.append(time.process_time() - t)
+    return statistics.median(reals), statistics.median(floors)
 
 
 def bound(what: str, value: float, floor: float) -> dict:
@@ -147,6 +155,15 @@ BENCH_FORM = (
     )
 )
 ANSWERS = {f"f{i:02d}": f"回答{i}" for i in range(20)}
+# the same form, with what sets off a worker's jobs: the resident's address (their mail) and
+# a department's mail address (its mail)
+MAIL_FORM = (
+    BENCH_FORM.replace("id: bench-form\n", "id: bench-mail-form\n").replace(
+        "pages:\n", "outputs:\n  - {type: email, to: bench@example.pref.mie.lg.jp}\npages:\n"
+    )
+    + "      - {id: email, type: email, label: メールアドレス}\n"
+)
+MAIL_ANSWERS = {**ANSWERS, "email": "resident@example.jp"}
 FLOOR_PAGE: dict[str, object] = {}
 
 
@@ -191,11 +208,12 @@ def make_app(tmp: Path, procedures: int, database_url: str | None = None) -> Fla
     with app.app_context():
         db.create_all()
         assert import_catalogue(folder).ok
-        form = tmp / "bench-form.yaml"
+        form, mail_form = tmp / "bench-form.yaml", tmp / "bench-mail-form.yaml"
         form.write_text(BENCH_FORM, encoding="utf-8")
+        mail_form.write_text(MAIL_FORM, encoding="utf-8")
         from app.submissions.versions import load_forms
 
-        assert not load_forms([form]).problems
+        assert not load_forms([form, mail_form]).problems
     return app
 
 
@@ -268,7 +286,7 @@ def bench_kpi(app: Flask, small: Flask) -> dict:
             ).one()
             db.session.remove()
 
-    value, base = median_time(real), median_time(floor)
+    value, base = interleaved_cpu(real, floor)
     statements, statements_small = kpi_statements(app), kpi_statements(small)
     with app.app_context():
         size = {
@@ -279,12 +297,12 @@ def bench_kpi(app: Flask, small: Flask) -> dict:
     ratio = value / base
     return result(
         "kpi",
-        "seconds",
+        "CPU seconds",
         value,
         base,
         ratio,
-        "<= 2.0, statements constant",
-        ratio <= 2.0 and statements == statements_small,
+        "<= 1.6, statements constant",
+        ratio <= 1.6 and statements == statements_small,
         statements=statements,
         statements_at_a_tenth=statements_small,
         catalogue=size,
@@ -319,21 +337,24 @@ def bench_page(app: Flask) -> dict:
     reads, base_again = interleaved_rates(
         lambda: client.get("/bench-floor/page-with-reads"), lambda: client.get("/bench-floor/page")
     )
+    limit = bound(
+        "the floor plus the draft read, the language chosen and a CSRF token, nothing rendered",
+        reads,
+        base_again,
+    )
+    of_bound = (value / base) / limit["ratio"]
     return result(
         "page",
         "requests/s",
         value,
         base,
         value / base,
-        ">= 0.7",
-        value / base >= 0.7,
+        ">= 0.8 of the bound",
+        of_bound >= 0.8,
+        of_bound=round(of_bound, 3),
         statements=len(seen),
         html_bytes=len(html.encode("utf-8")),
-        bound=bound(
-            "the floor plus the draft read, the language chosen and a CSRF token, nothing rendered",
-            reads,
-            base_again,
-        ),
+        bound=limit,
     )
 
 
@@ -411,36 +432,115 @@ def bench_submission(app: Flask, name: str) -> dict:
         lambda: bare_client.post("/same-rows", json={"answers": ANSWERS}),
         lambda: bare_client.post("/rows", json={"answers": ANSWERS}),
     )
+    limit = bound("a bare route writing the same rows as a submission", same, base_again)
+    of_bound = (value / base) / limit["ratio"]
     return result(
         name,
         "requests/s",
         value,
         base,
         value / base,
-        ">= 0.7",
-        value / base >= 0.7,
+        ">= 0.7 of the bound",
+        of_bound >= 0.7,
+        of_bound=round(of_bound, 3),
         statements=len(seen),
-        bound=bound("a bare route writing the same rows as a submission", same, base_again),
+        bound=limit,
     )
 
 
-def bench_pdf(app: Flask) -> dict:
-    """A receipt PDF against WeasyPrint rendering the same HTML directly."""
+def cpu_time(fn, runs: int = 5) -> float:
+    """Median CPU seconds of this process for one call of fn (after one call to warm up):
+    a worker's cost, which a busy machine stretches in time but not in CPU."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t = time.process_time()
+        fn()
+        times.append(time.process_time() - t)
+    return statistics.median(times)
+
+
+def bench_worker(app: Flask, submissions: int = 20) -> list[dict]:
+    """What a worker spends on a submission — every job it writes (the resident's mail, the
+    department's mail; the receipt PDF is made only when asked for) — and what a receipt
+    costs when it is asked for, each against WeasyPrint rendering the same receipt HTML
+    (no stylesheet of ours, not tagged) in the same run. CPU time of this process."""
+    from sqlalchemy import select
     from weasyprint import HTML
 
     from app.documents import pdf
+    from app.jobs import outbox, tasks
+    from app.jobs.models import PENDING, OutboxJob
     from app.submissions import receipts
     from app.submissions.models import Submission
 
+    client = app.test_client()
+    url = "/api/v1/forms/bench-mail-form/submissions"
+    after_response = outbox._after_response
+    outbox._after_response = lambda ids: 0  # the jobs stay pending, to be timed below
+    try:
+        made = [client.post(url, json={"answers": MAIL_ANSWERS}) for _ in range(submissions + 1)]
+    finally:
+        outbox._after_response = after_response
+    assert all(r.status_code == 201 for r in made), made[0].get_data(as_text=True)
+    numbers = [r.get_json()["receipt_no"] for r in made]
     with app.app_context():
-        sub = db.session.scalar(db.select(Submission).limit(1))
-        html = receipts.receipt_html(sub)
+        subs = db.session.scalars(
+            select(Submission).where(Submission.receipt_no.in_(numbers)).order_by(Submission.id)
+        ).all()
+        last_id = subs[-1].id
+        jobs_of = {
+            sub.id: db.session.scalars(
+                select(OutboxJob.id).where(
+                    OutboxJob.submission_id == sub.id, OutboxJob.state == PENDING
+                )
+            ).all()
+            for sub in subs
+        }
+        kinds = sorted(
+            db.session.scalars(
+                select(OutboxJob.kind).where(OutboxJob.id.in_(jobs_of[subs[0].id]))
+            ).all()
+        )
         pdf.warm_up()
-        value = median_time(lambda: receipts.render_receipt(sub), runs=5)
-        base = median_time(lambda: HTML(string=html).write_pdf(), runs=5)
-    return result(
-        "pdf_receipt", "seconds", value, base, value / base, "<= 1.2", value / base <= 1.2
-    )
+        for job_id in next(iter(jobs_of.values())):  # warm-up: templates, the mail transport
+            tasks.run(job_id)
+        started = time.process_time()
+        for sub_id in list(jobs_of)[1:]:
+            for job_id in jobs_of[sub_id]:
+                tasks.run(job_id)
+        per_submission = (time.process_time() - started) / submissions
+        states = db.session.scalars(
+            select(OutboxJob.state).where(OutboxJob.submission_id.in_(jobs_of))
+        ).all()
+        assert set(states) == {"done"} and len(kinds) == 2, (states, kinds)
+        sub = db.session.get(Submission, last_id)
+        html = receipts.receipt_html(sub)
+        asked = cpu_time(lambda: receipts.render_receipt(sub))
+        weasyprint = cpu_time(lambda: HTML(string=html).write_pdf())
+    return [
+        result(
+            "worker_submission",
+            "CPU seconds",
+            per_submission,
+            weasyprint,
+            per_submission / weasyprint,
+            "<= 0.5",
+            per_submission / weasyprint <= 0.5,
+            jobs=kinds,
+            floor_is="WeasyPrint rendering the submission's receipt HTML",
+        ),
+        result(
+            "pdf_receipt",
+            "CPU seconds",
+            asked,
+            weasyprint,
+            asked / weasyprint,
+            "<= 1.2",
+            asked / weasyprint <= 1.2,
+            made="when a resident first asks for it (receipts.request_receipt)",
+        ),
+    ]
 
 
 def main() -> int:
@@ -455,7 +555,7 @@ def main() -> int:
         rows.append(bench_kpi(app, small))
         rows.append(bench_page(app))
         rows.append(bench_submission(app, "submission_sqlite"))
-        rows.append(bench_pdf(app))
+        rows.extend(bench_worker(app))
         with scratch_postgres() as url:
             (tmp / "pg").mkdir()
             pg = make_app(tmp / "pg", 100, url)

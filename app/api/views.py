@@ -490,9 +490,10 @@ def get_submission(receipt_no: str):
 def get_receipt_pdf(receipt_no: str):
     """The receipt (申請受付票) of a submission, for the holder of its access code.
 
-    It is made by a background job just after the submission: 202 `{"status": "pending"}`
-    (with `Retry-After`) until it is there; 404 once deleted after the retention period,
-    like an unknown number; 503 when making it failed (staff are told).
+    It is made by a background job when it is first asked for: 202 `{"status": "pending"}`
+    (with `Retry-After`) until it is there (without a queue it is made at once); 404 once
+    deleted after the retention period, like an unknown number; 503 when making it failed
+    (staff are told).
     """
     sub = store.find_submission(receipt_no, request.headers.get("X-Access-Code", ""))
     if sub is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
 from flask import current_app
@@ -39,15 +39,13 @@ def make_report(job) -> str:
     return f"{'written' if made else 'exists'}: {path.name}"
 
 
-def report_mail(month: str, path: Path, to: str) -> EmailMessage:
+def report_mail(month: str, path: Path, to: str) -> Message:
     """The monthly KPI report for 推進本部, attached."""
     subject = f"【月次報告】行政手続のデジタル化の状況（{month}）"
     body = current_app.jinja_env.get_template("mail/report.txt").render(
         month=month, dashboard=absolute_url("dashboard.dashboard")
     )
-    msg = mail.message(to, subject, body)
-    msg.add_attachment(path.read_bytes(), maintype="application", subtype="pdf", filename=path.name)
-    return msg
+    return mail.message(to, subject, body, pdfs=(path,))
 
 
 def send_report(job) -> str:

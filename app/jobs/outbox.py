@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 
 from flask import after_this_request, current_app, has_request_context
 from redis.exceptions import RedisError
+from rq import Queue
 from rq.job import Job
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import japan_time, utcnow
@@ -127,6 +128,8 @@ def _run_inline(ids: list[int]) -> int:
 
 
 def _enqueue(ids: list[int]) -> int:
+    """Hand the pending rows among `ids` to RQ: one Redis round trip for all of them (on
+    the process's shared connection), then one statement marking them queued."""
     cfg = current_app.config
     rows = db.session.execute(
         select(OutboxJob.id, OutboxJob.attempts).where(
@@ -135,44 +138,42 @@ def _enqueue(ids: list[int]) -> int:
     ).all()
     if not rows:
         return 0
-    conn = queue.connection(timeout=2)  # enqueueing is quick; a hung Redis is not waited for
-    q = queue.get_queue(conn)
-    prefix = queue.job_id_prefix()
-    done = 0
+    prefix, token = queue.job_id_prefix(), secrets.token_hex(4)
+    rq_ids = {job_id: f"{prefix}outbox-{job_id}-{token}" for job_id, _ in rows}
     try:
-        for job_id, attempts in rows:
-            rq_id = f"{prefix}outbox-{job_id}-{secrets.token_hex(4)}"
-            q.enqueue(
-                "app.jobs.tasks.run",
-                job_id,
-                job_id=rq_id,
-                job_timeout=cfg["JOB_TIMEOUT_SECONDS"],
-                result_ttl=3600,
-                failure_ttl=7 * 86400,
-                description=f"outbox {job_id}",
-            )
-            # a worker may already have taken it: only a row still pending becomes queued
-            db.session.execute(
-                update(OutboxJob)
-                .where(
-                    OutboxJob.id == job_id,
-                    OutboxJob.state == PENDING,
-                    OutboxJob.attempts == attempts,
+        queue.get_queue(queue.shared_connection()).enqueue_many(
+            [
+                Queue.prepare_data(
+                    "app.jobs.tasks.run",
+                    (job_id,),
+                    job_id=rq_ids[job_id],
+                    timeout=cfg["JOB_TIMEOUT_SECONDS"],
+                    result_ttl=3600,
+                    failure_ttl=7 * 86400,
+                    description=f"outbox {job_id}",
                 )
-                .values(state=QUEUED, queued_at=utcnow(), rq_job_id=rq_id)
-            )
-            db.session.commit()
-            done += 1
-    except (RedisError, OSError) as exc:
-        db.session.rollback()
-        log.warning(
-            "Redis is not available (%s): %d job(s) stay pending for the sweep",
-            exc,
-            len(rows) - done,
+                for job_id, _ in rows
+            ]
         )
-    finally:
-        conn.close()
-    return done
+    except (RedisError, OSError) as exc:
+        log.warning(
+            "Redis is not available (%s): %d job(s) stay pending for the sweep", exc, len(rows)
+        )
+        return 0
+    # a worker may already have taken one: only a row still pending becomes queued
+    table = OutboxJob.__table__
+    db.session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("b_id"),
+            table.c.state == PENDING,
+            table.c.attempts == bindparam("b_attempts"),
+        )
+        .values(state=QUEUED, queued_at=utcnow(), rq_job_id=bindparam("b_rq")),
+        [{"b_id": i, "b_attempts": a, "b_rq": rq_ids[i]} for i, a in rows],
+    )
+    db.session.commit()
+    return len(rows)
 
 
 # --- the sweep -------------------------------------------------------------------------------

@@ -30,6 +30,20 @@ def connection(url: str | None = None, *, timeout: float = 10):
     )
 
 
+_shared: dict[str, Redis] = {}
+
+
+def shared_connection() -> Redis:
+    """The process's client for the quick calls of a web request (handing out jobs): its
+    connection stays open for the next request instead of being opened and closed each
+    time (redis-py starts a fresh pool in a forked child). Fails fast like `connection`."""
+    url = current_app.config["REDIS_URL"]
+    client = _shared.get(url)
+    if client is None:
+        client = _shared[url] = connection(url, timeout=2)
+    return client
+
+
 def queue_name() -> str:
     cfg = current_app.config
     return f"{cfg.get('REDIS_KEY_PREFIX') or ''}{cfg['JOB_QUEUE']}"

@@ -206,7 +206,7 @@ def resubmit(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Submission 
     if not won:  # resubmitted at this same moment from elsewhere
         db.session.rollback()
         return sub, Result()
-    revision = revisions.add_revision(sub, answers)
+    revisions.add_revision(sub, answers)
     kept = {ref["id"] for v in answers.values() for ref in refs_in(v)}
     if kept:
         db.session.execute(
@@ -234,7 +234,7 @@ def resubmit(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Submission 
     event = SubmissionEvent(submission_id=sub.id, status="received", by=RESIDENT, at=now)
     db.session.add(event)
     db.session.flush()
-    jobs = effects.receipt_again(sub, revision.number) + effects.announce(sub, event)
+    jobs = effects.announce(sub, event)  # its receipt (第n版) is made when asked for
     draft.answers, draft.pending = {}, {}
     db.session.commit()
     discard_files(unused)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     select,
+    update,
 )
 
 from app.clock import as_utc, utcnow
@@ -142,9 +143,15 @@ def reach_page(draft: Draft | DraftState, step: str) -> None:
     """Count the first time this draft reaches a page (or the check page)."""
     if step in (draft.pages_seen or []):
         return
-    row = draft if isinstance(draft, Draft) else db.session.get(Draft, draft.id)
-    row.pages_seen = [*(row.pages_seen or []), step]
-    bump(row.form_version_id, step)
+    seen = [*(draft.pages_seen or []), step]
+    if isinstance(draft, Draft):
+        draft.pages_seen = seen
+    else:  # a page that only shows the draft read no row to change: one UPDATE, no read
+        table = Draft.__table__
+        db.session.execute(
+            update(table).where(table.c.id == draft.id).values(pages_seen=seen, updated_at=utcnow())
+        )
+    bump(draft.form_version_id, step)
     db.session.commit()
 
 

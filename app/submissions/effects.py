@@ -2,10 +2,12 @@
 
 A new submission writes, in its own transaction (store.py), one job per effect:
 
-- `receipt_pdf`: the receipt PDF (receipts.py);
 - `mail_resident`: the resident's mail, when the form asked for an e-mail address;
 - `mail_department`: one per `outputs` entry of type email;
 - `webhook`: one per `outputs` entry of type webhook.
+
+The receipt PDF (`receipt_pdf`) is a job too, written when a resident first asks for it
+(receipts.request_receipt), not for every submission.
 
 A change of a case's status the resident should know about (received again after a
 correction, returned, approved, rejected) and a result made ready write a `notice` job
@@ -51,7 +53,7 @@ def submission_jobs(defn, answers) -> list[tuple[str, str, dict]]:
     """What a new submission sets off → (kind, key suffix, payload) each; the key is
     `<kind>:<submission id><suffix>`. Written in the submission's own transaction
     (store.py), handed out by `outbox.dispatch()` after its commit."""
-    made = [(RECEIPT_PDF, "", {})]
+    made = []  # the receipt PDF is made when first asked for (receipts.request_receipt)
     if notices.resident_email(defn, answers or {}):
         made.append((MAIL_RESIDENT, "", {}))
     for n, out in enumerate(defn.outputs):
@@ -74,19 +76,6 @@ def announce(sub: Submission, event: SubmissionEvent) -> list[int]:
         return []  # the first receipt: mail_resident says it
     key = f"{NOTICE}:{sub.receipt_no}:{event.id}"  # unique beyond this database, as a file too
     row = add(NOTICE, key, submission_id=sub.id, payload={"event": event.id})
-    db.session.flush()
-    return [row.id]
-
-
-def receipt_again(sub: Submission, revision: int) -> list[int]:
-    """A resubmission after a correction gets a receipt of its own (the first ones stay).
-    The caller commits, then dispatches the ids."""
-    row = add(
-        RECEIPT_PDF,
-        receipts.receipt_job_key(sub, revision),
-        submission_id=sub.id,
-        payload={"revision": revision},
-    )
     db.session.flush()
     return [row.id]
 

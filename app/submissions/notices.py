@@ -5,7 +5,7 @@ through the transports of app.notify."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.message import Message
 
 from flask import current_app
 from flask_babel import force_locale
@@ -50,7 +50,7 @@ def _common(sub: Submission) -> dict:
     }
 
 
-def resident_mail(sub: Submission) -> EmailMessage:
+def resident_mail(sub: Submission) -> Message:
     """受付完了のお知らせ: receipt number, form, next steps, status link — no answers."""
     values = _common(sub)
     to = resident_email(values["defn"], sub.answers or {})
@@ -61,7 +61,7 @@ def resident_mail(sub: Submission) -> EmailMessage:
         return mail.message(to, subject, _render("mail/resident.txt", **values))
 
 
-def department_mail(sub: Submission, to: str) -> EmailMessage:
+def department_mail(sub: Submission, to: str) -> Message:
     """新着申請: the receipt number, the form and a link to the inbox, in Japanese (staff
     read Japanese) — never the answers or the files: staff read them signed in."""
     values = _common(sub)
@@ -86,7 +86,7 @@ def first_line(message: str | None) -> str:
     return line[:200] + ("…" if len(line) > 200 else "")
 
 
-def _resident_message(sub: Submission, subject: str, template: str, **extra) -> EmailMessage:
+def _resident_message(sub: Submission, subject: str, template: str, **extra) -> Message:
     values = _common(sub)
     to = resident_email(values["defn"], sub.answers or {})
     if not to:
@@ -95,7 +95,7 @@ def _resident_message(sub: Submission, subject: str, template: str, **extra) -> 
         return mail.message(to, subject, _render(template, **values, **extra))
 
 
-def status_mail(sub: Submission, event: SubmissionEvent) -> EmailMessage:
+def status_mail(sub: Submission, event: SubmissionEvent) -> Message:
     """The resident's mail about a change of status: received again after a correction,
     returned (the message's first line and the deadline), approved, rejected."""
     lang = sub.lang or "ja"
@@ -124,7 +124,7 @@ def status_mail(sub: Submission, event: SubmissionEvent) -> EmailMessage:
         )
 
 
-def result_mail(sub: Submission, documents: list[str]) -> EmailMessage:
+def result_mail(sub: Submission, documents: list[str]) -> Message:
     """The resident's mail that a result (通知書・許可証) can be downloaded."""
     with force_locale(ui_locale(sub.lang or "ja")):
         subject = _("【三重県】通知書をダウンロードできます（到達番号 %(no)s）", no=sub.receipt_no)

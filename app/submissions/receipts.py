@@ -1,16 +1,21 @@
 """The PDF receipt (申請受付票): receipt number, date and time, form and version,
-every answer through the shared renderer, what happens next, a QR code to the status page."""
+every answer through the shared renderer, what happens next, a QR code to the status page.
+
+A receipt is made when it is first asked for (the done page's link, the status page, the
+API), by a job, from what the submission stored: the answers of that revision, when it
+was received, the form version it was made with. Most residents never ask (the mail and
+the status page carry the receipt number), and a PDF costs a worker about as much CPU as
+everything else a submission does together (docs/operations.md, "Receipts")."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Response, current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.clock import as_utc, format_time, iso_time, utcnow
+from app.clock import format_time, iso_time
 from app.documents import pdf
 from app.documents.qr import qr_data_uri
 from app.documents.storage import document_dir, write_once
@@ -18,7 +23,6 @@ from app.extensions import db
 from app.formengine import render
 from app.jobs import outbox, queue
 from app.jobs.models import FAILED as JOB_FAILED
-from app.jobs.models import PENDING as JOB_PENDING
 from app.jobs.models import OutboxJob
 from app.links import absolute_url
 
@@ -55,11 +59,11 @@ def make_receipt(sub, revision: int | None = None) -> tuple[Path, bool]:
     path = receipt_path(sub, revision)
     if path.exists():
         return path, False
-    return path, write_once(path, render_receipt(sub))
+    return path, write_once(path, render_receipt(sub, revision))
 
 
-def render_receipt(sub) -> bytes:
-    return pdf.write_pdf(receipt_html(sub))
+def render_receipt(sub, revision: int | None = None) -> bytes:
+    return pdf.write_pdf(receipt_html(sub, revision))
 
 
 def ui_locale(lang: str) -> str:
@@ -73,20 +77,24 @@ def status_url(sub) -> str:
     return absolute_url("submissions.status", receipt_no=sub.receipt_no)
 
 
-def receipt_html(sub) -> str:
+def receipt_html(sub, revision: int | None = None) -> str:
+    """The receipt of one revision of the answers (the newest when not given): what was
+    received then, also when it is made after a later correction."""
     fv = sub.form_version
     defn = definition(fv)
     lang = sub.lang or "ja"
-    sections = render(defn, sub.answers or {}, lang, context(lang))
-    link = status_url(sub)
     versions_made = revisions.revisions_of(sub)
-    revision = versions_made[-1] if len(versions_made) > 1 else None  # corrected (補正)
+    n = revision or len(versions_made) or 1
+    answers = versions_made[n - 1].answers if versions_made else sub.answers
+    sections = render(defn, answers or {}, lang, context(lang))
+    link = status_url(sub)
+    corrected = versions_made[n - 1] if n > 1 else None  # 補正後の申請内容
     with force_locale(ui_locale(lang)):
         return current_app.jinja_env.get_template("documents/receipt.html").render(
             sub=sub,
-            revision=revision,
+            revision=corrected,
             processing_days=standard_days(sub.procedure_code, defn),
-            revised_at=format_time(revision.created_at, lang) if revision else None,
+            revised_at=format_time(corrected.created_at, lang) if corrected else None,
             fv=fv,
             defn=defn,
             lang=lang,
@@ -102,30 +110,59 @@ def receipt_html(sub) -> str:
 
 # --- what the pages and the API ask about a receipt -----------------------------------------
 
-READY, PENDING, FAILED, DELETED = "ready", "pending", "failed", "deleted"
+READY, ON_REQUEST, PENDING, FAILED, DELETED = (
+    "ready",
+    "on_request",
+    "pending",
+    "failed",
+    "deleted",
+)
 
 
 def receipt_state(sub) -> str:
-    """`ready`, `pending` (being made), `failed` (the job gave up) or `deleted` (retention)."""
+    """`ready`, `on_request` (not asked for yet: made when it is), `pending` (being made),
+    `failed` (the job gave up) or `deleted` (retention) — of the newest revision."""
     if is_deleted(sub):
         return DELETED
-    if receipt_path(sub).exists():
+    n = revisions.revision_count(sub)
+    if receipt_path(sub, n).exists():
         return READY
     state = db.session.scalar(
-        select(OutboxJob.state).where(
-            OutboxJob.key == receipt_job_key(sub, revisions.revision_count(sub))
-        )
+        select(OutboxJob.state).where(OutboxJob.key == receipt_job_key(sub, n))
     )
+    if state is None:
+        return ON_REQUEST
     return FAILED if state == JOB_FAILED else PENDING
+
+
+def request_receipt(sub) -> str:
+    """The resident asked for a receipt not made yet: a job makes it (once, however many
+    ask at the same moment) → the state now. Without a queue it is made here and now."""
+    n = revisions.revision_count(sub)
+    job = outbox.add(
+        RECEIPT_PDF,
+        receipt_job_key(sub, n),
+        submission_id=sub.id,
+        payload={"revision": n} if n > 1 else {},
+        unique_check=True,
+    )
+    db.session.commit()
+    if job is not None:
+        if queue.mode() == "inline":
+            outbox.dispatch_now([job.id])
+        else:
+            outbox.dispatch([job.id])
+    return receipt_state(sub)
 
 
 def receipt_for(sub) -> tuple[bytes | None, str]:
     """The receipt PDF of a submission → (bytes, "ready"), or (None, state) while it is
-    `pending`, when it `failed`, or when it was `deleted` after the retention period.
-    For the API's `GET /submissions/<receipt_no>/receipt.pdf` (202 while pending)."""
+    `pending` (asking for one not made yet starts it), when it `failed`, or when it was
+    `deleted` after the retention period. For the pages' links and the API's
+    `GET /submissions/<receipt_no>/receipt.pdf` (202 while pending)."""
     state = receipt_state(sub)
-    if state == PENDING and _catch_up_inline(sub):
-        state = receipt_state(sub)
+    if state == ON_REQUEST:
+        state = request_receipt(sub)
     if state != READY:
         return None, state
     try:
@@ -144,27 +181,3 @@ def receipt_download(sub, data: bytes):
             "Cache-Control": "private, no-store",
         },
     )
-
-
-CATCH_UP_AFTER_SECONDS = 5
-
-
-def _catch_up_inline(sub) -> bool:
-    """Without a queue (REDIS_URL unset) an inline job runs when the server closes the
-    response; a development server skips that when the browser hangs up first. A receipt
-    still pending a few seconds later is then made now, for the resident who asks for it.
-    """
-    if queue.mode() != "inline":
-        return False
-    job = db.session.scalar(
-        select(OutboxJob).where(
-            OutboxJob.key == receipt_job_key(sub, revisions.revision_count(sub)),
-            OutboxJob.state == JOB_PENDING,
-        )
-    )
-    if job is None:
-        return False
-    if utcnow() - as_utc(job.created_at) < timedelta(seconds=CATCH_UP_AFTER_SECONDS):
-        return False
-    outbox.dispatch_now([job.id])
-    return True

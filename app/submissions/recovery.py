@@ -2,7 +2,7 @@
 volume, a restore without DOCUMENT_DIR, a template fixed) and mails that did not arrive.
 
 Receipts are write-once: `regenerate` writes a receipt that is missing or unreadable and
-leaves a good one alone; with `replace` it writes a new one and keeps the old one beside
+leaves a good one alone, and one never asked for to be made when it is; with `replace` it writes a new one and keeps the old one beside
 it (`<receipt>.pdf.replaced-<UTC time>`), never losing what a resident was given.
 Mails go out again through their outbox jobs (the same keys, so the same Message-ID: a
 repeat is recognisable); without MAIL_URL the .eml record is written anew."""
@@ -26,7 +26,7 @@ from app.notify import mail
 
 from .effects import MAIL_DEPARTMENT, MAIL_RESIDENT
 from .models import Submission, is_deleted
-from .receipts import receipt_path, render_receipt
+from .receipts import ON_REQUEST, receipt_path, receipt_state, render_receipt
 from .store import find_by_receipt
 
 MAIL_KINDS = (MAIL_RESIDENT, MAIL_DEPARTMENT)
@@ -63,11 +63,14 @@ def _readable(path) -> bool:
 
 
 def regenerate(sub: Submission, *, replace: bool = False) -> str:
-    """One receipt → what was done: kept, written, replaced, or skipped (personal data
-    deleted after its retention period: there is nothing to put in it)."""
+    """One receipt → what was done: kept, written, replaced, skipped (personal data
+    deleted after its retention period: there is nothing to put in it) or on_request
+    (never asked for: it is made when it is)."""
     if is_deleted(sub):
         return "skipped"
     path = receipt_path(sub)
+    if not path.exists() and receipt_state(sub) == ON_REQUEST:
+        return "on_request"
     if path.exists() and _readable(path) and not replace:
         return "kept"
     data = render_receipt(sub)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     cast,
     insert,
+    null,
     select,
     union_all,
     update,
@@ -45,7 +46,7 @@ from .codes import normalise_access_code, normalise_receipt_no, random_code
 from .drafts import submission_of
 from .effects import submission_jobs
 from .models import Draft, StoredFile, Submission, SubmissionEvent
-from .uploads import Upload, discard_files, refs_in, store_upload
+from .uploads import Upload, asks_for_files, discard_files, refs_in, store_upload
 from .validation import context
 from .versions import Version, definition, version_by_id
 
@@ -120,7 +121,7 @@ def _insert_at_once(conn, row: dict, jobs: list[dict]) -> tuple[int, list[int]]:
     for n, j in enumerate(jobs):
         params |= _job_params(n, j)
     got = _at_once_statement(len(jobs)).rows(conn, params)
-    return got[0][1], sorted(r[0] for r in got)
+    return got[0][1], sorted(r[0] for r in got if r[0] is not None)
 
 
 def _submission_params(row: dict) -> dict:
@@ -190,7 +191,8 @@ def _statements() -> _OneByOne:
 
 @cache
 def _at_once_statement(jobs: int) -> Prepared:
-    """Built once per number of jobs, with parameters for every value."""
+    """Built once per number of jobs, with parameters for every value → rows of (job id,
+    submission id); without jobs one row (NULL, submission id)."""
     subs, events, outbox = _tables()
     new = (
         insert(subs)
@@ -208,6 +210,8 @@ def _at_once_statement(jobs: int) -> Prepared:
         )
         .cte("first_event")
     )
+    if not jobs:
+        return Prepared(select(null(), new.c.id).add_cte(new, first_event))
     parts = [
         select(
             new.c.id,
@@ -256,12 +260,16 @@ def submit_draft(draft: Draft, ctx: Context, *, declared: bool) -> tuple[Receipt
             )
         # the submission holds the answers now: the draft keeps no copy, no resume code,
         # and no file the submission does not have
-        unused = list(
-            db.session.scalars(
-                select(StoredFile).where(
-                    StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
+        unused = (
+            list(
+                db.session.scalars(
+                    select(StoredFile).where(
+                        StoredFile.draft_id == draft.id, StoredFile.submission_id.is_(None)
+                    )
                 )
             )
+            if asks_for_files(f for _, f in defn.all_fields())
+            else []  # a form without file questions: its drafts hold no files
         )
         for row in unused:
             db.session.delete(row)

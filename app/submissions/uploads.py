@@ -101,6 +101,12 @@ def files_on_page(draft, page: Page) -> dict[str, list[dict]]:
     return out
 
 
+def asks_for_files(fields) -> bool:
+    """Whether any of these questions (or of a group's) takes files: only then can a draft
+    hold files of theirs."""
+    return any(f.type == "file" or asks_for_files(f.fields) for f in fields)
+
+
 @dataclass
 class PageUploads:
     """A page's file fields after a request: their values for the answers, the refusals
@@ -123,6 +129,8 @@ def take_uploads(
     single-file field, is deleted at once (row and bytes); an upload that would take the
     draft over its quota is refused at its field, like one the field refuses."""
     out = PageUploads()
+    if not asks_for_files(page.fields):
+        return out  # nothing to take: no statement, no commit
     used = draft_usage(draft)
     stored: list[StoredFile] = []
     dropped: list[StoredFile] = []

@@ -134,6 +134,9 @@ def test_the_receipt_downloads_from_the_done_and_the_status_pages(shipped_app):
 
 def test_while_the_receipt_is_being_made_the_pages_say_so(shipped_app):
     client, body, done = _pages(shipped_app)
+    # not asked for yet: the link is offered, and no job or file exists
+    assert "申請受付票（PDF）をダウンロード" in client.get(done).get_data(as_text=True)
+    assert client.get(f"{done}/receipt.pdf").status_code == 200  # asked: made (no queue)
     with shipped_app.app_context():
         sub = db.session.scalar(
             select(Submission).where(Submission.receipt_no == body["receipt_no"])

@@ -260,3 +260,12 @@ def backend_jobs_app(request, make_app, tmp_path, receiver):
     with app.app_context():
         db.session.remove()
         db.drop_all()
+
+
+def ask_receipt(app, body: dict):
+    """The resident asks for the receipt PDF through the API (made when first asked for:
+    at once without a queue) → the response."""
+    return app.test_client().get(
+        f"/api/v1/submissions/{body['receipt_no']}/receipt.pdf",
+        headers={"X-Access-Code": body["access_code"]},
+    )

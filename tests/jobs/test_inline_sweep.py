@@ -1,6 +1,6 @@
 """Inline jobs recover by themselves: the web process sweeps at start and now and then.
 
-A server killed just after a submission leaves the receipt job `running` and the
+A server killed just after a submission leaves the resident's mail job `running` and the
 rest `pending`; the app started next completes them without anyone running
 `flask jobs sweep`.
 """
@@ -62,15 +62,15 @@ def test_work_left_by_a_crash_is_completed_by_the_next_start(
     monkeypatch.undo()
     lease = timedelta(seconds=jobs_app.config["JOB_LEASE_SECONDS"] + 60)
     with jobs_app.app_context():
-        # the receipt had been taken by the dead process, long enough ago
+        # the resident's mail had been taken by the dead process, long enough ago
         db.session.execute(
             update(OutboxJob)
-            .where(OutboxJob.kind == "receipt_pdf")
+            .where(OutboxJob.kind == "mail_resident")
             .values(state="running", attempts=1, started_at=utcnow() - lease)
         )
         db.session.commit()
     before = {k: r.state for k, r in outbox_rows(jobs_app).items()}
-    assert sorted(before.values()) == ["pending", "pending", "pending", "running"]
+    assert sorted(before.values()) == ["pending", "pending", "running"]
 
     app, running = restarted(make_app, jobs_app, JOB_INLINE_SWEEP=True)
     assert running is not None
@@ -79,8 +79,8 @@ def test_work_left_by_a_crash_is_completed_by_the_next_start(
         outbox_rows(app)
     )
     rows = outbox_rows(app)
-    receipt = next(r for k, r in rows.items() if k.startswith("receipt_pdf"))
-    assert receipt.attempts == 2  # the dead attempt, then this one
+    mail = next(r for k, r in rows.items() if k.startswith("mail_resident"))
+    assert mail.attempts == 2  # the dead attempt, then this one
     assert len(receiver.requests) == 1
     assert receiver.requests[0]["body"].decode().count(body["receipt_no"]) == 1
 

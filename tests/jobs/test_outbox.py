@@ -14,7 +14,7 @@ from app.jobs.models import OutboxJob
 from app.submissions import store
 from app.submissions.models import Submission
 
-from .conftest import ANSWERS, outbox_rows, submit
+from .conftest import ANSWERS, ask_receipt, outbox_rows, submit
 
 
 def receipts(app):
@@ -30,8 +30,7 @@ def test_a_submission_writes_its_jobs_and_they_run_inline(jobs_app, receiver):
     rows = outbox_rows(jobs_app)
     with jobs_app.app_context():
         sub_id = db.session.scalar(select(Submission.id))
-    assert set(rows) == {
-        f"receipt_pdf:{sub_id}",
+    assert set(rows) == {  # the receipt PDF is not made until it is asked for
         f"mail_resident:{sub_id}",
         f"mail_department:{sub_id}:0",
         f"webhook:{sub_id}:1",
@@ -39,6 +38,9 @@ def test_a_submission_writes_its_jobs_and_they_run_inline(jobs_app, receiver):
     assert {r.state for r in rows.values()} == {"done"}, {
         k: (r.state, r.last_error) for k, r in rows.items()
     }
+    assert receipts(jobs_app) == []
+    assert ask_receipt(jobs_app, body).data.startswith(b"%PDF")
+    assert outbox_rows(jobs_app)[f"receipt_pdf:{sub_id}"].state == "done"
     assert [p.name for p in receipts(jobs_app)] == [f"{body['receipt_no']}.pdf"]
     assert [p.name for p in emls(jobs_app)] == [
         f"mail_department-{sub_id}-0.eml",
@@ -70,7 +72,7 @@ def test_the_jobs_are_in_the_submissions_transaction(jobs_app, monkeypatch):
 
 
 def test_a_job_run_twice_makes_one_pdf_and_one_email(jobs_app):
-    submit(jobs_app)
+    ask_receipt(jobs_app, submit(jobs_app))
     pdf_before = receipts(jobs_app)[0].stat().st_mtime_ns
     rows = outbox_rows(jobs_app)
     with jobs_app.app_context():
@@ -91,11 +93,11 @@ def test_a_job_run_twice_makes_one_pdf_and_one_email(jobs_app):
 
 
 def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, monkeypatch):
-    real = registry.HANDLERS["receipt_pdf"]
-    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    real = registry.HANDLERS["mail_resident"]
+    monkeypatch.setitem(registry.HANDLERS, "mail_resident", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 3
     submit(jobs_app)
-    key = next(k for k in outbox_rows(jobs_app) if k.startswith("receipt"))
+    key = next(k for k in outbox_rows(jobs_app) if k.startswith("mail_resident"))
     row = outbox_rows(jobs_app)[key]
     assert (row.state, row.attempts) == ("pending", 1) and "ZeroDivisionError" in row.last_error
     with jobs_app.app_context():
@@ -110,10 +112,10 @@ def test_failures_back_off_then_fail_then_retry_from_the_admin_list(jobs_app, mo
         assert outbox.sweep(later + timedelta(hours=1), periodic=False).handed_out == 1
         failed = outbox.failed_jobs()
         assert [j.key for j in failed] == [key] and failed[0].attempts == 3
-        monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", real)
+        monkeypatch.setitem(registry.HANDLERS, "mail_resident", real)
         assert outbox.retry(failed[0].id).state == "done"
         assert outbox.retry(failed[0].id) is None  # only failed jobs are retried
-    assert len(receipts(jobs_app)) == 1
+    assert len([p for p in emls(jobs_app) if p.name.startswith("mail_resident")]) == 1
 
 
 def test_a_permanent_error_fails_at_once(jobs_app, receiver):
@@ -126,7 +128,7 @@ def test_a_permanent_error_fails_at_once(jobs_app, receiver):
 
 def test_the_sweep_takes_back_abandoned_jobs(jobs_app):
     submit(jobs_app)
-    key = next(k for k in outbox_rows(jobs_app) if k.startswith("receipt"))
+    key = next(k for k in outbox_rows(jobs_app) if k.startswith("mail_resident"))
     with jobs_app.app_context():
         job = db.session.scalar(select(OutboxJob).where(OutboxJob.key == key))
         job.state, job.started_at = "running", utcnow()  # a worker took it, then died
@@ -154,7 +156,7 @@ def test_periodic_jobs_are_written_once_and_run_in_the_same_sweep(jobs_app):
 
 
 def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
-    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    monkeypatch.setitem(registry.HANDLERS, "mail_resident", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
     submit(jobs_app)
     runner = jobs_app.test_cli_runner()
@@ -178,7 +180,7 @@ def test_cli_sweep_list_retry_and_worker_without_redis(jobs_app, monkeypatch):
 def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
     from flask import render_template_string
 
-    monkeypatch.setitem(registry.HANDLERS, "receipt_pdf", lambda job: 1 / 0)
+    monkeypatch.setitem(registry.HANDLERS, "mail_resident", lambda job: 1 / 0)
     jobs_app.config["JOB_MAX_ATTEMPTS"] = 1
     submit(jobs_app)
     with jobs_app.test_request_context():
@@ -187,7 +189,7 @@ def test_failed_jobs_partial_shows_a_retry_button(jobs_app, monkeypatch):
             jobs=outbox.failed_jobs(),
         )
     assert (
-        "receipt_pdf:" in html
+        "mail_resident:" in html
         and "再実行" in html
         and 'method="post"' in html
         and "ZeroDivisionError" in html
@@ -203,6 +205,7 @@ def test_the_whole_cycle_on_each_database(backend_jobs_app, monkeypatch):
     real = registry.HANDLERS["mail_resident"]
     monkeypatch.setitem(registry.HANDLERS, "mail_resident", lambda job: 1 / 0)
     body = submit(app)
+    assert ask_receipt(app, body).status_code == 200
     key = next(k for k in outbox_rows(app) if k.startswith("mail_resident"))
     assert outbox_rows(app)[key].state == "pending"
     monkeypatch.setitem(registry.HANDLERS, "mail_resident", real)
@@ -255,7 +258,6 @@ def test_a_submission_writes_the_same_rows_on_each_database(backend_jobs_app):
         assert [(e.status, e.at) for e in events] == [("received", sub.created_at)]
     rows = outbox_rows(app)
     assert set(rows) == {
-        f"receipt_pdf:{sub.id}",
         f"mail_resident:{sub.id}",
         f"mail_department:{sub.id}:0",
         f"webhook:{sub.id}:1",
@@ -264,4 +266,47 @@ def test_a_submission_writes_the_same_rows_on_each_database(backend_jobs_app):
     assert rows[f"webhook:{sub.id}:1"].payload["url"].startswith("http://127.0.0.1")
     # the same key again: the same answer, nothing written twice
     assert submit(app, key="same-rows")["receipt_no"] == body["receipt_no"]
-    assert len(outbox_rows(app)) == 4
+    assert len(outbox_rows(app)) == 3
+
+
+QUIET_FORM = """\
+id: quiet-permit
+version: 1
+procedure: A
+title: {ja: 届出, en: Notice}
+pages:
+  - id: about
+    title: {ja: 届出者, en: Who}
+    fields:
+      - {id: name, type: text, label: {ja: 氏名, en: Name}, required: true}
+"""
+
+
+def test_a_submission_that_sets_off_no_job_is_stored_on_each_database(backend_jobs_app, tmp_path):
+    """No e-mail asked, no output: nothing for a worker until the receipt is asked for.
+    PostgreSQL's one statement then writes the submission and its first event alone."""
+    from app.submissions import versions
+    from app.submissions.models import SubmissionEvent
+
+    app = backend_jobs_app
+    form = tmp_path / "quiet-permit.yaml"
+    form.write_text(QUIET_FORM, encoding="utf-8")
+    with app.app_context():
+        assert not versions.load_forms([form]).problems
+    r = app.test_client().post(
+        "/api/v1/forms/quiet-permit/submissions", json={"answers": {"name": "伊勢花子"}}
+    )
+    assert r.status_code == 201, r.get_data(as_text=True)
+    body = r.get_json()
+    assert outbox_rows(app) == {}
+    with app.app_context():
+        sub = db.session.scalar(
+            select(Submission).where(Submission.receipt_no == body["receipt_no"])
+        )
+        assert sub.answers == {"name": "伊勢花子"}
+        events = db.session.scalars(
+            select(SubmissionEvent.status).where(SubmissionEvent.submission_id == sub.id)
+        ).all()
+        assert events == ["received"]
+    assert ask_receipt(app, body).data.startswith(b"%PDF")
+    assert list(outbox_rows(app)) == [f"receipt_pdf:{sub.id}"]

@@ -33,7 +33,7 @@ from app.submissions.retention import purge_expired
 from tests.faults.conftest import FORM_ID, WEB_APPLICANT, load_form, png
 from tests.submissions.conftest import Resident
 
-from .conftest import submit
+from .conftest import ask_receipt, submit
 
 
 def close(app, receipt_no: str, status: str, days_ago: int, *, created_days_ago: int | None = None):
@@ -58,10 +58,10 @@ def state(receipt_no: str):
 
 
 def test_closed_past_retention_loses_personal_data_and_files_but_keeps_the_counts(jobs_app):
-    old = submit(jobs_app)["receipt_no"]
-    recent = submit(jobs_app, key="recent")["receipt_no"]
-    still_open = submit(jobs_app, key="open")["receipt_no"]
-    long_ago_decided_now = submit(jobs_app, key="slow")["receipt_no"]
+    bodies = [submit(jobs_app, key=key) for key in (None, "recent", "open", "slow")]
+    for body in bodies:  # each resident downloaded their receipt
+        assert ask_receipt(jobs_app, body).status_code == 200
+    old, recent, still_open, long_ago_decided_now = (b["receipt_no"] for b in bodies)
     close(jobs_app, old, "approved", days_ago=31)  # retention_days: 30
     close(jobs_app, recent, "rejected", days_ago=29)
     close(jobs_app, long_ago_decided_now, "approved", days_ago=1, created_days_ago=400)

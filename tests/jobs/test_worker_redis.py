@@ -73,11 +73,24 @@ def test_a_real_worker_runs_a_submissions_jobs(make_app, tmp_path, receiver, sha
     assert {r.state for r in rows.values()} == {"queued"} and all(
         r.rq_job_id for r in rows.values()
     )
-    assert files(app, "*.pdf") == []  # nothing slow happened in the request
     assert work(app, name=prefix.replace(":", "_") + "w1")
     assert {r.state for r in outbox_rows(app).values()} == {"done"}
-    assert [p.name for p in files(app, "*.pdf")] == [f"{body['receipt_no']}.pdf"]
     assert len(files(app, "*.eml")) == 2 and len(receiver.requests) == 1
+    # the receipt is made when the resident first asks for it: by the worker, meanwhile 202
+    assert files(app, "*.pdf") == []
+    client = app.test_client()
+    url = f"/api/v1/submissions/{body['receipt_no']}/receipt.pdf"
+    headers = {"X-Access-Code": body["access_code"]}
+    r = client.get(url, headers=headers)
+    assert r.status_code == 202 and r.headers["Retry-After"] == "5"
+    assert client.get(url, headers=headers).status_code == 202  # asked again: still one job
+    key = next(k for k in outbox_rows(app) if k.startswith("receipt_pdf"))
+    assert outbox_rows(app)[key].state == "queued" and files(app, "*.pdf") == []
+    assert work(app, name=prefix.replace(":", "_") + "w2")
+    r = client.get(url, headers=headers)
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    assert [p.name for p in files(app, "*.pdf")] == [f"{body['receipt_no']}.pdf"]
+    assert [k for k in outbox_rows(app) if k.startswith("receipt_pdf")] == [key]
 
 
 def test_redis_stopped_mid_run_submissions_are_stored_and_their_jobs_done_once_it_is_back(
@@ -85,10 +98,10 @@ def test_redis_stopped_mid_run_submissions_are_stored_and_their_jobs_done_once_i
 ):
     app = make_app(**settings(tmp_path, private_redis.url, "t:", JOB_REQUEUE_AFTER_SECONDS=0))
     load(app, tmp_path, receiver.url)
-    first = submit(app)  # queued in Redis …
+    submit(app)  # queued in Redis …
     private_redis.stop()  # … which then goes away, and with it the queue (nothing on disk)
     started = time.monotonic()
-    second = submit(app, key="while-down")
+    submit(app, key="while-down")
     assert time.monotonic() - started < 5  # accepted at once, not after waiting on Redis
     states = {k: r.state for k, r in outbox_rows(app).items()}
     assert sorted(set(states.values())) == ["pending", "queued"]
@@ -97,10 +110,6 @@ def test_redis_stopped_mid_run_submissions_are_stored_and_their_jobs_done_once_i
     private_redis.start()
     assert work(app)  # its sweep finds the lost and the pending jobs
     assert {r.state for r in outbox_rows(app).values()} == {"done"}
-    assert {p.name for p in files(app, "*.pdf")} == {
-        f"{first['receipt_no']}.pdf",
-        f"{second['receipt_no']}.pdf",
-    }
     assert len(files(app, "*.eml")) == 4 and len(receiver.requests) == 2
 
 
@@ -114,14 +123,14 @@ WORKER = textwrap.dedent("""
     options = json.loads(sys.argv[1])
     marker = pathlib.Path(options.pop("marker"))
     app = create_app(TestConfig, **options)
-    real = registry.HANDLERS["receipt_pdf"]
+    real = registry.HANDLERS["mail_resident"]
 
     def slow(job):
         marker.write_text("started")
         time.sleep(60)  # killed before this ends
         return real(job)
 
-    registry.HANDLERS["receipt_pdf"] = slow
+    registry.HANDLERS["mail_resident"] = slow
     run_worker(app, burst=True, logging_level="WARNING")
 """)
 
@@ -132,7 +141,7 @@ def test_a_worker_killed_mid_job_the_sweep_completes_it(
     options = settings(tmp_path, private_redis.url, "k:")
     app = make_app(**options)
     load(app, tmp_path, receiver.url)
-    body = submit(app)
+    submit(app)
     marker = tmp_path / "started"
     options.update(
         instance_path=app.instance_path,
@@ -158,8 +167,9 @@ def test_a_worker_killed_mid_job_the_sweep_completes_it(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
 
-    key = next(k for k in outbox_rows(app) if k.startswith("receipt_pdf"))
-    assert outbox_rows(app)[key].state == "running" and files(app, "*.pdf") == []
+    key = next(k for k in outbox_rows(app) if k.startswith("mail_resident"))
+    assert outbox_rows(app)[key].state == "running"
+    assert files(app, "mail_resident-*.eml") == []
     with app.app_context():
         assert outbox.sweep(periodic=False).abandoned == 0  # its lease has not run out
         report = outbox.sweep(
@@ -173,7 +183,7 @@ def test_a_worker_killed_mid_job_the_sweep_completes_it(
     assert work(app)
     rows = outbox_rows(app)
     assert {r.state for r in rows.values()} == {"done"} and rows[key].attempts == 2
-    assert [p.name for p in files(app, "*.pdf")] == [f"{body['receipt_no']}.pdf"]
+    assert len(files(app, "mail_resident-*.eml")) == 1
 
 
 def test_a_job_delivered_twice_makes_one_pdf_one_email_one_post(
@@ -192,5 +202,5 @@ def test_a_job_delivered_twice_makes_one_pdf_one_email_one_post(
     assert work(app)
     rows = outbox_rows(app)
     assert {(r.state, r.attempts) for r in rows.values()} == {("done", 1)}
-    assert len(files(app, "*.pdf")) == 1 and len(files(app, "mail_resident-*.eml")) == 1
+    assert len(files(app, "mail_resident-*.eml")) == 1
     assert len(receiver.requests) == 1

@@ -321,8 +321,9 @@ def test_the_case_page_offers_the_return_form_while_it_can_be_returned(office, s
 def test_a_resubmission_gets_its_own_receipt_and_the_first_is_kept(office, tmp_path):
     app, _ = office
     _resident, no, code = submit_with_photo(app)
-    staff_return(app, no, message="人数を確認してください。", marked=["count"])
     visitor = look_up(app, no, code)
+    assert visitor.get(f"/status/{no}/receipt.pdf").status_code == 200  # the first, downloaded
+    staff_return(app, no, message="人数を確認してください。", marked=["count"])
     visitor.post(f"/status/{no}/correction")
     visitor.post(
         f"/apply/test-permit/correction/{no}/more?from=check",

@@ -12,7 +12,7 @@ from app.clock import today
 from app.extensions import db
 from app.jobs.models import FAILED, OutboxJob
 from app.submissions.models import Submission
-from tests.jobs.conftest import jobs_app, receiver, submit  # noqa: F401 - fixtures
+from tests.jobs.conftest import ask_receipt, jobs_app, receiver, submit  # noqa: F401 - fixtures
 
 
 def _receipt(app, receipt_no: str) -> Path:
@@ -20,8 +20,16 @@ def _receipt(app, receipt_no: str) -> Path:
     return path
 
 
+def _downloaded(app) -> str:
+    """A submission whose receipt the resident has downloaded → its receipt number."""
+    body = submit(app)
+    assert ask_receipt(app, body).status_code == 200
+    return body["receipt_no"]
+
+
 def test_a_lost_receipt_is_written_again_and_a_good_one_kept(jobs_app):  # noqa: F811
-    receipt_no = submit(jobs_app)["receipt_no"]
+    never_asked = submit(jobs_app, key="never-asked")["receipt_no"]
+    receipt_no = _downloaded(jobs_app)
     path = _receipt(jobs_app, receipt_no)
     original = path.read_bytes()
     path.unlink()
@@ -34,6 +42,8 @@ def test_a_lost_receipt_is_written_again_and_a_good_one_kept(jobs_app):  # noqa:
     day = today().isoformat()
     ranged = run(args=["receipts", "regenerate", "--from", day, "--to", day])
     assert f"{receipt_no}: kept" in ranged.output and "kept=1" in ranged.output
+    # one never asked for is left to be made when it is
+    assert f"{never_asked}: on_request" in ranged.output and "on_request=1" in ranged.output
     path.write_bytes(b"garbage")  # unreadable: written again, the damaged file kept aside
     assert f"{receipt_no}: replaced" in run(args=["receipts", "regenerate", receipt_no]).output
     assert path.read_bytes().startswith(b"%PDF-") and len(original) > 100
@@ -42,7 +52,7 @@ def test_a_lost_receipt_is_written_again_and_a_good_one_kept(jobs_app):  # noqa:
 def test_days_are_days_in_japan(jobs_app):  # noqa: F811
     """00:30 on 4 December in Japan is 15:30 on 3 December in UTC: an operator asking for
     the 4th (days in Japan) gets it, asking for the 3rd does not."""
-    receipt_no = submit(jobs_app)["receipt_no"]
+    receipt_no = _downloaded(jobs_app)
     with jobs_app.app_context():
         db.session.execute(
             update(Submission)
@@ -58,7 +68,7 @@ def test_days_are_days_in_japan(jobs_app):  # noqa: F811
 
 
 def test_replace_keeps_the_old_receipt_beside_the_new(jobs_app):  # noqa: F811
-    receipt_no = submit(jobs_app)["receipt_no"]
+    receipt_no = _downloaded(jobs_app)
     path = _receipt(jobs_app, receipt_no)
     r = jobs_app.test_cli_runner().invoke(args=["receipts", "regenerate", "--replace", receipt_no])
     assert f"{receipt_no}: replaced" in r.output
