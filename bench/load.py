@@ -40,7 +40,9 @@ attachments and receipt, as below), and the p95 of the page requests within LOAD
 Afterwards it waits (at most LOAD_DRAIN_SECONDS, 120) for the workers to finish every
 job, then checks that every acknowledged submission has its row in PostgreSQL (with its
 own answers, and its attachments) and that its receipt PDF is served (application/pdf,
-from the endpoint the resident uses: the done page's link, or the API).
+from the endpoint the resident uses: the done page's link, or the API; a receipt is made
+when first asked for: each is asked for once, the queue drains again, and those answered
+202 are asked again after its Retry-After, for at most LOAD_DRAIN_SECONDS).
 
 Writes bench/results/load.json (with the plan that ran, and its criteria) and prints a
 table; exits 1 unless there was no 5xx, no connection error or timeout, no unexpected
@@ -564,43 +566,76 @@ async def report_progress(stats: Stats, start: float, deadline: float, connectio
 # --- checks after the run ----------------------------------------------------------------
 
 
-async def check_pdfs(base: str, residents: list, subs: list[Submission], stats: Stats) -> dict:
+async def check_pdfs(
+    base: str, residents: list, subs: list[Submission], stats: Stats, settle=None
+) -> dict:
     """GET every receipt PDF as its resident would: the done page's link (web, same
-    session) or the API with the access code."""
+    session) or the API with the access code. A receipt is made when first asked for
+    (202 Retry-After until a worker has made it): each is asked for once, `settle` waits
+    for the queue to make them, then those answered 202 are asked again, after each 202's
+    Retry-After, for at most LOAD_DRAIN_SECONDS."""
     import aiohttp
 
     by_n = {r.n: r for r in residents if isinstance(r, Resident)}
     sem = asyncio.Semaphore(8)
-    missing, statuses = [], Counter()
+    statuses = Counter()  # every answer, the 202s included
     timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    start = time.monotonic()
 
-    async def one(s: Submission):
+    async def fetch(s: Submission) -> tuple[bool, float | None]:
+        """→ (served, seconds to wait before asking again when it is being made)"""
+        session = by_n[s.resident].session
+        if s.channel == "web":
+            url, headers = f"/apply/{s.form}/done/{s.receipt_no}/receipt.pdf", {}
+        else:
+            url = f"/api/v1/submissions/{s.receipt_no}/receipt.pdf"
+            headers = {"X-Access-Code": s.access_code}
         async with sem:
-            session = by_n[s.resident].session
-            if s.channel == "web":
-                url, headers = f"/apply/{s.form}/done/{s.receipt_no}/receipt.pdf", {}
-            else:
-                url = f"/api/v1/submissions/{s.receipt_no}/receipt.pdf"
-                headers = {"X-Access-Code": s.access_code}
             try:
                 async with session.get(url, headers=headers, timeout=timeout) as r:
                     body = await r.read()
                     statuses[r.status] += 1
-                    ok = (
+                    if r.status == 202:
+                        return False, float(r.headers.get("Retry-After") or 5)
+                    return (
                         r.status == 200
                         and r.headers.get("Content-Type", "").startswith("application/pdf")
                         and body.startswith(b"%PDF-")
-                    )
+                    ), None
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 statuses[type(exc).__name__] += 1
-                ok = False
-            if not ok:
-                missing.append(s.receipt_no)
+                return False, None
 
-    await asyncio.gather(*(one(s) for s in subs))
+    first = await asyncio.gather(*(fetch(s) for s in subs))
+    made = {s.receipt_no for s, (ok, _) in zip(subs, first, strict=True) if ok}
+    waiting = [(s, w) for s, (_, w) in zip(subs, first, strict=True) if w is not None]
+    made_after = None
+    if waiting:
+        if settle is not None:
+            await settle()  # the workers make the receipts asked for
+        made_after = round(time.monotonic() - start, 1)
+        deadline = start + DRAIN_SECONDS
+
+        async def again(s: Submission, wait: float) -> None:
+            while True:
+                ok, wait = await fetch(s)
+                if ok:
+                    made.add(s.receipt_no)
+                if wait is None or time.monotonic() + wait > deadline:
+                    return
+                await asyncio.sleep(wait)
+
+        await asyncio.gather(*(again(s, w) for s, w in waiting))
+    missing = [s.receipt_no for s in subs if s.receipt_no not in made]
     if missing:
         stats.note(f"receipt PDFs not served: {missing[:5]}")
-    return {"missing": missing, "statuses": {str(k): v for k, v in statuses.items()}}
+    return {
+        "missing": missing,
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "asked_again": len(waiting),  # made when first asked for (202)
+        "seconds": round(time.monotonic() - start, 1),
+        "made_after_seconds": made_after,  # the queue drained again (receipts made)
+    }
 
 
 def check_rows(db_url: str, subs: list[Submission], uploads: Path) -> dict:
@@ -1143,6 +1178,9 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "submissions_with_files": checks["rows"]["with_files"],
         "missing_files": len(checks["rows"]["missing_files"]),
         "pdf_check_statuses": checks["pdfs"]["statuses"],
+        "pdf_check_seconds": checks["pdfs"]["seconds"],
+        "pdf_made_on_request": checks["pdfs"]["asked_again"],
+        "pdf_made_within_seconds": checks["pdfs"]["made_after_seconds"],
         "server_log_errors": checks["server_errors"][:20],
         "examples": stats.examples,
         "meets": bool(meets),
@@ -1217,7 +1255,10 @@ def print_table(r: dict) -> None:
         f"stored rows     {r['rows_in_database']} in the database, {r['missing_rows']} missing, "
         f"{r['rows_unacknowledged']} stored without an answer reaching the resident"
     )
-    print(f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']}")
+    print(
+        f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']} "
+        f"in {r['pdf_check_seconds']} s ({r['pdf_made_on_request']} made when first asked for)"
+    )
     print(
         f"attachments     {r['submissions_with_files']} submissions with a file, "
         f"{r['missing_files']} of them missing it"
@@ -1277,7 +1318,13 @@ async def load_and_check(run: Run) -> dict:
         seconds, drained, _ = await drain(db_url, DRAIN_SECONDS)
         log(f"queue {'drained' if drained else 'NOT drained'} after {seconds:.1f} s; checking")
         rows = check_rows(db_url, stats.submissions, run.instance / "uploads")
-        pdfs = await check_pdfs(run.base, closables, stats.submissions, stats)
+        pdfs = await check_pdfs(
+            run.base,
+            closables,
+            stats.submissions,
+            stats,
+            settle=lambda: drain(db_url, DRAIN_SECONDS),
+        )
     finally:
         for c in closables:
             await c.close()
