@@ -25,21 +25,39 @@ the form's definition from the JSON API and submits there (201). With no pause b
 steps (LOAD_THINK_SECONDS, 0) every resident always has a request waiting: the server is
 saturated and the latencies are mostly queueing.
 
+LOAD_PLAN=xgov (`make load-1000`) runs the XGovFormBuilder project's own load plan instead
+(its JMeter plan for the runner: 1,000 users ramped up over 60 s, one pass each, through the
+pages) on the same set-up: LOAD_USERS 1,000 residents start one after the other, evenly
+spread over LOAD_RAMP_SECONDS (60); each completes LOAD_PASSES (1) of the forms through the
+pages (LOAD_API_SHARE 0), pausing 2–5 s (uniform, LOAD_THINK_SECONDS=2-5) before each step
+it takes (opening the form, starting it, sending a page, submitting: LOAD_THINK_BEFORE
+action; the page a redirect leads to is fetched at once, as a browser does), and stops.
+No end of the run cuts a form; a resident whose form goes wrong does not start again. The
+plan adds two criteria: every resident's form submitted (then stored, with its answers,
+attachments and receipt, as below), and the p95 of the page requests within LOAD_P95_MS
+(1,000 ms; a request that failed counts with the time it took, a timeout with 30 s). The queue may take up to LOAD_DRAIN_SECONDS 600 to drain (1,000 receipts).
+
 Afterwards it waits (at most LOAD_DRAIN_SECONDS, 120) for the workers to finish every
 job, then checks that every acknowledged submission has its row in PostgreSQL (with its
 own answers, and its attachments) and that its receipt PDF is served (application/pdf,
-from the endpoint the resident uses: the done page's link, or the API).
+from the endpoint the resident uses: the done page's link, or the API; a receipt is made
+when first asked for: each is asked for once, the queue drains again, and those answered
+202 are asked again after its Retry-After, for at most LOAD_DRAIN_SECONDS).
 
-Writes bench/results/load.json and prints a table; exits 1 unless there was no 5xx, no
-connection error or timeout, no unexpected status, no missing row, attachment or PDF and
-no job left undone. Configuration changed for the run: the rate limits are raised
+Writes bench/results/load.json (with the plan that ran, and its criteria) and prints a
+table; exits 1 unless there was no 5xx, no connection error or timeout, no unexpected
+status, no missing row, attachment or PDF, no job left undone, and the plan's criteria
+were met. Configuration changed for the run: the rate limits are raised
 (config.RATE_LIMITS: look-ups, sign-in, starting a form, pages with files, resume
 look-ups, anonymous API submissions), since all the load comes from one address, and
 JOB_PERIODIC is off (the daily and monthly jobs an empty database would get at once are
 not the residents' load).
 
-Settings (environment): LOAD_USERS, LOAD_SECONDS, LOAD_API_SHARE, LOAD_THINK_SECONDS
-(mean pause before each request, 0 = none), LOAD_DRAIN_SECONDS, LOAD_WEB_WORKERS (4),
+Settings (environment; a setting given wins over the plan's): LOAD_PLAN (loop | xgov),
+LOAD_USERS, LOAD_SECONDS, LOAD_API_SHARE, LOAD_THINK_SECONDS (mean pause before each
+request, 0 = none; or a range, "2-5"), LOAD_THINK_BEFORE (request | action),
+LOAD_RAMP_SECONDS (0: all start within 2 s), LOAD_PASSES (0: over and over until
+LOAD_SECONDS are over), LOAD_P95_MS (0: no limit), LOAD_DRAIN_SECONDS, LOAD_WEB_WORKERS (4),
 LOAD_WORKER_CLASS (gthread), LOAD_THREADS (4), LOAD_RQ_WORKERS (2), LOAD_TIMEOUT
 (seconds a request may take before it counts as an error, 30), TEST_DATABASE_URL,
 TEST_REDIS_URL.
@@ -77,19 +95,65 @@ from config import RATE_LIMITS, TestConfig  # noqa: E402  (the tests' server add
 RESULTS = ROOT / "bench" / "results"
 
 
+# A plan gives other defaults to the settings below; a setting in the environment wins.
+# "loop" (the default): residents fill forms over and over for LOAD_SECONDS, no pause.
+# "xgov": the XGovFormBuilder project's own load plan (its JMeter test plan for the runner:
+# 1,000 users ramped up over 60 s, one pass each, through the pages): each resident starts
+# at its moment of the ramp, pauses 2–5 s before each step, completes one form and stops.
+PLANS: dict[str, dict[str, str]] = {
+    "loop": {},
+    "xgov": {
+        "LOAD_USERS": "1000",
+        "LOAD_RAMP_SECONDS": "60",
+        "LOAD_PASSES": "1",
+        "LOAD_THINK_SECONDS": "2-5",
+        "LOAD_THINK_BEFORE": "action",
+        "LOAD_API_SHARE": "0",
+        "LOAD_P95_MS": "1000",
+        "LOAD_DRAIN_SECONDS": "600",
+        "LOAD_KEEPALIVE_SECONDS": "1",
+    },
+}
+PLAN = os.environ.get("LOAD_PLAN") or "loop"
+if PLAN not in PLANS:
+    raise SystemExit(f"LOAD_PLAN={PLAN}: not one of {', '.join(PLANS)}")
+
+
+def _setting(name: str) -> str | None:
+    return os.environ.get(name) or PLANS[PLAN].get(name)
+
+
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name) or default)
+    return int(_setting(name) or default)
 
 
 def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name) or default)
+    return float(_setting(name) or default)
+
+
+def _think(text: str) -> tuple[float, float]:
+    """LOAD_THINK_SECONDS: "3" is a mean (uniform 0–6 s), "2-5" a range (uniform 2–5 s)."""
+    low, dash, high = text.partition("-")
+    if dash:
+        return float(low), float(high)
+    return 0.0, 2 * float(text)
 
 
 USERS = _int("LOAD_USERS", 200)
 SECONDS = _float("LOAD_SECONDS", 60)
 API_SHARE = _float("LOAD_API_SHARE", 0.1)
-THINK = _float("LOAD_THINK_SECONDS", 0)
+THINK_TEXT = _setting("LOAD_THINK_SECONDS") or "0"
+THINK_RANGE = _think(THINK_TEXT)  # seconds of pause before a step: uniform in this range
+THINK = sum(THINK_RANGE) / 2  # the mean
+# before which requests a resident pauses: every "request", or each "action" (opening the
+# form, sending a page); the page a redirect leads to is then fetched at once, as a browser does
+THINK_BEFORE = _setting("LOAD_THINK_BEFORE") or "request"
+RAMP_SECONDS = _float("LOAD_RAMP_SECONDS", 0)  # 0: all start within the first 2 s
+PASSES = _int("LOAD_PASSES", 0)  # forms each resident completes; 0: over and over until the end
+P95_MS = _float("LOAD_P95_MS", 0)  # the page requests' p95 must stay within it; 0: no limit
 DRAIN_SECONDS = _float("LOAD_DRAIN_SECONDS", 120)
+# how long the residents keep an idle connection (0: aiohttp's own 15 s)
+KEEPALIVE_SECONDS = _float("LOAD_KEEPALIVE_SECONDS", 0)
 WEB_WORKERS = _int("LOAD_WEB_WORKERS", 4)
 WORKER_CLASS = os.environ.get("LOAD_WORKER_CLASS") or "gthread"
 THREADS = _int("LOAD_THREADS", 4)
@@ -234,9 +298,11 @@ class Stats:
     statuses: Counter = field(default_factory=Counter)
     unexpected: Counter = field(default_factory=Counter)  # "step status" → count
     errors: Counter = field(default_factory=Counter)  # connection errors, timeouts
+    failed_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     submissions: list[Submission] = field(default_factory=list)
     flows_started: int = 0
     flows_abandoned: int = 0  # stopped by the end of the run, between two steps
+    residents_done: int = 0  # residents who stopped by themselves (their LOAD_PASSES)
     examples: list[str] = field(default_factory=list)
     started: float = 0.0
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (end s, ms)
@@ -288,13 +354,16 @@ class Resident:
         )
         self.count = 0
 
-    async def request(self, step: str, method: str, url: str, expect: int, **kw):
+    async def request(
+        self, step: str, method: str, url: str, expect: int, action: bool = True, **kw
+    ):
+        """One request; `action` False: the page a redirect leads to (LOAD_THINK_BEFORE)."""
         import aiohttp
 
         if time.monotonic() >= self.deadline:
             raise RunOver  # no new request once the time is up
-        if THINK:
-            await asyncio.sleep(random.uniform(0, 2 * THINK))
+        if THINK and (action or THINK_BEFORE == "request"):
+            await asyncio.sleep(random.uniform(*THINK_RANGE))
         start = time.perf_counter()
         try:
             async with self.session.request(method, url, allow_redirects=False, **kw) as r:
@@ -304,7 +373,10 @@ class Resident:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             ms = (time.perf_counter() - start) * 1000
             self.stats.errors[f"{step} {type(exc).__name__}"] += 1
-            self.stats.note(f"{step} {method} {url}: {type(exc).__name__} after {ms:.0f} ms")
+            self.stats.failed_ms[step].append(ms)  # the time the resident waited for nothing
+            self.stats.note(
+                f"{step} {method} {url}: {type(exc).__name__} after {ms:.0f} ms {exc}".rstrip()
+            )
             raise Unexpected from exc
         ms = (time.perf_counter() - start) * 1000
         self.stats.latencies[step].append(ms)
@@ -338,7 +410,7 @@ class Resident:
             page_id = url.rsplit("/", 1)[-1]
             if page_id not in self.pages[form]:
                 self.fail("page_post unknown page", f"redirected to {url}")
-            html, _ = await self.request("page_get", "GET", url, 200)
+            html, _ = await self.request("page_get", "GET", url, 200, action=False)
             post = [("csrf_token", self.csrf(html)), ("action", "next")]
             attached = []
             for fid in self.pages[form][page_id]:
@@ -355,7 +427,7 @@ class Resident:
                 "page_post_file" if attached else "page_post", "POST", url, 302, data=body
             )
             url = self.location(h)
-        html, _ = await self.request("check", "GET", url, 200)
+        html, _ = await self.request("check", "GET", url, 200, action=False)
         self.own_answers("check", html, data)
         _, h = await self.request(
             "submit",
@@ -371,7 +443,7 @@ class Resident:
         # stored: the receipt number is in the answer (the PDF is checked with the session)
         sub = Submission("web", form, m.group(1), "", self.n, data["email"], len(files))
         self.stats.submissions.append(sub)
-        html, _ = await self.request("done", "GET", done, 200)
+        html, _ = await self.request("done", "GET", done, 200, action=False)
         self.own_answers("done", html, data)
         found = [x.strip() for x in RECEIPT.findall(html.decode("utf-8"))]
         if len(found) < 2 or found[0] != sub.receipt_no:
@@ -423,6 +495,8 @@ class Resident:
         # a fixed share of the residents use the API, the others the pages
         api_user = self.n < round(USERS * API_SHARE)
         while time.monotonic() < self.deadline:
+            if PASSES and self.count >= PASSES:
+                break  # one pass (LOAD_PASSES): done, or given up at its first problem
             form = FORMS[(self.n + self.count) % len(FORMS)]
             self.stats.flows_started += 1
             try:
@@ -431,20 +505,30 @@ class Resident:
                 self.stats.flows_abandoned += 1
                 return
             except Unexpected:
-                await asyncio.sleep(0.5)  # then start over, as a resident would
+                if not PASSES:
+                    await asyncio.sleep(0.5)  # then start over, as a resident would
+        self.stats.residents_done += 1
 
 
 async def run_load(base: str, pages: dict, connections) -> tuple[Stats, list, float]:
     import aiohttp
 
     stats = Stats(started=time.monotonic())
-    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    # an idle connection is given up before gunicorn's keep-alive (2 s) ends it: a request
+    # sent on a connection the server is closing at that moment is reset (a browser would
+    # send it again); with pauses of seconds between steps that race would count as errors
+    keepalive = {"keepalive_timeout": KEEPALIVE_SECONDS} if KEEPALIVE_SECONDS else {}
+    connector = aiohttp.TCPConnector(limit=0, force_close=False, **keepalive)
     start = time.monotonic()
-    deadline = start + SECONDS
+    # with LOAD_PASSES each resident stops after its forms: no end of the run cuts them
+    deadline = float("inf") if PASSES else start + SECONDS
     residents = [Resident(n, base, connector, stats, pages, deadline) for n in range(USERS)]
 
     async def staggered(r: Resident):
-        await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not all in one tick
+        if RAMP_SECONDS:  # the ramp: one resident after the other, evenly spread over it
+            await asyncio.sleep(RAMP_SECONDS * r.n / USERS)
+        else:
+            await asyncio.sleep(random.uniform(0, min(2.0, SECONDS / 10)))  # not in one tick
         await r.run()
 
     progress = asyncio.create_task(report_progress(stats, start, deadline, connections))
@@ -471,53 +555,87 @@ async def report_progress(stats: Stats, start: float, deadline: float, connectio
         if tick % 10:
             continue
         n = sum(len(v) for v in stats.latencies.values())
+        done = f", {stats.residents_done} residents done" if PASSES else ""
         log(
             f"{time.monotonic() - start:4.0f} s: {n} requests, {len(stats.submissions)} "
             f"submissions, {sum(stats.errors.values())} errors, "
-            f"{sum(stats.unexpected.values())} unexpected"
+            f"{sum(stats.unexpected.values())} unexpected{done}"
         )
 
 
 # --- checks after the run ----------------------------------------------------------------
 
 
-async def check_pdfs(base: str, residents: list, subs: list[Submission], stats: Stats) -> dict:
+async def check_pdfs(
+    base: str, residents: list, subs: list[Submission], stats: Stats, settle=None
+) -> dict:
     """GET every receipt PDF as its resident would: the done page's link (web, same
-    session) or the API with the access code."""
+    session) or the API with the access code. A receipt is made when first asked for
+    (202 Retry-After until a worker has made it): each is asked for once, `settle` waits
+    for the queue to make them, then those answered 202 are asked again, after each 202's
+    Retry-After, for at most LOAD_DRAIN_SECONDS."""
     import aiohttp
 
     by_n = {r.n: r for r in residents if isinstance(r, Resident)}
     sem = asyncio.Semaphore(8)
-    missing, statuses = [], Counter()
+    statuses = Counter()  # every answer, the 202s included
     timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    start = time.monotonic()
 
-    async def one(s: Submission):
+    async def fetch(s: Submission) -> tuple[bool, float | None]:
+        """→ (served, seconds to wait before asking again when it is being made)"""
+        session = by_n[s.resident].session
+        if s.channel == "web":
+            url, headers = f"/apply/{s.form}/done/{s.receipt_no}/receipt.pdf", {}
+        else:
+            url = f"/api/v1/submissions/{s.receipt_no}/receipt.pdf"
+            headers = {"X-Access-Code": s.access_code}
         async with sem:
-            session = by_n[s.resident].session
-            if s.channel == "web":
-                url, headers = f"/apply/{s.form}/done/{s.receipt_no}/receipt.pdf", {}
-            else:
-                url = f"/api/v1/submissions/{s.receipt_no}/receipt.pdf"
-                headers = {"X-Access-Code": s.access_code}
             try:
                 async with session.get(url, headers=headers, timeout=timeout) as r:
                     body = await r.read()
                     statuses[r.status] += 1
-                    ok = (
+                    if r.status == 202:
+                        return False, float(r.headers.get("Retry-After") or 5)
+                    return (
                         r.status == 200
                         and r.headers.get("Content-Type", "").startswith("application/pdf")
                         and body.startswith(b"%PDF-")
-                    )
+                    ), None
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 statuses[type(exc).__name__] += 1
-                ok = False
-            if not ok:
-                missing.append(s.receipt_no)
+                return False, None
 
-    await asyncio.gather(*(one(s) for s in subs))
+    first = await asyncio.gather(*(fetch(s) for s in subs))
+    made = {s.receipt_no for s, (ok, _) in zip(subs, first, strict=True) if ok}
+    waiting = [(s, w) for s, (_, w) in zip(subs, first, strict=True) if w is not None]
+    made_after = None
+    if waiting:
+        if settle is not None:
+            await settle()  # the workers make the receipts asked for
+        made_after = round(time.monotonic() - start, 1)
+        deadline = start + DRAIN_SECONDS
+
+        async def again(s: Submission, wait: float) -> None:
+            while True:
+                ok, wait = await fetch(s)
+                if ok:
+                    made.add(s.receipt_no)
+                if wait is None or time.monotonic() + wait > deadline:
+                    return
+                await asyncio.sleep(wait)
+
+        await asyncio.gather(*(again(s, w) for s, w in waiting))
+    missing = [s.receipt_no for s in subs if s.receipt_no not in made]
     if missing:
         stats.note(f"receipt PDFs not served: {missing[:5]}")
-    return {"missing": missing, "statuses": {str(k): v for k, v in statuses.items()}}
+    return {
+        "missing": missing,
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "asked_again": len(waiting),  # made when first asked for (202)
+        "seconds": round(time.monotonic() - start, 1),
+        "made_after_seconds": made_after,  # the queue drained again (receipts made)
+    }
 
 
 def check_rows(db_url: str, subs: list[Submission], uploads: Path) -> dict:
@@ -943,6 +1061,15 @@ def versions(run: Run) -> dict:
     return out
 
 
+def idle_seconds() -> float | None:
+    """CPU seconds the whole machine has been idle (all cores, /proc/stat); None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    return (int(fields[4]) + int(fields[5])) / os.sysconf("SC_CLK_TCK")  # idle + iowait
+
+
 def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -991,6 +1118,36 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         for step, values in sorted(stats.latencies.items())
     }
     subs = stats.submissions
+    # the plan's own criteria, beside the checks every run makes; the page requests' times
+    # count those that failed (a timeout at its 30 s) as well as the answered ones
+    waited = defaultdict(list)
+    for source in (stats.latencies, stats.failed_ms):
+        for step, values in source.items():
+            waited[step] += values
+    page_ms = [
+        ms for step, values in waited.items() if not step.startswith("api_") for ms in values
+    ]
+    page_p95 = percentile(page_ms, 95)
+    criteria = {}
+    if PASSES:  # every resident's forms stored (the checks below: with answers and receipt)
+        expected = USERS * PASSES
+        criteria["submissions"] = {
+            "expected": expected,
+            "acknowledged": len(subs),
+            "met": len(subs) == expected,
+        }
+    if P95_MS:
+        criteria["page_p95_ms"] = {
+            "limit": P95_MS,
+            "measured": page_p95,
+            "met": page_p95 is not None and page_p95 <= P95_MS,
+            # which requests were slow: per step, how many took longer than the limit
+            "over_limit_by_step": {
+                step: sum(1 for ms in values if ms > P95_MS)
+                for step, values in sorted(waited.items())
+                if any(ms > P95_MS for ms in values)
+            },
+        }
     meets = (
         requests > 0
         and len(subs) > 0
@@ -1002,14 +1159,20 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         and not checks["pdfs"]["missing"]
         and checks["drained"]
         and not checks["rows"]["jobs_not_done"]
+        and all(c["met"] for c in criteria.values())
     )
     instance = "<instance>"
     return {
         "name": "load",
+        "plan": PLAN,
         "users": USERS,
-        "seconds": SECONDS,
+        "seconds": None if PASSES else SECONDS,
+        "ramp_seconds": RAMP_SECONDS,
+        "passes": PASSES or None,
         "elapsed_seconds": round(elapsed, 1),
         "think_seconds": THINK,
+        "think_range_seconds": list(THINK_RANGE),
+        "think_before": THINK_BEFORE,
         "api_share": API_SHARE,
         "forms": list(FORMS),
         "requests": requests,
@@ -1019,6 +1182,7 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "submissions_per_second": round(len(subs) / elapsed, 2) if elapsed else None,
         "flows_started": stats.flows_started,
         "flows_cut_by_end": stats.flows_abandoned,
+        "residents_done": stats.residents_done,
         "status_counts": {str(k): v for k, v in sorted(stats.statuses.items())},
         "unexpected": dict(stats.unexpected),
         "connection_errors": dict(stats.errors),
@@ -1026,6 +1190,8 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "p95_ms": percentile(all_ms, 95),
         "p99_ms": percentile(all_ms, 99),
         "max_ms": round(max(all_ms), 1) if all_ms else None,
+        "page_p95_ms": page_p95,
+        "criteria": criteria,
         "steps": steps,
         "timeline": timeline(stats),
         "cpu_seconds_during_load": checks["cpu"],
@@ -1042,6 +1208,9 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
         "submissions_with_files": checks["rows"]["with_files"],
         "missing_files": len(checks["rows"]["missing_files"]),
         "pdf_check_statuses": checks["pdfs"]["statuses"],
+        "pdf_check_seconds": checks["pdfs"]["seconds"],
+        "pdf_made_on_request": checks["pdfs"]["asked_again"],
+        "pdf_made_within_seconds": checks["pdfs"]["made_after_seconds"],
         "server_log_errors": checks["server_errors"][:20],
         "examples": stats.examples,
         "meets": bool(meets),
@@ -1059,9 +1228,15 @@ def report(run: Run, stats: Stats, elapsed: float, checks: dict) -> dict:
 
 def print_table(r: dict) -> None:
     print()
+    low, high = r["think_range_seconds"]
+    pause = f"pause {low:g}–{high:g} s before each {r['think_before']}" if high else "no pause"
+    if r["passes"]:
+        length = f"ramped up over {r['ramp_seconds']:g} s, {r['passes']} form(s) each"
+    else:
+        length = f"for {r['seconds']:.0f} s"
     print(
-        f"load: {r['users']} residents for {r['seconds']:.0f} s "
-        f"({r['api_share']:.0%} through the API, think time {r['think_seconds']} s); "
+        f"load, plan {r['plan']}: {r['users']} residents {length} "
+        f"({r['api_share']:.0%} through the API, {pause}); "
         f"gunicorn {WEB_WORKERS} × {WORKER_CLASS}"
         + (f"/{THREADS} threads" if WORKER_CLASS == "gthread" else "")
         + f", {r['server']['rq_workers']} RQ workers"
@@ -1110,7 +1285,10 @@ def print_table(r: dict) -> None:
         f"stored rows     {r['rows_in_database']} in the database, {r['missing_rows']} missing, "
         f"{r['rows_unacknowledged']} stored without an answer reaching the resident"
     )
-    print(f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']}")
+    print(
+        f"receipt PDFs    {r['missing_pdfs']} missing; checks {r['pdf_check_statuses']} "
+        f"in {r['pdf_check_seconds']} s ({r['pdf_made_on_request']} made when first asked for)"
+    )
     print(
         f"attachments     {r['submissions_with_files']} submissions with a file, "
         f"{r['missing_files']} of them missing it"
@@ -1119,6 +1297,18 @@ def print_table(r: dict) -> None:
         print(f"server log      {line}")
     for line in r["examples"][:10]:
         print(f"example         {line}")
+    for name, c in r["criteria"].items():
+        if name == "submissions":
+            print(
+                f"criterion       {c['acknowledged']} of {c['expected']} forms submitted: "
+                f"{'met' if c['met'] else 'NOT met'}"
+            )
+        elif name == "page_p95_ms":
+            print(
+                f"criterion       page requests' p95 {c['measured']} ms, limit {c['limit']:g} ms: "
+                f"{'met' if c['met'] else 'NOT met'}"
+                + (f"; longer than the limit: {c['over_limit_by_step']}" if not c["met"] else "")
+            )
     print(f"meets           {'yes' if r['meets'] else 'NO'}")
 
 
@@ -1131,14 +1321,17 @@ def _terminate(signum, _frame):
 
 async def load_and_check(run: Run) -> dict:
     pages = form_pages(run.base)
+    length = f"ramped over {RAMP_SECONDS:g} s, {PASSES} pass(es)" if PASSES else f"{SECONDS:.0f} s"
     log(
-        f"{USERS} residents for {SECONDS:.0f} s against {run.base} "
+        f"plan {PLAN}: {USERS} residents, {length}, against {run.base} "
         f"(rate limits raised for the run: {RATE_LIMIT})"
     )
     load_before = load_average()
+    idle_before = idle_seconds()
     cpu_before = run.cpu()
     stats, closables, elapsed = await run_load(run.base, pages, run.connections)
     cpu_after = run.cpu()
+    idle_after = idle_seconds()
     cpu = {k: round(cpu_after[k] - cpu_before.get(k, 0.0), 1) for k in cpu_after}
     if cpu:
         cpu["capacity"] = round(elapsed * (os.cpu_count() or 1), 1)
@@ -1146,6 +1339,8 @@ async def load_and_check(run: Run) -> dict:
         cpu["other_or_idle"] = round(
             cpu["capacity"] - sum(cpu_after[k] - cpu_before.get(k, 0.0) for k in cpu_after), 1
         )
+        if idle_before is not None and idle_after is not None:  # of which the machine idle
+            cpu["idle"] = round(idle_after - idle_before, 1)
     load_at_end = load_average()
     try:
         log(f"load done: {len(stats.submissions)} submissions; waiting for the queue to drain")
@@ -1153,7 +1348,13 @@ async def load_and_check(run: Run) -> dict:
         seconds, drained, _ = await drain(db_url, DRAIN_SECONDS)
         log(f"queue {'drained' if drained else 'NOT drained'} after {seconds:.1f} s; checking")
         rows = check_rows(db_url, stats.submissions, run.instance / "uploads")
-        pdfs = await check_pdfs(run.base, closables, stats.submissions, stats)
+        pdfs = await check_pdfs(
+            run.base,
+            closables,
+            stats.submissions,
+            stats,
+            settle=lambda: drain(db_url, DRAIN_SECONDS),
+        )
     finally:
         for c in closables:
             await c.close()
@@ -1191,6 +1392,7 @@ def main() -> int:
                 print(f"--- {name} ---\n{tail}")
         failed = {
             "name": "load",
+            "plan": PLAN,
             "users": USERS,
             "seconds": SECONDS,
             "meets": False,
