@@ -22,9 +22,12 @@ class KpiInputError(ValueError):
     """A scope or basis that cannot be understood; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProcedureFacts:
-    """What the KPI needs to know about one procedure."""
+    """What the KPI needs to know about one procedure. Read-only by convention (the
+    catalogue keeps them between requests; `dataclasses.replace` makes a changed copy): not
+    frozen, because a frozen dataclass sets each field through `object.__setattr__`, which
+    made building 10,000 of them a tenth of a KPI answer's CPU."""
 
     code: str
     name: str
