@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.jobs.conftest import free_port, jobs_app, receiver, submit  # noqa: F401 - fixtures
+from app import logs
+from app.metrics import REGISTRY
+from tests.jobs.conftest import ask_receipt, free_port, jobs_app, receiver, submit  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +87,8 @@ def test_only_allowed_networks_or_the_token_may_scrape(make_app):
 def test_submissions_drafts_jobs_pdf_and_the_kpi_cache(jobs_app):  # noqa: F811 - the fixture
     client = jobs_app.test_client()
     before = scrape(client)
-    submit(jobs_app)  # API: the receipt PDF, a mail and a webhook run inline after it
+    body = submit(jobs_app)  # API: a mail and a webhook run inline after it
+    assert ask_receipt(jobs_app, body).status_code == 200  # the receipt PDF, made when asked
     client.get("/apply/jobs-permit", follow_redirects=False)
     client.post("/apply/jobs-permit/start", data={})
     client.get("/api/v1/kpi")
@@ -108,8 +111,6 @@ def test_submissions_drafts_jobs_pdf_and_the_kpi_cache(jobs_app):  # noqa: F811 
 
 def test_statements_sent_to_the_database_are_counted(app, client, count_statements):
     """tetsuzuki_db_statements_total grows by the statements the engine sent, no more."""
-    from app import logs  # noqa: PLC0415
-    from app.metrics import REGISTRY  # noqa: PLC0415
 
     def counted() -> float:
         labels = {"component": logs.component()}
