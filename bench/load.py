@@ -899,6 +899,13 @@ class Run:
         conn.close()
         raise RuntimeError(f"not ready after {limit:.0f} s (web {web}, workers {workers})")
 
+    def print_tails(self, lines: int = 15) -> None:
+        """The last lines each process logged, after a failure."""
+        for name, _proc in self.procs:
+            tail = self.tail(name, lines)
+            if tail:
+                print(f"--- {name} ---\n{tail}")
+
     def tail(self, name: str, lines: int = 40) -> str:
         parts = []
         for path in (self.tmp / f"{name}.out", self.tmp / f"{name}.log"):
@@ -1386,10 +1393,7 @@ def main() -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - report, clean up, fail
         log(f"failed: {exc}")
-        for name, _proc in run.procs:
-            tail = run.tail(name, 15)
-            if tail:
-                print(f"--- {name} ---\n{tail}")
+        run.print_tails()
         failed = {
             "name": "load",
             "plan": PLAN,

@@ -537,10 +537,7 @@ def main() -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - report, clean up, fail
         log(f"failed: {type(exc).__name__}: {exc}")
-        for name, _proc in run.procs:
-            tail = run.tail(name, 15)
-            if tail:
-                print(f"--- {name} ---\n{tail}")
+        run.print_tails()
         out = {
             "name": "http",
             "meets": False,
