@@ -34,8 +34,14 @@ MIN_SECRET_KEY_LENGTH = 32
 
 @cache
 def schema_head() -> str | None:
-    """The newest migration of this code (the migrations folder does not change at run time)."""
-    return ScriptDirectory(settings.migrations_dir()).get_current_head()
+    """The newest migration of this code (the migrations folder does not change at run time:
+    read once per process, not at every health check)."""
+    return _head_of(str(settings.migrations_dir()))
+
+
+@cache
+def _head_of(folder: str) -> str | None:
+    return ScriptDirectory(folder).get_current_head()
 
 
 def production(app: Flask) -> bool:

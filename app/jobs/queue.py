@@ -65,13 +65,11 @@ def get_queue(conn=None):
 def workers_heard_within(window) -> int | None:
     """How many workers of this queue sent a heartbeat within `window` (a timedelta);
     None when Redis does not answer."""
-    conn = connection(timeout=2)
+    conn = shared_connection()
     try:
         workers = Worker.all(queue=get_queue(conn))
     except (RedisError, OSError):
         return None
-    finally:
-        conn.close()
     since = datetime.now(UTC) - window
     return sum(1 for w in workers if w.last_heartbeat is not None and w.last_heartbeat >= since)
 
