@@ -106,9 +106,13 @@ _START = "tetsuzuki.started"
 
 
 def init_app(app: Flask) -> None:
-    """Time and count every request (register first: before any other before_request)."""
+    """Time and count every request (register first: before any other before_request), and
+    count the statements of every engine of the process (on the Engine class: the app's,
+    a command's; once, however many apps a process makes)."""
     app.before_request(_started)
     app.after_request(_answered)
+    if not event.contains(Engine, "before_cursor_execute", _statement):
+        event.listen(Engine, "before_cursor_execute", _statement)
 
 
 # component → its series (`labels()` per statement would cost more than counting)
@@ -122,11 +126,6 @@ def _statement(*_args) -> None:
     if series is None:
         series = _statement_series[component] = STATEMENTS.labels(component)
     series.inc()  # type: ignore[attr-defined]
-
-
-# on the Engine class: every engine of the process (the app's, a command's), once
-if not event.contains(Engine, "before_cursor_execute", _statement):
-    event.listen(Engine, "before_cursor_execute", _statement)
 
 
 def job_ran(kind: str, outcome: str, seconds: float) -> None:
